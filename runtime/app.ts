@@ -1,0 +1,133 @@
+import { isAbsolute, join } from 'node:path';
+import { probeBoard } from '../hal/board/index';
+import { BusService } from './bus/busService';
+import type { Config } from './config/schema/index';
+import type { AppContext } from './context';
+import type { Service } from './lifecycle/service';
+import { ServiceRunner } from './lifecycle/serviceRunner';
+import { SdNotifier } from './lifecycle/sdNotify';
+import { GracefulShutdown } from './lifecycle/shutdown';
+import { LoggerFactory, type LoggerOptions } from './logging/logger';
+import { Metrics } from './metrics/metrics';
+import { StoreService } from './store/storeService';
+import { VERSION } from './version';
+import { registerHealthRoutes } from './web/routes/healthRoutes';
+import { registerMetricsRoutes } from './web/routes/metricsRoutes';
+import { registerStatusPageRoutes } from './web/routes/statusPageRoutes';
+import { WebServer } from './web/webServer';
+
+export interface App {
+  readonly context: AppContext;
+  readonly runner: ServiceRunner;
+  readonly shutdown: GracefulShutdown;
+  readonly notifier: SdNotifier;
+}
+
+export interface BuildOptions {
+  env: NodeJS.ProcessEnv;
+  /** Where log lines go; stdout when absent. */
+  logDestination?: LoggerOptions['destination'];
+}
+
+/**
+ * The composition root: builds every service from the config, wires them through one context,
+ * and declares the start order (stop order is its reverse). Nothing is started here.
+ */
+export function buildApp(config: Config, options: BuildOptions): App {
+  const logging = new LoggerFactory({
+    level: config.log.level,
+    modules: config.log.modules,
+    destination: options.logDestination,
+  });
+  const metrics = new Metrics();
+  const store = new StoreService({
+    file: resolveInDataDir(config.data_dir, config.storage.database),
+    version: VERSION,
+    groupCommit: { maxBatch: config.storage.group_commit.max_batch, maxDelayMs: config.storage.group_commit.max_delay_ms },
+    logger: logging.forModule('store'),
+    ...commitMetrics(metrics),
+  });
+  const busService = new BusService(logging.forModule('bus'), metrics);
+  const web = new WebServer({
+    host: config.http.host,
+    port: config.http.port,
+    bodyLimitBytes: config.http.body_limit_kb * 1024,
+    logger: logging.forModule('web'),
+    metrics,
+  });
+  const context: AppContext = {
+    config,
+    version: VERSION,
+    startedAt: Date.now(),
+    board: probeBoard(),
+    logging,
+    metrics,
+    bus: busService.bus,
+    store,
+    web,
+  };
+
+  // Start order: persistence first, then the bus its consumers write through, the web server last
+  // so that nothing is served before the rest is up. Later issues slot cameras, events, MQTT, GPIO here.
+  const services: Service[] = [store, busService];
+  if (config.http.enabled) services.push(web);
+
+  const lifecycleLogger = logging.forModule('lifecycle');
+  const runner = new ServiceRunner(services, {
+    logger: lifecycleLogger,
+    serviceStopMs: config.shutdown.service_stop_seconds * 1000,
+    onStateChange: ({ name, state, error }) => {
+      if (state === 'idle') return;
+      void context.bus.publish('system.service_state', { service: name, state, ...(error ? { error } : {}) }).catch(() => {
+        // The bus is closed during shutdown; state changes after that are only logged by the runner.
+      });
+    },
+  });
+  registerHealthRoutes(web.app, {
+    version: VERSION,
+    device: { id: config.device.id, name: config.device.name },
+    board: context.board,
+    startedAt: context.startedAt,
+    services: () => runner.statuses(),
+  });
+  registerMetricsRoutes(web.app, metrics);
+  registerStatusPageRoutes(web.app);
+  registerServiceMetrics(metrics, runner);
+
+  const notifier = new SdNotifier(options.env, lifecycleLogger);
+  const shutdown = new GracefulShutdown({
+    runner,
+    notifier,
+    logger: lifecycleLogger,
+    budgetMs: config.shutdown.timeout_seconds * 1000,
+  });
+  return { context, runner, shutdown, notifier };
+}
+
+/** A relative database path lives inside data_dir. */
+function resolveInDataDir(dataDir: string, path: string): string {
+  return isAbsolute(path) ? path : join(dataDir, path);
+}
+
+function commitMetrics(metrics: Metrics): { onCommit: (batchSize: number, commitMs: number) => void } {
+  const commitSeconds = metrics.summary({ name: 'vigil_db_commit_seconds', help: 'Duration of one group commit (with fsync)' });
+  const batchSize = metrics.summary({ name: 'vigil_db_commit_batch_size', help: 'Writes per group commit' });
+  return {
+    onCommit: (size, ms) => {
+      commitSeconds.observe(ms / 1000);
+      batchSize.observe(size);
+    },
+  };
+}
+
+function registerServiceMetrics(metrics: Metrics, runner: ServiceRunner): void {
+  metrics.gauge({
+    name: 'vigil_service_up',
+    help: '1 when the service is running, 0 otherwise',
+    labelNames: ['service'],
+    collect() {
+      for (const status of runner.statuses()) this.set({ service: status.name }, status.state === 'running' ? 1 : 0);
+    },
+  });
+  metrics.gauge({ name: 'vigil_build_info', help: 'Vigil version', labelNames: ['version'] }).set({ version: VERSION }, 1);
+}

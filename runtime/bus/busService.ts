@@ -1,0 +1,54 @@
+import type { Service } from '../lifecycle/service';
+import type { Logger } from '../logging/logger';
+import type { Metrics } from '../metrics/metrics';
+import { EventBus } from './eventBus';
+import { type AppEvents, TOPIC_POLICIES } from './topics';
+
+/**
+ * Owns the app's event bus: logs handler failures and drops, exports its counters as metrics,
+ * and on stop refuses new publishes and lets subscribers finish what is queued.
+ */
+export class BusService implements Service {
+  readonly name = 'bus';
+  readonly bus: EventBus<AppEvents>;
+
+  constructor(logger: Logger, metrics: Metrics) {
+    this.bus = new EventBus<AppEvents>({
+      policies: TOPIC_POLICIES,
+      onHandlerError: (err, envelope, subscriber) =>
+        logger.error({ err, topic: envelope.topic, subscriber, correlationId: envelope.correlationId }, 'bus handler failed'),
+      onDrop: (drop) => logger.debug({ drop }, 'bus dropped an item (topic allows dropping)'),
+    });
+    this.#registerMetrics(metrics);
+  }
+
+  async start(): Promise<void> {}
+
+  async stop(): Promise<void> {
+    this.bus.close();
+    await this.bus.drain();
+  }
+
+  health(): Record<string, unknown> {
+    const topics = Object.values(this.bus.stats().topics);
+    return {
+      topics: topics.length,
+      queued: topics.reduce((sum, t) => sum + t.subscriptions.reduce((s, sub) => s + sub.queueDepth, 0), 0),
+    };
+  }
+
+  #registerMetrics(metrics: Metrics): void {
+    const bus = this.bus;
+    const counters = ['published', 'delivered', 'dropped', 'handlerErrors'] as const;
+    metrics.gauge({
+      name: 'vigil_bus_events',
+      help: 'Bus events per topic since start, by outcome (published, delivered, dropped, handlerErrors)',
+      labelNames: ['topic', 'outcome'],
+      collect() {
+        for (const [topic, stats] of Object.entries(bus.stats().topics)) {
+          for (const outcome of counters) this.set({ topic, outcome }, stats[outcome]);
+        }
+      },
+    });
+  }
+}

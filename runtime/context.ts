@@ -1,0 +1,24 @@
+import type { BoardInfo } from '../hal/board/index';
+import type { EventBus } from './bus/eventBus';
+import type { AppEvents } from './bus/topics';
+import type { Config } from './config/schema/index';
+import type { LoggerFactory } from './logging/logger';
+import type { Metrics } from './metrics/metrics';
+import type { StoreService } from './store/storeService';
+import type { WebServer } from './web/webServer';
+
+/**
+ * Everything a service may use, built once by the composition root and passed down
+ * (Node-RED's `init(runtime)` pattern): no module reaches for a global.
+ */
+export interface AppContext {
+  readonly config: Config;
+  readonly version: string;
+  readonly startedAt: number;
+  readonly board: BoardInfo;
+  readonly logging: LoggerFactory;
+  readonly metrics: Metrics;
+  readonly bus: EventBus<AppEvents>;
+  readonly store: StoreService;
+  readonly web: WebServer;
+}

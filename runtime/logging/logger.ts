@@ -1,0 +1,51 @@
+import { type DestinationStream, type Level, type Logger, pino } from 'pino';
+import pretty from 'pino-pretty';
+
+export type { Logger } from 'pino';
+
+/** Log levels a config may name, from most to least verbose. */
+export type LogLevel = Level;
+
+export interface LoggerOptions {
+  /** Root level for every module without its own entry in `modules`. */
+  level: LogLevel;
+  /** Per-module levels, e.g. `{ store: 'debug', web: 'warn' }`. */
+  modules: Record<string, LogLevel>;
+  /** Human-readable output; defaults to true when stdout is a terminal. */
+  pretty?: boolean;
+  /** Where JSON lines go; defaults to stdout (journald collects it on the appliance). */
+  destination?: DestinationStream;
+}
+
+/**
+ * Builds the root logger and hands out per-module child loggers with their own level.
+ * One instance lives in the app context; nothing here is global.
+ */
+export class LoggerFactory {
+  readonly root: Logger;
+  readonly #modules: Record<string, LogLevel>;
+
+  constructor(options: LoggerOptions) {
+    this.#modules = options.modules;
+    const usePretty = options.pretty ?? process.stdout.isTTY === true;
+    // pino-pretty as a synchronous stream (not a worker transport) so the esbuild bundle stays one file.
+    const destination =
+      options.destination ??
+      (usePretty
+        ? pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
+        : // Synchronous writes: a crash-only process must not lose its last lines to a buffer.
+          pino.destination({ dest: 1, sync: true }));
+    this.root = pino({ level: options.level, base: undefined }, destination);
+  }
+
+  /** A child logger tagged `{ module }`, at the module's configured level or the root level. */
+  forModule(module: string): Logger {
+    const level = this.#modules[module] ?? this.root.level;
+    return this.root.child({ module }, { level });
+  }
+
+  /** Writes out anything buffered; called last on shutdown and on fatal errors. */
+  flush(): void {
+    this.root.flush();
+  }
+}

@@ -1,0 +1,65 @@
+import { parseArgs } from 'node:util';
+import { checkConfigCommand } from './cli/checkConfigCommand';
+import { runCommand } from './cli/runCommand';
+import { USAGE } from './cli/usage';
+import { VERSION } from './version';
+
+/** Entry point of `vigil` (dist/vigil.mjs): parses the command line and dispatches. */
+async function main(argv: string[]): Promise<number> {
+  process.setSourceMapsEnabled(true);
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (err) {
+    return usageError(err instanceof Error ? err.message : String(err));
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.version || command === 'version') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (values.help || command === 'help' || command === undefined) {
+    process.stdout.write(USAGE);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  switch (command) {
+    case 'run':
+      if (rest.length > 0) return usageError(`'run' takes no arguments (got ${rest.join(' ')}); use --config FILE`);
+      return runCommand(values.config, process.env);
+    case 'check-config': {
+      const file = rest[0] ?? values.config;
+      if (!file || rest.length > 1) return usageError("'check-config' takes exactly one FILE");
+      return checkConfigCommand(file, process.env);
+    }
+    default:
+      return usageError(`unknown command '${command}'`);
+  }
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      version: { type: 'boolean', short: 'V' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`vigil: ${message}\n\n${USAGE}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error('vigil: fatal:', err);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,11 @@
+import { runs } from './m001Runs';
+
+/** One schema change. Versions are consecutive from 1 and never edited once released. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Every migration in order; later issues append (events, incidents, outbox…). */
+export const MIGRATIONS: readonly Migration[] = [runs];

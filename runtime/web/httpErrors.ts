@@ -1,0 +1,61 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Logger } from '../logging/logger';
+
+/** The JSON body of every error the API returns. `field` names the offending input, when there is one. */
+export interface ErrorBody {
+  error: string;
+  field: string | null;
+}
+
+/** An error a route throws on purpose: status, message and the field at fault. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly field: string | null = null,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+/**
+ * Turns every failure into `{ error, field }`: schema violations name the field (as a dotted
+ * path), unknown routes say which, internal errors are logged and not leaked.
+ */
+export function installErrorHandlers(app: FastifyInstance, logger: Logger): void {
+  app.setNotFoundHandler((request, reply) => {
+    const body: ErrorBody = { error: `no route for ${request.method} ${request.url}`, field: null };
+    return reply.code(404).send(body);
+  });
+
+  app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
+    if (err instanceof HttpError) return reply.code(err.statusCode).send(errorBody(err.message, err.field));
+    if ('validation' in err && err.validation) {
+      const first = err.validation[0];
+      const field = validationField(err.validationContext, first?.instancePath, first?.params);
+      return reply.code(400).send(errorBody(`${field ?? 'body'}: ${first?.message ?? err.message}`, field));
+    }
+    const status = err.statusCode ?? 500;
+    if (status < 500) return reply.code(status).send(errorBody(err.message, null));
+    logger.error({ err, method: request.method, url: request.url }, 'request failed');
+    return reply.code(status).send(errorBody('internal error — see the device log for details', null));
+  });
+}
+
+function errorBody(error: string, field: string | null): ErrorBody {
+  return { error, field };
+}
+
+/** `/camera/fps` in the body → `camera.fps`; a missing property is reported by its own name. */
+function validationField(
+  context: string | undefined,
+  instancePath: string | undefined,
+  params: Record<string, unknown> | undefined,
+): string | null {
+  const parts = (instancePath ?? '').split('/').filter(Boolean);
+  const missing = params?.missingProperty ?? params?.additionalProperty;
+  if (typeof missing === 'string') parts.push(missing);
+  if (parts.length === 0) return context ?? null;
+  return parts.join('.');
+}

@@ -1,0 +1,89 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Service } from '../lifecycle/service';
+import type { Logger } from '../logging/logger';
+import type { Metrics } from '../metrics/metrics';
+import { installErrorHandlers } from './httpErrors';
+
+export interface WebServerOptions {
+  host: string;
+  port: number;
+  bodyLimitBytes: number;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; frame-ancestors 'none'",
+};
+
+/**
+ * The HTTP server. Routes are registered by their owners through `app` before `start()`; this
+ * service only owns listening, shared error handling, security headers and request metrics.
+ */
+export class WebServer implements Service {
+  readonly name = 'web';
+  readonly app: FastifyInstance;
+  readonly #options: WebServerOptions;
+  #address: string | undefined;
+
+  constructor(options: WebServerOptions) {
+    this.#options = options;
+    this.app = Fastify({
+      loggerInstance: options.logger,
+      disableRequestLogging: true,
+      bodyLimit: options.bodyLimitBytes,
+      forceCloseConnections: true,
+      return503OnClosing: true,
+      // Unknown body fields are an error the client should hear about, not something to drop silently.
+      ajv: { customOptions: { removeAdditional: false, useDefaults: true } },
+    });
+    installErrorHandlers(this.app, options.logger);
+    const requestSeconds = options.metrics.summary({
+      name: 'vigil_http_request_seconds',
+      help: 'HTTP request duration by route and status',
+      labelNames: ['method', 'route', 'status'],
+    });
+    this.app.addHook('onSend', async (_request, reply, payload) => {
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+      return payload;
+    });
+    this.app.addHook('onResponse', async (request, reply) => {
+      requestSeconds.observe(
+        { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode },
+        reply.elapsedTime / 1000,
+      );
+    });
+  }
+
+  /** `http://host:port` once listening. */
+  get address(): string | undefined {
+    return this.#address;
+  }
+
+  async start(): Promise<void> {
+    const { host, port } = this.#options;
+    try {
+      this.#address = await this.app.listen({ host, port });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') {
+        throw new Error(`port ${port} on ${host} is already in use — stop the other program or set http.port`, {
+          cause: err,
+        });
+      }
+      throw err;
+    }
+    this.#options.logger.info({ address: this.#address }, 'web server listening');
+  }
+
+  async stop(): Promise<void> {
+    await this.app.close();
+  }
+
+  health(): Record<string, unknown> {
+    return { address: this.#address ?? null };
+  }
+}
