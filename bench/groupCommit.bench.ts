@@ -2,8 +2,7 @@
  * Group commit vs the raw batched SQLite insert rate, measured in the same run on the same disk.
  * Budget (design.md): ≥ 20,000 durable writes/s, p99 write→durable ≤ 50 ms, ≥ 0.4 × raw batched.
  */
-import { rmSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../runtime/store/database';
@@ -66,8 +65,12 @@ const raw = rawBatched();
 const group = await groupCommitted();
 rmSync(dir, { recursive: true, force: true });
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-console.log(`group commit bench: ${fmt(TOTAL)} writes, ${IN_FLIGHT} callers in flight, WAL + synchronous=FULL`);
+console.log(
+  `group commit bench: ${fmt(TOTAL)} writes, ${IN_FLIGHT} callers in flight, WAL + synchronous=FULL`,
+);
 console.log(`  raw batched insert (512/txn):   ${fmt(raw)} rows/s`);
 console.log(`  group-commit writer (awaited):  ${fmt(group.rate)} writes/s in ${fmt(group.commits)} commits`);
-console.log(`  write → durable latency:        p50 ${group.p50.toFixed(1)} ms, p99 ${group.p99.toFixed(1)} ms`);
+console.log(
+  `  write → durable latency:        p50 ${group.p50.toFixed(1)} ms, p99 ${group.p99.toFixed(1)} ms`,
+);
 console.log(`  ratio to raw:                   ${(group.rate / raw).toFixed(2)} (budget ≥ 0.40)`);

@@ -9,7 +9,9 @@ const benches = readdirSync(import.meta.dirname)
   .sort();
 let failed = 0;
 for (const bench of benches) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, bench)], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, bench)], {
+    stdio: 'inherit',
+  });
   if (result.status !== 0) failed++;
 }
 process.exit(failed === 0 ? 0 : 1);

@@ -25,8 +25,9 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'run':
-      if (rest.length > 0) return usageError(`'run' takes no arguments (got ${rest.join(' ')}); use --config FILE`);
-      return runCommand(values.config, process.env);
+      if (rest.length > 0)
+        return usageError(`'run' takes no arguments (got ${rest.join(' ')}); use --config FILE`);
+      return runCommand(values.config ?? process.env.VIGIL_CONFIG, process.env);
     case 'check-config': {
       const file = rest[0] ?? values.config;
       if (!file || rest.length > 1) return usageError("'check-config' takes exactly one FILE");

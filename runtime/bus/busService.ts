@@ -16,7 +16,10 @@ export class BusService implements Service {
     this.bus = new EventBus<AppEvents>({
       policies: TOPIC_POLICIES,
       onHandlerError: (err, envelope, subscriber) =>
-        logger.error({ err, topic: envelope.topic, subscriber, correlationId: envelope.correlationId }, 'bus handler failed'),
+        logger.error(
+          { err, topic: envelope.topic, subscriber, correlationId: envelope.correlationId },
+          'bus handler failed',
+        ),
       onDrop: (drop) => logger.debug({ drop }, 'bus dropped an item (topic allows dropping)'),
     });
     this.#registerMetrics(metrics);
@@ -24,7 +27,9 @@ export class BusService implements Service {
 
   async start(): Promise<void> {}
 
+  /** Producers stopped before us: let queued events finish (handlers may still publish follow-ups), then close. */
   async stop(): Promise<void> {
+    await this.bus.drain();
     this.bus.close();
     await this.bus.drain();
   }

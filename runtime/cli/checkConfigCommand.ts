@@ -1,4 +1,4 @@
-import { formatIssues, loadConfig } from '../config/load';
+import { formatIssues, loadConfig } from '../config/index';
 
 /** `vigil check-config FILE`: 0 when valid, 2 with every problem as `path: message` otherwise. */
 export function checkConfigCommand(file: string, env: NodeJS.ProcessEnv): number {
@@ -7,7 +7,7 @@ export function checkConfigCommand(file: string, env: NodeJS.ProcessEnv): number
     process.stdout.write(`${file}: valid\n`);
     return 0;
   }
-  for (const line of formatIssues(result.issues)) process.stderr.write(`${line}\n`);
-  process.stderr.write(`${file}: ${result.issues.length} error${result.issues.length === 1 ? '' : 's'}\n`);
+  for (const line of formatIssues(result.errors)) process.stderr.write(`${line}\n`);
+  process.stderr.write(`${file}: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}\n`);
   return 2;
 }

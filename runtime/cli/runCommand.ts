@@ -1,6 +1,5 @@
 import { buildApp } from '../app';
-import { DEMO_CONFIG_YAML } from '../config/demoConfig';
-import { formatIssues, loadConfig } from '../config/load';
+import { DEMO_CONFIG_YAML, formatIssues, loadConfig } from '../config/index';
 import { installProcessHooks } from '../lifecycle/shutdown';
 
 /**
@@ -9,10 +8,12 @@ import { installProcessHooks } from '../lifecycle/shutdown';
  */
 export async function runCommand(configFile: string | undefined, env: NodeJS.ProcessEnv): Promise<number> {
   const source = configFile ?? 'embedded demo config';
-  const result = configFile ? loadConfig({ file: configFile, env }) : loadConfig({ text: DEMO_CONFIG_YAML, env });
+  const result = configFile
+    ? loadConfig({ file: configFile, env })
+    : loadConfig({ text: DEMO_CONFIG_YAML, env });
   if (!result.ok) {
-    for (const line of formatIssues(result.issues)) process.stderr.write(`${line}\n`);
-    process.stderr.write(`vigil: not starting: ${result.issues.length} error(s) in ${source}\n`);
+    for (const line of formatIssues(result.errors)) process.stderr.write(`${line}\n`);
+    process.stderr.write(`vigil: not starting: ${result.errors.length} error(s) in ${source}\n`);
     return 2;
   }
 
@@ -20,9 +21,14 @@ export async function runCommand(configFile: string | undefined, env: NodeJS.Pro
   const { logging } = app.context;
   const logger = logging.forModule('main');
   const config = result.config;
-  logger.info({ version: app.context.version, config: source, board: app.context.board.model }, 'vigil starting');
-  if (!configFile) logger.warn({ data_dir: config.data_dir }, 'no --config given: running the embedded demo configuration');
-  if (config.http.enabled && !config.http.auth.enabled) logger.warn('http.auth.enabled is false: the API is open to anyone on the network');
+  logger.info(
+    { version: app.context.version, config: source, board: app.context.board.model },
+    'vigil starting',
+  );
+  if (!configFile)
+    logger.warn({ data_dir: config.data_dir }, 'no --config given: running the embedded demo configuration');
+  if (config.http.enabled && !config.http.auth.enabled)
+    logger.warn('http.auth.enabled is false: the API is open to anyone on the network');
 
   installProcessHooks({
     shutdown: app.shutdown,

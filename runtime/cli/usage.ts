@@ -6,5 +6,6 @@ Commands:
   version, --version         print the version
 
 Environment:
+  VIGIL_CONFIG               config file for 'run' when --config is not given
   VIGIL_<PATH>               override any config setting, e.g. VIGIL_HTTP_PORT=9090, VIGIL_MQTT_URL=mqtt://hub:1883
 `;

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Service } from '../lifecycle/service';
 import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/metrics';
@@ -16,7 +16,8 @@ const SECURITY_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
-  'content-security-policy': "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; frame-ancestors 'none'",
 };
 
 /**
@@ -32,8 +33,8 @@ export class WebServer implements Service {
   constructor(options: WebServerOptions) {
     this.#options = options;
     this.app = Fastify({
-      loggerInstance: options.logger,
-      disableRequestLogging: true,
+      loggerInstance: options.logger as FastifyBaseLogger,
+      logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: options.bodyLimitBytes,
       forceCloseConnections: true,
       return503OnClosing: true,
@@ -70,9 +71,12 @@ export class WebServer implements Service {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') {
-        throw new Error(`port ${port} on ${host} is already in use — stop the other program or set http.port`, {
-          cause: err,
-        });
+        throw new Error(
+          `port ${port} on ${host} is already in use — stop the other program or set http.port`,
+          {
+            cause: err,
+          },
+        );
       }
       throw err;
     }

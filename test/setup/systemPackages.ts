@@ -9,7 +9,11 @@ export interface SystemRequirement {
 
 /** Grows as issues land (ffmpeg, mosquitto, chromium…). */
 export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
-  { command: 'systemd-analyze', debianPackage: 'systemd', why: 'verifies the unit files in systemd/' },
+  {
+    command: 'chromium',
+    debianPackage: 'chromium',
+    why: 'the status page is tested in a real headless browser (playwright-core drives it)',
+  },
 ];
 
 function has(command: string): boolean {
@@ -34,5 +38,8 @@ export function ensureSystemPackages(requirements: readonly SystemRequirement[] 
   console.error(`installing Debian packages for the tests: ${packages.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
+    stdio: 'inherit',
+    env,
+  });
 }

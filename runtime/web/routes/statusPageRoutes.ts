@@ -8,5 +8,7 @@ export function registerStatusPageRoutes(app: FastifyInstance): void {
   app.get('/assets/status.js', async (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').send(STATUS_PAGE_SCRIPT),
   );
-  app.get('/assets/status.css', async (_request, reply) => reply.type('text/css; charset=utf-8').send(STATUS_PAGE_CSS));
+  app.get('/assets/status.css', async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').send(STATUS_PAGE_CSS),
+  );
 }

@@ -41,8 +41,8 @@ body { margin: 0 auto; max-width: 60rem; padding: 1rem; }
 header { display: flex; align-items: center; gap: 1rem; flex-wrap: wrap; }
 h1 { margin: 0; font-size: 1.5rem; }
 .badge { padding: .2rem .7rem; border-radius: 1rem; font-weight: 600; background: #888; color: #fff; }
-.badge[data-state="ok"], td[data-state="running"] { background: #1b7f3b; color: #fff; }
-.badge[data-state="failed"], td[data-state="failed"] { background: #b3261e; color: #fff; }
+.badge[data-state="ok"], .badge[data-state="running"] { background: #1b7f3b; color: #fff; }
+.badge[data-state="failed"] { background: #b3261e; color: #fff; }
 .badge[data-state="starting"], .badge[data-state="stopping"] { background: #a86b00; }
 .problem { background: #b3261e; color: #fff; padding: .6rem 1rem; border-radius: .4rem; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; }
@@ -50,5 +50,5 @@ dt { font-weight: 600; }
 dd { margin: 0; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid #8884; vertical-align: top; }
-td code { font-size: .85em; word-break: break-all; }
+td.detail { font-size: .85em; color: #666; word-break: break-word; }
 `;

@@ -32,10 +32,14 @@ function render(health) {
     ...health.services.map((s) => {
       const row = document.createElement('tr');
       row.dataset.service = s.name;
-      const detail = s.error ? s.error : s.detail ? JSON.stringify(s.detail) : '';
-      const cell = document.createElement('td');
-      cell.append(text('code', detail));
-      row.append(text('td', s.name), text('td', s.state, { 'data-state': s.state }), cell);
+      const detail = s.error
+        ? s.error
+        : Object.entries(s.detail || {})
+            .map(([k, v]) => k.replace(/_/g, ' ') + ': ' + (v === null ? '—' : v))
+            .join(' · ');
+      const state = document.createElement('td');
+      state.append(text('span', s.state, { class: 'badge', 'data-state': s.state }));
+      row.append(text('td', s.name), state, text('td', detail, { class: 'detail' }));
       return row;
     }),
   );

@@ -37,7 +37,9 @@ describe('SdNotifier', () => {
     notifier.ready();
     const ready = await listener.next((m) => m.includes('READY=1'));
     assert.match(ready, new RegExp(`MAINPID=${process.pid}`));
-    await listener.next((m) => listener.messages.filter((x) => x === 'WATCHDOG=1').length >= 3 && m === 'WATCHDOG=1');
+    await listener.next(
+      (m) => listener.messages.filter((x) => x === 'WATCHDOG=1').length >= 3 && m === 'WATCHDOG=1',
+    );
 
     notifier.stopping('stopping (SIGTERM)');
     const stopping = await listener.next((m) => m.startsWith('STOPPING=1'));
@@ -63,7 +65,10 @@ describe('SdNotifier', () => {
 
   test('pings at half of WATCHDOG_USEC, only for our own PID', () => {
     assert.equal(watchdogIntervalMs({ WATCHDOG_USEC: '20000000' }), 10_000);
-    assert.equal(watchdogIntervalMs({ WATCHDOG_USEC: '20000000', WATCHDOG_PID: String(process.pid + 1) }), undefined);
+    assert.equal(
+      watchdogIntervalMs({ WATCHDOG_USEC: '20000000', WATCHDOG_PID: String(process.pid + 1) }),
+      undefined,
+    );
     assert.equal(watchdogIntervalMs({}), undefined);
     assert.equal(watchdogIntervalMs({ WATCHDOG_USEC: 'zero' }), undefined);
   });

@@ -37,14 +37,25 @@ describe('ServiceRunner', () => {
       ['running', 'running', 'running'],
     );
     const report = await runner.stopAll(5000);
-    assert.deepEqual(journal, ['start store', 'start bus', 'start web', 'stop web', 'stop bus', 'stop store']);
+    assert.deepEqual(journal, [
+      'start store',
+      'start bus',
+      'start web',
+      'stop web',
+      'stop bus',
+      'stop store',
+    ]);
     assert.deepEqual(report, { clean: true, order: ['web', 'bus', 'store'], timedOut: [], failed: [] });
   });
 
   test('a failed start stops what already started and names the service', async () => {
     const journal: string[] = [];
     const runner = new ServiceRunner(
-      [recordingService('store', journal), recordingService('web', journal, { failStart: true }), recordingService('mqtt', journal)],
+      [
+        recordingService('store', journal),
+        recordingService('web', journal, { failStart: true }),
+        recordingService('mqtt', journal),
+      ],
       { logger: memoryLogger().logger, serviceStopMs: 1000 },
     );
     await assert.rejects(runner.startAll(), /service 'web' failed to start: web cannot start/);
@@ -56,7 +67,11 @@ describe('ServiceRunner', () => {
     const journal: string[] = [];
     const { logger, lines } = memoryLogger();
     const runner = new ServiceRunner(
-      [recordingService('store', journal), recordingService('camera', journal, { hangStop: true }), recordingService('web', journal)],
+      [
+        recordingService('store', journal),
+        recordingService('camera', journal, { hangStop: true }),
+        recordingService('web', journal),
+      ],
       { logger, serviceStopMs: 50 },
     );
     await runner.startAll();
@@ -72,7 +87,10 @@ describe('ServiceRunner', () => {
   test('the overall budget caps the sum of the stops', async () => {
     const journal: string[] = [];
     const runner = new ServiceRunner(
-      [recordingService('a', journal, { hangStop: true }), recordingService('b', journal, { hangStop: true })],
+      [
+        recordingService('a', journal, { hangStop: true }),
+        recordingService('b', journal, { hangStop: true }),
+      ],
       { logger: memoryLogger().logger, serviceStopMs: 10_000 },
     );
     await runner.startAll();

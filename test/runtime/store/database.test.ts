@@ -22,7 +22,10 @@ describe('openDatabase', () => {
     assert.throws(
       () => openDatabase(file),
       (err: unknown) =>
-        err instanceof StoreError && err.file === file && err.message.includes(`database ${file} is damaged`) && /move the file aside/.test(err.message),
+        err instanceof StoreError &&
+        err.file === file &&
+        err.message.includes(`database ${file} is damaged`) &&
+        /move the file aside/.test(err.message),
     );
   });
 
@@ -33,7 +36,8 @@ describe('openDatabase', () => {
     const file = join(blocker, 'vigil.db');
     assert.throws(
       () => openDatabase(file),
-      (err: unknown) => err instanceof StoreError && err.message.includes(file) && /check data_dir/.test(err.message),
+      (err: unknown) =>
+        err instanceof StoreError && err.message.includes(file) && /check data_dir/.test(err.message),
     );
   });
 });
@@ -48,7 +52,9 @@ describe('migrate', () => {
     assert.equal(first.applied.length, MIGRATIONS.length);
     const second = migrate(db, file, MIGRATIONS);
     assert.deepEqual(second.applied, []);
-    const rows = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as Array<{ version: number }>;
+    const rows = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as Array<{
+      version: number;
+    }>;
     assert.deepEqual(
       rows.map((r) => r.version),
       MIGRATIONS.map((m) => m.version),
@@ -59,7 +65,10 @@ describe('migrate', () => {
   test('a failing migration leaves the previous version intact', () => {
     const file = join(tempDir(), 'vigil.db');
     const db = openDatabase(file);
-    const broken = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE x (a); SELEC nonsense;' }];
+    const broken = [
+      ...MIGRATIONS,
+      { version: MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE x (a); SELEC nonsense;' },
+    ];
     assert.throws(() => migrate(db, file, broken), /migration \d+ \(broken\) failed/);
     assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
     const x = db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'x'").get() as { n: number };

@@ -17,13 +17,22 @@ describe('GroupCommitWriter', () => {
   test('many concurrent writes share few commits and all become durable', async () => {
     const db = freshDb();
     const batches: number[] = [];
-    const writer = new GroupCommitWriter(db, { maxBatch: 100, maxDelayMs: 5, onCommit: (n) => batches.push(n) });
+    const writer = new GroupCommitWriter(db, {
+      maxBatch: 100,
+      maxDelayMs: 5,
+      onCommit: (n) => batches.push(n),
+    });
     const insert = db.prepare('INSERT INTO items (name) VALUES (?)');
     const ids = await Promise.all(
-      Array.from({ length: 1000 }, (_, i) => writer.write(() => Number(insert.run(`item ${i}`).lastInsertRowid))),
+      Array.from({ length: 1000 }, (_, i) =>
+        writer.write(() => Number(insert.run(`item ${i}`).lastInsertRowid)),
+      ),
     );
     assert.equal(new Set(ids).size, 1000);
-    assert.equal(batches.reduce((a, b) => a + b, 0), 1000);
+    assert.equal(
+      batches.reduce((a, b) => a + b, 0),
+      1000,
+    );
     assert.ok(batches.length <= 12, `expected about 10 commits of 100, got ${batches.length}`);
     assert.ok(Math.max(...batches) <= 100);
     assert.equal((db.prepare('SELECT count(*) AS n FROM items').get() as { n: number }).n, 1000);
@@ -46,7 +55,9 @@ describe('GroupCommitWriter', () => {
       results.map((r) => r.status),
       ['fulfilled', 'rejected', 'fulfilled'],
     );
-    const names = (db.prepare('SELECT name FROM items ORDER BY id').all() as Array<{ name: string }>).map((r) => r.name);
+    const names = (db.prepare('SELECT name FROM items ORDER BY id').all() as Array<{ name: string }>).map(
+      (r) => r.name,
+    );
     assert.deepEqual(names, ['a', 'b']);
     db.close();
   });
@@ -68,9 +79,13 @@ describe('GroupCommitWriter', () => {
 
   test('every acknowledged write survives kill -9 of the writing process', async () => {
     const file = join(tempDir(), 'crash.db');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'ackingWriter.ts'), file], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'ackingWriter.ts'), file],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const acked: number[] = [];
     const lines = createInterface({ input: child.stdout });
     for await (const line of lines) {

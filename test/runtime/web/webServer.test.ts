@@ -16,7 +16,13 @@ describe('WebServer', () => {
     { name: 'web', state: 'running', since: 0 },
   ];
   const metrics = new Metrics();
-  const server = new WebServer({ host: '127.0.0.1', port: 0, bodyLimitBytes: 1024, logger: memoryLogger().logger, metrics });
+  const server = new WebServer({
+    host: '127.0.0.1',
+    port: 0,
+    bodyLimitBytes: 1024,
+    logger: memoryLogger().logger,
+    metrics,
+  });
   let base = '';
 
   before(async () => {
@@ -118,13 +124,21 @@ describe('WebServer', () => {
     for (let i = 0; i < 5; i++) await (await fetch(`${base}/api/v1/health`)).arrayBuffer();
     const text = await (await fetch(`${base}/metrics`)).text();
     assert.match(text, /^# TYPE vigil_http_request_seconds summary$/m);
-    assert.match(text, /vigil_http_request_seconds_count\{method="GET",route="\/api\/v1\/health",status="200"\} \d+/);
+    assert.match(
+      text,
+      /vigil_http_request_seconds_count\{method="GET",route="\/api\/v1\/health",status="200"\} \d+/,
+    );
 
     const json = (await (await fetch(`${base}/api/v1/metrics`)).json()) as {
-      summaries: Record<string, Array<{ labels: Record<string, unknown>; count: number; p99: number | null }>>;
+      summaries: Record<
+        string,
+        Array<{ labels: Record<string, unknown>; count: number; p99: number | null }>
+      >;
       gauges: Record<string, unknown>;
     };
-    const health = json.summaries.vigil_http_request_seconds?.find((s) => s.labels.route === '/api/v1/health');
+    const health = json.summaries.vigil_http_request_seconds?.find(
+      (s) => s.labels.route === '/api/v1/health',
+    );
     assert.ok(health, 'no summary for the health route');
     assert.ok(health.count >= 5);
     assert.equal(typeof health.p99, 'number');

@@ -1,0 +1,88 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { after } from 'node:test';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+/** The built bundle, exactly what ships; `npm test` builds it before the tests run. */
+export const VIGIL_BUNDLE = join(ROOT, 'dist', 'vigil.mjs');
+
+export interface VigilProcess {
+  child: ChildProcess;
+  /** Parsed JSON log lines from stdout, in order. */
+  logs: Array<Record<string, unknown>>;
+  stderr: () => string;
+  waitForLog(
+    predicate: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Runs `node dist/vigil.mjs ARGS`; the process is killed when the test file ends if still alive. */
+export function startVigil(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): VigilProcess {
+  if (!existsSync(VIGIL_BUNDLE)) throw new Error(`${VIGIL_BUNDLE} is missing: run 'npm run build' first`);
+  const child = spawn(process.execPath, [VIGIL_BUNDLE, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  const waiters = new Set<() => void>();
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+    try {
+      logs.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      logs.push({ raw: line });
+    }
+    for (const wake of waiters) wake();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => {
+      for (const wake of waiters) wake();
+      resolve({ code, signal });
+    });
+  });
+  after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+
+  const waitForLog: VigilProcess['waitForLog'] = (predicate, timeoutMs = 20_000) =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const found = logs.find(predicate);
+        if (found) {
+          cleanup();
+          resolve(found);
+        } else if (child.exitCode !== null || child.signalCode !== null) {
+          cleanup();
+          reject(
+            new Error(
+              `vigil exited before the expected log line; stderr:\n${stderr}\nlogs:\n${JSON.stringify(logs.slice(-10))}`,
+            ),
+          );
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(
+          new Error(
+            `timed out waiting for a log line; last logs:\n${JSON.stringify(logs.slice(-10))}\nstderr:\n${stderr}`,
+          ),
+        );
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      };
+      waiters.add(check);
+      check();
+    });
+
+  return { child, logs, stderr: () => stderr, waitForLog, exited };
+}
