@@ -32,7 +32,13 @@ export class LoggerFactory {
     const destination =
       options.destination ??
       (usePretty
-        ? pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
+        ? pretty({
+            colorize: true,
+            singleLine: true,
+            translateTime: 'SYS:HH:MM:ss.l',
+            ignore: 'pid,hostname,module',
+            messageFormat: '[{module}] {msg}',
+          })
         : // Synchronous writes: a crash-only process must not lose its last lines to a buffer.
           pino.destination({ dest: 1, sync: true }));
     this.root = pino({ level: options.level, base: undefined }, destination);
