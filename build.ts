@@ -37,4 +37,6 @@ const result = await build({
 
 chmodSync(outfile, 0o755);
 const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
-console.error(`built ${outfile} (vigil ${packageJson.version}, ${(bytes / 1024 / 1024).toFixed(1)} MiB with sourcemap)`);
+console.error(
+  `built ${outfile} (vigil ${packageJson.version}, ${(bytes / 1024 / 1024).toFixed(1)} MiB with sourcemap)`,
+);

@@ -3,9 +3,9 @@ import { probeBoard } from '../hal/board/index';
 import { BusService } from './bus/busService';
 import type { Config } from './config/schema/index';
 import type { AppContext } from './context';
+import { SdNotifier } from './lifecycle/sdNotify';
 import type { Service } from './lifecycle/service';
 import { ServiceRunner } from './lifecycle/serviceRunner';
-import { SdNotifier } from './lifecycle/sdNotify';
 import { GracefulShutdown } from './lifecycle/shutdown';
 import { LoggerFactory, type LoggerOptions } from './logging/logger';
 import { Metrics } from './metrics/metrics';
@@ -43,7 +43,10 @@ export function buildApp(config: Config, options: BuildOptions): App {
   const store = new StoreService({
     file: resolveInDataDir(config.data_dir, config.storage.database),
     version: VERSION,
-    groupCommit: { maxBatch: config.storage.group_commit.max_batch, maxDelayMs: config.storage.group_commit.max_delay_ms },
+    groupCommit: {
+      maxBatch: config.storage.group_commit.max_batch,
+      maxDelayMs: config.storage.group_commit.max_delay_ms,
+    },
     logger: logging.forModule('store'),
     ...commitMetrics(metrics),
   });
@@ -78,9 +81,11 @@ export function buildApp(config: Config, options: BuildOptions): App {
     serviceStopMs: config.shutdown.service_stop_seconds * 1000,
     onStateChange: ({ name, state, error }) => {
       if (state === 'idle') return;
-      void context.bus.publish('system.service_state', { service: name, state, ...(error ? { error } : {}) }).catch(() => {
-        // The bus is closed during shutdown; state changes after that are only logged by the runner.
-      });
+      void context.bus
+        .publish('system.service_state', { service: name, state, ...(error ? { error } : {}) })
+        .catch(() => {
+          // The bus is closed during shutdown; state changes after that are only logged by the runner.
+        });
     },
   });
   registerHealthRoutes(web.app, {
@@ -110,7 +115,10 @@ function resolveInDataDir(dataDir: string, path: string): string {
 }
 
 function commitMetrics(metrics: Metrics): { onCommit: (batchSize: number, commitMs: number) => void } {
-  const commitSeconds = metrics.summary({ name: 'vigil_db_commit_seconds', help: 'Duration of one group commit (with fsync)' });
+  const commitSeconds = metrics.summary({
+    name: 'vigil_db_commit_seconds',
+    help: 'Duration of one group commit (with fsync)',
+  });
   const batchSize = metrics.summary({ name: 'vigil_db_commit_batch_size', help: 'Writes per group commit' });
   return {
     onCommit: (size, ms) => {
@@ -126,8 +134,11 @@ function registerServiceMetrics(metrics: Metrics, runner: ServiceRunner): void {
     help: '1 when the service is running, 0 otherwise',
     labelNames: ['service'],
     collect() {
-      for (const status of runner.statuses()) this.set({ service: status.name }, status.state === 'running' ? 1 : 0);
+      for (const status of runner.statuses())
+        this.set({ service: status.name }, status.state === 'running' ? 1 : 0);
     },
   });
-  metrics.gauge({ name: 'vigil_build_info', help: 'Vigil version', labelNames: ['version'] }).set({ version: VERSION }, 1);
+  metrics
+    .gauge({ name: 'vigil_build_info', help: 'Vigil version', labelNames: ['version'] })
+    .set({ version: VERSION }, 1);
 }

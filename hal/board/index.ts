@@ -19,7 +19,9 @@ export interface BoardProbeOptions {
 export function probeBoard(options: BoardProbeOptions = {}): BoardInfo {
   const root = options.root ?? '';
   const model =
-    readText(`${root}/proc/device-tree/model`) ?? readText(`${root}/sys/class/dmi/id/product_name`) ?? 'unknown board';
+    readText(`${root}/proc/device-tree/model`) ??
+    readText(`${root}/sys/class/dmi/id/product_name`) ??
+    'unknown board';
   const milli = Number(readText(`${root}/sys/class/thermal/thermal_zone0/temp`));
   return {
     model,

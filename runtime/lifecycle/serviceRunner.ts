@@ -42,7 +42,8 @@ export class ServiceRunner {
     if (duplicate) throw new Error(`service '${duplicate}' is declared twice`);
     this.#services = services;
     this.#options = options;
-    for (const service of services) this.#status.set(service.name, { name: service.name, state: 'idle', since: Date.now() });
+    for (const service of services)
+      this.#status.set(service.name, { name: service.name, state: 'idle', since: Date.now() });
   }
 
   /**
@@ -91,7 +92,10 @@ export class ServiceRunner {
       if (outcome === 'timeout') {
         report.timedOut.push(service.name);
         this.#setState(service, 'failed', new Error(`stop timed out after ${Math.round(limitMs)} ms`));
-        this.#options.logger.error({ service: service.name, limitMs: Math.round(limitMs) }, 'service stop timed out');
+        this.#options.logger.error(
+          { service: service.name, limitMs: Math.round(limitMs) },
+          'service stop timed out',
+        );
       } else {
         report.failed.push(service.name);
         this.#setState(service, 'failed', outcome.error);

@@ -41,7 +41,8 @@ export class GracefulShutdown {
     const exitCode = report.clean ? 0 : 1;
     const ms = Math.round(performance.now() - startedAt);
     if (report.clean) logger.info({ ms, order: report.order }, 'shutdown complete');
-    else logger.error({ ms, timedOut: report.timedOut, failed: report.failed }, 'shutdown finished with errors');
+    else
+      logger.error({ ms, timedOut: report.timedOut, failed: report.failed }, 'shutdown finished with errors');
     return { exitCode, report };
   }
 }

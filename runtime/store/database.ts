@@ -57,7 +57,12 @@ function describeOpenError(file: string, err: unknown): StoreError {
       { cause: err },
     );
   }
-  if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM' || code === 'EACCES') {
+  if (
+    code === 'SQLITE_CANTOPEN' ||
+    code === 'SQLITE_READONLY' ||
+    code === 'SQLITE_PERM' ||
+    code === 'EACCES'
+  ) {
     return new StoreError(
       file,
       `cannot open database ${file} for writing (${detail}) — check that data_dir exists, is writable by the vigil user, and that the disk is not full or mounted read-only`,

@@ -96,7 +96,9 @@ export class GroupCommitWriter {
    */
   #runBatch(batch: Pending[]): Outcome[] {
     try {
-      return this.#db.transaction(() => batch.map((pending): Outcome => ({ ok: true, value: pending.write(this.#db) })))();
+      return this.#db.transaction(() =>
+        batch.map((pending): Outcome => ({ ok: true, value: pending.write(this.#db) })),
+      )();
     } catch (firstError) {
       if (isCommitFailure(firstError)) throw firstError;
     }
@@ -118,5 +120,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 /** Errors of the database itself (not of one write's logic) that no retry of the batch can fix. */
 function isCommitFailure(err: unknown): boolean {
   const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
-  return ['SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_READONLY'].some((c) => code.startsWith(c));
+  return ['SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_READONLY'].some((c) =>
+    code.startsWith(c),
+  );
 }

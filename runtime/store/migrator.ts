@@ -51,7 +51,9 @@ export function migrate(db: Database, file: string, migrations: readonly Migrati
 function assertConsecutive(migrations: readonly Migration[]): void {
   migrations.forEach((migration, index) => {
     if (migration.version !== index + 1) {
-      throw new Error(`migration '${migration.name}' has version ${migration.version}, expected ${index + 1}`);
+      throw new Error(
+        `migration '${migration.name}' has version ${migration.version}, expected ${index + 1}`,
+      );
     }
   });
 }

@@ -32,6 +32,8 @@ export class RunLog {
   }
 
   stop(id: number, reason: string): void {
-    this.#db.prepare('UPDATE runs SET stopped_at = ?, exit_reason = ? WHERE id = ?').run(Date.now(), reason, id);
+    this.#db
+      .prepare('UPDATE runs SET stopped_at = ?, exit_reason = ? WHERE id = ?')
+      .run(Date.now(), reason, id);
   }
 }

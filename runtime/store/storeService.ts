@@ -45,14 +45,21 @@ export class StoreService implements Service {
     this.#db = openDatabase(file);
     const result = migrate(this.#db, file, MIGRATIONS);
     this.#schemaVersion = result.to;
-    if (result.applied.length > 0) logger.info({ file, from: result.from, applied: result.applied }, 'migrated database');
-    this.#writer = new GroupCommitWriter(this.#db, { ...this.#options.groupCommit, onCommit: this.#options.onCommit });
+    if (result.applied.length > 0)
+      logger.info({ file, from: result.from, applied: result.applied }, 'migrated database');
+    this.#writer = new GroupCommitWriter(this.#db, {
+      ...this.#options.groupCommit,
+      onCommit: this.#options.onCommit,
+    });
 
     const runLog = new RunLog(this.#db);
     this.#previousRun = runLog.previous();
     if (this.#previousRun && this.#previousRun.stoppedAt === null) {
       logger.warn(
-        { previousRunId: this.#previousRun.id, startedAt: new Date(this.#previousRun.startedAt).toISOString() },
+        {
+          previousRunId: this.#previousRun.id,
+          startedAt: new Date(this.#previousRun.startedAt).toISOString(),
+        },
         'previous run did not stop cleanly (crash, kill or power loss); resuming from the database',
       );
     }

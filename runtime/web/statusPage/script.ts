@@ -1,5 +1,5 @@
 /** Browser code for the minimal status page (plain ES2020, no build step, no external requests). */
-export const STATUS_PAGE_SCRIPT = String.raw`'use strict';
+export const STATUS_PAGE_SCRIPT = `'use strict';
 const $ = (id) => document.getElementById(id);
 
 function text(tag, value, attrs) {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { SdNotifier } from '../../../runtime/lifecycle/sdNotify';
 import type { Service } from '../../../runtime/lifecycle/service';
 import { ServiceRunner } from '../../../runtime/lifecycle/serviceRunner';
-import { SdNotifier } from '../../../runtime/lifecycle/sdNotify';
 import { GracefulShutdown, installProcessHooks } from '../../../runtime/lifecycle/shutdown';
 import { memoryLogger } from '../../helpers/memoryLogger';
 
@@ -18,7 +18,12 @@ function setup(stopMs = 0) {
     },
   });
   const runner = new ServiceRunner([service('store'), service('web')], { logger, serviceStopMs: 1000 });
-  const shutdown = new GracefulShutdown({ runner, notifier: new SdNotifier({}, logger), logger, budgetMs: 5000 });
+  const shutdown = new GracefulShutdown({
+    runner,
+    notifier: new SdNotifier({}, logger),
+    logger,
+    budgetMs: 5000,
+  });
   const exits: number[] = [];
   let exited: (code: number) => void = () => {};
   const firstExit = new Promise<number>((resolve) => {

@@ -1,0 +1,172 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { CameraSourceSchema } from './cameraSource';
+import { NAME_PATTERN, strictObject } from './common';
+import { PolygonSchema, ZonesSchema } from './zones';
+
+const DetectSchema = strictObject(
+  {
+    enabled: Type.Boolean({ default: true, description: 'Run object detection on this camera.' }),
+    width: Type.Integer({
+      minimum: 64,
+      maximum: 3840,
+      default: 640,
+      description: 'Width frames are scaled to for detection.',
+    }),
+    height: Type.Integer({
+      minimum: 64,
+      maximum: 2160,
+      default: 360,
+      description: 'Height frames are scaled to for detection.',
+    }),
+    fps: Type.Integer({
+      minimum: 1,
+      maximum: 30,
+      default: 5,
+      description: 'Frames per second examined for motion and objects.',
+    }),
+  },
+  { default: {}, description: 'Detection resolution and rate.' },
+);
+
+const MotionSchema = strictObject(
+  {
+    enabled: Type.Boolean({ default: true, description: 'Look for motion before running the detector.' }),
+    threshold: Type.Integer({
+      minimum: 1,
+      maximum: 255,
+      default: 30,
+      description: 'Brightness change (1..255) a pixel needs to count as moving; higher is less sensitive.',
+    }),
+    contour_area: Type.Integer({
+      minimum: 0,
+      default: 10,
+      description: 'Smallest moving area (pixels at detect size) that counts.',
+    }),
+    mask: Type.Array(PolygonSchema, {
+      default: [],
+      description: 'Polygons where motion is ignored (trees, a road).',
+    }),
+    cooldown_seconds: Type.Number({
+      minimum: 0,
+      default: 0,
+      description: 'Quiet time after motion ends before it is reported as ended.',
+    }),
+    improve_contrast: Type.Boolean({
+      default: false,
+      description: 'Stretch contrast first; helps at night.',
+    }),
+  },
+  { default: {}, description: 'Motion detection.' },
+);
+
+const FilterSchema = strictObject(
+  {
+    min_score: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 0.5,
+      description: 'Lowest score for one detection to be considered.',
+    }),
+    threshold: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 0.7,
+      description: 'Median score a tracked object needs to become an event.',
+    }),
+    min_area: Type.Number({
+      minimum: 0,
+      default: 0,
+      description: 'Smallest box area (pixels at detect size).',
+    }),
+    max_area: Type.Number({
+      minimum: 0,
+      default: 10_000_000,
+      description: 'Largest box area (pixels at detect size).',
+    }),
+  },
+  { default: {}, description: 'Score and size filters for one label.' },
+);
+
+const ObjectsSchema = strictObject(
+  {
+    track: Type.Array(Type.String({ minLength: 1 }), {
+      default: ['person'],
+      description: 'Labels to track (COCO names: person, car, dog, …).',
+    }),
+    filters: Type.Record(Type.String(), FilterSchema, { default: {}, description: 'Filters by label.' }),
+  },
+  { default: {}, description: 'Which objects to track and how strictly.' },
+);
+
+const RecordSchema = strictObject(
+  {
+    enabled: Type.Boolean({
+      default: true,
+      description: 'Keep a rolling recording to cut event clips from.',
+    }),
+    pre_capture: Type.Integer({
+      minimum: 0,
+      maximum: 300,
+      default: 10,
+      description: 'Seconds kept before an event starts.',
+    }),
+    post_capture: Type.Integer({
+      minimum: 0,
+      maximum: 300,
+      default: 15,
+      description: 'Seconds kept after an event ends.',
+    }),
+    segment_seconds: Type.Integer({
+      minimum: 1,
+      maximum: 60,
+      default: 2,
+      description: 'Length of each recording segment.',
+    }),
+  },
+  { default: {}, description: 'Event clip recording.' },
+);
+
+const SnapshotsSchema = strictObject(
+  {
+    enabled: Type.Boolean({ default: true, description: 'Save a JPEG snapshot for each event.' }),
+    retain_days: Type.Number({ minimum: 0, default: 7, description: 'Days snapshots are kept.' }),
+  },
+  { default: {}, description: 'Event snapshots.' },
+);
+
+/** One camera: its source and what to do with its frames. */
+export const CameraSchema = strictObject(
+  {
+    enabled: Type.Boolean({ default: true, description: 'Process this camera.' }),
+    source: CameraSourceSchema,
+    detect: DetectSchema,
+    motion: MotionSchema,
+    objects: ObjectsSchema,
+    zones: ZonesSchema,
+    record: RecordSchema,
+    snapshots: SnapshotsSchema,
+  },
+  { description: 'One camera.' },
+);
+
+/** Cameras by name. */
+export const CamerasSchema = Type.Record(Type.String({ pattern: NAME_PATTERN }), CameraSchema, {
+  additionalProperties: false,
+  default: {},
+  description: 'Cameras by name (lowercase letters, digits, "_" and "-").',
+});
+
+/** One camera. */
+export type CameraConfig = Static<typeof CameraSchema>;
+/** Detection resolution and rate of one camera. */
+export type DetectConfig = Static<typeof DetectSchema>;
+/** Motion detection settings of one camera. */
+export type MotionConfig = Static<typeof MotionSchema>;
+/** Tracked labels and their filters. */
+export type ObjectsConfig = Static<typeof ObjectsSchema>;
+/** Score and size filters for one label. */
+export type ObjectFilterConfig = Static<typeof FilterSchema>;
+/** Event clip recording. */
+export type RecordConfig = Static<typeof RecordSchema>;
+/** Event snapshots. */
+export type SnapshotsConfig = Static<typeof SnapshotsSchema>;

@@ -1,0 +1,30 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { strictObject } from './common';
+
+/** Face detection and recognition on people the tracker found. */
+export const FacesSchema = strictObject(
+  {
+    enabled: Type.Boolean({ default: true, description: 'Look for faces on tracked people.' }),
+    recognition_threshold: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 0.6,
+      description:
+        'Similarity (0..1) a face needs to match an enrolled person; higher means fewer false matches.',
+    }),
+    min_face_size: Type.Integer({
+      minimum: 8,
+      default: 40,
+      description: 'Smallest face (pixels) worth recognising.',
+    }),
+    unknown_retain_days: Type.Number({
+      minimum: 0,
+      default: 7,
+      description: 'Days crops of unknown faces are kept.',
+    }),
+  },
+  { default: {}, description: 'Face recognition.' },
+);
+
+/** Face recognition settings. */
+export type FacesConfig = Static<typeof FacesSchema>;

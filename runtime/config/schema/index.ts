@@ -1,0 +1,87 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { AlarmSchema } from './alarm';
+import { CamerasSchema } from './camera';
+import { strictObject } from './common';
+import { DetectorsSchema } from './detectors';
+import { DeviceSchema } from './device';
+import { FacesSchema } from './faces';
+import { GpioSchema } from './gpio';
+import { HttpSchema } from './http';
+import { LogSchema, ShutdownSchema } from './logging';
+import { MqttSchema } from './mqtt';
+import { RetentionSchema } from './retention';
+import { StorageSchema } from './storage';
+
+/** The config format version this build reads; older files are migrated on load. */
+export const CURRENT_CONFIG_VERSION = 1;
+
+/**
+ * The whole configuration: the single source of truth for validation, defaults, the
+ * TypeScript types, env overrides and (later) the OpenAPI document.
+ */
+export const ConfigSchema = strictObject(
+  {
+    version: Type.Integer({
+      minimum: 1,
+      default: CURRENT_CONFIG_VERSION,
+      description: 'Config format version; a missing version means 1.',
+    }),
+    device: DeviceSchema,
+    data_dir: Type.String({
+      minLength: 1,
+      default: '/var/lib/vigil',
+      description: 'Where the database, recordings, snapshots and face gallery live.',
+    }),
+    log: LogSchema,
+    shutdown: ShutdownSchema,
+    cameras: CamerasSchema,
+    detectors: DetectorsSchema,
+    faces: FacesSchema,
+    gpio: GpioSchema,
+    alarm: AlarmSchema,
+    mqtt: MqttSchema,
+    http: HttpSchema,
+    storage: StorageSchema,
+    retention: RetentionSchema,
+  },
+  { title: 'Vigil configuration', description: 'Configuration of a Vigil appliance (YAML).' },
+);
+
+/** A complete, validated configuration with every default filled in. */
+export type Config = Static<typeof ConfigSchema>;
+
+export type { AlarmConfig, AlarmRuleConfig, AlarmScheduleConfig } from './alarm';
+export { AlarmSchema } from './alarm';
+export type {
+  CameraConfig,
+  DetectConfig,
+  MotionConfig,
+  ObjectFilterConfig,
+  ObjectsConfig,
+  RecordConfig,
+  SnapshotsConfig,
+} from './camera';
+export { CameraSchema, CamerasSchema } from './camera';
+export type { CameraDriver, CameraSourceConfig } from './cameraSource';
+export { CameraSourceSchema, HWACCELS } from './cameraSource';
+export { NAME_PATTERN } from './common';
+export type { DetectorConfig, DetectorType } from './detectors';
+export { BUILTIN_MODELS, DetectorSchema, DetectorsSchema } from './detectors';
+export type { DeviceConfig } from './device';
+export { DeviceSchema } from './device';
+export type { FacesConfig } from './faces';
+export { FacesSchema } from './faces';
+export type { GpioConfig, GpioLineConfig } from './gpio';
+export { GPIO_DRIVERS, GpioLineSchema, GpioSchema } from './gpio';
+export type { HttpConfig } from './http';
+export { HttpSchema } from './http';
+export type { LogConfig, LogLevelName, ShutdownConfig } from './logging';
+export { LOG_LEVELS, LogSchema, ShutdownSchema } from './logging';
+export type { MqttConfig } from './mqtt';
+export { MqttSchema } from './mqtt';
+export type { RetentionConfig } from './retention';
+export { RetentionSchema } from './retention';
+export type { StorageConfig } from './storage';
+export { StorageSchema } from './storage';
+export type { Polygon, ZoneConfig } from './zones';
+export { PointSchema, PolygonSchema, ZoneSchema, ZonesSchema } from './zones';

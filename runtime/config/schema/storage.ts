@@ -1,0 +1,34 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { strictObject } from './common';
+
+/** The SQLite database and how writes are grouped into commits. */
+export const StorageSchema = strictObject(
+  {
+    database: Type.String({
+      minLength: 1,
+      default: 'vigil.db',
+      description: 'SQLite file; a relative path is inside data_dir.',
+    }),
+    group_commit: strictObject(
+      {
+        max_batch: Type.Integer({
+          minimum: 1,
+          maximum: 100_000,
+          default: 512,
+          description: 'Most writes in one transaction.',
+        }),
+        max_delay_ms: Type.Number({
+          minimum: 0,
+          maximum: 1000,
+          default: 2,
+          description: 'Longest a write waits for others to share its fsync.',
+        }),
+      },
+      { default: {}, description: 'Many writes, one fsync.' },
+    ),
+  },
+  { default: {}, description: 'Database.' },
+);
+
+/** Database settings. */
+export type StorageConfig = Static<typeof StorageSchema>;

@@ -1,0 +1,29 @@
+import type { PathIssue, PathSegment } from '../paths';
+import type { AlarmConfig } from '../schema/index';
+import { closest } from '../suggest';
+import { cronProblem } from './cron';
+
+function modeIssue(path: PathSegment[], mode: string, modes: readonly string[]): PathIssue[] {
+  if (modes.includes(mode)) return [];
+  const suggestion = closest(mode, modes);
+  const hint = suggestion === undefined ? '' : ` — did you mean '${suggestion}'?`;
+  return [{ path, message: `'${mode}' is not one of alarm.modes (${modes.join(', ')})${hint}` }];
+}
+
+/** The start mode and every scheduled mode must be declared in `alarm.modes`; schedules need valid cron. */
+export function alarmIssues(alarm: AlarmConfig): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const seen = new Set<string>();
+  for (const [index, mode] of alarm.modes.entries()) {
+    if (seen.has(mode))
+      issues.push({ path: ['alarm', 'modes', index], message: `'${mode}' is listed twice` });
+    seen.add(mode);
+  }
+  issues.push(...modeIssue(['alarm', 'mode'], alarm.mode, alarm.modes));
+  for (const [index, schedule] of alarm.schedules.entries()) {
+    issues.push(...modeIssue(['alarm', 'schedules', index, 'mode'], schedule.mode, alarm.modes));
+    const problem = cronProblem(schedule.cron);
+    if (problem !== undefined) issues.push({ path: ['alarm', 'schedules', index, 'cron'], message: problem });
+  }
+  return issues;
+}

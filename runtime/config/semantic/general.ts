@@ -1,0 +1,61 @@
+import type { PathIssue } from '../paths';
+import type { Config } from '../schema/index';
+import { cronProblem } from './cron';
+
+const BROKER_URL = /^(mqtts?|wss?|tcp|ssl|tls):\/\/[^/\s]+/i;
+const HTTP_URL = /^https?:\/\/[^/\s]+/i;
+
+/** The time zone must be one the runtime's ICU data knows, or every schedule would be off. */
+export function timezoneIssues(config: Config): PathIssue[] {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: config.device.timezone });
+    return [];
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return [
+      {
+        path: ['device', 'timezone'],
+        message: `unknown time zone '${config.device.timezone}' — use an IANA name such as 'Europe/Berlin' or 'UTC'`,
+      },
+    ];
+  }
+}
+
+/** Retention's cron schedule. */
+export function retentionIssues(config: Config): PathIssue[] {
+  const problem = cronProblem(config.retention.schedule);
+  return problem === undefined ? [] : [{ path: ['retention', 'schedule'], message: problem }];
+}
+
+/** Broker URL scheme, and TLS client certificate and key given together. */
+export function mqttIssues(config: Config): PathIssue[] {
+  const { url, tls } = config.mqtt;
+  const issues: PathIssue[] = [];
+  if (!BROKER_URL.test(url)) {
+    issues.push({
+      path: ['mqtt', 'url'],
+      message: `must be a broker URL such as mqtt://broker:1883 (mqtt, mqtts, ws, wss) (got '${url}')`,
+    });
+  }
+  if ((tls.cert === undefined) !== (tls.key === undefined)) {
+    issues.push({
+      path: ['mqtt', 'tls'],
+      message: 'set both cert and key for a client certificate, or neither',
+    });
+  }
+  return issues;
+}
+
+/** Remote detectors are reached over HTTP. */
+export function detectorIssues(config: Config): PathIssue[] {
+  const issues: PathIssue[] = [];
+  for (const [name, detector] of Object.entries(config.detectors)) {
+    if (detector.type === 'remote' && !HTTP_URL.test(detector.url)) {
+      issues.push({
+        path: ['detectors', name, 'url'],
+        message: `must be an http:// or https:// URL such as http://gpu-box:8000/detect (got '${detector.url}')`,
+      });
+    }
+  }
+  return issues;
+}

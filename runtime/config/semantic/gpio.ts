@@ -1,0 +1,30 @@
+import type { PathIssue } from '../paths';
+import type { GpioConfig, GpioLineConfig } from '../schema/index';
+
+// Two names for the same physical line must collide, so the key is what the driver opens.
+function lineKey(line: GpioLineConfig): string {
+  if (line.driver === 'sysfs') return `sysfs:${line.sysfs_root}:${line.pin}`;
+  return `${line.driver}:${line.chip}:${line.pin}`;
+}
+
+/** A GPIO line may be claimed once: two devices on one pin, or an input wired to an output, is a wiring mistake. */
+export function gpioIssues(gpio: GpioConfig): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const owners = new Map<string, [string, GpioLineConfig]>();
+  for (const [name, line] of Object.entries(gpio)) {
+    const key = lineKey(line);
+    const owner = owners.get(key);
+    if (owner === undefined) {
+      owners.set(key, [name, line]);
+      continue;
+    }
+    const [ownerName, ownerLine] = owner;
+    const where = line.driver === 'sysfs' ? line.sysfs_root : line.chip;
+    const message =
+      ownerLine.direction === line.direction
+        ? `pin ${line.pin} on ${where} is already used by gpio.${ownerName} — give each device its own pin`
+        : `pin ${line.pin} on ${where} is an ${line.direction} here but an ${ownerLine.direction} for gpio.${ownerName} — a pin cannot be both`;
+    issues.push({ path: ['gpio', name, 'pin'], message });
+  }
+  return issues;
+}

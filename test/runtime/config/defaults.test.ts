@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadConfig } from '../../../runtime/config/index';
+import { tempConfig, valid } from './helpers';
+
+const DEFAULTS = {
+  version: 1,
+  device: { id: 'vigil', name: 'Vigil', timezone: 'UTC' },
+  data_dir: '/var/lib/vigil',
+  log: { level: 'info', modules: {} },
+  shutdown: { timeout_seconds: 30, service_stop_seconds: 10 },
+  cameras: {},
+  detectors: { default: { type: 'wasm', model: 'centernet' } },
+  faces: { enabled: true, recognition_threshold: 0.6, min_face_size: 40, unknown_retain_days: 7 },
+  gpio: {},
+  alarm: { mode: 'disarmed', modes: ['disarmed', 'home', 'away'], schedules: [], rules: [] },
+  mqtt: {
+    enabled: false,
+    url: 'mqtt://localhost:1883',
+    tls: { reject_unauthorized: true },
+    topic_prefix: 'vigil',
+    homeassistant: true,
+    discovery_prefix: 'homeassistant',
+    frigate_compat: false,
+    qos: 1,
+    outbox: { max_rows: 100_000, max_mb: 256 },
+  },
+  http: {
+    enabled: true,
+    host: '0.0.0.0',
+    port: 8080,
+    auth: { enabled: true, token: null },
+    body_limit_kb: 1024,
+  },
+  storage: { database: 'vigil.db', group_commit: { max_batch: 512, max_delay_ms: 2 } },
+  retention: {
+    schedule: '0 * * * *',
+    min_free_mb: 500,
+    events_days: 30,
+    clips: { days: 14, max_gb: 20 },
+    snapshots: { days: 14, max_gb: 5 },
+  },
+};
+
+describe('defaults', () => {
+  it('turns {} into the full documented config', () => {
+    assert.deepEqual(valid('{}'), DEFAULTS);
+  });
+
+  it('treats an empty file, and a file of comments, as {}', () => {
+    for (const text of ['', '# nothing here yet\n']) {
+      const result = loadConfig({ file: tempConfig(text), env: {} });
+      assert.ok(result.ok);
+      assert.deepEqual(result.config, DEFAULTS);
+    }
+  });
+
+  it('reads a mapping or list whose entries are all commented out as its default', () => {
+    const config = valid(
+      'cameras:\n#  front: { source: { driver: sim } }\ngpio:\nalarm:\n  schedules:\nhttp:\n',
+    );
+    assert.deepEqual(config.cameras, {});
+    assert.deepEqual(config.gpio, {});
+    assert.deepEqual(config.alarm.schedules, []);
+    assert.deepEqual(config.http, DEFAULTS.http);
+  });
+
+  it('fills defaults around the keys that are given, at every depth', () => {
+    const config = valid('http: { auth: { token: abcdefgh } }\nmqtt: { outbox: { max_mb: 10 } }\n');
+    assert.deepEqual(config.http, { ...DEFAULTS.http, auth: { enabled: true, token: 'abcdefgh' } });
+    assert.deepEqual(config.mqtt.outbox, { max_rows: 100_000, max_mb: 10 });
+  });
+
+  it('fills a camera given only its source, including the source variant and record entries', () => {
+    const config = valid(
+      'cameras:\n  front:\n    source: { driver: ffmpeg, url: "rtsp://cam/1" }\n' +
+        '    objects: { filters: { person: { min_score: 0.4 } } }\n' +
+        '    zones: { porch: { coordinates: [[0,0],[1,0],[1,1]] } }\n',
+    );
+    const front = config.cameras.front;
+    assert.ok(front);
+    assert.deepEqual(front.source, {
+      driver: 'ffmpeg',
+      url: 'rtsp://cam/1',
+      hwaccel: 'auto',
+      input_args: [],
+      rtsp_transport: 'tcp',
+    });
+    assert.deepEqual(front.detect, { enabled: true, width: 640, height: 360, fps: 5 });
+    assert.deepEqual(front.motion, {
+      enabled: true,
+      threshold: 30,
+      contour_area: 10,
+      mask: [],
+      cooldown_seconds: 0,
+      improve_contrast: false,
+    });
+    assert.deepEqual(front.objects, {
+      track: ['person'],
+      filters: { person: { min_score: 0.4, threshold: 0.7, min_area: 0, max_area: 10_000_000 } },
+    });
+    assert.deepEqual(front.zones.porch, {
+      coordinates: [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+      ],
+      objects: [],
+      loitering_seconds: 0,
+    });
+    assert.deepEqual(front.record, { enabled: true, pre_capture: 10, post_capture: 15, segment_seconds: 2 });
+    assert.deepEqual(front.snapshots, { enabled: true, retain_days: 7 });
+  });
+
+  it('fills each source driver and detector type with its own defaults', () => {
+    const config = valid(
+      'cameras:\n  a: { source: { driver: file, path: x.mp4 } }\n  b: { source: { driver: libcamera } }\n  c: { source: { driver: sim } }\n' +
+        'detectors:\n  o: { type: onnx, model_path: m.onnx }\n  r: { type: remote, url: "http://x:1/detect" }\n' +
+        'gpio:\n  siren: { pin: 17 }\n',
+    );
+    assert.deepEqual(config.cameras.a?.source, { driver: 'file', path: 'x.mp4', loop: true, realtime: true });
+    assert.deepEqual(config.cameras.b?.source, {
+      driver: 'libcamera',
+      binary: 'rpicam-vid',
+      camera_index: 0,
+    });
+    assert.deepEqual(config.cameras.c?.source, { driver: 'sim', scene: 'people', people: 2 });
+    assert.deepEqual(config.detectors, {
+      o: { type: 'onnx', model_path: 'm.onnx', execution_provider: 'cpu' },
+      r: { type: 'remote', url: 'http://x:1/detect', timeout_ms: 2000 },
+    });
+    assert.deepEqual(config.gpio.siren, {
+      driver: 'sim',
+      chip: 'gpiochip0',
+      sysfs_root: '/sys/class/gpio',
+      pin: 17,
+      direction: 'output',
+      active_low: false,
+      max_on: 120,
+      cooldown_seconds: 0,
+      debounce_ms: 50,
+      pattern: 'steady',
+      on_ms: 500,
+      off_ms: 500,
+    });
+  });
+
+  it('does not share default objects between loads', () => {
+    const first = valid('{}');
+    first.alarm.modes.push('party');
+    assert.deepEqual(valid('{}').alarm.modes, ['disarmed', 'home', 'away']);
+  });
+});
+
+describe('version', () => {
+  it('reads a missing version as 1', () => {
+    assert.equal(valid('data_dir: /x\n').version, 1);
+    assert.equal(valid('version: 1\n').version, 1);
+  });
+
+  it('refuses a newer version with one clear issue', () => {
+    const result = loadConfig({ text: 'version: 2\nhttp: { port: 99999 }\n', env: {} });
+    assert.ok(!result.ok);
+    assert.deepEqual(result.errors, [
+      {
+        path: 'version',
+        message: 'written for a newer Vigil (version 2); this build reads version 1',
+        line: 1,
+      },
+    ]);
+  });
+
+  it('reports a version that is not a positive integer', () => {
+    const result = loadConfig({ text: 'version: 0\n', env: {} });
+    assert.ok(!result.ok);
+    assert.equal(result.errors[0]?.path, 'version');
+    assert.match(result.errors[0]?.message ?? '', /must be an integer that is at least 1 \(got 0\)/);
+  });
+});

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { brief, invalid, valid } from './helpers';
+
+describe('semantic checks', () => {
+  it('rejects a GPIO pin used twice, and an input on an output pin', () => {
+    const issues = invalid(
+      'gpio:\n  siren: { driver: gpiod, pin: 17 }\n  relay: { driver: gpiod, pin: 17 }\n' +
+        '  pir: { driver: gpiod, pin: 17, direction: input }\n  other_chip: { driver: gpiod, chip: gpiochip4, pin: 17 }\n',
+    );
+    assert.deepEqual(issues, [
+      {
+        path: 'gpio.relay.pin',
+        message: 'pin 17 on gpiochip0 is already used by gpio.siren — give each device its own pin',
+        line: 3,
+      },
+      {
+        path: 'gpio.pir.pin',
+        message: 'pin 17 on gpiochip0 is an input here but an output for gpio.siren — a pin cannot be both',
+        line: 4,
+      },
+    ]);
+  });
+
+  it('requires alarm.mode and scheduled modes to be declared, and schedules to be cron', () => {
+    const issues = invalid(
+      'alarm:\n  mode: vacaton\n  modes: [disarmed, away, vacation]\n  schedules:\n' +
+        '    - { cron: "0 7 * * *", mode: disarmed }\n    - { cron: "0 23 * *", mode: hom }\n',
+    );
+    assert.deepEqual(brief(issues), [
+      {
+        path: 'alarm.mode',
+        message: "'vacaton' is not one of alarm.modes (disarmed, away, vacation) — did you mean 'vacation'?",
+      },
+      {
+        path: 'alarm.schedules[1].mode',
+        message: "'hom' is not one of alarm.modes (disarmed, away, vacation)",
+      },
+      {
+        path: 'alarm.schedules[1].cron',
+        message:
+          "must have 5 cron fields (minute hour day-of-month month day-of-week), or 6 with seconds first (got 4: '0 23 * *')",
+      },
+    ]);
+    assert.equal(issues[1]?.line, 6);
+  });
+
+  it('accepts 6-field cron and macros', () => {
+    valid(
+      'alarm:\n  schedules: [{ cron: "*/30 0 7 * * 1-5", mode: home }, { cron: "@daily", mode: away }]\nretention: { schedule: "@hourly" }\n',
+    );
+  });
+
+  it('rejects an unknown time zone', () => {
+    assert.deepEqual(brief(invalid('device: { timezone: Mars/Olympus_Mons }\n')), [
+      {
+        path: 'device.timezone',
+        message: "unknown time zone 'Mars/Olympus_Mons' — use an IANA name such as 'Europe/Berlin' or 'UTC'",
+      },
+    ]);
+    assert.equal(valid('device: { timezone: Europe/Berlin }\n').device.timezone, 'Europe/Berlin');
+  });
+
+  it('rejects zone points outside 0..1, flat polygons and untracked zone labels', () => {
+    const issues = invalid(
+      'cameras:\n  front:\n    source: { driver: sim }\n    zones:\n' +
+        '      porch: { coordinates: [[0, 0], [1.5, 0], [1, -0.1]] }\n' +
+        '      line: { coordinates: [[0, 0], [0.5, 0.5], [1, 1]], objects: [person, car] }\n',
+    );
+    assert.deepEqual(brief(issues), [
+      {
+        path: 'cameras.front.zones.porch.coordinates[1][0]',
+        message: 'must be a number between 0 and 1 (got 1.5)',
+      },
+      {
+        path: 'cameras.front.zones.porch.coordinates[2][1]',
+        message: 'must be a number between 0 and 1 (got -0.1)',
+      },
+    ]);
+    // Semantic checks of an area wait until its schema errors are fixed; then they speak up.
+    const fixed = invalid(
+      'cameras:\n  front:\n    source: { driver: sim }\n    zones:\n' +
+        '      line: { coordinates: [[0, 0], [0.5, 0.5], [1, 1]], objects: [person, car] }\n',
+    );
+    assert.deepEqual(brief(fixed), [
+      {
+        path: 'cameras.front.zones.line.coordinates',
+        message: 'the points enclose no area — give at least 3 points that are not on one line',
+      },
+      {
+        path: 'cameras.front.zones.line.objects[1]',
+        message: "'car' is not in objects.track (person) — add it there or the zone never sees it",
+      },
+    ]);
+  });
+
+  it('checks source details per driver', () => {
+    const issues = invalid(
+      'cameras:\n  a: { source: { driver: ffmpeg, url: camera.local } }\n  b: { source: { driver: libcamera, width: 1280 } }\n' +
+        '  c: { source: { driver: ffmpeg, url: /dev/video0 } }\n',
+    );
+    assert.deepEqual(brief(issues), [
+      {
+        path: 'cameras.a.source.url',
+        message:
+          "must be a stream URL such as rtsp://user:pass@192.168.1.20:554/stream1, or a device path (got 'camera.local')",
+      },
+      {
+        path: 'cameras.b.source',
+        message: 'set both width and height, or neither (the camera then picks its mode)',
+      },
+    ]);
+  });
+
+  it('checks the broker URL, TLS pairs and remote detector URLs', () => {
+    const issues = invalid(
+      'mqtt: { url: "broker:1883", tls: { cert: /c.pem } }\ndetectors: { gpu: { type: remote, url: "gpu-box:8000" } }\n',
+    );
+    assert.deepEqual(
+      brief(issues).map((issue) => issue.path),
+      ['mqtt.url', 'mqtt.tls', 'detectors.gpu.url'],
+    );
+  });
+
+  it('still reports semantic problems in areas that are valid when other areas are not', () => {
+    const issues = invalid('http: { port: 0 }\nalarm: { mode: nope }\n');
+    assert.deepEqual(
+      brief(issues).map((issue) => issue.path),
+      ['http.port', 'alarm.mode'],
+    );
+  });
+});
