@@ -1,8 +1,9 @@
+import { isUtf8 } from 'node:buffer';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Service } from '../lifecycle/service';
 import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/metrics';
-import { installErrorHandlers } from './httpErrors';
+import { HttpError, installErrorHandlers } from './httpErrors';
 
 export interface WebServerOptions {
   host: string;
@@ -42,6 +43,7 @@ export class WebServer implements Service {
       ajv: { customOptions: { removeAdditional: false, useDefaults: true } },
     });
     installErrorHandlers(this.app, options.logger);
+    installStrictJsonParser(this.app);
     const requestSeconds = options.metrics.summary({
       name: 'vigil_http_request_seconds',
       help: 'HTTP request duration by route and status',
@@ -90,4 +92,22 @@ export class WebServer implements Service {
   health(): Record<string, unknown> {
     return { address: this.#address ?? null };
   }
+}
+
+/**
+ * JSON bodies must be valid UTF-8: Node would otherwise decode bad bytes to U+FFFD and the
+ * damaged text would be stored as if the sender meant it. Parsing itself stays fastify's
+ * (with its prototype-poisoning protection).
+ */
+function installStrictJsonParser(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const bytes = body as Buffer;
+    if (!isUtf8(bytes)) {
+      done(new HttpError(400, 'the body is not valid UTF-8; send JSON encoded as UTF-8', 'body'), undefined);
+      return;
+    }
+    parseJson(request, bytes.toString('utf8'), done);
+  });
 }

@@ -1,4 +1,5 @@
 import { runs } from './m001Runs';
+import { events } from './m002Events';
 
 /** One schema change. Versions are consecutive from 1 and never edited once released. */
 export interface Migration {
@@ -8,4 +9,4 @@ export interface Migration {
 }
 
 /** Every migration in order; later issues append (events, incidents, outbox…). */
-export const MIGRATIONS: readonly Migration[] = [runs];
+export const MIGRATIONS: readonly Migration[] = [runs, events];

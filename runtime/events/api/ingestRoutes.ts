@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import { HttpError } from '../../web/httpErrors';
+import type { EventIngest } from '../eventIngest';
+import { EventInputSchema } from '../eventModel';
+import { EventValidationError } from '../eventValidation';
+
+/**
+ * `POST /api/v1/events`: external sources (a PIR sensor, another system) hand in an event.
+ * 201 once it is on disk; 200 with `status: duplicate` for a replayed id or a folded repeat;
+ * 400 naming the field for an invalid event, which changes nothing.
+ */
+export function registerIngestRoutes(app: FastifyInstance, ingest: EventIngest): void {
+  app.post(
+    '/api/v1/events',
+    // The schema documents the body (OpenAPI); validation is the ingest's own, shared with the bus.
+    { schema: { body: EventInputSchema }, validatorCompiler: () => () => true },
+    async (request, reply) => {
+      try {
+        const result = await ingest.ingest(request.body, { actor: 'api' });
+        return reply.code(result.status === 'created' ? 201 : 200).send(result);
+      } catch (err) {
+        if (err instanceof EventValidationError) throw new HttpError(400, err.message, err.field);
+        throw new HttpError(503, `the event could not be stored (${(err as Error).message}); retry later`);
+      }
+    },
+  );
+}

@@ -1,0 +1,95 @@
+import type { EventType } from './eventModel';
+import { type Box, iou } from './geometry';
+
+export type DuplicateReason = 'fingerprint' | 'iou' | 'window';
+
+export interface DedupOptions {
+  enabled: boolean;
+  /** Window per type in ms; 0 turns time-based dedup off for that type. */
+  windowMs: (type: EventType) => number;
+  /** Boxes overlapping at least this much are the same sighting. */
+  iouThreshold: number;
+  /** Most remembered sightings; the oldest is forgotten first. */
+  maxEntries: number;
+}
+
+/** What the deduplicator needs to know about an event. */
+export interface Sighting {
+  id: string;
+  type: EventType;
+  timestamp: number;
+  camera: string | null;
+  label: string | null;
+  objectId: string | null;
+  source: string;
+  box: Box | null;
+  fingerprint: string;
+}
+
+export interface Duplicate {
+  of: string;
+  reason: DuplicateReason;
+}
+
+/**
+ * Finds repeats of a recently stored event (idempotency by id is the processor's job, against the
+ * database). Within a type's window after the last *stored* sighting of the same thing, a report
+ * is a duplicate when it says the same (fingerprint), when its box overlaps (IoU), or — for
+ * box-less types such as motion or a sensor — simply because it came again. The window does not
+ * slide on duplicates, so a thing that stays produces one stored event per window.
+ */
+export class Deduplicator {
+  readonly #options: DedupOptions;
+  readonly #recent = new Map<string, Sighting>();
+  readonly counts: Record<DuplicateReason, number> = { fingerprint: 0, iou: 0, window: 0 };
+
+  constructor(options: DedupOptions) {
+    this.#options = options;
+  }
+
+  check(sighting: Sighting): Duplicate | null {
+    if (!this.#options.enabled) return null;
+    const windowMs = this.#options.windowMs(sighting.type);
+    if (windowMs <= 0) return null;
+    const previous = this.#recent.get(keyOf(sighting));
+    if (!previous) return null;
+    const age = sighting.timestamp - previous.timestamp;
+    if (age < 0 || age > windowMs) return null;
+    const reason = duplicateReason(previous, sighting, this.#options.iouThreshold);
+    if (reason) this.counts[reason] += 1;
+    return reason ? { of: previous.id, reason } : null;
+  }
+
+  /** Records a stored sighting as the one later reports are compared with. */
+  remember(sighting: Sighting): void {
+    const key = keyOf(sighting);
+    this.#recent.delete(key);
+    this.#recent.set(key, sighting);
+    if (this.#recent.size > this.#options.maxEntries) {
+      const oldest = this.#recent.keys().next();
+      if (!oldest.done) this.#recent.delete(oldest.value);
+    }
+  }
+
+  /** Undoes `remember` when the store failed, so the next report is not matched to a ghost. */
+  forget(sighting: Sighting): void {
+    const key = keyOf(sighting);
+    if (this.#recent.get(key)?.id === sighting.id) this.#recent.delete(key);
+  }
+
+  get size(): number {
+    return this.#recent.size;
+  }
+}
+
+function keyOf(s: Sighting): string {
+  return `${s.type}\u0000${s.camera ?? ''}\u0000${s.label ?? ''}\u0000${s.objectId ?? ''}\u0000${s.source}`;
+}
+
+function duplicateReason(previous: Sighting, next: Sighting, iouThreshold: number): DuplicateReason | null {
+  const boxes = previous.box !== null && next.box !== null;
+  const overlap = boxes ? iou(previous.box as Box, next.box as Box) : 0;
+  if (previous.fingerprint === next.fingerprint && (!boxes || overlap >= iouThreshold)) return 'fingerprint';
+  if (boxes) return overlap >= iouThreshold ? 'iou' : null;
+  return previous.box === null && next.box === null ? 'window' : null;
+}

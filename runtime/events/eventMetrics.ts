@@ -1,0 +1,83 @@
+import type { Counter, Gauge, Summary } from 'prom-client';
+import type { Metrics } from '../metrics/metrics';
+
+/** Pipeline stages timed separately (seconds, p50/p95/p99). */
+export type Stage =
+  | 'validate'
+  | 'dedup'
+  | 'classify'
+  | 'aggregate'
+  | 'persist'
+  | 'enrich'
+  | 'rules'
+  | 'route';
+
+/** The event processor's counters and timings, registered once on the app's registry. */
+export interface EventMetrics {
+  processed: Counter<'type'>;
+  rejected: Counter<'field'>;
+  deduplicated: Counter<'reason'>;
+  enriched: Counter<'enricher' | 'status'>;
+  filtered: Counter;
+  routed: Counter<'channel' | 'ok'>;
+  deadLetters: Counter<'stage'>;
+  stageSeconds: Summary<'stage'>;
+  ingestToDurableSeconds: Summary;
+  endToEndSeconds: Summary;
+  openIncidents: Gauge;
+  routingQueue: Gauge;
+}
+
+export function createEventMetrics(metrics: Metrics): EventMetrics {
+  return {
+    processed: metrics.counter({
+      name: 'events_processed_total',
+      help: 'Events stored, by type',
+      labelNames: ['type'],
+    }),
+    rejected: metrics.counter({
+      name: 'events_rejected_total',
+      help: 'Events refused as invalid, by field',
+      labelNames: ['field'],
+    }),
+    deduplicated: metrics.counter({
+      name: 'events_deduplicated_total',
+      help: 'Events folded into an earlier one, by reason (id, fingerprint, iou, window)',
+      labelNames: ['reason'],
+    }),
+    enriched: metrics.counter({
+      name: 'events_enriched_total',
+      help: 'Enricher runs by outcome',
+      labelNames: ['enricher', 'status'],
+    }),
+    filtered: metrics.counter({ name: 'events_filtered_total', help: 'Events blocked by a rule' }),
+    routed: metrics.counter({
+      name: 'events_routed_total',
+      help: 'Deliveries per channel',
+      labelNames: ['channel', 'ok'],
+    }),
+    deadLetters: metrics.counter({
+      name: 'dead_letter_total',
+      help: 'Events sent to the dead-letter table',
+      labelNames: ['stage'],
+    }),
+    stageSeconds: metrics.summary({
+      name: 'events_stage_seconds',
+      help: 'Time per pipeline stage',
+      labelNames: ['stage'],
+    }),
+    ingestToDurableSeconds: metrics.summary({
+      name: 'events_ingest_to_durable_seconds',
+      help: 'From receipt to acknowledged (committed to disk)',
+    }),
+    endToEndSeconds: metrics.summary({
+      name: 'events_end_to_end_seconds',
+      help: 'From receipt to routed to every channel',
+    }),
+    openIncidents: metrics.gauge({ name: 'incidents_open', help: 'Incidents still collecting events' }),
+    routingQueue: metrics.gauge({
+      name: 'events_routing_queue',
+      help: 'Stored events waiting to be enriched and routed',
+    }),
+  };
+}

@@ -1,0 +1,162 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { Severity, VigilEvent } from './eventModel';
+import type { OpenIncident } from './incidentAggregator';
+
+/** States an event moves through; each change is an audit row. */
+export type EventState =
+  | 'received'
+  | 'validated'
+  | 'persisted'
+  | 'enriched'
+  | 'filtered'
+  | 'routed'
+  | 'failed'
+  | 'dead_lettered';
+
+/** What the API and producers get back for an ingested event. */
+export interface IngestResult {
+  id: string;
+  status: 'created' | 'duplicate';
+  /** Why it was a duplicate: a replayed id, or one of the dedup rules. */
+  duplicate_reason?: 'id' | 'fingerprint' | 'iou' | 'window';
+  type: VigilEvent['type'];
+  severity: Severity;
+  incident_id: string | null;
+}
+
+/**
+ * The prepared statements of the event log. Every method is synchronous and meant to run inside
+ * a `GroupCommitWriter.write` callback, so one event's rows commit together or not at all.
+ */
+export class EventStore {
+  readonly #db: Database;
+  readonly #statements: Record<string, Statement>;
+
+  constructor(db: Database) {
+    this.#db = db;
+    this.#statements = {
+      insertEvent: db.prepare(`
+        INSERT INTO events (id, type, timestamp, received_at, source, camera, label, object_id, confidence, box, zones,
+          data, correlation_id, parent_id, severity, fingerprint, incident_id, state)
+        VALUES (@id, @type, @timestamp, @receivedAt, @source, @camera, @label, @objectId, @confidence, @box, @zones,
+          @data, @correlationId, @parentId, @severity, @fingerprint, @incidentId, 'persisted')`),
+      insertZone: db.prepare('INSERT OR IGNORE INTO event_zones (zone, event_id) VALUES (?, ?)'),
+      audit: db.prepare(
+        'INSERT INTO audit (subject_kind, subject_id, state, at, actor, reason) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      upsertIncident: db.prepare(`
+        INSERT INTO incidents (id, key, camera, label, object_id, type, severity, state, started_at, last_seen_at,
+          event_count, max_confidence, zones)
+        VALUES (@id, @key, @camera, @label, @objectId, @type, @severity, @state, @startedAt, @lastSeenAt,
+          @eventCount, @maxConfidence, @zones)
+        ON CONFLICT (id) DO UPDATE SET type = excluded.type, severity = excluded.severity,
+          state = CASE WHEN incidents.state IN ('acknowledged', 'resolved') THEN incidents.state ELSE excluded.state END,
+          last_seen_at = excluded.last_seen_at, event_count = excluded.event_count,
+          max_confidence = excluded.max_confidence, zones = excluded.zones
+        WHERE incidents.ended_at IS NULL`),
+      endIncident: db.prepare(
+        "UPDATE incidents SET ended_at = ?, state = CASE WHEN state IN ('acknowledged', 'resolved') THEN state ELSE 'ended' END WHERE id = ? AND ended_at IS NULL",
+      ),
+      bumpDuplicate: db.prepare(
+        'UPDATE events SET duplicates = duplicates + 1, last_duplicate_at = MAX(COALESCE(last_duplicate_at, 0), ?) WHERE id = ?',
+      ),
+      touchIncident: db.prepare(
+        'UPDATE incidents SET last_seen_at = MAX(last_seen_at, ?) WHERE id = ? AND ended_at IS NULL',
+      ),
+      findResult: db.prepare('SELECT id, type, severity, incident_id FROM events WHERE id = ?'),
+      setState: db.prepare('UPDATE events SET state = ? WHERE id = ?'),
+    };
+  }
+
+  /** The stored outcome of an id, for idempotent replays. */
+  findResult(id: string): IngestResult | undefined {
+    const row = this.#statements.findResult?.get(id) as
+      | { id: string; type: VigilEvent['type']; severity: Severity; incident_id: string | null }
+      | undefined;
+    return row ? { ...row, status: 'duplicate', duplicate_reason: 'id' } : undefined;
+  }
+
+  /** The event row, its zones and the received → validated → persisted audit rows. */
+  insertEvent(event: VigilEvent, actor: string): void {
+    this.#run('insertEvent', {
+      id: event.id,
+      type: event.type,
+      timestamp: event.timestamp,
+      receivedAt: event.receivedAt,
+      source: event.source,
+      camera: event.camera,
+      label: event.label,
+      objectId: event.objectId,
+      confidence: event.confidence,
+      box: event.box ? JSON.stringify(event.box) : null,
+      zones: JSON.stringify(event.zones),
+      data: JSON.stringify(event.data),
+      correlationId: event.correlationId,
+      parentId: event.parentId,
+      severity: event.severity,
+      fingerprint: event.fingerprint,
+      incidentId: event.incidentId,
+    });
+    for (const zone of event.zones) this.#run('insertZone', zone, event.id);
+    this.audit('event', event.id, 'received', event.receivedAt, actor, null);
+    this.audit('event', event.id, 'validated', event.receivedAt, 'processor', null);
+    this.audit('event', event.id, 'persisted', event.receivedAt, 'processor', null);
+  }
+
+  saveIncident(incident: OpenIncident, at: number, transition: 'new' | 'update'): void {
+    this.#run('upsertIncident', {
+      id: incident.id,
+      key: incident.key,
+      camera: incident.camera,
+      label: incident.label,
+      objectId: incident.objectId,
+      type: incident.type,
+      severity: incident.severity,
+      state: incident.state,
+      startedAt: incident.startedAt,
+      lastSeenAt: incident.lastSeenAt,
+      eventCount: incident.eventCount,
+      maxConfidence: incident.maxConfidence,
+      zones: JSON.stringify([...incident.zones]),
+    });
+    if (transition === 'new')
+      this.audit('incident', incident.id, 'new', at, 'processor', `started by a ${incident.type} event`);
+  }
+
+  endIncident(incident: OpenIncident, at: number, reason: string): void {
+    this.#run('endIncident', at, incident.id);
+    this.audit('incident', incident.id, 'ended', at, 'processor', reason);
+  }
+
+  /** A duplicate is not a new row: the original counts it and its incident stays alive. */
+  recordDuplicate(originalId: string, incidentId: string | null, at: number): void {
+    this.#run('bumpDuplicate', at, originalId);
+    if (incidentId) this.#run('touchIncident', at, incidentId);
+  }
+
+  setState(id: string, state: EventState, at: number, actor: string, reason: string | null): void {
+    this.#run('setState', state, id);
+    this.audit('event', id, state, at, actor, reason);
+  }
+
+  audit(
+    kind: 'event' | 'incident',
+    id: string,
+    state: string,
+    at: number,
+    actor: string,
+    reason: string | null,
+  ): void {
+    this.#run('audit', kind, id, state, at, actor, reason);
+  }
+
+  get db(): Database {
+    return this.#db;
+  }
+
+  #run(name: string, ...params: unknown[]): void {
+    const statement = this.#statements[name];
+    if (!statement) throw new Error(`unknown statement ${name}`);
+    statement.run(...params);
+  }
+}

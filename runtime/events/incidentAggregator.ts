@@ -1,0 +1,138 @@
+import type { EventType, Severity, VigilEvent } from './eventModel';
+import { severityRank } from './eventModel';
+
+/** Types that never form an incident: they describe the appliance, not the scene. */
+const NO_INCIDENT: ReadonlySet<EventType> = new Set(['system', 'camera_online']);
+
+/** An incident still collecting events, kept in memory and mirrored to the `incidents` table. */
+export interface OpenIncident {
+  id: string;
+  key: string;
+  camera: string | null;
+  label: string | null;
+  objectId: string | null;
+  type: EventType;
+  severity: Severity;
+  state: 'new' | 'active';
+  startedAt: number;
+  lastSeenAt: number;
+  eventCount: number;
+  maxConfidence: number | null;
+  zones: Set<string>;
+  /** Loitering is raised once per incident. */
+  loiteringRaised: boolean;
+}
+
+export interface IncidentOptions {
+  /** An incident ends after this long without a new event. */
+  idleMs: number;
+  /** And in any case after this long, so a busy street does not make one endless incident. */
+  maxMs: number;
+  newId: () => string;
+}
+
+export interface Attachment {
+  incident: OpenIncident;
+  transition: 'new' | 'update';
+  /** An incident closed to make room for this one (it reached its maximum length). */
+  ended?: OpenIncident;
+}
+
+/**
+ * Groups events about the same object on the same camera into incidents with a
+ * new → update → end life, like Frigate's tracked objects and review items.
+ */
+export class IncidentAggregator {
+  readonly #options: IncidentOptions;
+  readonly #open = new Map<string, OpenIncident>();
+
+  constructor(options: IncidentOptions) {
+    this.#options = options;
+  }
+
+  /** Restores the open incidents after a restart. */
+  restore(incidents: OpenIncident[]): void {
+    for (const incident of incidents) this.#open.set(incident.key, incident);
+  }
+
+  /** Adds the event to its open incident or starts one; null for types without incidents. */
+  attach(event: VigilEvent): Attachment | null {
+    if (NO_INCIDENT.has(event.type)) return null;
+    const key = incidentKey(event);
+    const current = this.#open.get(key);
+    if (current && this.#continues(current, event.timestamp)) {
+      current.state = 'active';
+      current.lastSeenAt = Math.max(current.lastSeenAt, event.timestamp);
+      current.eventCount += 1;
+      if (event.confidence !== null)
+        current.maxConfidence = Math.max(current.maxConfidence ?? 0, event.confidence);
+      for (const zone of event.zones) current.zones.add(zone);
+      if (severityRank(event.severity) >= severityRank(current.severity)) {
+        current.severity = event.severity;
+        current.type = event.type;
+      }
+      return { incident: current, transition: 'update' };
+    }
+    const incident: OpenIncident = {
+      id: this.#options.newId(),
+      key,
+      camera: event.camera,
+      label: event.label,
+      objectId: event.objectId,
+      type: event.type,
+      severity: event.severity,
+      state: 'new',
+      startedAt: event.timestamp,
+      lastSeenAt: event.timestamp,
+      eventCount: 1,
+      maxConfidence: event.confidence,
+      zones: new Set(event.zones),
+      loiteringRaised: false,
+    };
+    this.#open.set(key, incident);
+    return current ? { incident, transition: 'new', ended: current } : { incident, transition: 'new' };
+  }
+
+  /** The open incident this event would join, without changing anything. */
+  peek(
+    event: Pick<VigilEvent, 'type' | 'camera' | 'label' | 'objectId' | 'source' | 'timestamp'>,
+  ): OpenIncident | undefined {
+    const current = this.#open.get(incidentKey(event));
+    return current && this.#continues(current, event.timestamp) ? current : undefined;
+  }
+
+  /** Ends and removes every incident idle for longer than the idle time. */
+  expire(now: number): OpenIncident[] {
+    const ended: OpenIncident[] = [];
+    for (const [key, incident] of this.#open) {
+      if (
+        now - incident.lastSeenAt > this.#options.idleMs ||
+        now - incident.startedAt > this.#options.maxMs
+      ) {
+        this.#open.delete(key);
+        ended.push(incident);
+      }
+    }
+    return ended;
+  }
+
+  get size(): number {
+    return this.#open.size;
+  }
+
+  #continues(incident: OpenIncident, timestamp: number): boolean {
+    return (
+      timestamp - incident.lastSeenAt <= this.#options.idleMs &&
+      timestamp - incident.startedAt <= this.#options.maxMs
+    );
+  }
+}
+
+/** One object on one camera: the tracker's id when there is one, else the label (or type). */
+export function incidentKey(
+  event: Pick<VigilEvent, 'type' | 'camera' | 'label' | 'objectId' | 'source'>,
+): string {
+  const where = event.camera ?? `source:${event.source}`;
+  const what = event.objectId ? `object:${event.objectId}` : `label:${event.label ?? event.type}`;
+  return `${where}\u0000${what}`;
+}

@@ -1,0 +1,206 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { EventValidationError } from '../../../runtime/events/eventValidation';
+import { ingestKit } from './ingestKit';
+
+const person = {
+  type: 'object_detected',
+  camera: 'front',
+  label: 'person',
+  confidence: 0.9,
+  box: [0.1, 0.1, 0.3, 0.6],
+};
+
+describe('event ingest', () => {
+  test('stores a classified, scored event with its audit trail and incident', async () => {
+    const kit = ingestKit({ mode: 'away' });
+    const result = await kit.ingest.ingest({ ...person, zones: ['porch'] }, { actor: 'api' });
+    assert.equal(result.status, 'created');
+    assert.equal(result.type, 'intrusion', 'a person is an intrusion (seed 001)');
+    assert.equal(
+      result.severity,
+      'high',
+      'confident, in a zone, while away (critical is for blacklisted faces)',
+    );
+    const row = kit.db.prepare('SELECT * FROM events WHERE id = ?').get(result.id) as Record<string, unknown>;
+    assert.equal(row.state, 'persisted');
+    assert.equal(row.incident_id, result.incident_id);
+    const audit = kit.db
+      .prepare("SELECT state FROM audit WHERE subject_kind = 'event' AND subject_id = ? ORDER BY id")
+      .all(result.id);
+    assert.deepEqual(
+      audit.map((a) => (a as { state: string }).state),
+      ['received', 'validated', 'persisted'],
+    );
+    const incident = kit.db.prepare('SELECT * FROM incidents WHERE id = ?').get(result.incident_id) as Record<
+      string,
+      unknown
+    >;
+    assert.equal(incident.state, 'new');
+    assert.equal(incident.event_count, 1);
+    assert.equal(kit.persisted.length, 1);
+  });
+
+  test('the same id sent concurrently is stored once and every caller gets the original result', async () => {
+    const kit = ingestKit();
+    const results = await Promise.all(
+      Array.from({ length: 25 }, () =>
+        kit.ingest.ingest({ ...person, id: 'pir-42', type: 'sensor', label: 'pir' }, { actor: 'api' }),
+      ),
+    );
+    assert.equal(kit.count(), 1);
+    assert.equal(results.filter((r) => r.status === 'created').length, 1);
+    assert.ok(results.every((r) => r.id === 'pir-42'));
+    assert.ok(results.filter((r) => r.status === 'duplicate').every((r) => r.duplicate_reason === 'id'));
+    // And later, from the database.
+    const later = await kit.ingest.ingest({ id: 'pir-42', type: 'sensor' }, { actor: 'api' });
+    assert.equal(later.status, 'duplicate');
+    assert.equal(kit.count(), 1);
+  });
+
+  test('repeats are folded by fingerprint, by box overlap and by window; a moved box is new', async () => {
+    const kit = ingestKit();
+    const first = await kit.ingest.ingest(person, { actor: 'pipeline' });
+    kit.advance(500);
+    const same = await kit.ingest.ingest(person, { actor: 'pipeline' });
+    assert.deepEqual([same.status, same.duplicate_reason, same.id], ['duplicate', 'fingerprint', first.id]);
+    kit.advance(500);
+    const nudged = await kit.ingest.ingest(
+      { ...person, box: [0.1, 0.1, 0.3, 0.61], data: { frame: 7 } },
+      { actor: 'pipeline' },
+    );
+    assert.equal(nudged.duplicate_reason, 'iou');
+    kit.advance(200);
+    const moved = await kit.ingest.ingest({ ...person, box: [0.6, 0.1, 0.8, 0.6] }, { actor: 'pipeline' });
+    assert.equal(moved.status, 'created');
+    assert.equal(moved.incident_id, first.incident_id, 'same camera and label: same incident');
+
+    const motion = { type: 'motion', camera: 'front', data: { area: 120 } };
+    await kit.ingest.ingest(motion, { actor: 'pipeline' });
+    kit.advance(3000);
+    const again = await kit.ingest.ingest({ ...motion, data: { area: 300 } }, { actor: 'pipeline' });
+    assert.equal(again.duplicate_reason, 'window');
+    kit.advance(11_000);
+    assert.equal(
+      (await kit.ingest.ingest(motion, { actor: 'pipeline' })).status,
+      'created',
+      'after the window',
+    );
+
+    const row = kit.db.prepare('SELECT duplicates FROM events WHERE id = ?').get(first.id) as {
+      duplicates: number;
+    };
+    assert.equal(row.duplicates, 2);
+  });
+
+  test('severity follows the alarm mode', async () => {
+    const kit = ingestKit({ mode: 'disarmed' });
+    const calm = await kit.ingest.ingest({ ...person, camera: 'a' }, { actor: 'api' });
+    kit.setMode('away');
+    const armed = await kit.ingest.ingest({ ...person, camera: 'b' }, { actor: 'api' });
+    assert.equal(calm.severity, 'low');
+    assert.equal(armed.severity, 'high');
+    const blacklisted = await kit.ingest.ingest(
+      { type: 'face_blacklisted', camera: 'a', data: { face_name: 'x' } },
+      { actor: 'api' },
+    );
+    assert.equal(blacklisted.severity, 'critical');
+    const tamper = await kit.ingest.ingest(
+      { type: 'sensor', label: 'case', data: { tamper: true } },
+      { actor: 'gpio' },
+    );
+    assert.equal(tamper.severity, 'high');
+  });
+
+  test('a person staying in a zone past its loitering time becomes loitering, once', async () => {
+    const kit = ingestKit({ loitering: 20 });
+    const at = { ...person, zones: ['porch'], object_id: 'track-1' };
+    await kit.ingest.ingest(at, { actor: 'pipeline' });
+    kit.advance(10_000);
+    assert.equal(
+      (await kit.ingest.ingest({ ...at, box: [0.5, 0.1, 0.7, 0.6] }, { actor: 'pipeline' })).type,
+      'intrusion',
+    );
+    kit.advance(11_000);
+    const loitering = await kit.ingest.ingest({ ...at, box: [0.2, 0.2, 0.4, 0.7] }, { actor: 'pipeline' });
+    assert.equal(loitering.type, 'loitering');
+    kit.advance(3000);
+    assert.equal(
+      (await kit.ingest.ingest({ ...at, box: [0.6, 0.2, 0.8, 0.7] }, { actor: 'pipeline' })).type,
+      'intrusion',
+    );
+  });
+
+  test('invalid events name the field, are counted, and store nothing', async () => {
+    const kit = ingestKit();
+    const cases: Array<[unknown, string]> = [
+      [{ type: 'explosion' }, 'type'],
+      [{ type: 'motion', confidence: 2 }, 'confidence'],
+      [{ type: 'motion', box: [0.5, 0.5, 0.1, 0.1] }, 'box'],
+      [{ type: 'motion', colour: 'red' }, 'colour'],
+      [{ type: 'motion', timestamp: 'yesterday-ish' }, 'timestamp'],
+      [{ type: 'motion', zones: ['ok', 'not ok'] }, 'zones.1'],
+      [{ type: 'motion', data: { blob: 'x'.repeat(20_000) } }, 'data'],
+      [[1, 2], 'body'],
+    ];
+    for (const [body, field] of cases) {
+      await assert.rejects(kit.ingest.ingest(body, { actor: 'api' }), (err: unknown) => {
+        assert.ok(
+          err instanceof EventValidationError,
+          `${JSON.stringify(body).slice(0, 60)}: ${String(err)}`,
+        );
+        assert.equal(err.field, field);
+        return true;
+      });
+    }
+    assert.equal(kit.count(), 0);
+    const rejected = (await kit.metrics.snapshot()).counters.events_rejected_total ?? [];
+    assert.equal(
+      rejected.reduce((sum, r) => sum + r.value, 0),
+      cases.length,
+    );
+  });
+});
+
+describe('replay', () => {
+  test('rebuilding incidents from the event log and audit trail reproduces their state', async () => {
+    const { rebuildIncidents } = await import('../../../runtime/events/replay');
+    const kit = ingestKit({ mode: 'away', loitering: 5 });
+    const cameras = ['front', 'back', 'garage'];
+    for (let i = 0; i < 60; i++) {
+      const camera = cameras[i % 3] as string;
+      await kit.ingest.ingest(
+        {
+          type: i % 7 === 0 ? 'motion' : 'object_detected',
+          camera,
+          label: i % 5 === 0 ? 'car' : 'person',
+          object_id: `t${i % 4}`,
+          zones: i % 2 ? ['porch'] : ['drive', 'porch'],
+          confidence: 0.5 + (i % 5) / 10,
+          box: [((i * 7) % 50) / 100, 0.1, ((i * 7) % 50) / 100 + 0.2, 0.5],
+        },
+        { actor: 'pipeline' },
+      );
+      kit.advance(i % 10 === 9 ? 40_000 : 1500);
+    }
+    // An operator acknowledged one open incident (what the incident API does).
+    const open = kit.db.prepare('SELECT id FROM incidents WHERE ended_at IS NULL LIMIT 1').get() as {
+      id: string;
+    };
+    kit.db
+      .prepare(
+        "INSERT INTO audit (subject_kind, subject_id, state, at, actor) VALUES ('incident', ?, 'acknowledged', 5, 'test')",
+      )
+      .run(open.id);
+    kit.db
+      .prepare("UPDATE incidents SET acknowledged_at = 5, state = 'acknowledged' WHERE id = ?")
+      .run(open.id);
+
+    const snapshot = () => kit.db.prepare('SELECT * FROM incidents ORDER BY id').all();
+    const before = snapshot();
+    assert.ok(before.length >= 6, `only ${before.length} incidents`);
+    kit.db.exec("UPDATE incidents SET event_count = 0, severity = 'info', zones = '[]', last_seen_at = 0");
+    assert.equal(rebuildIncidents(kit.db), before.length);
+    assert.deepEqual(snapshot(), before);
+  });
+});

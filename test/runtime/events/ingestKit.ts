@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import { after } from 'node:test';
+import { Deduplicator } from '../../../runtime/events/deduplicator';
+import { EventIngest } from '../../../runtime/events/eventIngest';
+import { createEventMetrics } from '../../../runtime/events/eventMetrics';
+import type { EventType, VigilEvent } from '../../../runtime/events/eventModel';
+import { EventStore } from '../../../runtime/events/eventStore';
+import { IncidentAggregator } from '../../../runtime/events/incidentAggregator';
+import { Metrics } from '../../../runtime/metrics/metrics';
+import { openDatabase } from '../../../runtime/store/database';
+import { GroupCommitWriter } from '../../../runtime/store/groupCommitWriter';
+import { MIGRATIONS } from '../../../runtime/store/migrations/index';
+import { migrate } from '../../../runtime/store/migrator';
+import { tempDir } from '../../helpers/tempDir';
+
+const WINDOWS: Partial<Record<EventType, number>> = {
+  motion: 10_000,
+  object_detected: 2000,
+  intrusion: 2000,
+  sensor: 2000,
+};
+
+/** A real database and the ingest stages wired as the app wires them, with a controllable clock and mode. */
+export function ingestKit(options: { mode?: string; loitering?: number } = {}) {
+  const file = join(tempDir(), 'vigil.db');
+  const db = openDatabase(file);
+  migrate(db, file, MIGRATIONS);
+  const writer = new GroupCommitWriter(db, { maxBatch: 256, maxDelayMs: 1 });
+  const metrics = new Metrics();
+  const eventMetrics = createEventMetrics(metrics);
+  const persisted: VigilEvent[] = [];
+  let mode = options.mode ?? 'home';
+  let now = Date.parse('2026-11-23T12:00:00Z');
+  const ingest = new EventIngest({
+    writer,
+    store: new EventStore(db),
+    dedup: new Deduplicator({
+      enabled: true,
+      windowMs: (t) => WINDOWS[t] ?? 0,
+      iouThreshold: 0.85,
+      maxEntries: 1000,
+    }),
+    incidents: new IncidentAggregator({ idleMs: 30_000, maxMs: 600_000, newId: () => crypto.randomUUID() }),
+    metrics: eventMetrics,
+    alarm: { mode: () => mode, disarmedMode: 'disarmed', awayMode: 'away' },
+    loiteringSeconds: () => options.loitering ?? 0,
+    afterPersist: (event) => persisted.push(event),
+    now: () => now,
+  });
+  after(() => {
+    writer.close();
+    db.close();
+  });
+  return {
+    db,
+    ingest,
+    metrics,
+    persisted,
+    setMode: (m: string) => {
+      mode = m;
+    },
+    advance: (ms: number) => {
+      now += ms;
+    },
+    now: () => now,
+    count: (sql = 'SELECT count(*) AS n FROM events') => (db.prepare(sql).get() as { n: number }).n,
+  };
+}
