@@ -3,6 +3,7 @@ import { probeBoard } from '../hal/board/index';
 import { BusService } from './bus/busService';
 import type { Config } from './config/schema/index';
 import type { AppContext } from './context';
+import { EventsService } from './events/eventsService';
 import { SdNotifier } from './lifecycle/sdNotify';
 import type { Service } from './lifecycle/service';
 import { ServiceRunner } from './lifecycle/serviceRunner';
@@ -58,6 +59,14 @@ export function buildApp(config: Config, options: BuildOptions): App {
     logger: logging.forModule('web'),
     metrics,
   });
+  const events = new EventsService({
+    config,
+    store,
+    bus: busService.bus,
+    metrics,
+    http: web.app,
+    logger: logging.forModule('events'),
+  });
   const context: AppContext = {
     config,
     version: VERSION,
@@ -67,12 +76,13 @@ export function buildApp(config: Config, options: BuildOptions): App {
     metrics,
     bus: busService.bus,
     store,
+    events,
     web,
   };
 
-  // Start order: persistence first, then the bus its consumers write through, the web server last
-  // so that nothing is served before the rest is up. Later issues slot cameras, events, MQTT, GPIO here.
-  const services: Service[] = [store, busService];
+  // Start order: persistence first, then the bus, the event processor on both, the web server last
+  // so that nothing is served before the rest is up. Later issues slot cameras, MQTT, GPIO here.
+  const services: Service[] = [store, busService, events];
   if (config.http.enabled) services.push(web);
 
   const lifecycleLogger = logging.forModule('lifecycle');

@@ -2,6 +2,7 @@ import type { BoardInfo } from '../hal/board/index';
 import type { EventBus } from './bus/eventBus';
 import type { AppEvents } from './bus/topics';
 import type { Config } from './config/schema/index';
+import type { EventsService } from './events/eventsService';
 import type { LoggerFactory } from './logging/logger';
 import type { Metrics } from './metrics/metrics';
 import type { StoreService } from './store/storeService';
@@ -20,5 +21,6 @@ export interface AppContext {
   readonly metrics: Metrics;
   readonly bus: EventBus<AppEvents>;
   readonly store: StoreService;
+  readonly events: EventsService;
   readonly web: WebServer;
 }

@@ -1,3 +1,5 @@
+import type { EventInput, Severity, VigilEvent } from '../events/eventModel';
+import type { Decision } from '../events/rules/decision';
 import type { TopicPolicies } from './types';
 
 /**
@@ -13,6 +15,25 @@ export interface AppEvents {
     /** Why it failed, when `state` is `failed`. */
     error?: string;
   };
+  /**
+   * An event from an in-process producer (the pipeline, a GPIO input). Publish it with
+   * `publishAndWaitForHandlers`: that resolves once the event is durable, and rejects if it was invalid.
+   */
+  'event.ingest': EventInput;
+  /** A processed event the rules routed to `web`; the web server streams it to its clients. */
+  'event.stream': { event: VigilEvent; decision: Decision };
+  /** Switch a GPIO output on because of an event; the actuator applies its pattern, max_on and cooldown. */
+  'gpio.command': {
+    /** Output name, as under `gpio` in the config. */
+    output: string;
+    action: 'activate';
+    event_id: string;
+    severity: Severity;
+    /** Why, for the audit trail: the rules that matched and the event. */
+    reason: string;
+  };
+  /** Cut a clip for an event from the camera's recording ring. */
+  'clip.request': { event_id: string; camera: string; incident_id: string | null };
 }
 
 /**

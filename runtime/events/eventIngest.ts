@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { GroupCommitWriter } from '../store/groupCommitWriter';
 import { classifyType, scoreSeverity } from './classification';
 import type { Deduplicator, Sighting } from './deduplicator';
+import { newEventId } from './eventId';
 import type { EventMetrics, Stage } from './eventMetrics';
 import type { EventType, VigilEvent } from './eventModel';
 import type { EventStore, IngestResult } from './eventStore';
@@ -122,6 +123,29 @@ export class EventIngest {
     }
   }
 
+  /**
+   * Writes the open incidents changed since the last call and ends those idle too long, in one
+   * commit. Called every second by the events service and at stop.
+   */
+  async maintainIncidents(now: number): Promise<void> {
+    const { incidents, store, writer, metrics } = this.#deps;
+    const ended = incidents.expire(now);
+    const changed = incidents.takeDirty();
+    metrics.openIncidents.set(incidents.size);
+    if (ended.length === 0 && changed.length === 0) return;
+    await writer.write(() => {
+      for (const incident of changed) store.saveIncident(incident, now, 'update');
+      for (const incident of ended) {
+        store.saveIncident(incident, now, 'update');
+        store.endIncident(
+          incident,
+          now,
+          'no new event within incidents.idle_seconds (or max_seconds reached)',
+        );
+      }
+    });
+  }
+
   #replayOf(id: string): Promise<IngestResult> | undefined {
     const pending = this.#inFlight.get(id);
     if (pending)
@@ -138,9 +162,7 @@ export class EventIngest {
   ): Promise<IngestResult> {
     const incident = this.#deps.incidents.peek(event);
     if (incident) incident.lastSeenAt = Math.max(incident.lastSeenAt, event.timestamp);
-    await this.#deps.writer.write(() =>
-      this.#deps.store.recordDuplicate(originalId, incident?.id ?? null, event.timestamp),
-    );
+    await this.#deps.writer.write(() => this.#deps.store.recordDuplicate(originalId, event.timestamp));
     this.#deps.metrics.deduplicated.inc({ reason });
     this.#deps.metrics.ingestToDurableSeconds.observe((performance.now() - started) / 1000);
     return {
@@ -167,7 +189,7 @@ export class EventIngest {
     const confidence = input.confidence ?? null;
     const { alarm } = this.#deps;
     return {
-      id: input.id ?? randomUUID(),
+      id: input.id ?? newEventId(receivedAt),
       type,
       timestamp: input.timestamp ?? receivedAt,
       receivedAt,

@@ -1,4 +1,4 @@
-import type { Counter, Gauge, Summary } from 'prom-client';
+import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { Metrics } from '../metrics/metrics';
 
 /** Pipeline stages timed separately (seconds, p50/p95/p99). */
@@ -21,9 +21,9 @@ export interface EventMetrics {
   filtered: Counter;
   routed: Counter<'channel' | 'ok'>;
   deadLetters: Counter<'stage'>;
-  stageSeconds: Summary<'stage'>;
-  ingestToDurableSeconds: Summary;
-  endToEndSeconds: Summary;
+  stageSeconds: Histogram<'stage'>;
+  ingestToDurableSeconds: Histogram;
+  endToEndSeconds: Histogram;
   openIncidents: Gauge;
   routingQueue: Gauge;
 }
@@ -61,16 +61,16 @@ export function createEventMetrics(metrics: Metrics): EventMetrics {
       help: 'Events sent to the dead-letter table',
       labelNames: ['stage'],
     }),
-    stageSeconds: metrics.summary({
+    stageSeconds: metrics.histogram({
       name: 'events_stage_seconds',
       help: 'Time per pipeline stage',
       labelNames: ['stage'],
     }),
-    ingestToDurableSeconds: metrics.summary({
+    ingestToDurableSeconds: metrics.histogram({
       name: 'events_ingest_to_durable_seconds',
       help: 'From receipt to acknowledged (committed to disk)',
     }),
-    endToEndSeconds: metrics.summary({
+    endToEndSeconds: metrics.histogram({
       name: 'events_end_to_end_seconds',
       help: 'From receipt to routed to every channel',
     }),

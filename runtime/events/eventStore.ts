@@ -60,9 +60,6 @@ export class EventStore {
       bumpDuplicate: db.prepare(
         'UPDATE events SET duplicates = duplicates + 1, last_duplicate_at = MAX(COALESCE(last_duplicate_at, 0), ?) WHERE id = ?',
       ),
-      touchIncident: db.prepare(
-        'UPDATE incidents SET last_seen_at = MAX(last_seen_at, ?) WHERE id = ? AND ended_at IS NULL',
-      ),
       findResult: db.prepare('SELECT id, type, severity, incident_id FROM events WHERE id = ?'),
       setState: db.prepare('UPDATE events SET state = ? WHERE id = ?'),
     };
@@ -76,7 +73,10 @@ export class EventStore {
     return row ? { ...row, status: 'duplicate', duplicate_reason: 'id' } : undefined;
   }
 
-  /** The event row, its zones and the received → validated → persisted audit rows. */
+  /**
+   * The event row, its zones and its first audit row. Receipt, validation and storage happen in
+   * one transaction, so they are one transition: `persisted`, whose reason names who sent it.
+   */
   insertEvent(event: VigilEvent, actor: string): void {
     this.#run('insertEvent', {
       id: event.id,
@@ -98,9 +98,7 @@ export class EventStore {
       incidentId: event.incidentId,
     });
     for (const zone of event.zones) this.#run('insertZone', zone, event.id);
-    this.audit('event', event.id, 'received', event.receivedAt, actor, null);
-    this.audit('event', event.id, 'validated', event.receivedAt, 'processor', null);
-    this.audit('event', event.id, 'persisted', event.receivedAt, 'processor', null);
+    this.audit('event', event.id, 'persisted', event.receivedAt, actor, 'received and validated');
   }
 
   saveIncident(incident: OpenIncident, at: number, transition: 'new' | 'update'): void {
@@ -128,10 +126,9 @@ export class EventStore {
     this.audit('incident', incident.id, 'ended', at, 'processor', reason);
   }
 
-  /** A duplicate is not a new row: the original counts it and its incident stays alive. */
-  recordDuplicate(originalId: string, incidentId: string | null, at: number): void {
+  /** A duplicate is not a new row: the original counts it (its incident's last_seen is batched). */
+  recordDuplicate(originalId: string, at: number): void {
     this.#run('bumpDuplicate', at, originalId);
-    if (incidentId) this.#run('touchIncident', at, incidentId);
   }
 
   setState(id: string, state: EventState, at: number, actor: string, reason: string | null): void {

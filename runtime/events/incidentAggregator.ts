@@ -45,6 +45,8 @@ export interface Attachment {
 export class IncidentAggregator {
   readonly #options: IncidentOptions;
   readonly #open = new Map<string, OpenIncident>();
+  /** Updated since last written: incident rows are written when new and ended, and in batches between. */
+  readonly #dirty = new Set<OpenIncident>();
 
   constructor(options: IncidentOptions) {
     this.#options = options;
@@ -71,6 +73,7 @@ export class IncidentAggregator {
         current.severity = event.severity;
         current.type = event.type;
       }
+      this.#dirty.add(current);
       return { incident: current, transition: 'update' };
     }
     const incident: OpenIncident = {
@@ -90,15 +93,19 @@ export class IncidentAggregator {
       loiteringRaised: false,
     };
     this.#open.set(key, incident);
-    return current ? { incident, transition: 'new', ended: current } : { incident, transition: 'new' };
+    if (!current) return { incident, transition: 'new' };
+    this.#dirty.delete(current);
+    return { incident, transition: 'new', ended: current };
   }
 
-  /** The open incident this event would join, without changing anything. */
+  /** The open incident this event would join (a duplicate keeps it alive; the caller updates lastSeenAt). */
   peek(
     event: Pick<VigilEvent, 'type' | 'camera' | 'label' | 'objectId' | 'source' | 'timestamp'>,
   ): OpenIncident | undefined {
     const current = this.#open.get(incidentKey(event));
-    return current && this.#continues(current, event.timestamp) ? current : undefined;
+    if (!current || !this.#continues(current, event.timestamp)) return undefined;
+    this.#dirty.add(current);
+    return current;
   }
 
   /** Ends and removes every incident idle for longer than the idle time. */
@@ -110,10 +117,18 @@ export class IncidentAggregator {
         now - incident.startedAt > this.#options.maxMs
       ) {
         this.#open.delete(key);
+        this.#dirty.delete(incident);
         ended.push(incident);
       }
     }
     return ended;
+  }
+
+  /** Open incidents changed since the last call, to be written in one batch. */
+  takeDirty(): OpenIncident[] {
+    const dirty = [...this.#dirty];
+    this.#dirty.clear();
+    return dirty;
   }
 
   get size(): number {

@@ -8,7 +8,7 @@ const RANK = `CASE x.severity ${SEVERITIES.map((s, i) => `WHEN '${s}' THEN ${i}`
 const FIRST = (column: string) =>
   `(SELECT x.${column} FROM events x WHERE x.incident_id = e.incident_id ORDER BY x.rowid LIMIT 1)`;
 
-const REBUILD_SQL = `
+const rebuildSql = (scope: string) => `
   CREATE TEMP TABLE IF NOT EXISTS rebuilt AS SELECT * FROM incidents WHERE 0;
   DELETE FROM rebuilt;
   INSERT INTO rebuilt (id, key, camera, label, object_id, type, severity, state, started_at, last_seen_at,
@@ -32,7 +32,7 @@ const REBUILD_SQL = `
         WHERE x.incident_id = e.incident_id GROUP BY j.value ORDER BY first)
     ), '[]')
   FROM events e
-  WHERE e.incident_id IS NOT NULL
+  WHERE e.incident_id IS NOT NULL ${scope}
   GROUP BY e.incident_id;
 
   UPDATE rebuilt SET
@@ -46,7 +46,7 @@ const REBUILD_SQL = `
     WHEN ended_at IS NOT NULL THEN 'ended'
     ELSE state END;
 
-  DELETE FROM incidents;
+  DELETE FROM incidents WHERE id IN (SELECT id FROM rebuilt);
   INSERT INTO incidents SELECT * FROM rebuilt;
 `;
 
@@ -55,9 +55,13 @@ const REBUILD_SQL = `
  * and the audit trail (ended, acknowledged, resolved), in one transaction. The result equals
  * what the live aggregator wrote — a test proves it. Returns the number of incidents.
  */
-export function rebuildIncidents(db: Database): number {
+export function rebuildIncidents(db: Database, options: { onlyOpen?: boolean } = {}): number {
+  // Open incidents are written lazily (see IncidentAggregator); at start they are rebuilt from their events.
+  const scope = options.onlyOpen
+    ? 'AND e.incident_id IN (SELECT id FROM incidents WHERE ended_at IS NULL)'
+    : '';
   return db.transaction(() => {
-    db.exec(REBUILD_SQL);
-    return (db.prepare('SELECT count(*) AS n FROM incidents').get() as { n: number }).n;
+    db.exec(rebuildSql(scope));
+    return (db.prepare('SELECT count(*) AS n FROM rebuilt').get() as { n: number }).n;
   })();
 }

@@ -4,6 +4,8 @@ import {
   collectDefaultMetrics,
   Gauge,
   type GaugeConfiguration,
+  Histogram,
+  type HistogramConfiguration,
   type MetricObjectWithValues,
   type MetricValue,
   Registry,
@@ -14,6 +16,11 @@ import {
 const PERCENTILES = [0.5, 0.95, 0.99];
 
 type Labels = Record<string, string | number | undefined>;
+
+/** Seconds: 0.1 ms to 10 s, roughly three buckets per decade. */
+const LATENCY_BUCKETS = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
 
 export interface LabelledValue {
   labels: Labels;
@@ -66,6 +73,15 @@ export class Metrics {
     });
   }
 
+  /**
+   * A latency on a hot path (per event, per frame): a histogram costs a bucket increment per
+   * observation where a summary costs a t-digest insert. The JSON snapshot estimates its
+   * p50/p95/p99 from the buckets. Buckets default to 0.1 ms … 10 s.
+   */
+  histogram<L extends string>(config: Omit<HistogramConfiguration<L>, 'registers'>): Histogram<L> {
+    return new Histogram({ buckets: LATENCY_BUCKETS, ...config, registers: [this.registry] });
+  }
+
   /** Prometheus text exposition for `GET /metrics`. */
   prometheus(): Promise<string> {
     return this.registry.metrics();
@@ -82,6 +98,7 @@ export class Metrics {
       if (type === 'counter') snapshot.counters[metric.name] = plainValues(metric);
       else if (type === 'gauge') snapshot.gauges[metric.name] = plainValues(metric);
       else if (type === 'summary') snapshot.summaries[metric.name] = summaryValues(metric);
+      else if (type === 'histogram') snapshot.summaries[metric.name] = histogramValues(metric);
     }
     return snapshot;
   }
@@ -108,4 +125,50 @@ function summaryValues(metric: MetricObjectWithValues<MetricValue<string>>): Sum
     else if (quantile === 0.99) entry.p99 = value;
   }
   return [...byLabels.values()];
+}
+
+/** Folds histogram rows (cumulative `le` buckets, _sum, _count) per label set, estimating percentiles. */
+function histogramValues(metric: MetricObjectWithValues<MetricValue<string>>): SummaryValue[] {
+  const byLabels = new Map<string, { summary: SummaryValue; buckets: Array<[number, number]> }>();
+  for (const row of metric.values) {
+    const { le, ...labels } = row.labels;
+    const key = JSON.stringify(labels);
+    const entry = byLabels.get(key) ?? {
+      summary: { labels, count: 0, sum: 0, p50: null, p95: null, p99: null },
+      buckets: [],
+    };
+    byLabels.set(key, entry);
+    const metricName = (row as { metricName?: string }).metricName;
+    if (metricName?.endsWith('_count')) entry.summary.count = row.value;
+    else if (metricName?.endsWith('_sum')) entry.summary.sum = row.value;
+    else if (le !== undefined)
+      entry.buckets.push([le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le), row.value]);
+  }
+  return [...byLabels.values()].map(({ summary, buckets }) => ({
+    ...summary,
+    p50: quantileFromBuckets(buckets, summary.count, 0.5),
+    p95: quantileFromBuckets(buckets, summary.count, 0.95),
+    p99: quantileFromBuckets(buckets, summary.count, 0.99),
+  }));
+}
+
+/** Linear interpolation inside the bucket holding the quantile, as Prometheus' histogram_quantile does. */
+function quantileFromBuckets(buckets: Array<[number, number]>, count: number, q: number): number | null {
+  if (count === 0) return null;
+  const sorted = [...buckets].sort((a, b) => a[0] - b[0]);
+  const rank = q * count;
+  let previousBound = 0;
+  let previousCount = 0;
+  for (const [bound, cumulative] of sorted) {
+    if (cumulative >= rank) {
+      if (!Number.isFinite(bound)) return previousBound;
+      const inBucket = cumulative - previousCount;
+      return inBucket === 0
+        ? bound
+        : previousBound + ((bound - previousBound) * (rank - previousCount)) / inBucket;
+    }
+    previousBound = bound;
+    previousCount = cumulative;
+  }
+  return previousBound;
 }

@@ -1,4 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { EnrichmentConfigSchema } from '../../events/enrichment/enrichmentConfigSchema';
+import { WebhooksSchema } from '../../events/routing/webhookConfigSchema';
 import { strictObject } from './common';
 
 const WindowSeconds = Type.Number({ minimum: 0, maximum: 3600 });
@@ -75,6 +77,8 @@ export const EventsSchema = strictObject(
       default: 4,
       description: 'Events enriched and routed at once.',
     }),
+    enrichment: EnrichmentConfigSchema,
+    webhooks: WebhooksSchema,
   },
   { default: {}, description: 'Event processing.' },
 );

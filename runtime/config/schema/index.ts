@@ -4,6 +4,7 @@ import { CamerasSchema } from './camera';
 import { strictObject } from './common';
 import { DetectorsSchema } from './detectors';
 import { DeviceSchema } from './device';
+import { EventsSchema } from './events';
 import { FacesSchema } from './faces';
 import { GpioSchema } from './gpio';
 import { HttpSchema } from './http';
@@ -39,6 +40,7 @@ export const ConfigSchema = strictObject(
     faces: FacesSchema,
     gpio: GpioSchema,
     alarm: AlarmSchema,
+    events: EventsSchema,
     mqtt: MqttSchema,
     http: HttpSchema,
     storage: StorageSchema,

@@ -1,5 +1,6 @@
+import { type RouteTargets, ruleIssues } from '../../events/rules/index';
 import type { PathIssue, PathSegment } from '../paths';
-import type { AlarmConfig } from '../schema/index';
+import type { AlarmConfig, GpioConfig } from '../schema/index';
 import { closest } from '../suggest';
 import { cronProblem } from './cron';
 
@@ -10,8 +11,20 @@ function modeIssue(path: PathSegment[], mode: string, modes: readonly string[]):
   return [{ path, message: `'${mode}' is not one of alarm.modes (${modes.join(', ')})${hint}` }];
 }
 
-/** The start mode and every scheduled mode must be declared in `alarm.modes`; schedules need valid cron. */
-export function alarmIssues(alarm: AlarmConfig): PathIssue[] {
+/** What rules may route to, from the gpio section and the configured webhook names. */
+export function routeTargets(gpio: GpioConfig, webhooks?: Readonly<Record<string, unknown>>): RouteTargets {
+  const gpioOutputs = Object.entries(gpio)
+    .filter(([, line]) => line.direction === 'output')
+    .map(([name]) => name);
+  return webhooks === undefined ? { gpioOutputs } : { gpioOutputs, webhooks: Object.keys(webhooks) };
+}
+
+/**
+ * The start mode and every scheduled mode must be declared in `alarm.modes`; schedules
+ * need valid cron; rules must be sound (see `ruleIssues`). Routes to `gpio:`/`webhook:`
+ * channels are checked only against the `targets` given (see {@link routeTargets}).
+ */
+export function alarmIssues(alarm: AlarmConfig, targets: RouteTargets = {}): PathIssue[] {
   const issues: PathIssue[] = [];
   const seen = new Set<string>();
   for (const [index, mode] of alarm.modes.entries()) {
@@ -25,5 +38,6 @@ export function alarmIssues(alarm: AlarmConfig): PathIssue[] {
     const problem = cronProblem(schedule.cron);
     if (problem !== undefined) issues.push({ path: ['alarm', 'schedules', index, 'cron'], message: problem });
   }
+  issues.push(...ruleIssues(alarm.rules, { ...targets, modes: alarm.modes }));
   return issues;
 }

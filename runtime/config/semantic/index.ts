@@ -2,7 +2,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { PathIssue } from '../paths';
 import { type Config, ConfigSchema } from '../schema/index';
-import { alarmIssues } from './alarm';
+import { alarmIssues, routeTargets } from './alarm';
 import { cameraIssues } from './cameras';
 import { detectorIssues, mqttIssues, retentionIssues, timezoneIssues } from './general';
 import { gpioIssues } from './gpio';
@@ -18,7 +18,10 @@ interface SemanticCheck {
 const CHECKS: readonly SemanticCheck[] = [
   { areas: ['device'], run: timezoneIssues },
   { areas: ['gpio'], run: (config) => gpioIssues(config.gpio) },
-  { areas: ['alarm'], run: (config) => alarmIssues(config.alarm) },
+  {
+    areas: ['alarm', 'gpio', 'events'],
+    run: (c) => alarmIssues(c.alarm, routeTargets(c.gpio, c.events.webhooks)),
+  },
   {
     areas: ['cameras'],
     run: (config) => Object.entries(config.cameras).flatMap(([name, camera]) => cameraIssues(name, camera)),

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../../web/httpErrors';
-import type { EventIngest } from '../eventIngest';
+import type { IngestOrigin } from '../eventIngest';
 import { EventInputSchema } from '../eventModel';
+import type { IngestResult } from '../eventStore';
 import { EventValidationError } from '../eventValidation';
 
 /**
@@ -9,7 +10,10 @@ import { EventValidationError } from '../eventValidation';
  * 201 once it is on disk; 200 with `status: duplicate` for a replayed id or a folded repeat;
  * 400 naming the field for an invalid event, which changes nothing.
  */
-export function registerIngestRoutes(app: FastifyInstance, ingest: EventIngest): void {
+export function registerIngestRoutes(
+  app: FastifyInstance,
+  ingest: { ingest(body: unknown, origin: IngestOrigin): Promise<IngestResult> },
+): void {
   app.post(
     '/api/v1/events',
     // The schema documents the body (OpenAPI); validation is the ingest's own, shared with the bus.

@@ -38,7 +38,6 @@ export const events: Migration = {
     CREATE INDEX events_camera_time ON events (camera, timestamp);
     CREATE INDEX events_type_time ON events (type, timestamp);
     CREATE INDEX events_label_time ON events (label, timestamp);
-    CREATE INDEX events_severity_time ON events (severity, timestamp);
     CREATE INDEX events_incident ON events (incident_id);
     -- Only unfinished events: what a restart must resume.
     CREATE INDEX events_pending ON events (state) WHERE state IN ('persisted', 'enriched');
@@ -52,6 +51,9 @@ export const events: Migration = {
 
     -- Full-text search over descriptions, kept in step by triggers.
     CREATE VIRTUAL TABLE events_fts USING fts5 (description, content = 'events', content_rowid = 'rowid');
+    CREATE TRIGGER events_fts_insert AFTER INSERT ON events WHEN new.description IS NOT NULL BEGIN
+      INSERT INTO events_fts (rowid, description) VALUES (new.rowid, new.description);
+    END;
     CREATE TRIGGER events_fts_update AFTER UPDATE OF description ON events BEGIN
       INSERT INTO events_fts (events_fts, rowid, description) SELECT 'delete', old.rowid, old.description WHERE old.description IS NOT NULL;
       INSERT INTO events_fts (rowid, description) SELECT new.rowid, new.description WHERE new.description IS NOT NULL;

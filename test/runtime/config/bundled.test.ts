@@ -23,7 +23,7 @@ cameras:
 detectors: { default: { type: wasm } }
 faces: { recognition_threshold: 0.6 }
 gpio: { siren: { driver: sysfs, pin: 17, active_low: false, max_on: 120 } }
-alarm: { mode: away, rules: [ { name: siren on blacklisted face, when: { face: blacklist }, then: { gpio: siren } } ] }
+alarm: { mode: away, rules: [ { name: siren on blacklisted face, when: { all: [ { field: type, op: eq, value: face_blacklisted } ] }, then: { severity: critical, route: [gpio:siren] } } ] }
 mqtt: { url: mqtt://broker:1883, topic_prefix: vigil, homeassistant: true, frigate_compat: false }
 http: { port: 8080, auth: { enabled: true, token: null } }
 `;
@@ -71,6 +71,7 @@ describe('bundled configs', () => {
     const text = readFileSync(OVERLAY, 'utf8')
       .replace(/^cameras: \{\}$/m, 'cameras:')
       .replace(/^gpio: \{\}$/m, 'gpio:')
+      .replace(/^ {2}rules: \[\]$/m, '  rules:')
       .replace(/^#(?= {2})/gm, '');
     const config = valid(text);
     assert.deepEqual(Object.keys(config.cameras), ['front', 'picam', 'recorded', 'simulated']);
@@ -82,6 +83,10 @@ describe('bundled configs', () => {
     assert.equal(config.gpio.siren?.driver, 'gpiod');
     assert.equal(config.gpio.siren?.pin, 17);
     assert.equal(config.gpio.pir?.direction, 'input');
+    assert.deepEqual(
+      config.alarm.rules.map((rule) => rule.name),
+      ['car-at-night', 'ignore-animals'],
+    );
   });
 
   it("the design doc's example config validates", () => {

@@ -5,7 +5,13 @@ import { valid } from './helpers';
 
 describe('secrets', () => {
   it('lists the secret settings from the schema', () => {
-    assert.deepEqual(secretPaths().sort(), ['http.auth.token', 'mqtt.password', 'mqtt.tls.key']);
+    assert.deepEqual(secretPaths().sort(), [
+      'events.enrichment.description.providers[].api_key',
+      'events.webhooks.*.headers.*',
+      'http.auth.token',
+      'mqtt.password',
+      'mqtt.tls.key',
+    ]);
   });
 
   it('redacts secrets and URL passwords without touching the original', () => {

@@ -30,7 +30,7 @@ describe('event ingest', () => {
       .all(result.id);
     assert.deepEqual(
       audit.map((a) => (a as { state: string }).state),
-      ['received', 'validated', 'persisted'],
+      ['persisted'],
     );
     const incident = kit.db.prepare('SELECT * FROM incidents WHERE id = ?').get(result.incident_id) as Record<
       string,
@@ -183,6 +183,7 @@ describe('replay', () => {
       );
       kit.advance(i % 10 === 9 ? 40_000 : 1500);
     }
+    await kit.ingest.maintainIncidents(kit.now() - 20_000);
     // An operator acknowledged one open incident (what the incident API does).
     const open = kit.db.prepare('SELECT id FROM incidents WHERE ended_at IS NULL LIMIT 1').get() as {
       id: string;
@@ -196,6 +197,7 @@ describe('replay', () => {
       .prepare("UPDATE incidents SET acknowledged_at = 5, state = 'acknowledged' WHERE id = ?")
       .run(open.id);
 
+    await kit.ingest.maintainIncidents(kit.now());
     const snapshot = () => kit.db.prepare('SELECT * FROM incidents ORDER BY id').all();
     const before = snapshot();
     assert.ok(before.length >= 6, `only ${before.length} incidents`);

@@ -26,7 +26,7 @@ describe('status page in a real browser', () => {
       await page.goto(`http://127.0.0.1:${port}/`);
       await page.locator('#overall[data-state="ok"]').waitFor({ timeout: 10_000 });
       assert.equal(await page.locator('#device').textContent(), 'Vigil demo');
-      for (const service of ['store', 'bus', 'web']) {
+      for (const service of ['store', 'bus', 'events', 'web']) {
         const state = page.locator(`tr[data-service="${service}"] [data-state]`);
         assert.equal(await state.textContent(), 'running', `service ${service}`);
       }

@@ -1,0 +1,220 @@
+import type { FastifyInstance } from 'fastify';
+import type { EventBus } from '../bus/eventBus';
+import type { AppEvents } from '../bus/topics';
+import type { Config } from '../config/schema/index';
+import type { Service } from '../lifecycle/service';
+import type { Logger } from '../logging/logger';
+import type { Metrics } from '../metrics/metrics';
+import type { StoreService } from '../store/storeService';
+import { registerIncidentRoutes } from './api/incidentRoutes';
+import { registerIngestRoutes } from './api/ingestRoutes';
+import { registerQueryRoutes } from './api/queryRoutes';
+import { Deduplicator } from './deduplicator';
+import { createEnrichment } from './enrichment/index';
+import type { EnrichmentOrchestrator } from './enrichment/orchestrator';
+import { newEventId } from './eventId';
+import { EventIngest, type IngestOrigin } from './eventIngest';
+import { createEventMetrics, type EventMetrics } from './eventMetrics';
+import type { EventType } from './eventModel';
+import { EventStore, type IngestResult } from './eventStore';
+import { IncidentAggregator, type OpenIncident } from './incidentAggregator';
+import { EventQueries } from './queries/eventQueries';
+import { IncidentActions } from './queries/incidentActions';
+import { rebuildIncidents } from './replay';
+import { EventRetention } from './retention/eventRetention';
+import { busChannels, Router, webhookChannels } from './routing/index';
+import { RoutingStore } from './routingStore';
+import { RoutingWorker } from './routingWorker';
+import { awayMode, compileRules, type RuleSet } from './rules/index';
+
+export interface EventsServiceDeps {
+  config: Config;
+  store: StoreService;
+  bus: EventBus<AppEvents>;
+  metrics: Metrics;
+  /** The web server's app: the event API is registered on it at start, before it listens. */
+  http: FastifyInstance;
+  logger: Logger;
+}
+
+/**
+ * The event processor as a service: the acknowledged ingest path (HTTP and the bus), the
+ * enrich → rules → route worker behind it, the incident sweeper and event retention.
+ */
+export class EventsService implements Service {
+  readonly name = 'events';
+  readonly #deps: EventsServiceDeps;
+  readonly #metrics: EventMetrics;
+  readonly #rules: RuleSet;
+  readonly #enrichment: EnrichmentOrchestrator;
+  readonly #router: Router;
+  readonly #dedup: Deduplicator;
+  readonly #incidents: IncidentAggregator;
+  #ingest: EventIngest | undefined;
+  #worker: RoutingWorker | undefined;
+  #timers: NodeJS.Timeout[] = [];
+  #mode: string;
+
+  constructor(deps: EventsServiceDeps) {
+    this.#deps = deps;
+    const { config, bus, metrics, logger } = deps;
+    const events = config.events;
+    this.#mode = config.alarm.mode;
+    this.#metrics = createEventMetrics(metrics);
+    const gpioOutputs = Object.entries(config.gpio)
+      .filter(([, line]) => line.direction === 'output')
+      .map(([name]) => name);
+    const webhooks = Object.keys(events.webhooks);
+    this.#rules = compileRules(config.alarm.rules, { modes: config.alarm.modes, gpioOutputs, webhooks });
+    this.#enrichment = createEnrichment({ config: events.enrichment, device: config.device, logger });
+    this.#router = new Router([...busChannels(bus, gpioOutputs), ...webhookChannels(events.webhooks)]);
+    this.#dedup = new Deduplicator({
+      enabled: events.dedup.enabled,
+      windowMs: (type: EventType) =>
+        (events.dedup.windows_seconds[type] ?? events.dedup.default_window_seconds) * 1000,
+      iouThreshold: events.dedup.iou_threshold,
+      maxEntries: events.dedup.max_tracked,
+    });
+    this.#incidents = new IncidentAggregator({
+      idleMs: events.incidents.idle_seconds * 1000,
+      maxMs: events.incidents.max_seconds * 1000,
+      newId: () => newEventId(),
+    });
+  }
+
+  /** Ingests one event; resolves once it is durable. Throws EventValidationError for a bad event. */
+  ingest(body: unknown, origin: IngestOrigin): Promise<IngestResult> {
+    if (!this.#ingest) return Promise.reject(new Error('the event processor is not running'));
+    return this.#ingest.ingest(body, origin);
+  }
+
+  /** The alarm mode the rules and severity scoring see (switched by the actuators issue). */
+  setMode(mode: string): void {
+    this.#mode = mode;
+  }
+
+  async start(): Promise<void> {
+    const { store, config, bus, logger } = this.#deps;
+    const db = store.db;
+    const rebuilt = rebuildIncidents(db, { onlyOpen: true });
+    this.#incidents.restore(loadOpenIncidents(db));
+    const eventStore = new EventStore(db);
+    const modes = config.alarm.modes;
+    const worker = new RoutingWorker({
+      writer: store.writer,
+      events: eventStore,
+      routing: new RoutingStore(db),
+      enrich: (event) => this.#enrichment.run(event),
+      decide: (event, context) => this.#rules.evaluate(event, context),
+      deliver: (event, decision) =>
+        this.#router.route(event, { ...decision, routes: decision.routes.filter((r) => r !== 'mqtt') }),
+      context: (event) => ({ mode: this.#mode, hour: localHour(event.timestamp, config.device.timezone) }),
+      outbox: config.mqtt.enabled,
+      metrics: this.#metrics,
+      logger,
+      concurrency: config.events.workers,
+      capacity: 10_000,
+    });
+    this.#worker = worker;
+    this.#ingest = new EventIngest({
+      writer: store.writer,
+      store: eventStore,
+      dedup: this.#dedup,
+      incidents: this.#incidents,
+      metrics: this.#metrics,
+      alarm: {
+        mode: () => this.#mode,
+        disarmedMode: modes[0] ?? 'disarmed',
+        awayMode: awayMode(modes) ?? 'away',
+      },
+      loiteringSeconds: (camera, zone) => config.cameras[camera]?.zones[zone]?.loitering_seconds ?? 0,
+      afterPersist: (event) => worker.enqueue(event),
+    });
+    bus.on(this, 'event.ingest', (envelope) =>
+      this.ingest(envelope.payload, {
+        actor: `bus:${envelope.payload.source ?? 'pipeline'}`,
+        correlationId: envelope.correlationId,
+      }).then(() => undefined),
+    );
+    const queries = new EventQueries({ db, timeZone: config.device.timezone });
+    registerIngestRoutes(this.#deps.http, this);
+    registerQueryRoutes(this.#deps.http, { queries });
+    registerIncidentRoutes(this.#deps.http, {
+      queries,
+      actions: new IncidentActions({ writer: store.writer }),
+    });
+    await worker.scan();
+    const ingest = this.#ingest;
+    const sweep = setInterval(() => {
+      ingest
+        .maintainIncidents(Date.now())
+        .catch((err: unknown) => logger.error({ err }, 'incident sweep failed'));
+    }, 1000);
+    const retention = new EventRetention({ writer: store.writer });
+    const purge = setInterval(() => void this.#purge(retention), 60 * 60 * 1000);
+    this.#timers = [sweep, purge];
+    for (const timer of this.#timers) timer.unref();
+    logger.info(
+      { rebuilt_open_incidents: rebuilt, open_incidents: this.#incidents.size },
+      'event processor ready',
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.#deps.bus.removeOwner(this);
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#timers = [];
+    await this.#ingest?.maintainIncidents(Date.now());
+    await this.#worker?.stop();
+    this.#ingest = undefined;
+  }
+
+  health(): Record<string, unknown> {
+    const breakers = this.#enrichment.stats().filter((s) => s.breaker !== 'closed');
+    return {
+      open_incidents: this.#incidents.size,
+      routing_queue: this.#worker?.depth ?? 0,
+      dedup_tracked: this.#dedup.size,
+      mode: this.#mode,
+      ...(breakers.length > 0 ? { open_breakers: breakers.map((b) => b.name) } : {}),
+    };
+  }
+
+  async #purge(retention: EventRetention): Promise<void> {
+    const days = this.#deps.config.retention.events_days;
+    try {
+      const result = await retention.purgeEvents({ olderThanMs: days * 86_400_000, now: Date.now() });
+      if (result.deleted > 0) this.#deps.logger.info(result, 'old events deleted');
+    } catch (err) {
+      this.#deps.logger.error({ err }, 'event retention failed');
+    }
+  }
+}
+
+function loadOpenIncidents(db: StoreService['db']): OpenIncident[] {
+  const rows = db.prepare('SELECT * FROM incidents WHERE ended_at IS NULL').all() as Array<
+    Record<string, unknown>
+  >;
+  return rows.map((row) => ({
+    id: String(row.id),
+    key: String(row.key),
+    camera: (row.camera as string | null) ?? null,
+    label: (row.label as string | null) ?? null,
+    objectId: (row.object_id as string | null) ?? null,
+    type: row.type as EventType,
+    severity: row.severity as OpenIncident['severity'],
+    state: row.state === 'new' ? 'new' : 'active',
+    startedAt: Number(row.started_at),
+    lastSeenAt: Number(row.last_seen_at),
+    eventCount: Number(row.event_count),
+    maxConfidence: (row.max_confidence as number | null) ?? null,
+    zones: new Set(JSON.parse(String(row.zones)) as string[]),
+    loiteringRaised: false,
+  }));
+}
+
+function localHour(timestamp: number, timeZone: string): number {
+  return Number(
+    new Intl.DateTimeFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone }).format(timestamp),
+  );
+}

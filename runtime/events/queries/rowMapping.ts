@@ -1,0 +1,80 @@
+import type {
+  AuditView,
+  DeadLetterView,
+  EnrichmentView,
+  EventView,
+  IncidentStatus,
+  IncidentView,
+} from './views';
+
+/** Stored JSON text → value. Text that is not JSON is returned as is, so one bad row cannot fail a listing. */
+export function parseJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Not JSON (e.g. a plain decision word): show the stored text rather than hide the row.
+    return text;
+  }
+}
+
+/** Columns of `events` as SQLite returns them (JSON columns still text). */
+export type EventRow = Omit<EventView, 'box' | 'zones' | 'data' | 'tags' | 'decision'> & {
+  box: string | null;
+  zones: string;
+  data: string;
+  tags: string;
+  decision: string | null;
+};
+
+export function toEventView(row: EventRow): EventView {
+  return {
+    ...row,
+    box: parseJson(row.box),
+    zones: parseJson(row.zones),
+    data: parseJson(row.data),
+    tags: parseJson(row.tags),
+    decision: parseJson(row.decision),
+  };
+}
+
+export type EnrichmentRow = Omit<EnrichmentView, 'data'> & { data: string | null };
+
+export function toEnrichmentView(row: EnrichmentRow): EnrichmentView {
+  return { ...row, data: parseJson(row.data) };
+}
+
+export type AuditRow = AuditView;
+
+export type IncidentRow = Omit<IncidentView, 'zones' | 'status'> & { zones: string };
+
+/** The one place that decides an incident's status from its timestamps. */
+export function incidentStatus(
+  row: Pick<IncidentRow, 'resolved_at' | 'acknowledged_at' | 'ended_at'>,
+): IncidentStatus {
+  if (row.resolved_at !== null) return 'resolved';
+  if (row.acknowledged_at !== null) return 'acknowledged';
+  if (row.ended_at !== null) return 'ended';
+  return 'open';
+}
+
+/**
+ * The same rule as {@link incidentStatus} as SQL conditions, for filtering. Timestamps rather
+ * than the `state` column, so the filter holds whoever last wrote `state` (aggregator or action).
+ */
+export const INCIDENT_STATUS_SQL: Record<IncidentStatus, string> = {
+  resolved: 'resolved_at IS NOT NULL',
+  acknowledged: 'resolved_at IS NULL AND acknowledged_at IS NOT NULL',
+  ended: 'resolved_at IS NULL AND acknowledged_at IS NULL AND ended_at IS NOT NULL',
+  open: 'resolved_at IS NULL AND acknowledged_at IS NULL AND ended_at IS NULL',
+};
+
+export function toIncidentView(row: IncidentRow): IncidentView {
+  return { ...row, status: incidentStatus(row), zones: parseJson(row.zones) };
+}
+
+export type DeadLetterRow = Omit<DeadLetterView, 'payload'> & { payload: string };
+
+export function toDeadLetterView(row: DeadLetterRow): DeadLetterView {
+  return { ...row, payload: parseJson(row.payload) };
+}

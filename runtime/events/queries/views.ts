@@ -1,0 +1,107 @@
+/**
+ * Rows as the API shows them: the stored snake_case columns, with the JSON columns parsed.
+ * Kept as plain interfaces (responses have no schema) so adding a column is one line here.
+ */
+
+/** An event as `GET /api/v1/events` lists it. */
+export interface EventView {
+  id: string;
+  type: string;
+  timestamp: number;
+  received_at: number;
+  source: string;
+  camera: string | null;
+  label: string | null;
+  object_id: string | null;
+  confidence: number | null;
+  box: unknown;
+  zones: unknown;
+  data: unknown;
+  correlation_id: string;
+  parent_id: string | null;
+  severity: string;
+  fingerprint: string;
+  incident_id: string | null;
+  state: string;
+  duplicates: number;
+  last_duplicate_at: number | null;
+  description: string | null;
+  tags: unknown;
+  decision: unknown;
+}
+
+/** One enricher's stored outcome for an event. */
+export interface EnrichmentView {
+  enricher: string;
+  status: string;
+  data: unknown;
+  duration_ms: number;
+  attempts: number;
+  error: string | null;
+}
+
+/** One append-only state change of an event or incident. */
+export interface AuditView {
+  id: number;
+  state: string;
+  at: number;
+  actor: string;
+  reason: string | null;
+}
+
+/** `GET /api/v1/events/:id`. */
+export interface EventDetail extends EventView {
+  enrichments: EnrichmentView[];
+  audit: AuditView[];
+}
+
+/** An incident: detections of one object/camera grouped over time. */
+export interface IncidentView {
+  id: string;
+  key: string;
+  camera: string | null;
+  label: string | null;
+  object_id: string | null;
+  type: string;
+  severity: string;
+  /** The stored state column, as the aggregator and the actions wrote it. */
+  state: string;
+  /** Derived from the timestamps: resolved > acknowledged > ended > open (see `incidentStatusSql`). */
+  status: IncidentStatus;
+  started_at: number;
+  last_seen_at: number;
+  ended_at: number | null;
+  event_count: number;
+  max_confidence: number | null;
+  zones: unknown;
+  acknowledged_at: number | null;
+  resolved_at: number | null;
+  note: string | null;
+}
+
+/** `GET /api/v1/incidents/:id`: the incident, its first events (oldest first) and its audit trail. */
+export interface IncidentDetail extends IncidentView {
+  events: EventView[];
+  audit: AuditView[];
+}
+
+export const INCIDENT_STATUSES = ['open', 'ended', 'acknowledged', 'resolved'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+/** An event that failed after acceptance, kept with the reason until retried or resolved. */
+export interface DeadLetterView {
+  id: number;
+  event_id: string | null;
+  stage: string;
+  reason: string;
+  payload: unknown;
+  created_at: number;
+  retry_count: number;
+  retried_at: number | null;
+  resolved_at: number | null;
+}
+
+/** One page of a listing, newest first; `next_cursor` is null on the last page. */
+export interface Page {
+  next_cursor: string | null;
+}

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { EventQueries } from '../../../../runtime/events/queries/eventQueries';
+import { IncidentActions } from '../../../../runtime/events/queries/incidentActions';
+import { HttpError } from '../../../../runtime/web/httpErrors';
+import { countRows, freshStore, insertIncident } from './eventStoreFixture';
+
+function setup() {
+  const { db, writer } = freshStore();
+  insertIncident(db, { id: 'inc', startedAt: 1000, endedAt: 2000 });
+  let clock = 5000;
+  const actions = new IncidentActions({ writer, now: () => clock++ });
+  const queries = new EventQueries({ db, timeZone: 'UTC' });
+  const audit = () =>
+    db
+      .prepare(
+        "SELECT state, actor, reason, at FROM audit WHERE subject_kind = 'incident' AND subject_id = 'inc' ORDER BY id",
+      )
+      .all();
+  return { db, actions, queries, audit };
+}
+
+async function rejectsWith(
+  promise: Promise<unknown>,
+  status: number,
+  field: string | null,
+): Promise<HttpError> {
+  const err = await promise.then(
+    () => assert.fail(`expected HTTP ${status}, it succeeded`),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof HttpError, String(err));
+  assert.equal(err.statusCode, status);
+  assert.equal(err.field, field);
+  return err;
+}
+
+describe('IncidentActions', () => {
+  test('acknowledge sets the time, state and note, with one audit row; repeating adds none', async () => {
+    const { actions, queries, audit } = setup();
+    const acked = await actions.acknowledge('inc', { actor: 'api', note: 'seen it' });
+    assert.equal(acked.acknowledged_at, 5000);
+    assert.equal(acked.state, 'acknowledged');
+    assert.equal(acked.status, 'acknowledged');
+    assert.equal(acked.note, 'seen it');
+    assert.deepEqual(queries.getIncident('inc')?.acknowledged_at, 5000, 'stored, not only returned');
+    const again = await actions.acknowledge('inc', { actor: 'api' });
+    assert.equal(again.acknowledged_at, 5000);
+    assert.deepEqual(audit(), [{ state: 'acknowledged', actor: 'api', reason: 'seen it', at: 5000 }]);
+  });
+
+  test('resolve is idempotent: same result, one audit row', async () => {
+    const { actions, queries, audit } = setup();
+    await actions.acknowledge('inc', { actor: 'api' });
+    const first = await actions.resolve('inc', { actor: 'mqtt', note: 'false alarm' });
+    const second = await actions.resolve('inc', { actor: 'api', note: 'again' });
+    assert.equal(first.resolved_at, 5001);
+    assert.deepEqual(second, first);
+    assert.equal(queries.getIncident('inc')?.status, 'resolved');
+    assert.equal(queries.getIncident('inc')?.note, 'false alarm');
+    assert.deepEqual(
+      audit().map((a) => (a as { state: string }).state),
+      ['acknowledged', 'resolved'],
+    );
+  });
+
+  test('acknowledging a resolved incident is a 409 and changes nothing', async () => {
+    const { db, actions, audit } = setup();
+    await actions.resolve('inc', { actor: 'api' });
+    const err = await rejectsWith(actions.acknowledge('inc', { actor: 'api' }), 409, null);
+    assert.match(err.message, /resolved/);
+    assert.equal(audit().length, 1);
+    assert.equal(countRows(db, 'incidents', 'acknowledged_at IS NOT NULL'), 0);
+  });
+
+  test('an unknown id is a 404 naming id; a long note a 400 naming note', async () => {
+    const { db, actions } = setup();
+    await rejectsWith(actions.acknowledge('ghost', { actor: 'api' }), 404, 'id');
+    await rejectsWith(actions.resolve('ghost', { actor: 'api' }), 404, 'id');
+    assert.throws(
+      () => actions.resolve('inc', { actor: 'api', note: 'x'.repeat(1001) }),
+      (err: unknown) => err instanceof HttpError && err.field === 'note',
+    );
+    assert.equal(countRows(db, 'audit'), 0);
+  });
+});
