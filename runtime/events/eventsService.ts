@@ -9,6 +9,7 @@ import type { StoreService } from '../store/storeService';
 import { registerIncidentRoutes } from './api/incidentRoutes';
 import { registerIngestRoutes } from './api/ingestRoutes';
 import { registerQueryRoutes } from './api/queryRoutes';
+import { registerRedeliveryRoutes } from './api/redeliveryRoutes';
 import { Deduplicator } from './deduplicator';
 import { createEnrichment } from './enrichment/index';
 import type { EnrichmentOrchestrator } from './enrichment/orchestrator';
@@ -20,6 +21,7 @@ import { EventStore, type IngestResult } from './eventStore';
 import { IncidentAggregator, type OpenIncident } from './incidentAggregator';
 import { EventQueries } from './queries/eventQueries';
 import { IncidentActions } from './queries/incidentActions';
+import { Redelivery } from './redelivery';
 import { rebuildIncidents } from './replay';
 import { EventRetention } from './retention/eventRetention';
 import { busChannels, Router, webhookChannels } from './routing/index';
@@ -67,6 +69,7 @@ export class EventsService implements Service {
     const webhooks = Object.keys(events.webhooks);
     this.#rules = compileRules(config.alarm.rules, { modes: config.alarm.modes, gpioOutputs, webhooks });
     this.#enrichment = createEnrichment({ config: events.enrichment, device: config.device, logger });
+    registerEnricherMetrics(metrics, this.#enrichment);
     this.#router = new Router([...busChannels(bus, gpioOutputs), ...webhookChannels(events.webhooks)]);
     this.#dedup = new Deduplicator({
       enabled: events.dedup.enabled,
@@ -99,11 +102,12 @@ export class EventsService implements Service {
     const rebuilt = rebuildIncidents(db, { onlyOpen: true });
     this.#incidents.restore(loadOpenIncidents(db));
     const eventStore = new EventStore(db);
+    const routingStore = new RoutingStore(db);
     const modes = config.alarm.modes;
     const worker = new RoutingWorker({
       writer: store.writer,
       events: eventStore,
-      routing: new RoutingStore(db),
+      routing: routingStore,
       enrich: (event) => this.#enrichment.run(event),
       decide: (event, context) => this.#rules.evaluate(event, context),
       deliver: (event, decision) =>
@@ -136,6 +140,15 @@ export class EventsService implements Service {
         correlationId: envelope.correlationId,
       }).then(() => undefined),
     );
+    const redelivery = new Redelivery({
+      db,
+      writer: store.writer,
+      events: eventStore,
+      routing: routingStore,
+      router: this.#router,
+      worker,
+    });
+    registerRedeliveryRoutes(this.#deps.http, redelivery);
     const queries = new EventQueries({ db, timeZone: config.device.timezone });
     registerIngestRoutes(this.#deps.http, this);
     registerQueryRoutes(this.#deps.http, { queries });
@@ -189,6 +202,29 @@ export class EventsService implements Service {
       this.#deps.logger.error({ err }, 'event retention failed');
     }
   }
+}
+
+/** Enricher outcomes and breaker states, read from the orchestrator when Prometheus scrapes. */
+function registerEnricherMetrics(metrics: Metrics, enrichment: EnrichmentOrchestrator): void {
+  metrics.gauge({
+    name: 'enricher_circuit_open',
+    help: '1 while the enricher circuit breaker is open or half-open',
+    labelNames: ['enricher'],
+    collect() {
+      for (const s of enrichment.stats()) this.set({ enricher: s.name }, s.breaker === 'closed' ? 0 : 1);
+    },
+  });
+  metrics.gauge({
+    name: 'enricher_success_ratio',
+    help: 'Share of enricher runs that succeeded (skipped runs excluded)',
+    labelNames: ['enricher'],
+    collect() {
+      for (const s of enrichment.stats()) {
+        const runs = s.success + s.failed + s.timeout + s.circuitOpen;
+        this.set({ enricher: s.name }, runs === 0 ? 1 : s.success / runs);
+      }
+    },
+  });
 }
 
 function loadOpenIncidents(db: StoreService['db']): OpenIncident[] {
