@@ -22,7 +22,7 @@ import { migrate } from '../runtime/store/migrator';
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 100_000);
 const PRODUCERS = 8;
 const IN_FLIGHT_PER_PRODUCER = 32;
-const INCIDENTS = 10_000;
+const INCIDENTS = 11_000;
 const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-events-'));
 const T0 = Date.now();
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from '../logging/logger';
 import type { GroupCommitWriter } from '../store/groupCommitWriter';
 import { classifyType, scoreSeverity } from './classification';
 import type { Deduplicator, Sighting } from './deduplicator';
@@ -26,6 +27,8 @@ export interface IngestDeps {
   alarm: AlarmView;
   /** Seconds a person must stay in a zone before it is loitering, per camera and zone (0 = never). */
   loiteringSeconds: (camera: string, zone: string) => number;
+  /** Debug lines per stage (only built when the events module logs at debug). */
+  logger?: Logger;
   /** Hands a stored event to enrichment and routing. */
   afterPersist: (event: VigilEvent) => void;
   now?: () => number;
@@ -65,7 +68,7 @@ export class EventIngest {
       if (err instanceof EventValidationError) metrics.rejected.inc({ field: err.field });
       throw err;
     }
-    let mark = this.#lap('validate', started);
+    let mark = this.#lap('validate', started, input.id);
 
     if (input.id !== undefined) {
       const replay = this.#replayOf(input.id);
@@ -75,11 +78,11 @@ export class EventIngest {
       }
     }
     const event = this.#toEvent(input, receivedAt, origin);
-    mark = this.#lap('classify', mark);
+    mark = this.#lap('classify', mark, event.id);
 
     const sighting: Sighting = { ...event, box: event.box };
     const duplicate = this.#deps.dedup.check(sighting);
-    mark = this.#lap('dedup', mark);
+    mark = this.#lap('dedup', mark, event.id);
     if (duplicate) return this.#storeDuplicate(duplicate.of, duplicate.reason, event, started);
 
     const attachment = this.#deps.incidents.attach(event);
@@ -87,7 +90,7 @@ export class EventIngest {
       event.incidentId = attachment.incident.id;
       this.#raiseLoitering(event, attachment.incident);
     }
-    mark = this.#lap('aggregate', mark);
+    mark = this.#lap('aggregate', mark, event.id);
 
     this.#deps.dedup.remember(sighting);
     const stored = this.#deps.writer
@@ -110,7 +113,7 @@ export class EventIngest {
     this.#inFlight.set(event.id, stored);
     try {
       const result = await stored;
-      this.#lap('persist', mark);
+      this.#lap('persist', mark, event.id);
       metrics.processed.inc({ type: event.type });
       metrics.ingestToDurableSeconds.observe((performance.now() - started) / 1000);
       this.#deps.afterPersist(event);
@@ -246,9 +249,12 @@ export class EventIngest {
     });
   }
 
-  #lap(stage: Stage, since: number): number {
+  #lap(stage: Stage, since: number, eventId: string | undefined): number {
     const now = performance.now();
     this.#deps.metrics.stageSeconds.observe({ stage }, (now - since) / 1000);
+    const logger = this.#deps.logger;
+    if (logger?.isLevelEnabled('debug'))
+      logger.debug({ stage, eventId, ms: now - since }, 'event stage done');
     return now;
   }
 }

@@ -133,6 +133,7 @@ export class EventsService implements Service {
       },
       loiteringSeconds: (camera, zone) => config.cameras[camera]?.zones[zone]?.loitering_seconds ?? 0,
       afterPersist: (event) => worker.enqueue(event),
+      logger,
     });
     bus.on(this, 'event.ingest', (envelope) =>
       this.ingest(envelope.payload, {
