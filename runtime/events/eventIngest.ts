@@ -5,11 +5,17 @@ import { classifyType, scoreSeverity } from './classification';
 import type { Deduplicator, Sighting } from './deduplicator';
 import { newEventId } from './eventId';
 import type { EventMetrics, Stage } from './eventMetrics';
-import type { EventType, VigilEvent } from './eventModel';
+import { EventInputSchema, type EventType, type VigilEvent } from './eventModel';
 import type { EventStore, IngestResult } from './eventStore';
 import { EventValidationError, validateEventInput } from './eventValidation';
 import { fingerprint } from './fingerprint';
 import type { IncidentAggregator } from './incidentAggregator';
+
+/** The metric label for a rejected field: only schema fields, so a sender cannot mint label values. */
+function knownField(field: string): string {
+  const root = field.split('.')[0] ?? field;
+  return Object.hasOwn(EventInputSchema.properties, root) || root === 'body' ? root : 'unknown_field';
+}
 
 export interface AlarmView {
   /** The alarm mode now. */
@@ -65,7 +71,7 @@ export class EventIngest {
     try {
       input = validateEventInput(body, receivedAt);
     } catch (err) {
-      if (err instanceof EventValidationError) metrics.rejected.inc({ field: err.field });
+      if (err instanceof EventValidationError) metrics.rejected.inc({ field: knownField(err.field) });
       throw err;
     }
     let mark = this.#lap('validate', started, input.id);

@@ -13,6 +13,7 @@ const eventInputCheck = TypeCompiler.Compile(EventInputSchema);
 
 const MAX_DATA_BYTES = 16 * 1024;
 const MAX_DATA_DEPTH = 8;
+const MAX_DATA_KEY = 64;
 const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
 
 /** An event that cannot be accepted; `field` names the offending input (dotted path). */
@@ -38,9 +39,17 @@ export function validateEventInput(body: unknown, now: number): EventInput & { t
   const first = eventInputCheck.Check(body) ? undefined : eventInputCheck.Errors(body).First();
   if (first) {
     const field = fieldOf(first.path);
-    throw new EventValidationError(field, CLOSED_SETS[field] ?? describe(first.message, first.value));
+    const closed = Object.hasOwn(CLOSED_SETS, field) ? CLOSED_SETS[field] : undefined;
+    throw new EventValidationError(field, closed ?? describe(first.message, first.value));
   }
   const input = body as EventInput;
+  const malformed = firstMalformedString(input, '', 0);
+  if (malformed !== undefined) {
+    throw new EventValidationError(
+      malformed || 'body',
+      'contains an unpaired UTF-16 surrogate (\\ud800-\\udfff); send well-formed text',
+    );
+  }
   if (input.data !== undefined) checkData(input.data);
   if (input.box && (input.box[2] <= input.box[0] || input.box[3] <= input.box[1])) {
     throw new EventValidationError('box', 'must be [x1, y1, x2, y2] with x2 > x1 and y2 > y1');
@@ -50,12 +59,37 @@ export function validateEventInput(body: unknown, now: number): EventInput & { t
 }
 
 function checkData(data: Record<string, unknown>): void {
+  // Depth first: serialising a hostile, very deep value would overflow the stack.
+  const depth = depthOf(data, 0);
+  if (depth > MAX_DATA_DEPTH)
+    throw new EventValidationError('data', `is nested more than ${MAX_DATA_DEPTH} levels deep; flatten it`);
+  const longKey = Object.keys(data).find((key) => key.length > MAX_DATA_KEY);
+  if (longKey !== undefined)
+    throw new EventValidationError(
+      `data.${longKey.slice(0, 20)}…`,
+      `keys are at most ${MAX_DATA_KEY} characters`,
+    );
   const bytes = Buffer.byteLength(JSON.stringify(data));
   if (bytes > MAX_DATA_BYTES)
     throw new EventValidationError('data', `is ${bytes} bytes; at most ${MAX_DATA_BYTES} are accepted`);
-  const depth = depthOf(data, 0);
-  if (depth > MAX_DATA_DEPTH)
-    throw new EventValidationError('data', `is nested ${depth} levels deep; at most ${MAX_DATA_DEPTH}`);
+}
+
+/** Path of the first string holding a lone surrogate (JSON escapes get past the UTF-8 byte check). */
+function firstMalformedString(value: unknown, path: string, depth: number): string | undefined {
+  if (typeof value === 'string') return isWellFormed(value) ? undefined : path;
+  if (value === null || typeof value !== 'object' || depth > MAX_DATA_DEPTH + 2) return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = path ? `${path}.${key}` : key;
+    if (!isWellFormed(key)) return childPath;
+    const found = firstMalformedString(child, childPath, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+function isWellFormed(text: string): boolean {
+  // String.prototype.isWellFormed (ES2024) is in Node 20 but not in the ES2023 lib typings.
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
 }
 
 function depthOf(value: unknown, depth: number): number {
@@ -66,13 +100,28 @@ function depthOf(value: unknown, depth: number): number {
   return deepest;
 }
 
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
 function parseTimestamp(value: number | string, now: number): number {
-  const ms = typeof value === 'number' ? value : Date.parse(value);
-  if (!Number.isFinite(ms))
-    throw new EventValidationError('timestamp', `'${value}' is not an ISO 8601 date-time`);
+  const ms = typeof value === 'number' ? value : parseIso(value);
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0)
+    throw new EventValidationError(
+      'timestamp',
+      `'${value}' is not an ISO 8601 date-time with a zone, e.g. 2026-11-23T12:00:00Z`,
+    );
   if (ms > now + MAX_FUTURE_MS)
     throw new EventValidationError('timestamp', 'is more than a day in the future; check the sender clock');
   return ms;
+}
+
+/** Only full ISO 8601 with a zone, and only real calendar dates (Date.parse would take 'Feb 30'). */
+function parseIso(text: string): number | undefined {
+  const match = ISO_DATE_TIME.exec(text);
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) return undefined;
+  return Date.parse(text);
 }
 
 function fieldOf(pointer: string): string {

@@ -37,7 +37,9 @@ export function installErrorHandlers(app: FastifyInstance, logger: Logger): void
       return reply.code(400).send(errorBody(`${field ?? 'body'}: ${first?.message ?? err.message}`, field));
     }
     const status = err.statusCode ?? 500;
-    if (status < 500) return reply.code(status).send(errorBody(err.message, null));
+    // Body parser failures (bad JSON, empty or oversized body, prototype pollution) are about the body.
+    const aboutBody = typeof err.code === 'string' && err.code.startsWith('FST_ERR_CTP');
+    if (status < 500) return reply.code(status).send(errorBody(err.message, aboutBody ? 'body' : null));
     logger.error({ err, method: request.method, url: request.url }, 'request failed');
     return reply.code(status).send(errorBody('internal error — see the device log for details', null));
   });

@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { after } from 'node:test';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** The built bundle, exactly what ships; `npm test` builds it before the tests run. */
@@ -20,7 +19,7 @@ export interface VigilProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs `node dist/vigil.mjs ARGS`; the process is killed when the test file ends if still alive. */
+/** Runs `node dist/vigil.mjs ARGS`; the process is killed when the test process exits if still alive. */
 export function startVigil(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): VigilProcess {
   if (!existsSync(VIGIL_BUNDLE)) throw new Error(`${VIGIL_BUNDLE} is missing: run 'npm run build' first`);
   const child = spawn(process.execPath, [VIGIL_BUNDLE, ...args], {
@@ -48,9 +47,13 @@ export function startVigil(args: string[], env: NodeJS.ProcessEnv = {}, cwd = RO
       resolve({ code, signal });
     });
   });
-  after(() => {
+  // A safety net for a test that fails before stopping it: no orphan survives the test process.
+  // (Not a node:test `after` hook, which could run before the test's own graceful stop.)
+  const reap = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
+  };
+  process.once('exit', reap);
+  child.once('exit', () => process.off('exit', reap));
 
   const waitForLog: VigilProcess['waitForLog'] = (predicate, timeoutMs = 20_000) =>
     new Promise((resolve, reject) => {

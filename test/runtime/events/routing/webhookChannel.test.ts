@@ -156,10 +156,15 @@ describe('webhook channel', () => {
       signal: controller.signal,
     });
     const pending = failure(channel.deliver(makeEvent(), decision));
-    setTimeout(() => controller.abort(), 20);
+    // Abort once the first attempt was answered; on a loaded machine the client may still be
+    // reading that answer, so either "stopped" message is right — what matters is no 60 s wait.
+    while (server.received.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const startedWaiting = performance.now();
+    controller.abort();
     const error = await pending;
-    assert.equal(error.attempts, 1);
-    assert.match(error.message, /stopped while waiting to retry/);
+    assert.ok(error.attempts <= 1);
+    assert.match(error.message, /stopped/);
+    assert.ok(performance.now() - startedWaiting < 5000, 'the retry backoff was not cut short');
   });
 });
 
