@@ -14,7 +14,7 @@ import {
   toEnrichmentView,
   toEventView,
 } from './rowMapping';
-import { Conditions, pageLimit, StatementCache, severitiesFrom } from './sqlParts';
+import { Conditions, newestFirstPage, pageLimit, StatementCache, severitiesFrom } from './sqlParts';
 import { parseTime } from './timeParam';
 import type { DeadLetterView, EventDetail, EventView, IncidentDetail, Page } from './views';
 
@@ -61,8 +61,6 @@ export interface EventQueriesOptions {
   now?: () => number;
 }
 
-type SortedEventRow = EventRow & { sort_rowid: number };
-
 /**
  * Read side of the event store: listings with filters and cursor pagination, single events and
  * incidents with their enrichments and audit trails, aggregates and dead letters. Synchronous
@@ -103,19 +101,14 @@ export class EventQueries {
       if (match === null) return { events: [], next_cursor: null };
       where.add('rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)', match);
     }
-    if (filter.cursor !== undefined) {
-      const [timestamp, rowid] = decodeCursor(filter.cursor, 2);
-      // Written so the timestamp index bounds the scan; a row-value or OR alone would not.
-      where.add('timestamp <= ? AND (timestamp < ? OR rowid < ?)', timestamp, timestamp, rowid);
-    }
-    const sql = `SELECT rowid AS sort_rowid, * FROM events ${where.sql} ORDER BY timestamp DESC, rowid DESC LIMIT ?`;
-    const rows = this.#statements.get(sql).all(...where.params, limit + 1) as SortedEventRow[];
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      events: page.map(({ sort_rowid: _, ...row }) => toEventView(row)),
-      next_cursor: rows.length > limit && last ? encodeCursor([last.timestamp, last.sort_rowid]) : null,
-    };
+    const { rows, next_cursor } = newestFirstPage<EventRow>(this.#statements, {
+      table: 'events',
+      timeColumn: 'timestamp',
+      where,
+      cursor: filter.cursor,
+      limit,
+    });
+    return { events: rows.map(toEventView), next_cursor };
   }
 
   /** One event with its enrichment results and its audit trail (oldest first); undefined if unknown. */

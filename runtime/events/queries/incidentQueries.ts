@@ -1,5 +1,4 @@
 import { HttpError } from '../../web/httpErrors';
-import { decodeCursor, encodeCursor } from './cursor';
 import {
   type AuditRow,
   type EventRow,
@@ -8,7 +7,7 @@ import {
   toEventView,
   toIncidentView,
 } from './rowMapping';
-import { Conditions, pageLimit, type StatementCache, severitiesFrom } from './sqlParts';
+import { Conditions, newestFirstPage, pageLimit, type StatementCache, severitiesFrom } from './sqlParts';
 import { parseTime } from './timeParam';
 import {
   INCIDENT_STATUSES,
@@ -39,8 +38,6 @@ export interface IncidentPage extends Page {
   incidents: IncidentView[];
 }
 
-type SortedIncidentRow = IncidentRow & { sort_rowid: number };
-
 /** Incident reads for {@link EventQueries}. */
 export class IncidentQueries {
   readonly #statements: StatementCache;
@@ -61,18 +58,14 @@ export class IncidentQueries {
     if (since !== undefined) where.add('started_at >= ?', since);
     const until = parseTime(filter.until, 'until');
     if (until !== undefined) where.add('started_at < ?', until);
-    if (filter.cursor !== undefined) {
-      const [startedAt, rowid] = decodeCursor(filter.cursor, 2);
-      where.add('started_at <= ? AND (started_at < ? OR rowid < ?)', startedAt, startedAt, rowid);
-    }
-    const sql = `SELECT rowid AS sort_rowid, * FROM incidents ${where.sql} ORDER BY started_at DESC, rowid DESC LIMIT ?`;
-    const rows = this.#statements.get(sql).all(...where.params, limit + 1) as SortedIncidentRow[];
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      incidents: page.map(({ sort_rowid: _, ...row }) => toIncidentView(row)),
-      next_cursor: rows.length > limit && last ? encodeCursor([last.started_at, last.sort_rowid]) : null,
-    };
+    const { rows, next_cursor } = newestFirstPage<IncidentRow>(this.#statements, {
+      table: 'incidents',
+      timeColumn: 'started_at',
+      where,
+      cursor: filter.cursor,
+      limit,
+    });
+    return { incidents: rows.map(toIncidentView), next_cursor };
   }
 
   /** The incident, its first events in time order and its audit trail; undefined if unknown. */

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { HttpError } from '../../web/httpErrors';
 import { SEVERITIES, type Severity, severityRank } from '../eventModel';
+import { decodeCursor, encodeCursor } from './cursor';
 
 /**
  * Prepared statements keyed by their SQL. Filters make a bounded number of distinct statements
@@ -67,4 +68,29 @@ export function pageLimit(limit: number | undefined): number {
     throw new HttpError(400, `limit: must be an integer from 1 to ${MAX_LIMIT}, got ${limit}`, 'limit');
   }
   return limit;
+}
+
+/**
+ * One page of `table`, newest first by (`timeColumn`, rowid), after `cursor`. The cursor clause
+ * is written so the time index bounds the scan (a row-value or OR alone would not).
+ * Returns the rows (without the helper column) and the cursor of the next page, if any.
+ */
+export function newestFirstPage<Row extends Record<string, unknown>>(
+  statements: StatementCache,
+  query: { table: string; timeColumn: string; where: Conditions; cursor: string | undefined; limit: number },
+): { rows: Row[]; next_cursor: string | null } {
+  const { table, timeColumn, where, cursor, limit } = query;
+  if (cursor !== undefined) {
+    const [time, rowid] = decodeCursor(cursor, 2);
+    where.add(`${timeColumn} <= ? AND (${timeColumn} < ? OR rowid < ?)`, time, time, rowid);
+  }
+  const sql = `SELECT rowid AS sort_rowid, * FROM ${table} ${where.sql} ORDER BY ${timeColumn} DESC, rowid DESC LIMIT ?`;
+  const rows = statements.get(sql).all(...where.params, limit + 1) as Array<Row & { sort_rowid: number }>;
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    rows: page.map(({ sort_rowid: _, ...row }) => row as unknown as Row),
+    next_cursor:
+      rows.length > limit && last ? encodeCursor([last[timeColumn] as number, last.sort_rowid]) : null,
+  };
 }
