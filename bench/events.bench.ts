@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Deduplicator } from '../runtime/events/deduplicator';
+import { newEventId } from '../runtime/events/eventId';
 import { EventIngest } from '../runtime/events/eventIngest';
 import { createEventMetrics } from '../runtime/events/eventMetrics';
 import { EventStore } from '../runtime/events/eventStore';
@@ -83,7 +84,7 @@ async function processed(): Promise<{ rate: number; p50: number; p99: number; rs
     incidents: new IncidentAggregator({
       idleMs: 600_000,
       maxMs: 3_600_000,
-      newId: () => crypto.randomUUID(),
+      newId: () => newEventId(),
     }),
     metrics: createEventMetrics(new Metrics()),
     alarm: { mode: () => 'away', disarmedMode: 'disarmed', awayMode: 'away' },

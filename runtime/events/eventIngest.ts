@@ -86,7 +86,18 @@ export class EventIngest {
     const event = this.#toEvent(input, receivedAt, origin);
     mark = this.#lap('classify', mark, event.id);
 
-    const sighting: Sighting = { ...event, box: event.box };
+    // Only what dedup compares: a remembered sighting must not keep the event's data alive.
+    const sighting: Sighting = {
+      id: event.id,
+      type: event.type,
+      timestamp: event.timestamp,
+      camera: event.camera,
+      label: event.label,
+      objectId: event.objectId,
+      source: event.source,
+      box: event.box,
+      fingerprint: event.fingerprint,
+    };
     const duplicate = this.#deps.dedup.check(sighting);
     mark = this.#lap('dedup', mark, event.id);
     if (duplicate) return this.#storeDuplicate(duplicate.of, duplicate.reason, event, started);
@@ -105,7 +116,9 @@ export class EventIngest {
         store.insertEvent(event, origin.actor);
         if (attachment?.ended)
           store.endIncident(attachment.ended, event.receivedAt, 'reached its maximum length');
-        if (attachment) store.saveIncident(attachment.incident, event.receivedAt, attachment.transition);
+        // Updates of an open incident are batched by `maintainIncidents`; a new one is written with its first event.
+        if (attachment?.transition === 'new')
+          store.saveIncident(attachment.incident, event.receivedAt, 'new');
       })
       .then(
         (): IngestResult => ({

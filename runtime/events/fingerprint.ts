@@ -14,23 +14,23 @@ export interface FingerprintFields {
  * whatever the key order of their data. Boxes and timestamps are left out on purpose.
  */
 export function fingerprint(fields: FingerprintFields): string {
-  const canonical = JSON.stringify([
+  const head = JSON.stringify([
     fields.type,
     fields.camera,
     fields.label,
     fields.source,
     [...fields.zones].sort(),
-    sortKeys(fields.data),
   ]);
-  return createHash('sha1').update(canonical).digest('base64url');
+  return createHash('sha1').update(head).update(canonicalJson(fields.data)).digest('base64url');
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
-  );
+/** JSON with object keys in sorted order, so key order does not change the hash. */
+function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  const members = Object.keys(record)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`);
+  return `{${members.join(',')}}`;
 }
