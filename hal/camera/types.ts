@@ -1,0 +1,49 @@
+import type { CameraConfig } from '../../runtime/config/schema/index';
+import type { Logger } from '../../runtime/logging/logger';
+
+/**
+ * One decoded frame at the camera's detect size. Pixels are packed RGB, 3 bytes each, rows
+ * top to bottom with no padding (`data.length === width * height * 3`).
+ */
+export interface Frame {
+  data: Buffer;
+  width: number;
+  height: number;
+  format: 'rgb24';
+  /** Wall-clock ms since the epoch, strictly increasing per camera even if the clock steps back. */
+  timestamp: number;
+  /** 0, 1, 2 … per camera since the source started; a gap means frames were dropped. */
+  seq: number;
+}
+
+/** Whether frames are arriving; reported on every change so the pipeline raises camera_online/offline. */
+export interface CameraStatus {
+  state: 'online' | 'offline';
+  /** Why it went offline (process exited with code 1, no frame for 10 s, file not found, …). */
+  reason?: string;
+}
+
+/** Counters a source keeps, for the stats endpoint (Frigate's camera_fps and skipped_fps). */
+export interface CameraSourceStats {
+  framesReceived: number;
+  /** Frames decoded but not delivered because the consumer was slower than the frame rate. */
+  framesSkipped: number;
+  reconnects: number;
+}
+
+/** A camera driver. `frames()` may be iterated once; `stop()` ends it and leaves no child process. */
+export interface CameraSource {
+  readonly camera: string;
+  readonly driver: string;
+  frames(): AsyncIterable<Frame>;
+  stop(): Promise<void>;
+  stats(): CameraSourceStats;
+}
+
+export interface CameraSourceOptions {
+  /** The camera's name (the key under `cameras`). */
+  camera: string;
+  config: CameraConfig;
+  logger: Logger;
+  onStatus: (status: CameraStatus) => void;
+}
