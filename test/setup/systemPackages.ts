@@ -10,6 +10,11 @@ export interface SystemRequirement {
 /** Grows as issues land (ffmpeg, mosquitto, chromium…). */
 export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
   {
+    command: 'ffmpeg',
+    debianPackage: 'ffmpeg',
+    why: 'camera drivers decode and record with ffmpeg; tests make their videos with it and check clips with ffprobe',
+  },
+  {
     command: 'chromium',
     debianPackage: 'chromium',
     why: 'the status page is tested in a real headless browser (playwright-core drives it)',
