@@ -1,0 +1,174 @@
+import type { Detection, NormalizedBox, RgbImage } from '../../../hal/accel/types';
+import { labelFilter } from './detectionFilter';
+import { GreedyMatcher } from './greedyMatcher';
+import { LOITERING_CHANGED, STATIONARY_CHANGED, Track, type TrackContext, ZONES_CHANGED } from './track';
+import type { TrackedObject } from './trackedObject';
+import { type ObjectTrackerOptions, type TrackerSettings, trackerSettings } from './trackerOptions';
+import { type CompiledZone, compileZones } from './zones';
+
+/** What one `update` changed. Each list holds live objects; read them before the next `update`. */
+export interface TrackerUpdate {
+  /** Became true positives on this frame (reported once, never before confirmation). */
+  started: TrackedObject[];
+  /** Confirmed before, and their reportable state changed (zones, loitering, stationary at once;
+   * movement, top score or a better snapshot at most once per `updateIntervalSeconds`). */
+  updated: TrackedObject[];
+  /** Confirmed objects that ended (unseen too long); tentative ones disappear silently. */
+  ended: TrackedObject[];
+  /** Objects, confirmed or not, whose best snapshot is now this frame: keep the frame to snapshot them. */
+  bestChanged: TrackedObject[];
+}
+
+/** Per-frame extras for `update`. */
+export interface TrackerFrameInput {
+  /** The frame the detections came from; lets the snapshot choice weigh sharpness. */
+  image?: RgbImage;
+  /**
+   * Where the detector looked (boxes as fractions of the frame, e.g. `regionToBox` of each region).
+   * A track whose predicted centre is outside all of them is not counted as missed (a stationary
+   * object between periodic re-checks). Omitted: the whole frame was searched.
+   */
+  searched?: readonly NormalizedBox[];
+}
+
+const REPORT_AT_ONCE = ZONES_CHANGED | STATIONARY_CHANGED | LOITERING_CHANGED;
+
+/**
+ * Follows objects across one camera's frames: matches detections to tracks by IoU with each track's
+ * constant-velocity prediction (same label only, greedy), confirms a track once it has been seen
+ * in `minHits` frames and the median of its recent scores reaches the label's `threshold`, and
+ * ends it after `maxDisappearedSeconds` unseen. Keeps zones, loitering, stillness, top score and
+ * the best snapshot per track. Pure and synchronous; timestamps are ms and must not go backwards.
+ */
+export class ObjectTracker {
+  readonly #settings: TrackerSettings;
+  readonly #zones: readonly CompiledZone[];
+  readonly #matcher = new GreedyMatcher();
+  #tracks: Track[] = [];
+  #predicted = new Float64Array(64);
+  #serial = 0;
+
+  constructor(options: ObjectTrackerOptions) {
+    this.#settings = trackerSettings(options);
+    this.#zones = compileZones(this.#settings.zones);
+  }
+
+  /** Every live track, tentative ones included (for detection regions). */
+  get tracks(): readonly TrackedObject[] {
+    return this.#tracks;
+  }
+
+  /** Live tracks that are true positives. */
+  confirmedTracks(): TrackedObject[] {
+    return this.#tracks.filter((track) => track.confirmed);
+  }
+
+  /** Takes one frame's (filtered, frame-normalised) detections taken at `timestamp` (ms). */
+  update(detections: readonly Detection[], timestamp: number, input: TrackerFrameInput = {}): TrackerUpdate {
+    const settings = this.#settings;
+    const context: TrackContext = {
+      settings,
+      frameArea: settings.frame.width * settings.frame.height,
+      image: input.image,
+    };
+    const result: TrackerUpdate = { started: [], updated: [], ended: [], bestChanged: [] };
+    const tracks = this.#tracks;
+    this.#predict(timestamp);
+    this.#matcher.match(tracks, this.#predicted, detections, settings.matchIou);
+    const trackToDetection = this.#matcher.trackToDetection;
+    let kept = 0;
+    for (let t = 0; t < tracks.length; t++) {
+      const track = tracks[t] as Track;
+      track.bestChanged = false;
+      const matched = trackToDetection[t] as number;
+      let changes = 0;
+      if (matched >= 0) {
+        changes = track.observe(detections[matched] as Detection, timestamp, context);
+      } else if (this.#lookedAt(t, input.searched)) {
+        track.miss(timestamp);
+      }
+      changes |= track.tick(timestamp);
+      if (this.#gone(track)) {
+        track.endedAt = timestamp;
+        if (track.confirmed) result.ended.push(track);
+        continue;
+      }
+      tracks[kept++] = track;
+      this.#report(track, changes, matched >= 0, timestamp, result);
+    }
+    tracks.length = kept;
+    const detectionToTrack = this.#matcher.detectionToTrack;
+    for (let d = 0; d < detections.length; d++) {
+      if (detectionToTrack[d] !== -1) continue;
+      const track = new Track(
+        settings.newId(timestamp),
+        ++this.#serial,
+        detections[d] as Detection,
+        timestamp,
+        this.#zones,
+        context,
+      );
+      tracks.push(track);
+      this.#report(track, 0, true, timestamp, result);
+    }
+    return result;
+  }
+
+  /** Ends every track (the camera stopped); returns the confirmed ones, which need an end report. */
+  endAll(timestamp: number): TrackedObject[] {
+    const ended: TrackedObject[] = [];
+    for (const track of this.#tracks) {
+      track.endedAt = timestamp;
+      if (track.confirmed) ended.push(track);
+    }
+    this.#tracks = [];
+    return ended;
+  }
+
+  #predict(timestamp: number): void {
+    const tracks = this.#tracks;
+    if (this.#predicted.length < tracks.length * 4) this.#predicted = new Float64Array(tracks.length * 8);
+    for (let t = 0; t < tracks.length; t++)
+      (tracks[t] as Track).writePrediction(timestamp, this.#predicted, t * 4);
+  }
+
+  /** Whether the detector looked where track `t` was predicted (its predicted centre is in a searched box). */
+  #lookedAt(t: number, searched: readonly NormalizedBox[] | undefined): boolean {
+    if (searched === undefined) return true;
+    const p = this.#predicted;
+    const x = ((p[t * 4] as number) + (p[t * 4 + 2] as number)) / 2;
+    const y = ((p[t * 4 + 1] as number) + (p[t * 4 + 3] as number)) / 2;
+    return searched.some((box) => x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3]);
+  }
+
+  #gone(track: Track): boolean {
+    const limit = track.confirmed
+      ? this.#settings.maxDisappearedSeconds
+      : this.#settings.tentativeMaxDisappearedSeconds;
+    return track.unseenMs >= limit * 1000;
+  }
+
+  /** Confirms a track when it has earned it, or reports it as updated when that is worth it. */
+  #report(track: Track, changes: number, seen: boolean, timestamp: number, result: TrackerUpdate): void {
+    const settings = this.#settings;
+    if (track.bestChanged) result.bestChanged.push(track);
+    if (!track.confirmed) {
+      if (!seen || track.hits < settings.minHits) return;
+      if (track.medianScore < labelFilter(settings.objects, track.label).threshold) return;
+      track.confirmed = true;
+      track.confirmedAt = timestamp;
+      track.markReported(timestamp);
+      result.started.push(track);
+      return;
+    }
+    const worthIt =
+      (changes & REPORT_AT_ONCE) !== 0 ||
+      (timestamp - track.lastReportedAt >= settings.updateIntervalSeconds * 1000 &&
+        (track.movedSinceReport(settings.reportMoveIou) ||
+          track.topScore >= track.reportedTopScore + settings.topScoreStep ||
+          track.bestSinceReport));
+    if (!worthIt) return;
+    track.markReported(timestamp);
+    result.updated.push(track);
+  }
+}
