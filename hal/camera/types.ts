@@ -1,5 +1,6 @@
 import type { CameraConfig } from '../../runtime/config/schema/index';
 import type { Logger } from '../../runtime/logging/logger';
+import type { CameraSourceTiming } from './timing';
 
 /**
  * One decoded frame at the camera's detect size. Pixels are packed RGB, 3 bytes each, rows
@@ -31,7 +32,10 @@ export interface CameraSourceStats {
   reconnects: number;
 }
 
-/** A camera driver. `frames()` may be iterated once; `stop()` ends it and leaves no child process. */
+/**
+ * A camera driver. `frames()` may be iterated once (nothing starts before it is called);
+ * breaking out of the loop stops the source. `stop()` ends it and leaves no child process.
+ */
 export interface CameraSource {
   readonly camera: string;
   readonly driver: string;
@@ -46,4 +50,6 @@ export interface CameraSourceOptions {
   config: CameraConfig;
   logger: Logger;
   onStatus: (status: CameraStatus) => void;
+  /** Stall timeout, reconnect backoff and stop grace; defaults suit real cameras, tests shorten them. */
+  timing?: Partial<CameraSourceTiming>;
 }

@@ -1,0 +1,60 @@
+import type { CameraSourceConfig, DetectConfig } from '../../../runtime/config/schema/index';
+import { ffmpegGlobalArgs, rgbOutputArgs } from '../ffmpeg/ffmpegArgs';
+
+/** The `libcamera` driver's config section. */
+export type LibcameraSourceConfig = Extract<CameraSourceConfig, { driver: 'libcamera' }>;
+
+/** The size and rate the sensor is asked for; detect settings unless the config overrides them. */
+export interface CaptureMode {
+  width: number;
+  height: number;
+  framerate: number;
+}
+
+/** Capture size and rate: the source's own settings, else detect size and fps. */
+export function captureMode(source: LibcameraSourceConfig, detect: DetectConfig): CaptureMode {
+  return {
+    width: source.width ?? detect.width,
+    height: source.height ?? detect.height,
+    framerate: source.framerate ?? detect.fps,
+  };
+}
+
+/** rpicam-vid writing raw YUV420 (I420) frames to stdout, forever, without a preview window. */
+export function rpicamArgs(source: LibcameraSourceConfig, mode: CaptureMode): string[] {
+  return [
+    '--codec',
+    'yuv420',
+    '-o',
+    '-',
+    '-t',
+    '0',
+    '--width',
+    String(mode.width),
+    '--height',
+    String(mode.height),
+    '--framerate',
+    String(mode.framerate),
+    '--camera',
+    String(source.camera_index),
+    '--nopreview',
+  ];
+}
+
+/** ffmpeg reading those YUV420 frames on stdin and writing rgb24 at detect size and fps. */
+export function yuvToRgbArgs(mode: CaptureMode, detect: DetectConfig): string[] {
+  return [
+    ...ffmpegGlobalArgs({ readsStdin: true }),
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'yuv420p',
+    '-s',
+    `${mode.width}x${mode.height}`,
+    '-r',
+    String(mode.framerate),
+    '-i',
+    'pipe:0',
+    ...rgbOutputArgs(detect, { limitFps: mode.framerate > detect.fps }),
+  ];
+}
