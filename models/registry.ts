@@ -51,7 +51,8 @@ export const MODELS: Record<string, ModelManifest> = {
     task: 'face_descriptor',
     path: 'faceres.json',
     inputSize: 224,
-    normalization: 'zero_to_one',
+    // Pixel values as they are: fed 0..1, every face gets nearly the same descriptor.
+    normalization: 'none',
   },
 };
 

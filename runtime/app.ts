@@ -4,12 +4,14 @@ import { BusService } from './bus/busService';
 import type { Config } from './config/schema/index';
 import type { AppContext } from './context';
 import { EventsService } from './events/eventsService';
+import { FacesService } from './faces/facesService';
 import { SdNotifier } from './lifecycle/sdNotify';
 import type { Service } from './lifecycle/service';
 import { ServiceRunner } from './lifecycle/serviceRunner';
 import { GracefulShutdown } from './lifecycle/shutdown';
 import { LoggerFactory, type LoggerOptions } from './logging/logger';
 import { Metrics } from './metrics/metrics';
+import { PipelineService } from './pipeline/pipelineService';
 import { StoreService } from './store/storeService';
 import { VERSION } from './version';
 import { registerHealthRoutes } from './web/routes/healthRoutes';
@@ -67,6 +69,23 @@ export function buildApp(config: Config, options: BuildOptions): App {
     http: web.app,
     logger: logging.forModule('events'),
   });
+  const faces = new FacesService({
+    config: config.faces,
+    store,
+    http: web.app,
+    logger: logging.forModule('faces'),
+    // Load the models at start only when a camera will use them; enrolling loads them on first use.
+    warmUp: Object.values(config.cameras).some((camera) => camera.enabled),
+  });
+  const pipeline = new PipelineService({
+    config,
+    bus: busService.bus,
+    logger: logging.forModule('pipeline'),
+    http: web.app,
+    faces: config.faces.enabled ? faces : null,
+    version: VERSION,
+    startedAt: Date.now(),
+  });
   const context: AppContext = {
     config,
     version: VERSION,
@@ -78,11 +97,12 @@ export function buildApp(config: Config, options: BuildOptions): App {
     store,
     events,
     web,
+    pipeline,
   };
 
   // Start order: persistence first, then the bus, the event processor on both, the web server last
   // so that nothing is served before the rest is up. Later issues slot cameras, MQTT, GPIO here.
-  const services: Service[] = [store, busService, events];
+  const services: Service[] = [store, busService, events, faces, pipeline];
   if (config.http.enabled) services.push(web);
 
   const lifecycleLogger = logging.forModule('lifecycle');

@@ -5,6 +5,7 @@ import type { Config } from './config/schema/index';
 import type { EventsService } from './events/eventsService';
 import type { LoggerFactory } from './logging/logger';
 import type { Metrics } from './metrics/metrics';
+import type { PipelineService } from './pipeline/pipelineService';
 import type { StoreService } from './store/storeService';
 import type { WebServer } from './web/webServer';
 
@@ -23,4 +24,5 @@ export interface AppContext {
   readonly store: StoreService;
   readonly events: EventsService;
   readonly web: WebServer;
+  readonly pipeline: PipelineService;
 }

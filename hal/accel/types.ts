@@ -46,3 +46,22 @@ export interface ModelRunner {
   run(modelId: string, input: TensorData): Promise<TensorData[]>;
   close(): Promise<void>;
 }
+
+/** What a runner learnt about a model when it loaded it. */
+export interface ModelInfo {
+  /** The model's inputs; detectors feed the first. Dimensions unknown until run time are strings. */
+  inputs: Array<{ name: string; shape: Array<number | string> }>;
+  /** Output shapes in output order, as far as the model declares them. */
+  outputs: Array<{ name: string; shape: Array<number | string> }>;
+  /** Class names the model file carries (e.g. Ultralytics' `names` metadata), when it does. */
+  labels?: string[];
+  /** The accelerator it actually runs on, e.g. `wasm`, `cpu`, `cuda`. */
+  executionProvider: string;
+  /** Things the operator should know, e.g. a fallback from the configured provider. */
+  warnings: string[];
+}
+
+/** A ModelRunner that can load a model ahead of the first run (and warm it up). */
+export interface LoadableModelRunner extends ModelRunner {
+  load(modelId: string): Promise<ModelInfo>;
+}

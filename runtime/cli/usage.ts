@@ -3,6 +3,9 @@ export const USAGE = `Usage: vigil <command> [options]
 Commands:
   run [--config FILE]        run the appliance (without --config: the embedded demo, data in ./data)
   check-config FILE          validate a config file; exit 0 if valid, else 2 with every error as "path: message"
+  faces enroll [--config FILE] --name NAME [--list known|blacklist] IMAGE...
+                             enroll a person from photos (largest face of each); exit 2 if an image has no usable face
+  faces list [--config FILE] list enrolled people, their list and number of faces
   version, --version         print the version
 
 Environment:

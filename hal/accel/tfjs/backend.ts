@@ -24,6 +24,8 @@ export async function initTfjs(backend: TfjsBackend): Promise<typeof tf> {
       );
     }
   }
+  // Production mode: no per-op NaN checks, and no "install tfjs-node" banner on stderr from the cpu backend.
+  tf.enableProdMode();
   if (!(await tf.setBackend(backend))) throw new Error(`TensorFlow.js backend '${backend}' failed to start`);
   await tf.ready();
   return tf;

@@ -13,7 +13,12 @@ function builtinDetector(type: 'wasm' | 'cpu' | 'tfjs-node', what: string) {
         description: 'Model from the built-in registry.',
       }),
       threads: Type.Optional(
-        Type.Integer({ minimum: 1, maximum: 64, description: 'Worker threads; default: one per core.' }),
+        Type.Integer({
+          minimum: 1,
+          maximum: 64,
+          description:
+            'Most worker threads (each holds the model, ~180 MB); more start only while all are busy. Default 1.',
+        }),
       ),
     },
     { description: what },

@@ -8,9 +8,11 @@ export const FacesSchema = strictObject(
     recognition_threshold: Type.Number({
       minimum: 0,
       maximum: 1,
-      default: 0.6,
+      default: 0.75,
       description:
-        'Similarity (0..1) a face needs to match an enrolled person; higher means fewer false matches.',
+        'Cosine similarity (0..1) a face needs to match an enrolled person; higher means fewer false matches. ' +
+        'With the built-in faceres model strangers score up to ~0.7 and the same person 0.75–1, so below 0.7 ' +
+        'a stranger may be taken for someone on the blacklist.',
     }),
     min_face_size: Type.Integer({
       minimum: 8,

@@ -1,5 +1,6 @@
 import { runs } from './m001Runs';
 import { events } from './m002Events';
+import { faces } from './m003Faces';
 
 /** One schema change. Versions are consecutive from 1 and never edited once released. */
 export interface Migration {
@@ -9,4 +10,4 @@ export interface Migration {
 }
 
 /** Every migration in order; later issues append (events, incidents, outbox…). */
-export const MIGRATIONS: readonly Migration[] = [runs, events];
+export const MIGRATIONS: readonly Migration[] = [runs, events, faces];

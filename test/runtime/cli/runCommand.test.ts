@@ -48,6 +48,8 @@ describe('vigil run', () => {
         ['store', 'running'],
         ['bus', 'running'],
         ['events', 'running'],
+        ['faces', 'running'],
+        ['pipeline', 'running'],
         ['web', 'running'],
       ],
     );
@@ -72,7 +74,7 @@ describe('vigil run', () => {
     await Promise.all(inFlight);
     assert.equal(code, 0, `exit code ${code}; stderr: ${vigil.stderr()}`);
     const stopped = vigil.logs.filter((l) => l.msg === 'service stopped').map((l) => l.service);
-    assert.deepEqual(stopped, ['web', 'events', 'bus', 'store']);
+    assert.deepEqual(stopped, ['web', 'pipeline', 'faces', 'events', 'bus', 'store']);
     assert.ok(vigil.logs.some((l) => l.msg === 'shutdown complete'));
 
     assert.ok(
@@ -135,7 +137,7 @@ describe('vigil run', () => {
     assert.match(JSON.stringify(fatal), new RegExp(`port ${port} on 127.0.0.1 is already in use`));
     assert.deepEqual(
       vigil.logs.filter((l) => l.msg === 'service stopped').map((l) => l.service),
-      ['web', 'events', 'bus', 'store'],
+      ['web', 'pipeline', 'faces', 'events', 'bus', 'store'],
     );
   });
 

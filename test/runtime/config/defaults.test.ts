@@ -11,7 +11,7 @@ const DEFAULTS = {
   shutdown: { timeout_seconds: 30, service_stop_seconds: 10 },
   cameras: {},
   detectors: { default: { type: 'wasm', model: 'centernet' } },
-  faces: { enabled: true, recognition_threshold: 0.6, min_face_size: 40, unknown_retain_days: 7 },
+  faces: { enabled: true, recognition_threshold: 0.75, min_face_size: 40, unknown_retain_days: 7 },
   gpio: {},
   alarm: { mode: 'disarmed', modes: ['disarmed', 'home', 'away'], schedules: [], rules: [] },
   mqtt: {

@@ -138,8 +138,9 @@ describe('SIGKILL while events are being posted', () => {
     const posters = Array.from({ length: POSTERS }, (_, i) => poster(base, runId, i, stop, ledger));
     const postingStarted = Date.now();
     await new Promise((resolve) => setTimeout(resolve, POST_FOR_MS));
-    stop.now = true;
+    // Kill first, then tell the posters to stop: the other order could let every request finish.
     first.child.kill('SIGKILL');
+    stop.now = true;
     const postedForMs = Date.now() - postingStarted;
     assert.equal((await first.exited).signal, 'SIGKILL');
     await Promise.all(posters);

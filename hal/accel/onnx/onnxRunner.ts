@@ -1,0 +1,143 @@
+import type { InferenceSession } from 'onnxruntime-node';
+import type { LoadableModelRunner, ModelInfo, TensorData } from '../types';
+import { parseClassNames, readOnnxMetadata } from './onnxMetadata';
+
+/** onnxruntime execution providers a detector config may ask for. */
+export type OnnxExecutionProvider = 'cpu' | 'cuda' | 'tensorrt';
+
+/** Providers tried in order for each choice; onnxruntime runs unsupported nodes on the next one. */
+const PROVIDER_CHAINS: Record<OnnxExecutionProvider, string[]> = {
+  cpu: ['cpu'],
+  cuda: ['cuda', 'cpu'],
+  tensorrt: ['tensorrt', 'cuda', 'cpu'],
+};
+
+type OnnxRuntime = typeof import('onnxruntime-node');
+
+interface LoadedSession {
+  session: InferenceSession;
+  info: ModelInfo;
+}
+
+/**
+ * Runs user-supplied .onnx models with onnxruntime-node; the model id is the file path. In
+ * onnxruntime-node 1.x `session.run()` executes synchronously on the calling JS thread (only
+ * its start is deferred with setImmediate), so the appliance hosts this runner in a worker.
+ */
+export class OnnxRunner implements LoadableModelRunner {
+  readonly #provider: OnnxExecutionProvider;
+  readonly #sessions = new Map<string, Promise<LoadedSession>>();
+
+  constructor(provider: OnnxExecutionProvider) {
+    this.#provider = provider;
+  }
+
+  async load(modelPath: string): Promise<ModelInfo> {
+    return (await this.#session(modelPath)).info;
+  }
+
+  async run(modelPath: string, input: TensorData): Promise<TensorData[]> {
+    const ort = await loadOnnxRuntime();
+    const { session } = await this.#session(modelPath);
+    const inputName = session.inputNames[0];
+    if (inputName === undefined) throw new Error(`ONNX model ${modelPath} has no inputs`);
+    const feeds = { [inputName]: new ort.Tensor('float32', input.data, input.shape) };
+    const results = await session.run(feeds);
+    return session.outputNames.map((name) => {
+      const tensor = results[name] as InstanceType<OnnxRuntime['Tensor']> | undefined;
+      if (!tensor || typeof tensor.data === 'string' || !ArrayBuffer.isView(tensor.data)) {
+        throw new Error(`ONNX model ${modelPath}: output '${name}' is not a numeric tensor`);
+      }
+      const data =
+        tensor.data instanceof Float32Array
+          ? tensor.data
+          : Float32Array.from(tensor.data as ArrayLike<number>);
+      return { data, shape: [...tensor.dims] };
+    });
+  }
+
+  async close(): Promise<void> {
+    const sessions = [...this.#sessions.values()];
+    this.#sessions.clear();
+    for (const loaded of sessions) {
+      await (await loaded.catch(() => undefined))?.session.release();
+    }
+  }
+
+  #session(modelPath: string): Promise<LoadedSession> {
+    let loaded = this.#sessions.get(modelPath);
+    if (!loaded) {
+      loaded = createSession(modelPath, this.#provider);
+      this.#sessions.set(modelPath, loaded);
+      // A failed load is not cached: the next call tries again (e.g. after the file was fixed).
+      loaded.catch(() => this.#sessions.delete(modelPath));
+    }
+    return loaded;
+  }
+}
+
+async function createSession(modelPath: string, provider: OnnxExecutionProvider): Promise<LoadedSession> {
+  const ort = await loadOnnxRuntime();
+  const warnings: string[] = [];
+  let session: InferenceSession;
+  let used: string = provider;
+  try {
+    session = await ort.InferenceSession.create(
+      modelPath,
+      sessionOptions(PROVIDER_CHAINS[provider], provider !== 'cpu'),
+    );
+  } catch (err) {
+    if (provider === 'cpu') throw new Error(`cannot load ONNX model ${modelPath}: ${firstLine(err)}`);
+    warnings.push(
+      `onnxruntime execution provider '${provider}' is not available here (${firstLine(err)}); running on cpu instead`,
+    );
+    used = 'cpu';
+    try {
+      session = await ort.InferenceSession.create(modelPath, sessionOptions(['cpu']));
+    } catch (cpuErr) {
+      throw new Error(`cannot load ONNX model ${modelPath}: ${firstLine(cpuErr)}`);
+    }
+  }
+  const describe = (metadata: readonly InferenceSession.ValueMetadata[]) =>
+    metadata.map((m) => ({ name: m.name, shape: m.isTensor ? [...m.shape] : [] }));
+  return {
+    session,
+    info: {
+      inputs: describe(session.inputMetadata),
+      outputs: describe(session.outputMetadata),
+      labels: classNamesIn(modelPath),
+      executionProvider: used,
+      warnings,
+    },
+  };
+}
+
+function sessionOptions(providers: string[], quiet = false): InferenceSession.SessionOptions {
+  // Severity 3 = errors only: onnxruntime's warnings (e.g. about unused initializers) are noise here.
+  // 4 = fatal only, while trying an accelerator: its load error is reported as our own warning.
+  return { executionProviders: providers, graphOptimizationLevel: 'all', logSeverityLevel: quiet ? 4 : 3 };
+}
+
+let runtime: Promise<OnnxRuntime> | undefined;
+
+/** onnxruntime-node, imported on first use so TensorFlow.js workers never load it. */
+function loadOnnxRuntime(): Promise<OnnxRuntime> {
+  runtime ??= import('onnxruntime-node');
+  return runtime;
+}
+
+/** The first line of an error message, without the colored native log onnxruntime appends to some. */
+function firstLine(err: unknown): string {
+  const message = String((err as Error)?.message ?? err);
+  return (message.split('\u001b')[0] ?? '').split('\n')[0] ?? '';
+}
+
+/** Class names stored in the model file, if any. */
+function classNamesIn(modelPath: string): string[] | undefined {
+  try {
+    return parseClassNames(readOnnxMetadata(modelPath).names);
+  } catch {
+    // onnxruntime accepted the file, so the metadata is only a nicety: fall back to default labels.
+    return undefined;
+  }
+}

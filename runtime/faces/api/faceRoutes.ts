@@ -1,0 +1,148 @@
+import type { Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { HttpError } from '../../web/httpErrors';
+import type { FaceEnroller } from '../faceEnroller';
+import { FaceGalleryError } from '../faceErrors';
+import type { FaceGallery } from '../gallery/faceGallery';
+import type { PersonSummary } from '../gallery/galleryStore';
+import { checkPersonName } from '../personName';
+import { decodeBase64Image } from './base64Image';
+import { EnrollBody, MoveBody, NameParams, UnknownIdParams, UnknownListQuery } from './faceSchemas';
+
+export interface FaceRouteDeps {
+  gallery: FaceGallery;
+  enroller: FaceEnroller;
+}
+
+/** Uploads are base64 photos: allow more than the API's general body limit. */
+const ENROLL_BODY_LIMIT = 16 * 1024 * 1024;
+const DEFAULT_UNKNOWN_LIMIT = 50;
+
+/**
+ * The face gallery API: `GET /api/v1/faces` (people, lists, descriptor counts), `POST` (enroll
+ * from a base64 photo), `PATCH /:name` or `POST /:name/list` (move between known and blacklist),
+ * `DELETE /:name`, `GET /:name/thumbnail.jpg`, `GET /unknown` (recent unknown faces) and
+ * `GET /unknown/:id/crop.jpg`. Bad input is a 400 naming the field and changes nothing.
+ */
+export function registerFaceRoutes(app: FastifyInstance, deps: FaceRouteDeps): void {
+  const { gallery, enroller } = deps;
+
+  app.get('/api/v1/faces', async () => ({ people: gallery.people().map(personView) }));
+
+  app.post<{ Body: Static<typeof EnrollBody> }>(
+    '/api/v1/faces',
+    { schema: { body: EnrollBody }, bodyLimit: ENROLL_BODY_LIMIT },
+    async (request, reply) => {
+      const { name, list, image } = request.body;
+      const checkedName = answerGalleryErrors(() => checkPersonName(name));
+      const bytes = decodeBase64Image(image, 'image');
+      const result = await answerGalleryErrorsAsync(() =>
+        enroller.enroll({
+          name: checkedName,
+          list,
+          images: [{ input: bytes, label: 'the uploaded image', field: 'image' }],
+        }),
+      );
+      return reply.code(201).send({
+        person: personView(result.person),
+        created: result.created,
+        added: result.added,
+        faces: result.faces.map(({ score, sizePx, sharpness }) => ({
+          score: round(score),
+          size_px: Math.round(sizePx),
+          sharpness: round(sharpness),
+        })),
+      });
+    },
+  );
+
+  const move = async (name: string, list: Static<typeof MoveBody>['list']) =>
+    personView(await answerGalleryErrorsAsync(() => gallery.move(name, list)));
+  app.patch<{ Params: Static<typeof NameParams>; Body: Static<typeof MoveBody> }>(
+    '/api/v1/faces/:name',
+    { schema: { params: NameParams, body: MoveBody } },
+    async (request) => move(request.params.name, request.body.list),
+  );
+  app.post<{ Params: Static<typeof NameParams>; Body: Static<typeof MoveBody> }>(
+    '/api/v1/faces/:name/list',
+    { schema: { params: NameParams, body: MoveBody } },
+    async (request) => move(request.params.name, request.body.list),
+  );
+
+  app.delete<{ Params: Static<typeof NameParams> }>(
+    '/api/v1/faces/:name',
+    { schema: { params: NameParams } },
+    async (request) => ({
+      removed: personView(await answerGalleryErrorsAsync(() => gallery.remove(request.params.name))),
+    }),
+  );
+
+  app.get<{ Params: Static<typeof NameParams> }>(
+    '/api/v1/faces/:name/thumbnail.jpg',
+    { schema: { params: NameParams } },
+    async (request, reply) => {
+      const jpeg = gallery.thumbnail(request.params.name);
+      if (!jpeg) throw new HttpError(404, `no thumbnail for '${request.params.name}'`, 'name');
+      return sendJpeg(reply, jpeg);
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof UnknownListQuery> }>(
+    '/api/v1/faces/unknown',
+    { schema: { querystring: UnknownListQuery } },
+    async (request) => ({
+      faces: gallery
+        .recentUnknown(request.query.limit ?? DEFAULT_UNKNOWN_LIMIT, request.query.since)
+        .map(({ has_crop, ...face }) => ({
+          ...face,
+          score: round(face.score),
+          crop_url: has_crop ? `/api/v1/faces/unknown/${face.id}/crop.jpg` : null,
+        })),
+    }),
+  );
+
+  app.get<{ Params: Static<typeof UnknownIdParams> }>(
+    '/api/v1/faces/unknown/:id/crop.jpg',
+    { schema: { params: UnknownIdParams } },
+    async (request, reply) => {
+      const jpeg = gallery.unknownCrop(request.params.id);
+      if (!jpeg)
+        throw new HttpError(404, `no unknown face ${request.params.id} (it may have been pruned)`, 'id');
+      return sendJpeg(reply, jpeg);
+    },
+  );
+}
+
+function personView(person: PersonSummary) {
+  return { ...person, thumbnail_url: `/api/v1/faces/${encodeURIComponent(person.name)}/thumbnail.jpg` };
+}
+
+function sendJpeg(reply: FastifyReply, jpeg: Buffer) {
+  return reply.type('image/jpeg').header('cache-control', 'private, max-age=60').send(jpeg);
+}
+
+const STATUS: Record<FaceGalleryError['kind'], number> = { invalid: 400, not_found: 404, conflict: 409 };
+
+function toHttpError(err: unknown): unknown {
+  return err instanceof FaceGalleryError ? new HttpError(STATUS[err.kind], err.message, err.field) : err;
+}
+
+function answerGalleryErrors<T>(action: () => T): T {
+  try {
+    return action();
+  } catch (err) {
+    throw toHttpError(err);
+  }
+}
+
+async function answerGalleryErrorsAsync<T>(action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (err) {
+    throw toHttpError(err);
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

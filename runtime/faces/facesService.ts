@@ -1,0 +1,164 @@
+import type { FastifyInstance } from 'fastify';
+import type { ModelRunner, RgbImage } from '../../hal/accel/types';
+import { WorkerModelRunner } from '../../hal/accel/worker/workerModelRunner';
+import type { FacesConfig } from '../config/schema/index';
+import type { Service } from '../lifecycle/service';
+import type { Logger } from '../logging/logger';
+import type { StoreService } from '../store/storeService';
+import { registerFaceRoutes } from './api/faceRoutes';
+import { FaceAnalyzer } from './faceAnalyzer';
+import { FaceEnroller } from './faceEnroller';
+import { FaceRecognizer, type RecognitionStats } from './faceRecognizer';
+import { FaceGallery } from './gallery/faceGallery';
+import { encodeCropJpeg } from './image/imageCodec';
+import type { FaceMatch } from './types';
+import { warmUpFaceModels } from './warmUp';
+
+export interface FacesServiceDeps {
+  /** `faces` from the config. */
+  config: FacesConfig;
+  /** Started before this service: the gallery lives in its database. */
+  store: StoreService;
+  /** The web server's app; the face API is registered on it at start, before it listens. */
+  http: FastifyInstance;
+  logger: Logger;
+  /** Runs blazeface and faceres; default: wasm in a worker thread of its own (off the event loop), closed at stop. */
+  runner?: ModelRunner;
+  /** Load and run both models once at start so the first face is not slow (default true). */
+  warmUp?: boolean;
+}
+
+/** Where a face was seen, for keeping it as unknown. */
+export interface SightingContext {
+  camera: string | null;
+  eventId: string | null;
+  seenAt?: number;
+}
+
+const PRUNE_INTERVAL_MS = 3_600_000;
+
+/**
+ * Face recognition as a service: owns the gallery (in the store's database), the recognizer and
+ * the enrollment path, registers the `/api/v1/faces` routes, and prunes old unknown faces hourly.
+ * With `faces.enabled: false` the gallery and its API stay available but `recognize` finds nothing.
+ */
+export class FacesService implements Service {
+  readonly name = 'faces';
+  readonly #deps: FacesServiceDeps;
+  readonly #ownsRunner: boolean;
+  readonly #runner: ModelRunner;
+  #gallery: FaceGallery | undefined;
+  #recognizer: FaceRecognizer | undefined;
+  #enroller: FaceEnroller | undefined;
+  #pruneTimer: NodeJS.Timeout | undefined;
+
+  constructor(deps: FacesServiceDeps) {
+    this.#deps = deps;
+    this.#ownsRunner = deps.runner === undefined;
+    this.#runner =
+      deps.runner ??
+      new WorkerModelRunner({
+        engine: { engine: 'tfjs', backend: 'wasm' },
+        logger: deps.logger,
+        label: 'faces',
+      });
+  }
+
+  get gallery(): FaceGallery {
+    if (!this.#gallery) throw new Error('the faces service is not started');
+    return this.#gallery;
+  }
+
+  get enroller(): FaceEnroller {
+    if (!this.#enroller) throw new Error('the faces service is not started');
+    return this.#enroller;
+  }
+
+  async start(): Promise<void> {
+    const { config, store, http, logger } = this.#deps;
+    this.#gallery = new FaceGallery({
+      db: store.db,
+      writer: store.writer,
+      threshold: config.recognition_threshold,
+      unknownRetainDays: config.unknown_retain_days,
+    });
+    const analyzer = new FaceAnalyzer(this.#runner, { minFaceSize: config.min_face_size });
+    this.#recognizer = new FaceRecognizer(analyzer, this.#gallery);
+    this.#enroller = new FaceEnroller(analyzer, this.#gallery);
+    registerFaceRoutes(http, { gallery: this.#gallery, enroller: this.#enroller });
+    if (config.enabled && this.#deps.warmUp !== false) await warmUpFaceModels(this.#runner);
+    await this.#prune();
+    this.#pruneTimer = setInterval(() => void this.#prune(), PRUNE_INTERVAL_MS);
+    this.#pruneTimer.unref();
+    logger.info(
+      {
+        people: this.#gallery.people().length,
+        descriptors: this.#gallery.descriptorCount,
+        enabled: config.enabled,
+      },
+      'face gallery loaded',
+    );
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#pruneTimer);
+    this.#pruneTimer = undefined;
+    if (this.#ownsRunner) await this.#runner.close();
+  }
+
+  /** The usable faces in `image` (e.g. a person crop) with who they are; [] when face recognition is disabled. */
+  async recognize(image: RgbImage): Promise<FaceMatch[]> {
+    if (!this.#deps.config.enabled || !this.#recognizer) return [];
+    return this.#recognizer.recognize(image);
+  }
+
+  /** Keeps an unknown face (descriptor and JPEG crop) for review; returns its id, or null when not stored (see `FaceGallery.recordUnknown`). */
+  async recordUnknown(image: RgbImage, match: FaceMatch, where: SightingContext): Promise<number | null> {
+    if (match.kind !== 'unknown') return null;
+    return this.gallery.recordUnknown({
+      seenAt: where.seenAt ?? Date.now(),
+      camera: where.camera,
+      eventId: where.eventId,
+      score: match.score,
+      descriptor: match.descriptor,
+      crop: await encodeCropJpeg(image, match.cropBox),
+    });
+  }
+
+  /** Figures for `/api/v1/stats`: `recognition_speed` is the moving average of one recognition, ms. */
+  stats(): { enabled: boolean } & RecognitionStats {
+    const stats = this.#recognizer?.stats() ?? emptyStats();
+    return { enabled: this.#deps.config.enabled, ...stats };
+  }
+
+  health(): Record<string, unknown> {
+    return {
+      enabled: this.#deps.config.enabled,
+      people: this.#gallery?.people().length ?? 0,
+      descriptors: this.#gallery?.descriptorCount ?? 0,
+      recognition_speed: this.#recognizer?.stats().recognition_speed ?? null,
+    };
+  }
+
+  async #prune(): Promise<void> {
+    try {
+      const removed = (await this.#gallery?.pruneUnknown()) ?? 0;
+      if (removed > 0) this.#deps.logger.info({ removed }, 'pruned old unknown faces');
+    } catch (err) {
+      this.#deps.logger.warn({ err }, 'could not prune old unknown faces; will retry in an hour');
+    }
+  }
+}
+
+function emptyStats(): RecognitionStats {
+  return {
+    recognition_speed: null,
+    detect_ms: null,
+    embed_ms: null,
+    match_ms: null,
+    images: 0,
+    faces_detected: 0,
+    faces_rejected: 0,
+    faces_recognized: 0,
+  };
+}

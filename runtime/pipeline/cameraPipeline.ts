@@ -1,0 +1,259 @@
+import type { Detection, NormalizedBox, ObjectDetector } from '../../hal/accel/types';
+import type { CameraSourceStats, CameraStatus, Frame } from '../../hal/camera/types';
+import type { CameraConfig } from '../config/schema/camera';
+import type { EventInput } from '../events/eventModel';
+import type { FacesService } from '../faces/facesService';
+import type { Logger } from '../logging/logger';
+import { boxToRegion, cropRgb } from './cropFrame';
+import { MotionDetector } from './motion/index';
+import { cameraStatusEvent, faceEvent, motionEvent, trackEvent } from './pipelineEvents';
+import type { CameraStats } from './pipelineStats';
+import { RateMeter } from './rateMeter';
+import {
+  detectionRegions,
+  mapToFrame,
+  mergeDetections,
+  regionToBox,
+  trackRegionBoxes,
+} from './regions/index';
+import { StageTimer } from './stageTimer';
+import { filterDetections, ObjectTracker, type TrackedObject, type TrackerUpdate } from './tracking/index';
+import type { MotionResult } from './types';
+
+/** Finds and identifies faces in a person's crop, and keeps unknown ones for review: the faces service. */
+export type FaceRecognizerPort = Pick<FacesService, 'recognize' | 'recordUnknown'>;
+
+export interface CameraPipelineDeps {
+  camera: string;
+  config: CameraConfig;
+  /** The camera source's counters (frames received and skipped). */
+  sourceStats: () => CameraSourceStats;
+  /** Null when detection is off for this camera. */
+  detector: ObjectDetector | null;
+  /** The detector model's square input size, for region sizing. */
+  modelInputSize: number;
+  faces: FaceRecognizerPort | null;
+  /** Hands an event to the event processor (fire and forget: frames never wait for the disk). */
+  publish: (event: EventInput) => void;
+  logger: Logger;
+  /** Sees each processed frame's results (tests and the benchmark). */
+  observe?: (observation: FrameObservation) => void;
+}
+
+/** What the pipeline made of one frame. */
+export interface FrameObservation {
+  frame: Frame;
+  motion: MotionResult;
+  detections: Detection[];
+  update: TrackerUpdate;
+}
+
+/** Frames between detector re-checks of a stationary object (Frigate re-checks them periodically). */
+const STATIONARY_RECHECK_FRAMES = 25;
+/** Least time between face attempts on one person, and how many attempts before giving up. */
+const FACE_RETRY_MS = 1000;
+const FACE_MAX_ATTEMPTS = 10;
+
+interface FaceState {
+  attempts: number;
+  lastAttemptAt: number;
+  reported: string | null;
+}
+
+/**
+ * One camera's frame loop: motion → region detection → filters → tracker → faces, turning what
+ * it sees into events (tracked objects new/update/end, face results, motion, camera on/offline).
+ * When the loop is slower than the camera, the source drops frames and counts them (skipped_fps).
+ */
+export class CameraPipeline {
+  readonly timer = new StageTimer(['motion', 'detection', 'tracking', 'faces']);
+  readonly #deps: CameraPipelineDeps;
+  readonly #motion: MotionDetector;
+  readonly #tracker: ObjectTracker;
+  readonly #frameSize: { width: number; height: number };
+  readonly #meters = {
+    camera: new RateMeter(),
+    process: new RateMeter(),
+    skipped: new RateMeter(),
+    detection: new RateMeter(),
+  };
+  readonly #faceStates = new Map<string, FaceState>();
+  #seen = { received: 0, skipped: 0 };
+  #status: CameraStatus = { state: 'offline', reason: 'starting' };
+  #motionActive = false;
+  #frameNumber = 0;
+  #latest: { frame: Frame; objects: readonly TrackedObject[] } | null = null;
+
+  constructor(deps: CameraPipelineDeps) {
+    this.#deps = deps;
+    const { config } = deps;
+    this.#frameSize = { width: config.detect.width, height: config.detect.height };
+    this.#motion = new MotionDetector(config.motion, config.detect.width, config.detect.height);
+    this.#tracker = new ObjectTracker({
+      objects: config.objects,
+      zones: config.zones,
+      frame: this.#frameSize,
+    });
+  }
+
+  /** The camera source reports a status change (wired by whoever creates the source). */
+  onStatus(status: CameraStatus): void {
+    this.#status = status;
+    this.#deps.publish(cameraStatusEvent(this.#deps.camera, status, Date.now()));
+  }
+
+  /** Runs until the frames end (the source is stopped). */
+  async run(frames: AsyncIterable<Frame>): Promise<void> {
+    for await (const frame of frames) {
+      try {
+        await this.process(frame);
+      } catch (err) {
+        this.#deps.logger.error(
+          { err, seq: frame.seq },
+          'frame processing failed; continuing with the next frame',
+        );
+      }
+    }
+    // The camera stopped: what it was following ends now, so no incident is left open.
+    const now = Math.max(Date.now(), this.#latest?.frame.timestamp ?? 0);
+    for (const track of this.#tracker.endAll(now))
+      this.#deps.publish(trackEvent(this.#deps.camera, 'end', track, now));
+  }
+
+  /** Runs one frame through the pipeline. */
+  async process(frame: Frame): Promise<void> {
+    this.#countSourceFrames();
+    this.#meters.process.mark();
+    this.#frameNumber++;
+    const { camera, publish } = this.#deps;
+
+    const motion = this.timer.time('motion', () => this.#motion.detect(frame));
+    if (motion.active && !this.#motionActive && motion.regions.length > 0) {
+      const area = motion.regions.reduce((sum, r) => sum + r.area, 0);
+      publish(motionEvent(camera, motion.regions.length, area, frame.timestamp));
+    }
+    this.#motionActive = motion.active;
+
+    const { detections, searched } = await this.timer.timeAsync('detection', () =>
+      this.#detect(frame, motion.regions),
+    );
+    const update = this.timer.time('tracking', () =>
+      this.#tracker.update(detections, frame.timestamp, { image: frame, searched }),
+    );
+    for (const track of update.started) publish(trackEvent(camera, 'new', track, frame.timestamp));
+    for (const track of update.updated) publish(trackEvent(camera, 'update', track, frame.timestamp));
+    for (const track of update.ended) {
+      publish(trackEvent(camera, 'end', track, frame.timestamp));
+      this.#faceStates.delete(track.id);
+    }
+    await this.timer.timeAsync('faces', () => this.#recognizeFaces(frame));
+    this.#latest = { frame, objects: this.#tracker.confirmedTracks() };
+    this.#deps.observe?.({ frame, motion, detections, update });
+  }
+
+  /** The latest frame and the confirmed objects on it, for the status page's snapshot. */
+  latest(): { frame: Frame; objects: readonly TrackedObject[] } | null {
+    return this.#latest;
+  }
+
+  stats(): CameraStats {
+    this.#countSourceFrames();
+    const { config, detector } = this.#deps;
+    return {
+      camera_fps: this.#meters.camera.perSecond(),
+      process_fps: this.#meters.process.perSecond(),
+      skipped_fps: this.#meters.skipped.perSecond(),
+      detection_fps: this.#meters.detection.perSecond(),
+      online: this.#status.state === 'online',
+      motion: this.#motionActive,
+      tracked_objects: this.#tracker.confirmedTracks().length,
+      detection_enabled: detector !== null && config.detect.enabled,
+      motion_enabled: config.motion.enabled,
+      offline_reason: this.#status.state === 'offline' ? (this.#status.reason ?? null) : null,
+    };
+  }
+
+  async #detect(
+    frame: Frame,
+    motionRegions: Parameters<typeof detectionRegions>[0],
+  ): Promise<{ detections: Detection[]; searched: NormalizedBox[] | undefined }> {
+    const { detector, config, modelInputSize } = this.#deps;
+    if (!detector || !config.detect.enabled) return { detections: [], searched: undefined };
+    const tracked = trackRegionBoxes(
+      this.#tracker.tracks,
+      frame.timestamp,
+      this.#frameNumber,
+      STATIONARY_RECHECK_FRAMES,
+    );
+    const regions = detectionRegions(motionRegions, tracked, this.#frameSize, modelInputSize);
+    const found: Detection[] = [];
+    for (const region of regions) {
+      const crop = cropRgb(frame, region);
+      found.push(...mapToFrame(await detector.detect(crop), region, this.#frameSize));
+      this.#meters.detection.mark();
+    }
+    return {
+      detections: filterDetections(mergeDetections(found), config.objects, this.#frameSize),
+      searched: regions.map((region) => regionToBox(region, this.#frameSize)),
+    };
+  }
+
+  /** Looks for a face on each confirmed person until one is recognised; reports each new verdict. */
+  async #recognizeFaces(frame: Frame): Promise<void> {
+    const { faces, camera, publish } = this.#deps;
+    if (!faces) return;
+    for (const track of this.#tracker.confirmedTracks()) {
+      if (track.label !== 'person') continue;
+      const state = this.#faceStates.get(track.id) ?? { attempts: 0, lastAttemptAt: 0, reported: null };
+      this.#faceStates.set(track.id, state);
+      const settled = state.reported !== null && state.reported !== 'unknown';
+      if (settled || state.attempts >= FACE_MAX_ATTEMPTS) continue;
+      if (frame.timestamp - state.lastAttemptAt < FACE_RETRY_MS) continue;
+      state.attempts++;
+      state.lastAttemptAt = frame.timestamp;
+      const region = boxToRegion(track.box, frame, 0.1);
+      const crop = cropRgb(frame, region);
+      const matches = await faces.recognize(crop);
+      const best = matches.sort((a, b) => area(b.box) - area(a.box))[0];
+      if (!best) continue;
+      // Unknown is reported once and retried (a better view may recognise them); a name settles it.
+      const verdict = best.kind === 'unknown' ? 'unknown' : `${best.kind}:${best.name ?? ''}`;
+      if (verdict === state.reported) continue;
+      state.reported = verdict;
+      const box = toFrameBox(best.box, region, frame);
+      publish(
+        faceEvent(
+          camera,
+          track,
+          { kind: best.kind, name: best.name, score: best.score, box },
+          frame.timestamp,
+        ),
+      );
+    }
+  }
+
+  #countSourceFrames(): void {
+    const stats = this.#deps.sourceStats();
+    this.#meters.camera.mark(stats.framesReceived - this.#seen.received);
+    this.#meters.skipped.mark(stats.framesSkipped - this.#seen.skipped);
+    this.#seen = { received: stats.framesReceived, skipped: stats.framesSkipped };
+  }
+}
+
+function area(box: NormalizedBox): number {
+  return (box[2] - box[0]) * (box[3] - box[1]);
+}
+
+/** A box found in a crop, as fractions of the whole frame. */
+function toFrameBox(
+  box: NormalizedBox,
+  region: { x: number; y: number; width: number; height: number },
+  frame: { width: number; height: number },
+): NormalizedBox {
+  return [
+    (region.x + box[0] * region.width) / frame.width,
+    (region.y + box[1] * region.height) / frame.height,
+    (region.x + box[2] * region.width) / frame.width,
+    (region.y + box[3] * region.height) / frame.height,
+  ];
+}

@@ -1,0 +1,184 @@
+import type { FastifyInstance } from 'fastify';
+import { createDetector } from '../../hal/accel/createDetector';
+import type { ObjectDetector } from '../../hal/accel/types';
+import { createCameraSource } from '../../hal/camera/createCameraSource';
+import type { CameraSource } from '../../hal/camera/types';
+import { modelManifest } from '../../models/registry';
+import type { EventBus } from '../bus/eventBus';
+import type { AppEvents } from '../bus/topics';
+import type { Config, DetectorConfig } from '../config/schema/index';
+import type { EventInput } from '../events/eventModel';
+import type { FacesService } from '../faces/facesService';
+import type { Service } from '../lifecycle/service';
+import type { Logger } from '../logging/logger';
+import { encodeJpeg } from './annotate';
+import { registerCameraRoutes } from './api/cameraRoutes';
+import { CameraPipeline, type FaceRecognizerPort } from './cameraPipeline';
+import type { PipelineStats } from './pipelineStats';
+
+export interface PipelineServiceDeps {
+  config: Config;
+  bus: EventBus<AppEvents>;
+  logger: Logger;
+  /** Web server app: `/api/v1/stats` and the camera routes are registered on it. */
+  http: FastifyInstance;
+  /** Face recognition on tracked people, when enabled. */
+  faces: (FaceRecognizerPort & Pick<FacesService, 'stats'>) | null;
+  version: string;
+  startedAt: number;
+}
+
+interface RunningCamera {
+  source: CameraSource;
+  pipeline: CameraPipeline;
+  loop: Promise<void>;
+}
+
+/**
+ * The detection pipeline as a service: one detector per configured detector (loaded in worker
+ * threads at start) and one frame loop per enabled camera, publishing what they see to the
+ * event processor over the bus.
+ */
+export class PipelineService implements Service {
+  readonly name = 'pipeline';
+  readonly #deps: PipelineServiceDeps;
+  readonly #detectors = new Map<string, ObjectDetector>();
+  readonly #cameras = new Map<string, RunningCamera>();
+
+  constructor(deps: PipelineServiceDeps) {
+    this.#deps = deps;
+    registerCameraRoutes(deps.http, {
+      stats: () => this.stats(),
+      cameraNames: () => this.cameraNames(),
+      latestSnapshot: (camera) => this.latestSnapshot(camera),
+    });
+  }
+
+  async start(): Promise<void> {
+    const { config, logger } = this.#deps;
+    const cameras = Object.entries(config.cameras).filter(([, camera]) => camera.enabled);
+    const needsDetector = cameras.some(([, camera]) => camera.detect.enabled);
+    const [detectorName, detectorConfig] = defaultDetector(config.detectors);
+    if (needsDetector && detectorConfig) {
+      const detector = createDetector(detectorName, detectorConfig, {
+        logger: logger.child({ detector: detectorName }),
+      });
+      this.#detectors.set(detectorName, detector);
+      await detector.load();
+      logger.info({ detector: detectorName, type: detectorConfig.type }, 'detector loaded');
+    }
+    const detector = this.#detectors.get(detectorName) ?? null;
+    const modelInputSize = inputSizeOf(detectorConfig);
+    for (const [name, camera] of cameras) {
+      const cameraLogger = logger.child({ camera: name });
+      let pipeline: CameraPipeline | undefined;
+      const source = createCameraSource({
+        camera: name,
+        config: camera,
+        logger: cameraLogger,
+        onStatus: (status) => pipeline?.onStatus(status),
+      });
+      pipeline = new CameraPipeline({
+        camera: name,
+        config: camera,
+        sourceStats: () => source.stats(),
+        detector: camera.detect.enabled ? detector : null,
+        modelInputSize,
+        faces: config.faces.enabled ? this.#deps.faces : null,
+        publish: (event) => this.#publish(event),
+        logger: cameraLogger,
+      });
+      const loop = pipeline
+        .run(source.frames())
+        .catch((err) => cameraLogger.error({ err }, 'camera loop ended with an error'));
+      this.#cameras.set(name, { source, pipeline, loop });
+    }
+    logger.info({ cameras: cameras.map(([name]) => name) }, 'pipeline started');
+  }
+
+  async stop(): Promise<void> {
+    const running = [...this.#cameras.values()];
+    await Promise.all(running.map((camera) => camera.source.stop()));
+    await Promise.all(running.map((camera) => camera.loop));
+    this.#cameras.clear();
+    await Promise.all([...this.#detectors.values()].map((detector) => detector.close()));
+    this.#detectors.clear();
+  }
+
+  health(): Record<string, unknown> {
+    const stats = this.stats();
+    return {
+      cameras: Object.fromEntries(
+        Object.entries(stats.cameras).map(([name, c]) => [
+          name,
+          c.online ? 'online' : `offline: ${c.offline_reason}`,
+        ]),
+      ),
+    };
+  }
+
+  cameraNames(): string[] {
+    return Object.entries(this.#deps.config.cameras)
+      .filter(([, camera]) => camera.enabled)
+      .map(([name]) => name);
+  }
+
+  /** The camera pipeline of `camera`, while running (tests and the benchmark read its timers). */
+  pipeline(camera: string): CameraPipeline | undefined {
+    return this.#cameras.get(camera)?.pipeline;
+  }
+
+  stats(): PipelineStats {
+    const { config, faces, version, startedAt } = this.#deps;
+    return {
+      cameras: Object.fromEntries(
+        [...this.#cameras].map(([name, camera]) => [name, camera.pipeline.stats()]),
+      ),
+      detectors: Object.fromEntries(
+        [...this.#detectors].map(([name, detector]) => [
+          name,
+          { type: detector.type, inference_speed: roundMs(detector.inferenceSpeedMs()) },
+        ]),
+      ),
+      faces: {
+        enabled: config.faces.enabled && faces !== null,
+        recognition_speed: roundMs(faces?.stats().recognition_speed ?? null),
+      },
+      service: { uptime: Math.round((Date.now() - startedAt) / 1000), version },
+    };
+  }
+
+  async latestSnapshot(camera: string): Promise<Buffer | null> {
+    const latest = this.#cameras.get(camera)?.pipeline.latest();
+    if (!latest) return null;
+    const zones = this.#deps.config.cameras[camera]?.zones ?? {};
+    const objects = latest.objects.map((o) => ({ box: o.box, label: o.label, score: o.score }));
+    return encodeJpeg(latest.frame, objects, zones);
+  }
+
+  #publish(event: EventInput): void {
+    this.#deps.bus.publishAndWaitForHandlers('event.ingest', event).catch((err: unknown) => {
+      this.#deps.logger.warn(
+        { err, type: event.type, camera: event.camera },
+        'event from the pipeline was not stored',
+      );
+    });
+  }
+}
+
+/** Cameras use the detector named `default`, else the first one configured. */
+function defaultDetector(detectors: Record<string, DetectorConfig>): [string, DetectorConfig | undefined] {
+  if (detectors.default) return ['default', detectors.default];
+  const first = Object.entries(detectors)[0];
+  return first ?? ['default', undefined];
+}
+
+function inputSizeOf(detector: DetectorConfig | undefined): number {
+  if (detector && 'model' in detector) return modelManifest(detector.model).inputSize;
+  // ONNX YOLO models and remote detectors commonly take 640 × 640.
+  return 640;
+}
+
+function roundMs(ms: number | null): number | null {
+  return ms === null ? null : Math.round(ms * 10) / 10;
+}

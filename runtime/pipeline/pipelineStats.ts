@@ -1,0 +1,31 @@
+/** One camera's figures, named as in Frigate's /api/stats so existing dashboards read them. */
+export interface CameraStats {
+  /** Frames per second the source delivered. */
+  camera_fps: number;
+  /** Frames per second the pipeline examined (motion at least). */
+  process_fps: number;
+  /** Frames per second dropped because the pipeline was busy. */
+  skipped_fps: number;
+  /** Detector runs per second (one per region). */
+  detection_fps: number;
+  online: boolean;
+  motion: boolean;
+  tracked_objects: number;
+  detection_enabled: boolean;
+  motion_enabled: boolean;
+  /** Why the camera is offline, when it is. */
+  offline_reason: string | null;
+}
+
+export interface DetectorStats {
+  type: string;
+  /** Exponential moving average of one inference, ms. */
+  inference_speed: number | null;
+}
+
+export interface PipelineStats {
+  cameras: Record<string, CameraStats>;
+  detectors: Record<string, DetectorStats>;
+  faces: { enabled: boolean; recognition_speed: number | null };
+  service: { uptime: number; version: string };
+}
