@@ -1,6 +1,7 @@
 import type { Detection, NormalizedBox, ObjectDetector } from '../../hal/accel/types';
 import type { CameraSourceStats, CameraStatus, Frame } from '../../hal/camera/types';
 import type { CameraConfig } from '../config/schema/camera';
+import { newEventId } from '../events/eventId';
 import type { EventInput } from '../events/eventModel';
 import type { FacesService } from '../faces/facesService';
 import type { Logger } from '../logging/logger';
@@ -221,14 +222,12 @@ export class CameraPipeline {
       if (verdict === state.reported) continue;
       state.reported = verdict;
       const box = toFrameBox(best.box, region, frame);
-      publish(
-        faceEvent(
-          camera,
-          track,
-          { kind: best.kind, name: best.name, score: best.score, box },
-          frame.timestamp,
-        ),
-      );
+      const face = { kind: best.kind, name: best.name, score: best.score, box };
+      // Our own id, so the kept unknown face points at its event.
+      const event = { ...faceEvent(camera, track, face, frame.timestamp), id: newEventId(frame.timestamp) };
+      publish(event);
+      if (best.kind === 'unknown')
+        await faces.recordUnknown(crop, best, { camera, eventId: event.id, seenAt: frame.timestamp });
     }
   }
 
