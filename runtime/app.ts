@@ -1,5 +1,5 @@
 import { isAbsolute, join } from 'node:path';
-import { probeBoard } from '../hal/board/index';
+import { probeBoardDetails } from '../hal/board/accelerators';
 import { BusService } from './bus/busService';
 import type { Config } from './config/schema/index';
 import type { AppContext } from './context';
@@ -81,6 +81,7 @@ export function buildApp(config: Config, options: BuildOptions): App {
     config,
     bus: busService.bus,
     logger: logging.forModule('pipeline'),
+    metrics,
     http: web.app,
     faces: config.faces.enabled ? faces : null,
     version: VERSION,
@@ -90,7 +91,7 @@ export function buildApp(config: Config, options: BuildOptions): App {
     config,
     version: VERSION,
     startedAt: Date.now(),
-    board: probeBoard(),
+    board: probeBoardDetails(),
     logging,
     metrics,
     bus: busService.bus,

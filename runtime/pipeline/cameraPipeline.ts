@@ -1,6 +1,6 @@
 import type { Detection, NormalizedBox, ObjectDetector } from '../../hal/accel/types';
 import type { CameraSourceStats, CameraStatus, Frame } from '../../hal/camera/types';
-import type { CameraConfig } from '../config/schema/camera';
+import type { CameraConfig, MotionConfig } from '../config/schema/camera';
 import { newEventId } from '../events/eventId';
 import type { EventInput } from '../events/eventModel';
 import type { FacesService } from '../faces/facesService';
@@ -84,11 +84,16 @@ export class CameraPipeline {
   #motionActive = false;
   #frameNumber = 0;
   #latest: { frame: Frame; objects: readonly TrackedObject[] } | null = null;
+  /** Settings changed at run time (API, MQTT) start as the config's. */
+  #motionConfig: MotionConfig;
+  #detectEnabled: boolean;
 
   constructor(deps: CameraPipelineDeps) {
     this.#deps = deps;
     const { config } = deps;
     this.#frameSize = { width: config.detect.width, height: config.detect.height };
+    this.#motionConfig = config.motion;
+    this.#detectEnabled = config.detect.enabled;
     this.#motion = new MotionDetector(config.motion, config.detect.width, config.detect.height);
     this.#tracker = new ObjectTracker({
       objects: config.objects,
@@ -152,6 +157,19 @@ export class CameraPipeline {
     this.#deps.observe?.({ frame, motion, detections, update });
   }
 
+  /** Changes motion settings or turns detection on/off from the next frame on (not saved to the config file). */
+  tune(changes: { motion?: Partial<MotionConfig>; detectEnabled?: boolean }): {
+    motion: MotionConfig;
+    detectEnabled: boolean;
+  } {
+    if (changes.motion) {
+      this.#motionConfig = { ...this.#motionConfig, ...changes.motion };
+      this.#motion.update(this.#motionConfig);
+    }
+    if (changes.detectEnabled !== undefined) this.#detectEnabled = changes.detectEnabled;
+    return { motion: this.#motionConfig, detectEnabled: this.#detectEnabled };
+  }
+
   /** The latest frame and the confirmed objects on it, for the status page's snapshot. */
   latest(): { frame: Frame; objects: readonly TrackedObject[] } | null {
     return this.#latest;
@@ -168,8 +186,8 @@ export class CameraPipeline {
       online: this.#status.state === 'online',
       motion: this.#motionActive,
       tracked_objects: this.#tracker.confirmedTracks().length,
-      detection_enabled: detector !== null && config.detect.enabled,
-      motion_enabled: config.motion.enabled,
+      detection_enabled: detector !== null && this.#detectEnabled,
+      motion_enabled: this.#motionConfig.enabled,
       offline_reason: this.#status.state === 'offline' ? (this.#status.reason ?? null) : null,
     };
   }
@@ -179,7 +197,7 @@ export class CameraPipeline {
     motionRegions: Parameters<typeof detectionRegions>[0],
   ): Promise<{ detections: Detection[]; searched: NormalizedBox[] | undefined }> {
     const { detector, config, modelInputSize } = this.#deps;
-    if (!detector || !config.detect.enabled) return { detections: [], searched: undefined };
+    if (!detector || !this.#detectEnabled) return { detections: [], searched: undefined };
     const tracked = trackRegionBoxes(
       this.#tracker.tracks,
       frame.timestamp,

@@ -11,15 +11,18 @@ import type { EventInput } from '../events/eventModel';
 import type { FacesService } from '../faces/facesService';
 import type { Service } from '../lifecycle/service';
 import type { Logger } from '../logging/logger';
+import type { Metrics } from '../metrics/metrics';
 import { encodeJpeg } from './annotate';
 import { registerCameraRoutes } from './api/cameraRoutes';
 import { CameraPipeline, type FaceRecognizerPort } from './cameraPipeline';
+import { registerPipelineMetrics } from './pipelineMetrics';
 import type { PipelineStats } from './pipelineStats';
 
 export interface PipelineServiceDeps {
   config: Config;
   bus: EventBus<AppEvents>;
   logger: Logger;
+  metrics: Metrics;
   /** Web server app: `/api/v1/stats` and the camera routes are registered on it. */
   http: FastifyInstance;
   /** Face recognition on tracked people, when enabled. */
@@ -51,7 +54,9 @@ export class PipelineService implements Service {
       stats: () => this.stats(),
       cameraNames: () => this.cameraNames(),
       latestSnapshot: (camera) => this.latestSnapshot(camera),
+      tune: (camera, changes) => this.#cameras.get(camera)?.pipeline.tune(changes) ?? null,
     });
+    registerPipelineMetrics(deps.metrics, () => this.stats());
   }
 
   async start(): Promise<void> {

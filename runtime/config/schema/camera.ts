@@ -28,7 +28,7 @@ const DetectSchema = strictObject(
   { default: {}, description: 'Detection resolution and rate.' },
 );
 
-const MotionSchema = strictObject(
+export const MotionSchema = strictObject(
   {
     enabled: Type.Boolean({ default: true, description: 'Look for motion before running the detector.' }),
     threshold: Type.Integer({

@@ -1,12 +1,26 @@
+import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { type MotionConfig, MotionSchema } from '../../config/schema/camera';
 import { HttpError } from '../../web/httpErrors';
 import type { PipelineStats } from '../pipelineStats';
+
+/** `PATCH /api/v1/cameras/:camera`: run-time tuning, validated by the config's own motion schema. */
+const CameraTuningSchema = Type.Object(
+  {
+    motion: Type.Optional(Type.Partial(MotionSchema, { additionalProperties: false })),
+    detect: Type.Optional(Type.Object({ enabled: Type.Boolean() }, { additionalProperties: false })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+type CameraTuning = Static<typeof CameraTuningSchema>;
 
 export interface CameraRoutesSource {
   stats(): PipelineStats;
   cameraNames(): string[];
   /** The latest frame of a camera as JPEG, with boxes, labels and zones drawn; null before the first frame. */
   latestSnapshot(camera: string): Promise<Buffer | null>;
+  /** Applies run-time tuning to a running camera; null when it is not running. */
+  tune(camera: string, changes: { motion?: Partial<MotionConfig>; detectEnabled?: boolean }): unknown;
 }
 
 /**
@@ -22,14 +36,31 @@ export function registerCameraRoutes(app: FastifyInstance, source: CameraRoutesS
     return { cameras: source.cameraNames().map((name) => ({ name, ...cameras[name] })) };
   });
 
-  app.get<{ Params: { camera: string } }>('/api/v1/cameras/:camera/latest.jpg', async (request, reply) => {
-    const { camera } = request.params;
+  const mustExist = (camera: string) => {
     if (!source.cameraNames().includes(camera))
       throw new HttpError(
         404,
         `no camera '${camera}'; cameras: ${source.cameraNames().join(', ') || 'none'}`,
         'camera',
       );
+  };
+
+  app.patch<{ Params: { camera: string }; Body: CameraTuning }>(
+    '/api/v1/cameras/:camera',
+    { schema: { body: CameraTuningSchema } },
+    async (request) => {
+      const { camera } = request.params;
+      mustExist(camera);
+      const { motion, detect } = request.body;
+      const applied = source.tune(camera, { motion, detectEnabled: detect?.enabled });
+      if (applied === null) throw new HttpError(409, `camera '${camera}' is not running`, 'camera');
+      return applied;
+    },
+  );
+
+  app.get<{ Params: { camera: string } }>('/api/v1/cameras/:camera/latest.jpg', async (request, reply) => {
+    const { camera } = request.params;
+    mustExist(camera);
     const jpeg = await source.latestSnapshot(camera);
     if (!jpeg) throw new HttpError(404, `camera '${camera}' has not delivered a frame yet`, 'camera');
     return reply.type('image/jpeg').header('cache-control', 'no-store').send(jpeg);

@@ -74,6 +74,37 @@ describe('vigil run with a camera', () => {
       const meta = await sharp(Buffer.from(await snapshot.arrayBuffer())).metadata();
       assert.deepEqual([meta.format, meta.width, meta.height], ['jpeg', 640, 360]);
 
+      const prometheus = await (await fetch(`${base}/metrics`)).text();
+      assert.match(prometheus, /vigil_camera_fps\{camera="yard",kind="camera"\} [1-9]/);
+      assert.match(prometheus, /vigil_detector_inference_ms\{detector="default"\} \d/);
+
+      // Run-time tuning: a good change applies, a bad one names the field and changes nothing.
+      const patch = (camera: string, body: unknown) =>
+        fetch(`${base}/api/v1/cameras/${camera}`, {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const tuned = await patch('yard', { motion: { threshold: 45 }, detect: { enabled: false } });
+      assert.equal(tuned.status, 200);
+      const applied = (await tuned.json()) as {
+        motion: { threshold: number; contour_area: number };
+        detectEnabled: boolean;
+      };
+      assert.equal(applied.motion.threshold, 45);
+      assert.equal(applied.motion.contour_area, 10, 'other motion settings were lost');
+      assert.equal(applied.detectEnabled, false);
+      const bad = await patch('yard', { motion: { threshold: 999 } });
+      assert.equal(bad.status, 400);
+      assert.match(((await bad.json()) as { field: string }).field, /motion\.threshold|motion\/threshold/);
+      const unknownKey = await patch('yard', { motion: { treshold: 10 } });
+      assert.equal(unknownKey.status, 400);
+      const after = (await (await fetch(`${base}/api/v1/stats`)).json()) as {
+        cameras: Record<string, { detection_enabled: boolean }>;
+      };
+      assert.equal(after.cameras.yard?.detection_enabled, false);
+      assert.equal((await patch('nope', { detect: { enabled: true } })).status, 404);
+
       const missing = await fetch(`${base}/api/v1/cameras/nope/latest.jpg`);
       assert.equal(missing.status, 404);
       assert.equal(((await missing.json()) as { field: string }).field, 'camera');
