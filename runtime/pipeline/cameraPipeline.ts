@@ -177,7 +177,7 @@ export class CameraPipeline {
 
   stats(): CameraStats {
     this.#countSourceFrames();
-    const { config, detector } = this.#deps;
+    const { detector } = this.#deps;
     return {
       camera_fps: this.#meters.camera.perSecond(),
       process_fps: this.#meters.process.perSecond(),
