@@ -4,7 +4,8 @@ import { freePort } from '../../../helpers/freePort';
 import { tempDir } from '../../../helpers/tempDir';
 import { logged, pollUntil, postEvent, runVigil, stopVigil, withDb, writeConfig } from './e2eKit';
 
-const POSTERS = 8;
+// Enough posters that the server always has requests waiting for their commit when it is killed.
+const POSTERS = 32;
 const POST_FOR_MS = 1500;
 /** Every RESEND_EVERY-th request of a poster re-sends one of its own acknowledged ids. */
 const RESEND_EVERY = 16;
