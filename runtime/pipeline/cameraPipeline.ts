@@ -79,6 +79,8 @@ export class CameraPipeline {
     detection: new RateMeter(),
   };
   readonly #faceStates = new Map<string, FaceState>();
+  /** Objects reported `new` (and so owed an `end`). */
+  readonly #reported = new Set<string>();
   #seen = { received: 0, skipped: 0 };
   #status: CameraStatus = { state: 'offline', reason: 'starting' };
   #motionActive = false;
@@ -122,8 +124,8 @@ export class CameraPipeline {
     }
     // The camera stopped: what it was following ends now, so no incident is left open.
     const now = Math.max(Date.now(), this.#latest?.frame.timestamp ?? 0);
-    for (const track of this.#tracker.endAll(now))
-      this.#deps.publish(trackEvent(this.#deps.camera, 'end', track, now));
+    const ended = this.#tracker.endAll(now);
+    this.#report({ started: [], updated: [], ended, bestChanged: [] }, now);
   }
 
   /** Runs one frame through the pipeline. */
@@ -146,15 +148,32 @@ export class CameraPipeline {
     const update = this.timer.time('tracking', () =>
       this.#tracker.update(detections, frame.timestamp, { image: frame, searched }),
     );
-    for (const track of update.started) publish(trackEvent(camera, 'new', track, frame.timestamp));
-    for (const track of update.updated) publish(trackEvent(camera, 'update', track, frame.timestamp));
-    for (const track of update.ended) {
-      publish(trackEvent(camera, 'end', track, frame.timestamp));
-      this.#faceStates.delete(track.id);
-    }
+    this.#report(update, frame.timestamp);
     await this.timer.timeAsync('faces', () => this.#recognizeFaces(frame));
     this.#latest = { frame, objects: this.#tracker.confirmedTracks() };
     this.#deps.observe?.({ frame, motion, detections, update });
+  }
+
+  /**
+   * Tracked objects become events: `new` once confirmed (and, with `objects.required_zones`, once
+   * it has entered one of them), `update` after that, `end` only for objects that were reported.
+   */
+  #report(update: TrackerUpdate, timestamp: number): void {
+    const { camera, publish, config } = this.#deps;
+    const required = config.objects.required_zones;
+    for (const track of [...update.started, ...update.updated]) {
+      if (this.#reported.has(track.id)) {
+        publish(trackEvent(camera, 'update', track, timestamp));
+        continue;
+      }
+      if (required.length > 0 && !track.enteredZones.some((zone) => required.includes(zone))) continue;
+      this.#reported.add(track.id);
+      publish(trackEvent(camera, 'new', track, timestamp));
+    }
+    for (const track of update.ended) {
+      if (this.#reported.delete(track.id)) publish(trackEvent(camera, 'end', track, timestamp));
+      this.#faceStates.delete(track.id);
+    }
   }
 
   /** Changes motion settings or turns detection on/off from the next frame on (not saved to the config file). */

@@ -94,6 +94,11 @@ const ObjectsSchema = strictObject(
       description: 'Labels to track (COCO names: person, car, dog, …).',
     }),
     filters: Type.Record(Type.String(), FilterSchema, { default: {}, description: 'Filters by label.' }),
+    required_zones: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description:
+        'Report an object only once it has entered one of these zones (e.g. the porch, not the street); empty: anywhere.',
+    }),
   },
   { default: {}, description: 'Which objects to track and how strictly.' },
 );

@@ -58,5 +58,13 @@ export function cameraIssues(name: string, camera: CameraConfig): PathIssue[] {
       });
     }
   }
+  for (const [index, zoneName] of camera.objects.required_zones.entries()) {
+    if (Object.hasOwn(camera.zones, zoneName)) continue;
+    const known = Object.keys(camera.zones);
+    issues.push({
+      path: [...base, 'objects', 'required_zones', index],
+      message: `no zone '${zoneName}' on this camera (${known.length > 0 ? `zones: ${known.join(', ')}` : 'it has no zones'}) — define it under zones or remove it here`,
+    });
+  }
   return issues;
 }

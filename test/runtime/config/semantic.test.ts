@@ -94,6 +94,19 @@ describe('semantic checks', () => {
     ]);
   });
 
+  it('names a required zone the camera does not have', () => {
+    const issues = invalid(
+      'cameras:\n  front:\n    source: { driver: sim }\n    objects: { required_zones: [porch, gate] }\n    zones:\n' +
+        '      porch: { coordinates: [[0, 0], [1, 0], [1, 1]] }\n',
+    );
+    assert.deepEqual(brief(issues), [
+      {
+        path: 'cameras.front.objects.required_zones[1]',
+        message: "no zone 'gate' on this camera (zones: porch) — define it under zones or remove it here",
+      },
+    ]);
+  });
+
   it('checks source details per driver', () => {
     const issues = invalid(
       'cameras:\n  a: { source: { driver: ffmpeg, url: camera.local } }\n  b: { source: { driver: libcamera, width: 1280 } }\n' +

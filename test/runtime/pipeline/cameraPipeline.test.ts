@@ -141,6 +141,46 @@ describe('camera pipeline on a real video with the real detector', () => {
     );
   });
 
+  it('with required_zones, reports only objects that entered one of them', async () => {
+    const reported: EventInput[] = [];
+    const gateOnly = new CameraPipeline({
+      camera: 'yard',
+      config: cameraConfig({
+        objects: { track: ['person'], required_zones: ['gate'] },
+        zones: {
+          gate: {
+            coordinates: [
+              [0, 0],
+              [0.1, 0],
+              [0.1, 0.1],
+              [0, 0.1],
+            ],
+          },
+        },
+      }),
+      sourceStats: () => ({ framesReceived: 0, framesSkipped: 0, reconnects: 0 }),
+      detector,
+      modelInputSize: 512,
+      faces: null,
+      publish: (event) => reported.push(event),
+      logger: memoryLogger().logger,
+      observe: ({ update }) => {
+        confirmed += update.started.length;
+      },
+    });
+    let confirmed = 0;
+    async function* walkOnly() {
+      yield* frames.filter((f) => timeOf(f) >= video.walk.from - 0.4 && timeOf(f) <= video.walk.to + 0.4);
+    }
+    await gateOnly.run(walkOnly());
+    assert.equal(confirmed, 1, 'the tracker did not follow the person');
+    assert.deepEqual(
+      reported.filter((e) => e.type === 'object_detected'),
+      [],
+      'an object that never entered the gate was reported',
+    );
+  });
+
   it('finds nothing before the person appears', () => {
     const early = observations.filter((o) => timeOf(o.frame) < video.walk.from - 0.5);
     assert.ok(early.length >= 5);

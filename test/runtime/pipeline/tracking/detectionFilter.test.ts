@@ -6,6 +6,7 @@ import { detection, FRAME } from './trackingKit';
 
 const objects: ObjectsConfig = {
   track: ['person', 'car', 'dog'],
+  required_zones: [],
   filters: {
     person: { min_score: 0.6, threshold: 0.7, min_area: 1000, max_area: 50_000 },
     car: { min_score: 0.4, threshold: 0.7, min_area: 0, max_area: 10_000_000 },

@@ -141,6 +141,7 @@ describe('ObjectTracker lifecycle', () => {
   it('uses each label’s own threshold, and the schema default for labels without a filter', () => {
     const objects = {
       track: ['person', 'dog'],
+      required_zones: [],
       filters: { person: { ...OBJECTS.filters.person, threshold: 0.5 } },
     };
     const tracker = new ObjectTracker({ objects: objects as typeof OBJECTS, frame: FRAME });

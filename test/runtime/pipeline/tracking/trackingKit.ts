@@ -8,6 +8,7 @@ export const FRAME = { width: 640, height: 360 };
 /** Tracks person and car with Frigate-like filters (threshold 0.7). */
 export const OBJECTS: ObjectsConfig = {
   track: ['person', 'car'],
+  required_zones: [],
   filters: {
     person: { min_score: 0.5, threshold: 0.7, min_area: 0, max_area: 10_000_000 },
     car: { min_score: 0.5, threshold: 0.7, min_area: 0, max_area: 10_000_000 },
