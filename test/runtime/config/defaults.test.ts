@@ -132,6 +132,7 @@ describe('defaults', () => {
     assert.deepEqual(front.objects, {
       track: ['person'],
       filters: { person: { min_score: 0.4, threshold: 0.7, min_area: 0, max_area: 10_000_000 } },
+      required_zones: [],
     });
     assert.deepEqual(front.zones.porch, {
       coordinates: [
