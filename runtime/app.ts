@@ -1,4 +1,3 @@
-import { isAbsolute, join } from 'node:path';
 import { probeBoardDetails } from '../hal/board/accelerators';
 import { BusService } from './bus/busService';
 import type { Config } from './config/schema/index';
@@ -12,6 +11,7 @@ import { GracefulShutdown } from './lifecycle/shutdown';
 import { LoggerFactory, type LoggerOptions } from './logging/logger';
 import { Metrics } from './metrics/metrics';
 import { PipelineService } from './pipeline/pipelineService';
+import { databaseFileOf } from './store/databaseFile';
 import { StoreService } from './store/storeService';
 import { VERSION } from './version';
 import { registerHealthRoutes } from './web/routes/healthRoutes';
@@ -44,7 +44,7 @@ export function buildApp(config: Config, options: BuildOptions): App {
   });
   const metrics = new Metrics();
   const store = new StoreService({
-    file: resolveInDataDir(config.data_dir, config.storage.database),
+    file: databaseFileOf(config),
     version: VERSION,
     groupCommit: {
       maxBatch: config.storage.group_commit.max_batch,
@@ -138,11 +138,6 @@ export function buildApp(config: Config, options: BuildOptions): App {
     budgetMs: config.shutdown.timeout_seconds * 1000,
   });
   return { context, runner, shutdown, notifier };
-}
-
-/** A relative database path lives inside data_dir. */
-function resolveInDataDir(dataDir: string, path: string): string {
-  return isAbsolute(path) ? path : join(dataDir, path);
 }
 
 function commitMetrics(metrics: Metrics): { onCommit: (batchSize: number, commitMs: number) => void } {

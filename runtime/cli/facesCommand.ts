@@ -8,8 +8,9 @@ import { FaceEnroller } from '../faces/faceEnroller';
 import { FaceGalleryError } from '../faces/faceErrors';
 import { FaceGallery } from '../faces/gallery/faceGallery';
 import type { PersonSummary } from '../faces/gallery/galleryStore';
-import { databaseFileOf, openStandaloneDatabase } from '../faces/galleryDatabase';
+import { openStandaloneDatabase } from '../faces/galleryDatabase';
 import { checkFaceList, checkPersonName } from '../faces/personName';
+import { databaseFileOf } from '../store/databaseFile';
 
 /** Usage of `vigil faces`, printed on a usage error. */
 export const FACES_USAGE = `Usage:

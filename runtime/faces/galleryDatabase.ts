@@ -1,16 +1,8 @@
-import { isAbsolute, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import type { Config } from '../config/schema/index';
 import { openDatabase } from '../store/database';
 import { GroupCommitWriter } from '../store/groupCommitWriter';
 import { MIGRATIONS } from '../store/migrations/index';
 import { migrate } from '../store/migrator';
-
-/** The database file the appliance uses (`storage.database`, relative to `data_dir`), as `buildApp` computes it. */
-export function databaseFileOf(config: Pick<Config, 'data_dir' | 'storage'>): string {
-  const path = config.storage.database;
-  return isAbsolute(path) ? path : join(config.data_dir, path);
-}
 
 /** An opened, migrated database with its own writer, for tools that run beside (or without) the appliance. */
 export interface StandaloneDatabase {

@@ -11,5 +11,4 @@ export { FacesService, type FacesServiceDeps, type SightingContext } from './fac
 export { FaceGallery } from './gallery/faceGallery';
 export type { PersonSummary } from './gallery/galleryStore';
 export type { UnknownFaceSummary } from './gallery/unknownFaceStore';
-export { databaseFileOf } from './galleryDatabase';
 export type { FaceKind, FaceList, FaceMatch } from './types';
