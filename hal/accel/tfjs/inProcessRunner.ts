@@ -14,7 +14,8 @@ const PROVIDER_NAMES: Record<TfjsBackend, string> = { wasm: 'wasm', cpu: 'cpu', 
  */
 export class InProcessRunner implements LoadableModelRunner {
   readonly #backend: TfjsBackend;
-  #tf: typeof tfType | undefined;
+  /** One start of TensorFlow.js, shared by concurrent first calls (a second start would fail). */
+  #tf: Promise<typeof tfType> | undefined;
   readonly #models = new Map<string, Promise<GraphModel>>();
 
   constructor(backend: TfjsBackend) {
@@ -62,7 +63,7 @@ export class InProcessRunner implements LoadableModelRunner {
   }
 
   async #tfjs(): Promise<typeof tfType> {
-    this.#tf ??= await initTfjs(this.#backend);
+    this.#tf ??= initTfjs(this.#backend);
     return this.#tf;
   }
 
