@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { checkConfigCommand } from './cli/checkConfigCommand';
 import { facesCommand } from './cli/facesCommand';
+import { gpioCommand } from './cli/gpioCommand';
 import { runCommand } from './cli/runCommand';
 import { USAGE } from './cli/usage';
 import { VERSION } from './version';
@@ -8,8 +9,9 @@ import { VERSION } from './version';
 /** Entry point of `vigil` (dist/vigil.mjs): parses the command line and dispatches. */
 async function main(argv: string[]): Promise<number> {
   process.setSourceMapsEnabled(true);
-  // `faces` has its own options (--name, --list); the top-level parser would reject them.
+  // `faces` and `gpio` have their own options (--name, --list); the top-level parser would reject them.
   if (argv[0] === 'faces') return facesCommand(argv.slice(1), process.env);
+  if (argv[0] === 'gpio') return gpioCommand(argv.slice(1), process.env);
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);

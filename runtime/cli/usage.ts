@@ -6,6 +6,7 @@ Commands:
   faces enroll [--config FILE] --name NAME [--list known|blacklist] IMAGE...
                              enroll a person from photos (largest face of each); exit 2 if an image has no usable face
   faces list [--config FILE] list enrolled people, their list and number of faces
+  gpio off [--config FILE]   switch every GPIO output off (systemd runs it after vigil stops, even after a crash)
   version, --version         print the version
 
 Environment:
