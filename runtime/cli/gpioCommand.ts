@@ -51,6 +51,7 @@ export async function gpioCommand(
     return 2;
   }
   const results = await forceOutputsOff(loaded.config.gpio, options);
+  if (results.length === 0) io.stdout('no GPIO outputs on real hardware to switch off\n');
   for (const r of results) {
     if (r.ok) io.stdout(`gpio.${r.name}: off (${r.driver}, level ${r.level})\n`);
     else io.stderr(`gpio.${r.name}: FAILED to switch off (${r.driver}): ${r.error}\n`);
