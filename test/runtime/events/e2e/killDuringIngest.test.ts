@@ -4,8 +4,7 @@ import { freePort } from '../../../helpers/freePort';
 import { tempDir } from '../../../helpers/tempDir';
 import { logged, pollUntil, postEvent, runVigil, stopVigil, withDb, writeConfig } from './e2eKit';
 
-// Enough posters that the server always has requests waiting for their commit when it is killed.
-const POSTERS = 32;
+const POSTERS = 8;
 const POST_FOR_MS = 1500;
 /** Every RESEND_EVERY-th request of a poster re-sends one of its own acknowledged ids. */
 const RESEND_EVERY = 16;
@@ -79,12 +78,19 @@ function eventFor(runId: string, poster: number, n: number): Record<string, unkn
 }
 
 /** Posts as fast as it can until `stop.now`; a network error (the process died) ends it. */
+/** Set `armed` and the next poster to send a request calls `fire` right after sending it. */
+interface KillTrigger {
+  armed: boolean;
+  fire: () => void;
+}
+
 async function poster(
   base: string,
   runId: string,
   index: number,
   stop: { now: boolean },
   ledger: Ledger,
+  trigger: KillTrigger,
 ): Promise<void> {
   const mine: Array<Record<string, unknown>> = [];
   for (let n = 0; !stop.now; n++) {
@@ -95,8 +101,13 @@ async function poster(
     const id = String(event.id);
     ledger.sent.add(id);
     let reply: Awaited<ReturnType<typeof postEvent>>;
+    const sent = postEvent(base, event);
+    if (trigger.armed) {
+      trigger.armed = false;
+      trigger.fire();
+    }
     try {
-      reply = await postEvent(base, event);
+      reply = await sent;
     } catch {
       ledger.unanswered += 1;
       return;
@@ -136,12 +147,20 @@ describe('SIGKILL while events are being posted', () => {
       unanswered: 0,
     };
     const stop = { now: false };
-    const posters = Array.from({ length: POSTERS }, (_, i) => poster(base, runId, i, stop, ledger));
+    const trigger: KillTrigger = { armed: false, fire: () => {} };
+    const posters = Array.from({ length: POSTERS }, (_, i) => poster(base, runId, i, stop, ledger, trigger));
     const postingStarted = Date.now();
     await new Promise((resolve) => setTimeout(resolve, POST_FOR_MS));
-    // Kill first, then tell the posters to stop: the other order could let every request finish.
-    first.child.kill('SIGKILL');
-    stop.now = true;
+    // Kill the moment a request has just been sent, so at least that one is cut off whatever the
+    // scheduling (a starved test process could otherwise find every request already answered).
+    await new Promise<void>((resolve) => {
+      trigger.fire = () => {
+        first.child.kill('SIGKILL');
+        stop.now = true;
+        resolve();
+      };
+      trigger.armed = true;
+    });
     const postedForMs = Date.now() - postingStarted;
     assert.equal((await first.exited).signal, 'SIGKILL');
     await Promise.all(posters);
