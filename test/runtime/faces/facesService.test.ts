@@ -1,49 +1,15 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { Value } from '@sinclair/typebox/value';
-import { type FacesConfig, FacesSchema } from '../../../runtime/config/schema/index';
-import { FacesService } from '../../../runtime/faces/facesService';
-import { Metrics } from '../../../runtime/metrics/metrics';
-import { StoreService } from '../../../runtime/store/storeService';
-import { WebServer } from '../../../runtime/web/webServer';
-import { memoryLogger } from '../../helpers/memoryLogger';
-import { tempDir } from '../../helpers/tempDir';
+import type { FacesConfig } from '../../../runtime/config/schema/index';
 import { portrait } from './faceImages';
-import { rgb, sharedRunner } from './facesKit';
+import { rgb, sharedRunner, startFacesService } from './facesKit';
 
 const runner = sharedRunner();
 
 async function startFaces(faces: Partial<FacesConfig>) {
-  const { logger, lines } = memoryLogger();
-  const store = new StoreService({
-    file: join(tempDir(), 'vigil.db'),
-    version: 'test',
-    groupCommit: { maxBatch: 64, maxDelayMs: 1 },
-    logger,
-  });
-  const web = new WebServer({
-    host: '127.0.0.1',
-    port: 0,
-    bodyLimitBytes: 65536,
-    logger,
-    metrics: new Metrics(),
-  });
-  const service = new FacesService({
-    config: Value.Default(FacesSchema, { ...faces }) as FacesConfig,
-    store,
-    http: web.app,
-    logger,
-    runner,
-  });
-  await store.start();
-  await service.start();
-  after(async () => {
-    await service.stop();
-    await web.stop();
-    await store.stop();
-  });
-  return { service, web, lines };
+  const started = await startFacesService(faces, runner);
+  after(started.stop);
+  return started;
 }
 
 describe('FacesService', () => {

@@ -1,23 +1,18 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Value } from '@sinclair/typebox/value';
 import { createDetector } from '../../../hal/accel/createDetector';
 import type { ObjectDetector } from '../../../hal/accel/types';
 import { applyDefaults } from '../../../runtime/config/applyDefaults';
 import { type CameraConfig, CameraSchema } from '../../../runtime/config/schema/camera';
-import { type FacesConfig, FacesSchema } from '../../../runtime/config/schema/index';
 import type { EventInput } from '../../../runtime/events/eventModel';
-import { FacesService } from '../../../runtime/faces/facesService';
-import { Metrics } from '../../../runtime/metrics/metrics';
+import type { FacesService } from '../../../runtime/faces/facesService';
 import { CameraPipeline } from '../../../runtime/pipeline/cameraPipeline';
-import { StoreService } from '../../../runtime/store/storeService';
-import { WebServer } from '../../../runtime/web/webServer';
 import { decodeFrames } from '../../fixtures/decodeFrames';
 import { makePersonVideo } from '../../fixtures/personVideo';
 import { memoryLogger } from '../../helpers/memoryLogger';
 import { tempDir } from '../../helpers/tempDir';
 import { sampleCell } from '../faces/faceImages';
+import { startFacesService } from '../faces/facesKit';
 
 const FPS = 5;
 const { logger: pipelineLogger, lines: pipelineLog } = memoryLogger();
@@ -48,30 +43,14 @@ async function eventsOf(file: string, detector: ObjectDetector, faces: FacesServ
 describe('faces on tracked people in a video', () => {
   const dir = tempDir();
   const { logger } = memoryLogger();
-  const store = new StoreService({
-    file: join(dir, 'vigil.db'),
-    version: 'test',
-    groupCommit: { maxBatch: 64, maxDelayMs: 1 },
-    logger,
-  });
-  const web = new WebServer({
-    host: '127.0.0.1',
-    port: 0,
-    bodyLimitBytes: 65536,
-    logger,
-    metrics: new Metrics(),
-  });
-  const faces = new FacesService({
-    config: Value.Default(FacesSchema, {}) as FacesConfig,
-    store,
-    http: web.app,
-    logger,
-  });
+  let faces: FacesService;
+  let stopFaces = async () => {};
   const detector = createDetector('default', { type: 'wasm', model: 'centernet' }, { logger });
 
   before(async () => {
-    await store.start();
-    await faces.start();
+    const started = await startFacesService();
+    faces = started.service;
+    stopFaces = started.stop;
     await detector.load();
     // Enrolled from the still photo; the video shows the same photo walking, scaled and re-encoded.
     await faces.enroller.enroll({
@@ -83,8 +62,7 @@ describe('faces on tracked people in a video', () => {
 
   after(async () => {
     await detector.close();
-    await faces.stop();
-    await store.stop();
+    await stopFaces();
   });
 
   it('a blacklisted person walking by is reported face_blacklisted with the name, on the person track', async () => {
