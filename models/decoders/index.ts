@@ -1,5 +1,5 @@
 /** Output decoders of object-detection models: raw tensors in, `Detection`s (boxes 0..1 of the model input) out. */
 export { decodeCenternet } from './centernet';
 export { clampBox } from './clampBox';
-export { intersectionOverUnion, nonMaxSuppression } from './nms';
+export { nonMaxSuppression } from './nms';
 export { decodeYolo, type YoloDecodeOptions, type YoloLayout, yoloLayout } from './yolo';

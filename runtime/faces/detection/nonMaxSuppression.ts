@@ -1,3 +1,5 @@
+import { iouOf } from '../../pipeline/geometry';
+
 /** An axis-aligned box with a score. */
 export interface ScoredBox {
   x1: number;
@@ -26,12 +28,6 @@ export function nonMaxSuppression<T extends ScoredBox>(
 }
 
 /** Intersection over union of two boxes; 0 when either is empty. */
-export function intersectionOverUnion(a: ScoredBox, b: ScoredBox): number {
-  const areaA = Math.max(0, a.x2 - a.x1) * Math.max(0, a.y2 - a.y1);
-  const areaB = Math.max(0, b.x2 - b.x1) * Math.max(0, b.y2 - b.y1);
-  if (areaA <= 0 || areaB <= 0) return 0;
-  const width = Math.max(0, Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1));
-  const height = Math.max(0, Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1));
-  const intersection = width * height;
-  return intersection / (areaA + areaB - intersection);
+function intersectionOverUnion(a: ScoredBox, b: ScoredBox): number {
+  return iouOf(a.x1, a.y1, a.x2, a.y2, b.x1, b.y1, b.x2, b.y2);
 }

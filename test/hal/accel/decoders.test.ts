@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Detection, TensorData } from '../../../hal/accel/types';
 import { decodeCenternet } from '../../../models/decoders/centernet';
-import { intersectionOverUnion, nonMaxSuppression } from '../../../models/decoders/nms';
+import { nonMaxSuppression } from '../../../models/decoders/nms';
 import { decodeYolo, yoloLayout } from '../../../models/decoders/yolo';
+import { iou as intersectionOverUnion } from '../../../runtime/events/geometry';
 
 const LABELS = ['person', 'bicycle', 'car'];
 const rounded = (detections: Detection[]) =>
