@@ -1,4 +1,5 @@
 import type { RgbImage } from '../../../hal/accel/types';
+import { laplacianVariance } from '../../pipeline/laplacianVariance';
 import type { PixelBox } from '../types';
 
 /** Side of the grey square a face is measured at, so faces of any size score on one scale. */
@@ -10,31 +11,7 @@ export const SHARPNESS_SIZE = 64;
  * Sharp faces have strong edges and score high; blurred ones score low.
  */
 export function faceSharpness(image: RgbImage, box: PixelBox): number {
-  return laplacianVariance(greySquare(image, box, SHARPNESS_SIZE), SHARPNESS_SIZE);
-}
-
-/** Variance of the 4-neighbour Laplacian over the interior of a square grey image. */
-export function laplacianVariance(grey: Float32Array, side: number): number {
-  let sum = 0;
-  let sumSquares = 0;
-  let count = 0;
-  for (let y = 1; y < side - 1; y++) {
-    for (let x = 1; x < side - 1; x++) {
-      const i = y * side + x;
-      const value =
-        (grey[i - side] ?? 0) +
-        (grey[i + side] ?? 0) +
-        (grey[i - 1] ?? 0) +
-        (grey[i + 1] ?? 0) -
-        4 * (grey[i] ?? 0);
-      sum += value;
-      sumSquares += value * value;
-      count++;
-    }
-  }
-  if (count === 0) return 0;
-  const mean = sum / count;
-  return sumSquares / count - mean * mean;
+  return laplacianVariance(greySquare(image, box, SHARPNESS_SIZE), SHARPNESS_SIZE, SHARPNESS_SIZE);
 }
 
 function greySquare(image: RgbImage, box: PixelBox, side: number): Float32Array {

@@ -1,4 +1,5 @@
 import type { NormalizedBox, RgbImage } from '../../../hal/accel/types';
+import { laplacianVariance } from '../laplacianVariance';
 
 /** Longest side, in samples, of the gray crop the Laplacian runs on: enough to tell blur, cheap on a Pi. */
 const MAX_SAMPLES = 96;
@@ -22,24 +23,7 @@ export function sharpness(image: RgbImage, box: NormalizedBox): number {
   const rows = Math.floor((y1 - y0) / step);
   if (columns < 3 || rows < 3) return 0;
   sampleGray(image, x0, y0, step, columns, rows);
-  let sum = 0;
-  let sumOfSquares = 0;
-  for (let row = 1; row < rows - 1; row++) {
-    for (let column = 1; column < columns - 1; column++) {
-      const at = row * columns + column;
-      const laplacian =
-        4 * (gray[at] as number) -
-        (gray[at - 1] as number) -
-        (gray[at + 1] as number) -
-        (gray[at - columns] as number) -
-        (gray[at + columns] as number);
-      sum += laplacian;
-      sumOfSquares += laplacian * laplacian;
-    }
-  }
-  const count = (rows - 2) * (columns - 2);
-  const mean = sum / count;
-  return Math.max(0, sumOfSquares / count - mean * mean);
+  return laplacianVariance(gray, columns, rows);
 }
 
 /** Fills `gray` with `columns × rows` luma samples, `step` pixels apart, starting at (x0, y0). */
