@@ -1,4 +1,6 @@
 import { probeBoardDetails } from '../hal/board/accelerators';
+import { AlarmService } from './alarm/alarmService';
+import { SensorService } from './alarm/sensorService';
 import { BusService } from './bus/busService';
 import type { Config } from './config/schema/index';
 import type { AppContext } from './context';
@@ -69,6 +71,16 @@ export function buildApp(config: Config, options: BuildOptions): App {
     http: web.app,
     logger: logging.forModule('events'),
   });
+  const sensors = new SensorService({ config, bus: busService.bus, logger: logging.forModule('sensors') });
+  const alarm = new AlarmService({
+    config,
+    store,
+    bus: busService.bus,
+    events,
+    http: web.app,
+    logger: logging.forModule('alarm'),
+    inputs: () => sensors.states(),
+  });
   const faces = new FacesService({
     config: config.faces,
     store,
@@ -97,13 +109,15 @@ export function buildApp(config: Config, options: BuildOptions): App {
     bus: busService.bus,
     store,
     events,
+    alarm,
     web,
     pipeline,
   };
 
-  // Start order: persistence first, then the bus, the event processor on both, the web server last
-  // so that nothing is served before the rest is up. Later issues slot cameras, MQTT, GPIO here.
-  const services: Service[] = [store, busService, events, faces, pipeline];
+  // Start order: persistence first, then the bus; the alarm before the event processor so that
+  // every gpio.command it routes is heard; sensors and cameras after it so that every event they
+  // publish is stored; the web server last so that nothing is served before the rest is up.
+  const services: Service[] = [store, busService, alarm, events, sensors, faces, pipeline];
   if (config.http.enabled) services.push(web);
 
   const lifecycleLogger = logging.forModule('lifecycle');

@@ -1,4 +1,5 @@
 import type { BoardInfo } from '../hal/board/index';
+import type { AlarmService } from './alarm/alarmService';
 import type { EventBus } from './bus/eventBus';
 import type { AppEvents } from './bus/topics';
 import type { Config } from './config/schema/index';
@@ -23,6 +24,7 @@ export interface AppContext {
   readonly bus: EventBus<AppEvents>;
   readonly store: StoreService;
   readonly events: EventsService;
+  readonly alarm: AlarmService;
   readonly web: WebServer;
   readonly pipeline: PipelineService;
 }

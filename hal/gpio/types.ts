@@ -61,6 +61,4 @@ export interface GpioLineOptions {
   timing?: Partial<GpioTiming>;
   /** gpiod driver: tool paths. */
   tools?: Partial<GpiodTools>;
-  /** gpiod inputs: the line bias to request (the config has no field for it yet); default: as-is. */
-  bias?: 'pull-up' | 'pull-down' | 'disable';
 }

@@ -1,3 +1,4 @@
+import type { OutputState } from '../alarm/outputController';
 import type { EventInput, Severity, VigilEvent } from '../events/eventModel';
 import type { Decision } from '../events/rules/decision';
 import type { TopicPolicies } from './types';
@@ -28,10 +29,16 @@ export interface AppEvents {
     output: string;
     action: 'activate';
     event_id: string;
+    /** The event's time (ms since the epoch): a command older than the output's max_on is stale. */
+    event_at: number;
     severity: Severity;
     /** Why, for the audit trail: the rules that matched and the event. */
     reason: string;
   };
+  /** An output switched on or off (its pattern's toggles included), for live views and MQTT state. */
+  'gpio.state': OutputState;
+  /** The alarm mode changed (API, MQTT, schedule); already durable. */
+  'alarm.mode': { mode: string; previous: string; at: number; actor: string; reason: string };
   /** Cut a clip for an event from the camera's recording ring. */
   'clip.request': { event_id: string; camera: string; incident_id: string | null };
 }

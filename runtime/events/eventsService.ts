@@ -67,7 +67,12 @@ export class EventsService implements Service {
       .filter(([, line]) => line.direction === 'output')
       .map(([name]) => name);
     const webhooks = Object.keys(events.webhooks);
-    this.#rules = compileRules(config.alarm.rules, { modes: config.alarm.modes, gpioOutputs, webhooks });
+    this.#rules = compileRules(config.alarm.rules, {
+      modes: config.alarm.modes,
+      gpioOutputs,
+      webhooks,
+      unknownPersonOutputs: config.alarm.unknown_person_outputs,
+    });
     this.#enrichment = createEnrichment({ config: events.enrichment, device: config.device, logger });
     registerEnricherMetrics(metrics, this.#enrichment);
     this.#router = new Router([...busChannels(bus, gpioOutputs), ...webhookChannels(events.webhooks)]);
@@ -91,7 +96,7 @@ export class EventsService implements Service {
     return this.#ingest.ingest(body, origin);
   }
 
-  /** The alarm mode the rules and severity scoring see (switched by the actuators issue). */
+  /** The alarm mode the rules and severity scoring see (the alarm service keeps it current). */
   setMode(mode: string): void {
     this.#mode = mode;
   }

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { RequestError } from '../errors/requestError';
 import type { Logger } from '../logging/logger';
 
 /** The JSON body of every error the API returns. `field` names the offending input, when there is one. */
@@ -19,8 +20,14 @@ export class HttpError extends Error {
   }
 }
 
+const REQUEST_ERROR_STATUS: Record<RequestError['kind'], number> = {
+  invalid: 400,
+  not_found: 404,
+  conflict: 409,
+};
+
 /**
- * Turns every failure into `{ error, field }`: schema violations name the field (as a dotted
+ * Turns every failure into `{ error, field }`: a RequestError answers by its kind, schema violations name the field (as a dotted
  * path), unknown routes say which, internal errors are logged and not leaked.
  */
 export function installErrorHandlers(app: FastifyInstance, logger: Logger): void {
@@ -31,6 +38,9 @@ export function installErrorHandlers(app: FastifyInstance, logger: Logger): void
 
   app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
     if (err instanceof HttpError) return reply.code(err.statusCode).send(errorBody(err.message, err.field));
+    if (err instanceof RequestError) {
+      return reply.code(REQUEST_ERROR_STATUS[err.kind]).send(errorBody(err.message, err.field));
+    }
     if ('validation' in err && err.validation) {
       const first = err.validation[0];
       const field = validationField(err.validationContext, first?.instancePath, first?.params);

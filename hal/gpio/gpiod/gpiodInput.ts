@@ -13,7 +13,8 @@ import { gpiodMajor, runTool } from './gpiodTools';
  * long-running `gpiomon`, debounced by `debounce_ms`. A `gpiomon` that dies is restarted.
  */
 export async function createGpiodInput(options: GpioLineOptions): Promise<GpioInput> {
-  const { config, logger, name, bias } = options;
+  const { config, logger, name } = options;
+  const bias = config.bias === 'as-is' ? undefined : config.bias;
   const timing = gpioTiming(options.timing);
   const tools = { ...DEFAULT_GPIOD_TOOLS, ...options.tools };
   const major = await gpiodMajor(tools.gpiomon);

@@ -126,7 +126,8 @@ export const AlarmSchema = strictObject(
     mode: Type.String({
       minLength: 1,
       default: 'disarmed',
-      description: 'Mode at start; one of alarm.modes.',
+      description:
+        'Mode at first start; one of alarm.modes. Later the last mode set (API, MQTT, schedule) survives restarts and power loss.',
     }),
     modes: Type.Array(Type.String({ minLength: 1 }), {
       minItems: 1,
@@ -135,6 +136,11 @@ export const AlarmSchema = strictObject(
         'Modes the alarm can be in, least armed first: the first is disarmed (no GPIO output ever fires in it).',
     }),
     schedules: Type.Array(ScheduleSchema, { default: [], description: 'Mode changes by time of day.' }),
+    unknown_person_outputs: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description:
+        'GPIO outputs switched on when an unknown person is seen while away (e.g. [relay] for a floodlight); the siren is for blacklisted faces.',
+    }),
     rules: Type.Array(RuleSchema, {
       default: [],
       description: 'Rules evaluated for every processed event, after the built-in default rules.',

@@ -3,6 +3,10 @@ import { literalUnion, NAME_PATTERN, strictObject } from './common';
 
 /** GPIO drivers: the character device, the legacy sysfs interface, or a simulation. */
 export const GPIO_DRIVERS = ['gpiod', 'sysfs', 'sim'] as const;
+/** How an output behaves while on. */
+export const OUTPUT_PATTERNS = ['steady', 'pulse', 'sequence'] as const;
+/** What an input is wired to; it becomes `data.sensor` of the input's events. */
+export const SENSOR_KINDS = ['motion', 'door', 'tamper'] as const;
 
 /** One GPIO line: a siren or relay output, or a sensor input such as a PIR. */
 export const GpioLineSchema = strictObject(
@@ -49,12 +53,43 @@ export const GpioLineSchema = strictObject(
       default: 50,
       description: 'Inputs: ignore changes shorter than this.',
     }),
-    pattern: literalUnion(['steady', 'pulse'], {
+    pattern: literalUnion(OUTPUT_PATTERNS, {
       default: 'steady',
-      description: 'Outputs: steady on, or pulse on_ms/off_ms.',
+      description:
+        'Outputs: steady on, pulse (on_ms on, off_ms off, repeated) or sequence (custom, repeated).',
     }),
     on_ms: Type.Integer({ minimum: 1, default: 500, description: 'Pulse pattern: time on.' }),
     off_ms: Type.Integer({ minimum: 1, default: 500, description: 'Pulse pattern: time off.' }),
+    sequence: Type.Array(Type.Integer({ minimum: 1, maximum: 600_000 }), {
+      default: [],
+      maxItems: 64,
+      description:
+        'Sequence pattern: milliseconds on, off, on, off… (an even count), repeated, e.g. [200, 200, 200, 1000].',
+    }),
+    silence_seconds: Type.Integer({
+      minimum: 1,
+      maximum: 86_400,
+      default: 300,
+      description:
+        'Outputs: how long a manual silence (API, MQTT) keeps the output off whatever the rules say.',
+    }),
+    sensor: literalUnion(SENSOR_KINDS, {
+      default: 'motion',
+      description:
+        'Inputs: what is wired — motion (PIR), door (contact), tamper (a tamper switch is always urgent).',
+    }),
+    camera: Type.Optional(
+      Type.String({
+        pattern: NAME_PATTERN,
+        description:
+          "Inputs: the camera that watches the same place; its events and the sensor's share an incident view.",
+      }),
+    ),
+    bias: literalUnion(['as-is', 'pull-up', 'pull-down', 'disable'], {
+      default: 'as-is',
+      description:
+        'Inputs on the gpiod driver: the internal pull resistor to request (pull-up for a switch to ground).',
+    }),
   },
   { description: 'One GPIO line.' },
 );

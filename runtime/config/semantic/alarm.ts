@@ -38,6 +38,15 @@ export function alarmIssues(alarm: AlarmConfig, targets: RouteTargets = {}): Pat
     const problem = cronProblem(schedule.cron);
     if (problem !== undefined) issues.push({ path: ['alarm', 'schedules', index, 'cron'], message: problem });
   }
+  for (const [index, output] of alarm.unknown_person_outputs.entries()) {
+    const outputs = targets.gpioOutputs ?? [];
+    if (outputs.includes(output)) continue;
+    const known = outputs.length === 0 ? 'no GPIO outputs are configured' : `outputs: ${outputs.join(', ')}`;
+    issues.push({
+      path: ['alarm', 'unknown_person_outputs', index],
+      message: `'${output}' is not a GPIO output (${known}) — add it under gpio: with direction: output`,
+    });
+  }
   issues.push(...ruleIssues(alarm.rules, { ...targets, modes: alarm.modes }));
   return issues;
 }

@@ -17,7 +17,7 @@ interface SemanticCheck {
 
 const CHECKS: readonly SemanticCheck[] = [
   { areas: ['device'], run: timezoneIssues },
-  { areas: ['gpio'], run: (config) => gpioIssues(config.gpio) },
+  { areas: ['gpio', 'cameras'], run: (config) => gpioIssues(config.gpio, Object.keys(config.cameras)) },
   {
     areas: ['alarm', 'gpio', 'events'],
     run: (c) => alarmIssues(c.alarm, routeTargets(c.gpio, c.events.webhooks)),

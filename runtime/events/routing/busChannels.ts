@@ -36,6 +36,7 @@ export function gpioChannel(bus: Publisher, output: string): Channel {
         output,
         action: 'activate' as const,
         event_id: event.id,
+        event_at: event.timestamp,
         severity: decision.severity,
         reason: reason(event, decision),
       };

@@ -13,6 +13,8 @@ import { orderRules } from './ruleOrder';
 export interface CompileOptions extends RouteTargets {
   /** alarm.modes, least armed first: the first is the disarmed mode. */
   modes: readonly string[];
+  /** alarm.unknown_person_outputs, for the default rules. */
+  unknownPersonOutputs?: readonly string[];
   /** Include the built-in default rules (see `defaultRules`); default true. */
   defaults?: boolean;
 }

@@ -5,6 +5,7 @@ export const DEFAULT_RULE_NAMES = [
   'default-stream',
   'default-unknown-person',
   'default-blacklisted-face',
+  'default-sensor-away',
 ] as const;
 
 /** What the default rules depend on in the config. */
@@ -13,6 +14,8 @@ export interface DefaultRuleOptions {
   modes: readonly string[];
   /** Configured GPIO outputs; the siren is routed to only when `siren` is one of them. */
   gpioOutputs?: readonly string[];
+  /** alarm.unknown_person_outputs: outputs switched on for an unknown person while away. */
+  unknownPersonOutputs?: readonly string[];
 }
 
 /** The mode treated as "away": the one named away, else the most armed (last) one. */
@@ -25,10 +28,12 @@ export function awayMode(modes: readonly string[]): string | undefined {
  * The built-in rules (seed 000's notification routing, the Actuators issue's alarm
  * defaults), evaluated before user rules:
  * - default-stream: every event goes to the web stream and the MQTT outbox.
- * - default-unknown-person: an unknown face or a person intrusion while away is high severity, tagged alert.
+ * - default-unknown-person: an unknown face or a person intrusion while away is high severity, tagged
+ *   alert, and switches on `alarm.unknown_person_outputs` (none by default).
+ * - default-sensor-away: a sensor input turning active (PIR, door opened) while away is high, tagged alert.
  * - default-blacklisted-face: a blacklisted face in any armed mode is critical, tagged alert, and
  *   sounds gpio:siren when a `siren` output exists.
- * A disarmed alarm never routes to GPIO (see RuleSet.evaluate); the relay is left to user rules.
+ * A disarmed alarm never routes to GPIO (see RuleSet.evaluate).
  */
 export function defaultRules(options: DefaultRuleOptions): AlarmRuleConfig[] {
   const rules = [
@@ -49,7 +54,20 @@ export function defaultRules(options: DefaultRuleOptions): AlarmRuleConfig[] {
       rule('default-unknown-person', 'An unknown person while away is an alert.', [away], when, {
         severity: 'high',
         tags: ['alert'],
+        ...outputRoutes(options.unknownPersonOutputs ?? []),
       }),
+      rule(
+        'default-sensor-away',
+        'A sensor turning active while away (PIR, door opened) is an alert.',
+        [away],
+        {
+          all: [
+            { field: 'type', op: 'eq', value: 'sensor' },
+            { field: 'data.active', op: 'eq', value: true },
+          ],
+        },
+        { severity: 'high', tags: ['alert'] },
+      ),
     );
   }
   const armed = options.modes.slice(1);
@@ -65,12 +83,16 @@ export function defaultRules(options: DefaultRuleOptions): AlarmRuleConfig[] {
         {
           severity: 'critical',
           tags: ['alert'],
-          ...(siren ? { route: ['gpio:siren'] } : {}),
+          ...outputRoutes(siren ? ['siren'] : []),
         },
       ),
     );
   }
   return rules;
+}
+
+function outputRoutes(outputs: readonly string[]): Pick<RuleThenConfig, 'route'> {
+  return outputs.length === 0 ? {} : { route: outputs.map((output) => `gpio:${output}`) };
 }
 
 function rule(

@@ -2,7 +2,6 @@ import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { HttpError } from '../../web/httpErrors';
 import type { FaceEnroller } from '../faceEnroller';
-import { FaceGalleryError } from '../faceErrors';
 import type { FaceGallery } from '../gallery/faceGallery';
 import type { PersonSummary } from '../gallery/galleryStore';
 import { checkPersonName } from '../personName';
@@ -34,15 +33,13 @@ export function registerFaceRoutes(app: FastifyInstance, deps: FaceRouteDeps): v
     { schema: { body: EnrollBody }, bodyLimit: ENROLL_BODY_LIMIT },
     async (request, reply) => {
       const { name, list, image } = request.body;
-      const checkedName = answerGalleryErrors(() => checkPersonName(name));
+      const checkedName = checkPersonName(name);
       const bytes = decodeBase64Image(image, 'image');
-      const result = await answerGalleryErrorsAsync(() =>
-        enroller.enroll({
-          name: checkedName,
-          list,
-          images: [{ input: bytes, label: 'the uploaded image', field: 'image' }],
-        }),
-      );
+      const result = await enroller.enroll({
+        name: checkedName,
+        list,
+        images: [{ input: bytes, label: 'the uploaded image', field: 'image' }],
+      });
       return reply.code(201).send({
         person: personView(result.person),
         created: result.created,
@@ -57,7 +54,7 @@ export function registerFaceRoutes(app: FastifyInstance, deps: FaceRouteDeps): v
   );
 
   const move = async (name: string, list: Static<typeof MoveBody>['list']) =>
-    personView(await answerGalleryErrorsAsync(() => gallery.move(name, list)));
+    personView(await gallery.move(name, list));
   app.patch<{ Params: Static<typeof NameParams>; Body: Static<typeof MoveBody> }>(
     '/api/v1/faces/:name',
     { schema: { params: NameParams, body: MoveBody } },
@@ -73,7 +70,7 @@ export function registerFaceRoutes(app: FastifyInstance, deps: FaceRouteDeps): v
     '/api/v1/faces/:name',
     { schema: { params: NameParams } },
     async (request) => ({
-      removed: personView(await answerGalleryErrorsAsync(() => gallery.remove(request.params.name))),
+      removed: personView(await gallery.remove(request.params.name)),
     }),
   );
 
@@ -119,28 +116,6 @@ function personView(person: PersonSummary) {
 
 function sendJpeg(reply: FastifyReply, jpeg: Buffer) {
   return reply.type('image/jpeg').header('cache-control', 'private, max-age=60').send(jpeg);
-}
-
-const STATUS: Record<FaceGalleryError['kind'], number> = { invalid: 400, not_found: 404, conflict: 409 };
-
-function toHttpError(err: unknown): unknown {
-  return err instanceof FaceGalleryError ? new HttpError(STATUS[err.kind], err.message, err.field) : err;
-}
-
-function answerGalleryErrors<T>(action: () => T): T {
-  try {
-    return action();
-  } catch (err) {
-    throw toHttpError(err);
-  }
-}
-
-async function answerGalleryErrorsAsync<T>(action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (err) {
-    throw toHttpError(err);
-  }
 }
 
 function round(value: number): number {

@@ -93,9 +93,8 @@ describe('gpiod driver specifics', () => {
     assert.equal(fakeLevel(state, 'gpiochip4', 17), 0);
     const input = await createGpioLine({
       name: 'pir',
-      config: lineConfig({ driver: 'gpiod', pin: 4, direction: 'input' }),
+      config: lineConfig({ driver: 'gpiod', pin: 4, direction: 'input', bias: 'pull-down' }),
       tools,
-      bias: 'pull-down',
       timing: TEST_GPIO_TIMING,
     });
     await eventually('gpiomon to start', () =>

@@ -13,7 +13,13 @@ const DEFAULTS = {
   detectors: { default: { type: 'wasm', model: 'centernet' } },
   faces: { enabled: true, recognition_threshold: 0.75, min_face_size: 40, unknown_retain_days: 7 },
   gpio: {},
-  alarm: { mode: 'disarmed', modes: ['disarmed', 'home', 'away'], schedules: [], rules: [] },
+  alarm: {
+    mode: 'disarmed',
+    modes: ['disarmed', 'home', 'away'],
+    schedules: [],
+    unknown_person_outputs: [],
+    rules: [],
+  },
   mqtt: {
     enabled: false,
     url: 'mqtt://localhost:1883',
@@ -177,6 +183,10 @@ describe('defaults', () => {
       pattern: 'steady',
       on_ms: 500,
       off_ms: 500,
+      sequence: [],
+      silence_seconds: 300,
+      sensor: 'motion',
+      bias: 'as-is',
     });
   });
 

@@ -39,7 +39,7 @@ describe('semantic checks', () => {
       {
         path: 'alarm.schedules[1].cron',
         message:
-          "must have 5 cron fields (minute hour day-of-month month day-of-week), or 6 with seconds first (got 4: '0 23 * *')",
+          "must have 5 cron fields (minute hour day-of-month month day-of-week), or 6 with seconds first (in '0 23 * *')",
       },
     ]);
     assert.equal(issues[1]?.line, 6);

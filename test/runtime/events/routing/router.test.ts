@@ -66,6 +66,7 @@ describe('router', () => {
       output: 'siren',
       action: 'activate',
       event_id: 'ev-7',
+      event_at: event.timestamp,
       severity: 'critical',
       reason: 'face_blacklisted on front, rules: siren-rule',
     });

@@ -48,6 +48,23 @@ describe('default rules', () => {
     }
   });
 
+  it('switch on alarm.unknown_person_outputs for an unknown person while away, and never when disarmed', () => {
+    const set = compileRules([], { modes: MODES, gpioOutputs: ['siren', 'relay'], unknownPersonOutputs: ['relay'] });
+    const unknown = makeEvent({ type: 'face_unknown', severity: 'low' });
+    assert.deepEqual(decide(set, unknown, 'away').routes, ['web', 'mqtt', 'gpio:relay']);
+    assert.deepEqual(decide(set, unknown, 'home').routes, ['web', 'mqtt']);
+    assert.deepEqual(decide(set, unknown, 'disarmed').routes, ['web', 'mqtt']);
+  });
+
+  it('make a sensor turning active an alert while away, but not its return to rest', () => {
+    const active = makeEvent({ type: 'sensor', severity: 'low', data: { active: true, sensor: 'door' } });
+    const rest = makeEvent({ type: 'sensor', severity: 'low', data: { active: false, sensor: 'door' } });
+    assert.equal(decide(withSiren, active, 'away').severity, 'high');
+    assert.deepEqual(decide(withSiren, active, 'away').tags, ['alert']);
+    assert.equal(decide(withSiren, rest, 'away').severity, 'low');
+    assert.equal(decide(withSiren, active, 'home').severity, 'low');
+  });
+
   it('follow renamed modes: the first is disarmed, the last is away', () => {
     const set = compileRules([], { modes: ['off', 'night', 'holiday'], gpioOutputs: ['siren'] });
     assert.deepEqual(decide(set, blacklisted, 'off').routes, ['web', 'mqtt']);
@@ -66,6 +83,7 @@ describe('default rules', () => {
     );
     assert.deepEqual(replaced.order, [
       'default-unknown-person',
+      'default-sensor-away',
       'default-blacklisted-face',
       'default-stream',
       'mine',

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { applyDefaults } from '../../../../runtime/config/applyDefaults';
 import { type AlarmConfig, loadConfig } from '../../../../runtime/config/index';
+import { type GpioLineConfig, GpioLineSchema } from '../../../../runtime/config/schema/index';
 import { alarmIssues, routeTargets } from '../../../../runtime/config/semantic/alarm';
 import { compileRules, RulesConfigError } from '../../../../runtime/events/rules/index';
 import { MODES, makeRule } from './ruleTestKit';
@@ -13,7 +15,7 @@ function problems(alarm: string): string[] {
 }
 
 function alarm(rules: AlarmConfig['rules']): AlarmConfig {
-  return { mode: 'disarmed', modes: [...MODES], schedules: [], rules };
+  return { mode: 'disarmed', modes: [...MODES], schedules: [], unknown_person_outputs: [], rules };
 }
 
 describe('rule config checks', () => {
@@ -58,7 +60,7 @@ describe('rule config checks', () => {
     assert.deepEqual(found, [
       "alarm.rules[0].after: rule 'a': 'after' forms a cycle: 'a' after 'c' after 'b' after 'a' — remove one of these 'after' entries",
       "alarm.rules[3].after[1]: rule 'd': 'after' names unknown rule 'defualt-stream' — did you mean 'default-stream'?",
-      "alarm.rules[3].after[2]: rule 'd': 'after' names unknown rule 'nobody' — rules: a, b, c, d, default-stream, default-unknown-person, default-blacklisted-face",
+      "alarm.rules[3].after[2]: rule 'd': 'after' names unknown rule 'nobody' — rules: a, b, c, d, default-stream, default-unknown-person, default-blacklisted-face, default-sensor-away",
       "alarm.rules[3].after[3]: rule 'd': a rule cannot come after itself — remove this entry",
     ]);
   });
@@ -121,33 +123,10 @@ describe('rule config checks', () => {
       }),
     ];
     const gpio = {
-      siren: {
-        driver: 'sim',
-        chip: 'gpiochip0',
-        sysfs_root: '/sys/class/gpio',
-        pin: 17,
-        direction: 'output',
-      },
-      pir: { driver: 'sim', chip: 'gpiochip0', sysfs_root: '/sys/class/gpio', pin: 27, direction: 'input' },
-    } as const;
-    const targets = routeTargets(
-      Object.fromEntries(
-        Object.entries(gpio).map(([name, line]) => [
-          name,
-          {
-            ...line,
-            active_low: false,
-            max_on: 120,
-            cooldown_seconds: 0,
-            debounce_ms: 50,
-            pattern: 'steady' as const,
-            on_ms: 500,
-            off_ms: 500,
-          },
-        ]),
-      ),
-      { ops: {} },
-    );
+      siren: applyDefaults(GpioLineSchema, { pin: 17, direction: 'output' }) as GpioLineConfig,
+      pir: applyDefaults(GpioLineSchema, { pin: 27, direction: 'input' }) as GpioLineConfig,
+    };
+    const targets = routeTargets(gpio, { ops: {} });
     assert.deepEqual(
       alarmIssues(alarm(rules), targets).map((issue) => issue.message),
       [

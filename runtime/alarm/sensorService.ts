@@ -1,0 +1,154 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createGpioLine, type GpioInput } from '../../hal/gpio/index';
+import type { EventBus } from '../bus/eventBus';
+import type { AppEvents } from '../bus/topics';
+import type { Config, GpioLineConfig } from '../config/schema/index';
+import { newEventId } from '../events/eventId';
+import type { EventInput } from '../events/eventModel';
+import type { Service } from '../lifecycle/service';
+import type { Logger } from '../logging/logger';
+
+/** What `GET /api/v1/gpio` shows for an input. */
+export interface InputState {
+  name: string;
+  direction: 'input';
+  driver: GpioLineConfig['driver'];
+  pin: number;
+  active_low: boolean;
+  sensor: GpioLineConfig['sensor'];
+  /** The debounced logical value: true = motion, door open, tamper switch open. */
+  active: boolean | null;
+  last_change: number | null;
+  /** Why the line could not be opened, when it could not. */
+  error?: string;
+}
+
+export interface SensorServiceDeps {
+  config: Config;
+  bus: EventBus<AppEvents>;
+  logger: Logger;
+  /** Delays between attempts to store a sensor event (tests shorten them). */
+  retryDelaysMs?: readonly number[];
+}
+
+const RETRY_DELAYS_MS = [100, 500, 2_000, 5_000, 10_000];
+
+/**
+ * Sensor inputs (PIR, door contact, tamper switch): every debounced change becomes a `sensor`
+ * event through the event processor, with `data.active`, `data.sensor` and `data.tamper` (a
+ * tamper switch raises the severity). An event keeps its id across retries, so a retry never
+ * stores it twice. Starts after the event processor, so no change is published unheard.
+ */
+export class SensorService implements Service {
+  readonly name = 'sensors';
+  readonly #deps: SensorServiceDeps;
+  readonly #inputs = new Map<
+    string,
+    { line: GpioInput; config: GpioLineConfig; lastChange: number | null }
+  >();
+  readonly #failed = new Map<string, string>();
+  #stopping = false;
+
+  constructor(deps: SensorServiceDeps) {
+    this.#deps = deps;
+  }
+
+  async start(): Promise<void> {
+    this.#stopping = false;
+    const { config, logger } = this.#deps;
+    const inputs = Object.entries(config.gpio).filter(([, line]) => line.direction === 'input');
+    await Promise.all(
+      inputs.map(async ([name, lineConfig]) => {
+        try {
+          const line = (await createGpioLine({ name, config: lineConfig, logger })) as GpioInput;
+          const entry = { line, config: lineConfig, lastChange: null as number | null };
+          line.onChange((active, at) => {
+            entry.lastChange = at;
+            void this.#report(name, lineConfig, active, at);
+          });
+          this.#inputs.set(name, entry);
+        } catch (err) {
+          this.#failed.set(name, err instanceof Error ? err.message : String(err));
+          logger.error({ err, input: name }, 'GPIO input could not be opened; its sensor reports nothing');
+        }
+      }),
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    await Promise.all([...this.#inputs.values()].map(({ line }) => line.close()));
+    this.#inputs.clear();
+  }
+
+  health(): Record<string, unknown> {
+    return this.#failed.size > 0 ? { unavailable_inputs: Object.fromEntries(this.#failed) } : {};
+  }
+
+  states(): InputState[] {
+    const open = [...this.#inputs].map(([name, { line, config, lastChange }]) => ({
+      ...describe(name, config),
+      active: line.value(),
+      last_change: lastChange,
+    }));
+    const failed = [...this.#failed].map(([name, error]) => {
+      const config = this.#deps.config.gpio[name] as GpioLineConfig;
+      return { ...describe(name, config), active: null, last_change: null, error };
+    });
+    return [...open, ...failed];
+  }
+
+  async #report(name: string, config: GpioLineConfig, active: boolean, at: number): Promise<void> {
+    const event = sensorEvent(name, config, active, at);
+    const delays = this.#deps.retryDelaysMs ?? RETRY_DELAYS_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#deps.bus.publishAndWaitForHandlers('event.ingest', event);
+        return;
+      } catch (err) {
+        const delay = delays[attempt];
+        if (delay === undefined || this.#stopping) {
+          this.#deps.logger.error({ err, event }, 'sensor event could not be stored; giving up');
+          return;
+        }
+        this.#deps.logger.warn(
+          { err, input: name, attempt: attempt + 1 },
+          'sensor event not stored yet; retrying',
+        );
+        await sleep(delay);
+      }
+    }
+  }
+}
+
+/** The event an input change becomes. */
+export function sensorEvent(name: string, config: GpioLineConfig, active: boolean, at: number): EventInput {
+  const tamper = config.sensor === 'tamper' && active;
+  return {
+    id: newEventId(at),
+    type: 'sensor',
+    timestamp: at,
+    source: `gpio:${name}`,
+    label: name,
+    object_id: `sensor:${name}`,
+    ...(config.camera === undefined ? {} : { camera: config.camera }),
+    data: { input: name, sensor: config.sensor, active, state: stateName(config.sensor, active), tamper },
+  };
+}
+
+function stateName(sensor: GpioLineConfig['sensor'], active: boolean): string {
+  if (sensor === 'door') return active ? 'open' : 'closed';
+  if (sensor === 'tamper') return active ? 'tampered' : 'normal';
+  return active ? 'motion' : 'clear';
+}
+
+function describe(name: string, config: GpioLineConfig) {
+  return {
+    name,
+    direction: 'input' as const,
+    driver: config.driver,
+    pin: config.pin,
+    active_low: config.active_low,
+    sensor: config.sensor,
+  };
+}
