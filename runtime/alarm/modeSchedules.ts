@@ -1,4 +1,4 @@
-import { type ScheduledTask, schedule } from 'node-cron';
+import { type ScheduledTask, schedule, setLogger } from 'node-cron';
 import type { AlarmScheduleConfig } from '../config/schema/index';
 import type { Logger } from '../logging/logger';
 import type { AlarmModes } from './alarmModes';
@@ -26,6 +26,7 @@ export class ModeSchedules {
   }
 
   start(schedules: readonly AlarmScheduleConfig[], timezone: string): void {
+    if (schedules.length > 0) routeCronLogs(this.#logger);
     for (const [index, config] of schedules.entries()) {
       const task = schedule(
         config.cron,
@@ -52,4 +53,15 @@ export class ModeSchedules {
   async stop(): Promise<void> {
     for (const { task } of this.#tasks.splice(0)) await task.destroy();
   }
+}
+
+/** node-cron's own warnings (a run missed while the CPU was starved…) go to the log, not the console. */
+function routeCronLogs(logger: Logger): void {
+  const log = logger.child({ module: 'cron' });
+  setLogger({
+    info: (message) => log.info(message),
+    warn: (message) => log.warn(message),
+    error: (message, err) => log.error({ err: err ?? message }, String(message)),
+    debug: (message) => log.debug(String(message)),
+  });
 }

@@ -49,7 +49,11 @@ describe('default rules', () => {
   });
 
   it('switch on alarm.unknown_person_outputs for an unknown person while away, and never when disarmed', () => {
-    const set = compileRules([], { modes: MODES, gpioOutputs: ['siren', 'relay'], unknownPersonOutputs: ['relay'] });
+    const set = compileRules([], {
+      modes: MODES,
+      gpioOutputs: ['siren', 'relay'],
+      unknownPersonOutputs: ['relay'],
+    });
     const unknown = makeEvent({ type: 'face_unknown', severity: 'low' });
     assert.deepEqual(decide(set, unknown, 'away').routes, ['web', 'mqtt', 'gpio:relay']);
     assert.deepEqual(decide(set, unknown, 'home').routes, ['web', 'mqtt']);
