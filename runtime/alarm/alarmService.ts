@@ -134,11 +134,14 @@ export class AlarmService implements Service {
     return this.#journal?.recent(limit) ?? [];
   }
 
-  /** Every output's state, plus outputs that could not be opened, plus the inputs. */
+  /** Every output's state (or why it could not be opened), in config order, plus the inputs. */
   gpio(): { outputs: Array<OutputState | { name: string; error: string }>; inputs: InputState[] } {
-    const unavailable = [...this.#unavailable].map(([name, error]) => ({ name, error }));
+    const outputs = Object.entries(this.#deps.config.gpio).filter(([, line]) => line.direction === 'output');
     return {
-      outputs: [...[...this.#outputs.values()].map((o) => o.state()), ...unavailable],
+      outputs: outputs.map(
+        ([name]) =>
+          this.#outputs.get(name)?.state() ?? { name, error: this.#unavailable.get(name) ?? 'not open' },
+      ),
       inputs: this.#deps.inputs?.() ?? [],
     };
   }

@@ -85,17 +85,19 @@ export class SensorService implements Service {
     return this.#failed.size > 0 ? { unavailable_inputs: Object.fromEntries(this.#failed) } : {};
   }
 
+  /** Every input in config order, with its value or why it could not be opened. */
   states(): InputState[] {
-    const open = [...this.#inputs].map(([name, { line, config, lastChange }]) => ({
-      ...describe(name, config),
-      active: line.value(),
-      last_change: lastChange,
-    }));
-    const failed = [...this.#failed].map(([name, error]) => {
-      const config = this.#deps.config.gpio[name] as GpioLineConfig;
-      return { ...describe(name, config), active: null, last_change: null, error };
+    const inputs = Object.entries(this.#deps.config.gpio).filter(([, line]) => line.direction === 'input');
+    return inputs.map(([name, config]) => {
+      const open = this.#inputs.get(name);
+      if (open) return { ...describe(name, config), active: open.line.value(), last_change: open.lastChange };
+      return {
+        ...describe(name, config),
+        active: null,
+        last_change: null,
+        error: this.#failed.get(name) ?? 'not open',
+      };
     });
-    return [...open, ...failed];
   }
 
   async #report(name: string, config: GpioLineConfig, active: boolean, at: number): Promise<void> {
