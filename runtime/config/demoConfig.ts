@@ -1,6 +1,6 @@
 /**
  * The embedded demo configuration `vigil run` uses without `--config`: one simulated
- * camera and a simulated siren, so the appliance runs on any machine with no hardware,
+ * camera, a simulated siren and PIR, so the appliance runs on any machine with no hardware,
  * data under `./data` and the status page on http://localhost:8080.
  */
 export const DEMO_CONFIG_YAML = `# Vigil demo: runs anywhere, no camera or GPIO needed.
@@ -24,6 +24,11 @@ gpio:
     pin: 17
     direction: output
     max_on: 30
+  pir:
+    driver: sim
+    pin: 27
+    direction: input
+    sensor: motion
 alarm:
   mode: away
 mqtt:

@@ -12,6 +12,6 @@ export function cronProblem(expression: string): string | undefined {
   const detail =
     first?.field === 'expression'
       ? 'must have 5 cron fields (minute hour day-of-month month day-of-week), or 6 with seconds first'
-      : `${first?.field ?? 'a field'}: ${first?.message ?? 'not valid'}`;
+      : `the ${first?.field ?? 'a'} field '${first?.value ?? ''}' is not valid for cron`;
   return `${detail} (in '${expression.trim()}')`;
 }

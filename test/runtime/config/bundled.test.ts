@@ -82,7 +82,10 @@ describe('bundled configs', () => {
     assert.deepEqual(Object.keys(config.detectors), ['default', 'gpu', 'custom']);
     assert.equal(config.gpio.siren?.driver, 'gpiod');
     assert.equal(config.gpio.siren?.pin, 17);
-    assert.equal(config.gpio.pir?.direction, 'input');
+    assert.equal(config.gpio.siren?.pattern, 'steady');
+    assert.equal(config.gpio.door?.direction, 'input');
+    assert.equal(config.gpio.door?.sensor, 'door');
+    assert.equal(config.gpio.door?.camera, 'front');
     assert.deepEqual(
       config.alarm.rules.map((rule) => rule.name),
       ['car-at-night', 'ignore-animals'],

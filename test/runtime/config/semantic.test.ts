@@ -22,6 +22,42 @@ describe('semantic checks', () => {
     ]);
   });
 
+  it('checks output patterns, input cameras, unknown-person outputs and cron fields', () => {
+    const issues = invalid(
+      'gpio:\n  siren: { pin: 17, pattern: sequence, sequence: [200, 200, 200] }\n' +
+        '  horn: { pin: 18, pattern: sequence }\n' +
+        '  pir: { pin: 27, direction: input, camera: garden }\n' +
+        'alarm:\n  unknown_person_outputs: [siren, pir, lamp]\n  schedules: [{ cron: "61 7 * * *", mode: home }]\n',
+    );
+    assert.deepEqual(brief(issues), [
+      {
+        path: 'gpio.siren.sequence',
+        message:
+          'the sequence pattern needs pairs of milliseconds on and off, e.g. [200, 200, 200, 1000] (got 3 values)',
+      },
+      {
+        path: 'gpio.horn.sequence',
+        message:
+          'the sequence pattern needs pairs of milliseconds on and off, e.g. [200, 200, 200, 1000] (got 0 values)',
+      },
+      { path: 'gpio.pir.camera', message: "'garden' is not a camera (no cameras are configured)" },
+      {
+        path: 'alarm.unknown_person_outputs[1]',
+        message:
+          "'pir' is not a GPIO output (outputs: siren, horn) — add it under gpio: with direction: output",
+      },
+      {
+        path: 'alarm.unknown_person_outputs[2]',
+        message:
+          "'lamp' is not a GPIO output (outputs: siren, horn) — add it under gpio: with direction: output",
+      },
+      {
+        path: 'alarm.schedules[0].cron',
+        message: "the minute field '61' is not valid for cron (in '61 7 * * *')",
+      },
+    ]);
+  });
+
   it('requires alarm.mode and scheduled modes to be declared, and schedules to be cron', () => {
     const issues = invalid(
       'alarm:\n  mode: vacaton\n  modes: [disarmed, away, vacation]\n  schedules:\n' +
