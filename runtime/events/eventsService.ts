@@ -72,6 +72,9 @@ export class EventsService implements Service {
       gpioOutputs,
       webhooks,
       unknownPersonOutputs: config.alarm.unknown_person_outputs,
+      unzonedCameras: Object.entries(config.cameras)
+        .filter(([, camera]) => Object.keys(camera.zones).length === 0)
+        .map(([name]) => name),
     });
     this.#enrichment = createEnrichment({ config: events.enrichment, device: config.device, logger });
     registerEnricherMetrics(metrics, this.#enrichment);

@@ -15,6 +15,8 @@ export interface CompileOptions extends RouteTargets {
   modes: readonly string[];
   /** alarm.unknown_person_outputs, for the default rules. */
   unknownPersonOutputs?: readonly string[];
+  /** Cameras without zones, for the default rules (see `DefaultRuleOptions`). */
+  unzonedCameras?: readonly string[];
   /** Include the built-in default rules (see `defaultRules`); default true. */
   defaults?: boolean;
 }

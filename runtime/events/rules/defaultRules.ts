@@ -16,6 +16,11 @@ export interface DefaultRuleOptions {
   gpioOutputs?: readonly string[];
   /** alarm.unknown_person_outputs: outputs switched on for an unknown person while away. */
   unknownPersonOutputs?: readonly string[];
+  /**
+   * Cameras without zones, where the whole picture counts as the zone. When given, an unknown
+   * person must be in a zone (or on one of these cameras, or reported without a camera).
+   */
+  unzonedCameras?: readonly string[];
 }
 
 /** The mode treated as "away": the one named away, else the most armed (last) one. */
@@ -28,8 +33,9 @@ export function awayMode(modes: readonly string[]): string | undefined {
  * The built-in rules (seed 000's notification routing, the Actuators issue's alarm
  * defaults), evaluated before user rules:
  * - default-stream: every event goes to the web stream and the MQTT outbox.
- * - default-unknown-person: an unknown face or a person intrusion while away is high severity, tagged
- *   alert, and switches on `alarm.unknown_person_outputs` (none by default).
+ * - default-unknown-person: an unknown face or a person intrusion in a zone (anywhere on a camera
+ *   without zones) while away is high severity, tagged alert, and switches on
+ *   `alarm.unknown_person_outputs` (none by default).
  * - default-sensor-away: a sensor input turning active (PIR, door opened) while away is high, tagged alert.
  * - default-blacklisted-face: a blacklisted face in any armed mode is critical, tagged alert, and
  *   sounds gpio:siren when a `siren` output exists.
@@ -49,7 +55,14 @@ export function defaultRules(options: DefaultRuleOptions): AlarmRuleConfig[] {
   ];
   const away = awayMode(options.modes);
   if (away !== undefined) {
-    const when = { any: [{ field: 'type', op: 'in' as const, value: ['face_unknown', 'intrusion'] }] };
+    const when: RuleWhenConfig = { all: [{ field: 'type', op: 'in', value: ['face_unknown', 'intrusion'] }] };
+    if (options.unzonedCameras !== undefined) {
+      when.any = [
+        { field: 'zones', op: 'exists' },
+        { field: 'camera', op: 'in', value: [...options.unzonedCameras] },
+        { field: 'camera', op: 'exists', value: false },
+      ];
+    }
     rules.push(
       rule('default-unknown-person', 'An unknown person while away is an alert.', [away], when, {
         severity: 'high',

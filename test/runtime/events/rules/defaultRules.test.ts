@@ -60,6 +60,16 @@ describe('default rules', () => {
     assert.deepEqual(decide(set, unknown, 'disarmed').routes, ['web', 'mqtt']);
   });
 
+  it('alert on an unknown person only in a zone, or anywhere on a camera without zones', () => {
+    const set = compileRules([], { modes: MODES, gpioOutputs: [], unzonedCameras: ['garden'] });
+    const unknown = (overrides: Parameters<typeof makeEvent>[0]) =>
+      decide(set, makeEvent({ type: 'face_unknown', severity: 'low', ...overrides }), 'away').severity;
+    assert.equal(unknown({ camera: 'front', zones: ['porch'] }), 'high');
+    assert.equal(unknown({ camera: 'front', zones: [] }), 'low', 'outside the zones of a zoned camera');
+    assert.equal(unknown({ camera: 'garden', zones: [] }), 'high');
+    assert.equal(unknown({ camera: null, zones: [] }), 'high', 'an external report without a camera');
+  });
+
   it('make a sensor turning active an alert while away, but not its return to rest', () => {
     const active = makeEvent({ type: 'sensor', severity: 'low', data: { active: true, sensor: 'door' } });
     const rest = makeEvent({ type: 'sensor', severity: 'low', data: { active: false, sensor: 'door' } });
