@@ -190,11 +190,13 @@ export class OutputController {
     };
   }
 
-  /** Stops timers and leaves the line OFF (the safe state at stop). */
+  /** Stops timers and leaves the line OFF (the safe state at stop); an active output's end is recorded. */
   async close(): Promise<void> {
+    const wasActive = this.#active !== undefined;
     this.#clearTimers();
     this.#active = undefined;
     await this.#line.close();
+    if (wasActive) await this.#record('off', { actor: 'system', reason: 'vigil stopping' });
   }
 
   async #start(cause: Cause, deadline: number): Promise<void> {
