@@ -110,8 +110,8 @@ describe('OutputController (fake clock)', () => {
     await controller.close();
   });
 
-  it('sequence: the custom on/off list, repeated', async () => {
-    const { controller, levels } = await controllerFor({
+  it('sequence: the custom on/off list, repeated; stopping while on records the end', async () => {
+    const { controller, levels, rows } = await controllerFor({
       pattern: 'sequence',
       sequence: [100, 100, 100, 700],
     });
@@ -128,6 +128,13 @@ describe('OutputController (fake clock)', () => {
     ]);
     await controller.close();
     assert.equal(levels().at(-1)?.[1], false, 'close() leaves the line OFF');
+    assert.deepEqual(
+      rows.map((r) => [r.state, r.reason]),
+      [
+        ['on', RULE.reason],
+        ['off', 'vigil stopping'],
+      ],
+    );
   });
 
   it('max_on cuts a manual switch-on without a duration, and a manual duration above max_on is refused', async () => {
