@@ -47,7 +47,9 @@ describe('vigil run', () => {
       [
         ['store', 'running'],
         ['bus', 'running'],
+        ['alarm', 'running'],
         ['events', 'running'],
+        ['sensors', 'running'],
         ['faces', 'running'],
         ['pipeline', 'running'],
         ['web', 'running'],
@@ -74,7 +76,7 @@ describe('vigil run', () => {
     await Promise.all(inFlight);
     assert.equal(code, 0, `exit code ${code}; stderr: ${vigil.stderr()}`);
     const stopped = vigil.logs.filter((l) => l.msg === 'service stopped').map((l) => l.service);
-    assert.deepEqual(stopped, ['web', 'pipeline', 'faces', 'events', 'bus', 'store']);
+    assert.deepEqual(stopped, ['web', 'pipeline', 'faces', 'sensors', 'events', 'alarm', 'bus', 'store']);
     assert.ok(vigil.logs.some((l) => l.msg === 'shutdown complete'));
 
     assert.ok(
@@ -137,7 +139,7 @@ describe('vigil run', () => {
     assert.match(JSON.stringify(fatal), new RegExp(`port ${port} on 127.0.0.1 is already in use`));
     assert.deepEqual(
       vigil.logs.filter((l) => l.msg === 'service stopped').map((l) => l.service),
-      ['web', 'pipeline', 'faces', 'events', 'bus', 'store'],
+      ['web', 'pipeline', 'faces', 'sensors', 'events', 'alarm', 'bus', 'store'],
     );
   });
 
