@@ -42,10 +42,7 @@ const RETRY_DELAYS_MS = [100, 500, 2_000, 5_000, 10_000];
 export class SensorService implements Service {
   readonly name = 'sensors';
   readonly #deps: SensorServiceDeps;
-  readonly #inputs = new Map<
-    string,
-    { line: GpioInput; config: GpioLineConfig; lastChange: number | null }
-  >();
+  readonly #inputs = new Map<string, { line: GpioInput; lastChange: number | null }>();
   readonly #failed = new Map<string, string>();
   #stopping = false;
 
@@ -61,7 +58,7 @@ export class SensorService implements Service {
       inputs.map(async ([name, lineConfig]) => {
         try {
           const line = (await createGpioLine({ name, config: lineConfig, logger })) as GpioInput;
-          const entry = { line, config: lineConfig, lastChange: null as number | null };
+          const entry = { line, lastChange: null as number | null };
           line.onChange((active, at) => {
             entry.lastChange = at;
             void this.#report(name, lineConfig, active, at);
