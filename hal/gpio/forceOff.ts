@@ -1,4 +1,4 @@
-import type { GpioConfig, GpioLineConfig } from '../../runtime/config/schema/index';
+import { type GpioConfig, type GpioLineConfig, gpioLines } from '../../runtime/config/schema/index';
 import { gpiosetArgs } from './gpiod/gpiodArgs';
 import { gpiodMajor, runTool } from './gpiod/gpiodTools';
 import { physicalLevel } from './level';
@@ -50,7 +50,7 @@ export async function forceOutputsOff(
   config: GpioConfig,
   options: ForceOffOptions = {},
 ): Promise<ForceOffResult[]> {
-  const outputs = Object.entries(config).filter(([, line]) => line.direction === 'output');
+  const outputs = gpioLines(config, 'output');
   return Promise.all(
     outputs.map(async ([name, line]): Promise<ForceOffResult> => {
       const result = { name, driver: line.driver, level: physicalLevel(false, line.active_low) };

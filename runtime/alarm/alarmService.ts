@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createGpioLine, type GpioOutput } from '../../hal/gpio/index';
 import type { EventBus } from '../bus/eventBus';
 import type { AppEvents } from '../bus/topics';
-import type { Config } from '../config/schema/index';
+import { type Config, gpioLines } from '../config/schema/index';
 import type { EventsService } from '../events/eventsService';
 import type { Service } from '../lifecycle/service';
 import type { Logger } from '../logging/logger';
@@ -136,7 +136,7 @@ export class AlarmService implements Service {
 
   /** Every output's state (or why it could not be opened), in config order, plus the inputs. */
   gpio(): { outputs: Array<OutputState | { name: string; error: string }>; inputs: InputState[] } {
-    const outputs = Object.entries(this.#deps.config.gpio).filter(([, line]) => line.direction === 'output');
+    const outputs = gpioLines(this.#deps.config.gpio, 'output');
     return {
       outputs: outputs.map(
         ([name]) =>
@@ -220,7 +220,7 @@ export class AlarmService implements Service {
 
   async #openOutputs(journal: AlarmJournal): Promise<void> {
     const { config, bus, logger } = this.#deps;
-    const outputs = Object.entries(config.gpio).filter(([, line]) => line.direction === 'output');
+    const outputs = gpioLines(config.gpio, 'output');
     await Promise.all(
       outputs.map(async ([name, lineConfig]) => {
         try {

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createGpioLine, type GpioInput } from '../../hal/gpio/index';
 import type { EventBus } from '../bus/eventBus';
 import type { AppEvents } from '../bus/topics';
-import type { Config, GpioLineConfig } from '../config/schema/index';
+import { type Config, type GpioLineConfig, gpioLines } from '../config/schema/index';
 import { newEventId } from '../events/eventId';
 import type { EventInput } from '../events/eventModel';
 import type { Service } from '../lifecycle/service';
@@ -53,7 +53,7 @@ export class SensorService implements Service {
   async start(): Promise<void> {
     this.#stopping = false;
     const { config, logger } = this.#deps;
-    const inputs = Object.entries(config.gpio).filter(([, line]) => line.direction === 'input');
+    const inputs = gpioLines(config.gpio, 'input');
     await Promise.all(
       inputs.map(async ([name, lineConfig]) => {
         try {
@@ -84,7 +84,7 @@ export class SensorService implements Service {
 
   /** Every input in config order, with its value or why it could not be opened. */
   states(): InputState[] {
-    const inputs = Object.entries(this.#deps.config.gpio).filter(([, line]) => line.direction === 'input');
+    const inputs = gpioLines(this.#deps.config.gpio, 'input');
     return inputs.map(([name, config]) => {
       const open = this.#inputs.get(name);
       if (open) return { ...describe(name, config), active: open.line.value(), last_change: open.lastChange };

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { EventBus } from '../bus/eventBus';
 import type { AppEvents } from '../bus/topics';
-import type { Config } from '../config/schema/index';
+import { type Config, gpioLines } from '../config/schema/index';
 import type { Service } from '../lifecycle/service';
 import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/metrics';
@@ -63,9 +63,7 @@ export class EventsService implements Service {
     const events = config.events;
     this.#mode = config.alarm.mode;
     this.#metrics = createEventMetrics(metrics);
-    const gpioOutputs = Object.entries(config.gpio)
-      .filter(([, line]) => line.direction === 'output')
-      .map(([name]) => name);
+    const gpioOutputs = gpioLines(config.gpio, 'output').map(([name]) => name);
     const webhooks = Object.keys(events.webhooks);
     this.#rules = compileRules(config.alarm.rules, {
       modes: config.alarm.modes,

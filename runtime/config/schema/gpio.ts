@@ -105,3 +105,11 @@ export const GpioSchema = Type.Record(Type.String({ pattern: NAME_PATTERN }), Gp
 export type GpioLineConfig = Static<typeof GpioLineSchema>;
 /** GPIO lines by name. */
 export type GpioConfig = Static<typeof GpioSchema>;
+
+/** The `[name, line]` pairs of `gpio` with the given direction, in config order. */
+export function gpioLines(
+  gpio: GpioConfig,
+  direction: GpioLineConfig['direction'],
+): Array<[string, GpioLineConfig]> {
+  return Object.entries(gpio).filter(([, line]) => line.direction === direction);
+}

@@ -74,7 +74,7 @@ export { DeviceSchema } from './device';
 export type { FacesConfig } from './faces';
 export { FacesSchema } from './faces';
 export type { GpioConfig, GpioLineConfig } from './gpio';
-export { GPIO_DRIVERS, GpioLineSchema, GpioSchema } from './gpio';
+export { GPIO_DRIVERS, GpioLineSchema, GpioSchema, gpioLines } from './gpio';
 export type { HttpConfig } from './http';
 export { HttpSchema } from './http';
 export type { LogConfig, LogLevelName, ShutdownConfig } from './logging';

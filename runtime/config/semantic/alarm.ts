@@ -1,6 +1,6 @@
 import { type RouteTargets, ruleIssues } from '../../events/rules/index';
 import type { PathIssue, PathSegment } from '../paths';
-import type { AlarmConfig, GpioConfig } from '../schema/index';
+import { type AlarmConfig, type GpioConfig, gpioLines } from '../schema/index';
 import { closest } from '../suggest';
 import { cronProblem } from './cron';
 
@@ -13,9 +13,7 @@ function modeIssue(path: PathSegment[], mode: string, modes: readonly string[]):
 
 /** What rules may route to, from the gpio section and the configured webhook names. */
 export function routeTargets(gpio: GpioConfig, webhooks?: Readonly<Record<string, unknown>>): RouteTargets {
-  const gpioOutputs = Object.entries(gpio)
-    .filter(([, line]) => line.direction === 'output')
-    .map(([name]) => name);
+  const gpioOutputs = gpioLines(gpio, 'output').map(([name]) => name);
   return webhooks === undefined ? { gpioOutputs } : { gpioOutputs, webhooks: Object.keys(webhooks) };
 }
 
