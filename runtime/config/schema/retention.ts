@@ -34,7 +34,18 @@ export const RetentionSchema = strictObject(
       description: 'Days events are kept in the database.',
     }),
     clips: mediaRetention('clips', 14, 20),
-    snapshots: mediaRetention('snapshots', 14, 5),
+    snapshots: mediaRetention('snapshots and thumbnails', 14, 5),
+    unknown_faces: strictObject(
+      {
+        max_mb: Type.Number({
+          minimum: 0,
+          default: 200,
+          description:
+            'Most megabytes of unknown-face crops; oldest go first (their age limit is faces.unknown_retain_days).',
+        }),
+      },
+      { default: {}, description: 'Retention of unknown faces kept for review.' },
+    ),
   },
   { default: {}, description: 'Retention.' },
 );

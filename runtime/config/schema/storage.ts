@@ -9,6 +9,12 @@ export const StorageSchema = strictObject(
       default: 'vigil.db',
       description: 'SQLite file; a relative path is inside data_dir.',
     }),
+    ring_dir: Type.String({
+      minLength: 1,
+      default: 'ring',
+      description:
+        'Where cameras record their rolling segments (a relative path is inside data_dir); a tmpfs such as /run/vigil/ring spares the SD card.',
+    }),
     group_commit: strictObject(
       {
         max_batch: Type.Integer({

@@ -2,6 +2,7 @@ import { runs } from './m001Runs';
 import { events } from './m002Events';
 import { faces } from './m003Faces';
 import { alarm } from './m004Alarm';
+import { media } from './m005Media';
 
 /** One schema change. Versions are consecutive from 1 and never edited once released. */
 export interface Migration {
@@ -11,4 +12,4 @@ export interface Migration {
 }
 
 /** Every migration in order; later issues append (events, incidents, outbox…). */
-export const MIGRATIONS: readonly Migration[] = [runs, events, faces, alarm];
+export const MIGRATIONS: readonly Migration[] = [runs, events, faces, alarm, media];

@@ -1,0 +1,64 @@
+import type { CameraConfig } from '../../../runtime/config/schema/index';
+import type { Logger } from '../../../runtime/logging/logger';
+import type { Frame } from '../types';
+
+/** One finished segment of a camera's recording ring. */
+export interface Segment {
+  camera: string;
+  /** Absolute path of the segment file; its name alone describes it (see `segmentName`). */
+  file: string;
+  /** Wall-clock ms since the epoch of its first frame. */
+  startedAt: number;
+  /** Wall-clock ms just after its last frame. */
+  endedAt: number;
+  bytes: number;
+}
+
+/** A stretch of time with no recording (ffmpeg died, the disk was full, the camera was gone). */
+export interface RecordingGap {
+  camera: string;
+  from: number;
+  to: number;
+  reason: string;
+}
+
+/** How the ring is written: the camera's own stream copied, or decoded frames encoded once. */
+export type RecordingMode = 'copy' | 'encode';
+
+export interface SegmentRecorderStats {
+  mode: RecordingMode;
+  /** The encoder in use: `copy`, `h264_v4l2m2m`, `libx264`. */
+  encoder: string;
+  running: boolean;
+  segments: number;
+  restarts: number;
+  bytes: number;
+  /** CPU seconds (user + system) used by ffmpeg processes that have exited, plus the current one's when known. */
+  cpuSeconds: number;
+}
+
+/**
+ * Records one camera into short segment files in a ring directory with ffmpeg, restarting it when
+ * it dies (each restart reports the gap). Only finished segments are reported; a segment being
+ * written is never handed out.
+ */
+export interface SegmentRecorder {
+  readonly camera: string;
+  readonly mode: RecordingMode;
+  start(): void;
+  /** Ends ffmpeg so that its last segment is finished and reported; leaves no child process. */
+  stop(): Promise<void>;
+  /** Encode mode: one decoded frame to encode (dropped, and counted, if the encoder is behind). */
+  pushFrame(frame: Frame): void;
+  stats(): SegmentRecorderStats;
+}
+
+export interface SegmentRecorderOptions {
+  camera: string;
+  config: CameraConfig;
+  /** This camera's own directory in the ring (created if missing). */
+  dir: string;
+  logger: Logger;
+  onSegment: (segment: Segment) => void;
+  onGap: (gap: RecordingGap) => void;
+}
