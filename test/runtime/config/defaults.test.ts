@@ -72,13 +72,14 @@ const DEFAULTS = {
     },
     webhooks: {},
   },
-  storage: { database: 'vigil.db', group_commit: { max_batch: 512, max_delay_ms: 2 } },
+  storage: { database: 'vigil.db', ring_dir: 'ring', group_commit: { max_batch: 512, max_delay_ms: 2 } },
   retention: {
     schedule: '0 * * * *',
     min_free_mb: 500,
     events_days: 30,
     clips: { days: 14, max_gb: 20 },
     snapshots: { days: 14, max_gb: 5 },
+    unknown_faces: { max_mb: 200 },
   },
 };
 
@@ -149,7 +150,7 @@ describe('defaults', () => {
       objects: [],
       loitering_seconds: 0,
     });
-    assert.deepEqual(front.record, { enabled: true, pre_capture: 10, post_capture: 15, segment_seconds: 2 });
+    assert.deepEqual(front.record, { enabled: true, pre_capture: 10, post_capture: 15, segment_seconds: 2, encoder: 'auto' });
     assert.deepEqual(front.snapshots, { enabled: true, retain_days: 7 });
   });
 
