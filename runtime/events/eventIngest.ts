@@ -119,6 +119,8 @@ export class EventIngest {
         // Updates of an open incident are batched by `maintainIncidents`; a new one is written with its first event.
         if (attachment?.transition === 'new')
           store.saveIncident(attachment.incident, event.receivedAt, 'new');
+        if (typeof event.data.snapshot === 'string' && event.incidentId !== null)
+          store.linkSnapshot(event.data.snapshot, event.incidentId, event.id);
       })
       .then(
         (): IngestResult => ({

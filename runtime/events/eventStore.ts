@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { snapshotFilesOf } from '../media/snapshots/snapshotFiles';
 import type { Severity, VigilEvent } from './eventModel';
 import type { OpenIncident } from './incidentAggregator';
 
@@ -62,6 +63,10 @@ export class EventStore {
       ),
       findResult: db.prepare('SELECT id, type, severity, incident_id FROM events WHERE id = ?'),
       setState: db.prepare('UPDATE events SET state = ? WHERE id = ?'),
+      incidentSnapshot: db.prepare('UPDATE incidents SET snapshot_path = ? WHERE id = ?'),
+      mediaOwner: db.prepare(
+        'UPDATE media SET incident_id = ?, event_id = COALESCE(event_id, ?) WHERE path IN (?, ?, ?)',
+      ),
     };
   }
 
@@ -129,6 +134,18 @@ export class EventStore {
   /** A duplicate is not a new row: the original counts it (its incident's last_seen is batched). */
   recordDuplicate(originalId: string, at: number): void {
     this.#run('bumpDuplicate', at, originalId);
+  }
+
+  /**
+   * The pipeline saved a snapshot for the event's object (`data.snapshot`): it becomes the
+   * incident's snapshot (the latest is the best so far), and its files belong to the incident,
+   * which retention needs to know. Paths that are not a Vigil snapshot are ignored.
+   */
+  linkSnapshot(snapshot: string, incidentId: string, eventId: string): void {
+    const files = snapshotFilesOf(snapshot);
+    if (files === null) return;
+    this.#run('incidentSnapshot', files.snapshot, incidentId);
+    this.#run('mediaOwner', incidentId, eventId, files.snapshot, files.annotated, files.thumbnail);
   }
 
   setState(id: string, state: EventState, at: number, actor: string, reason: string | null): void {

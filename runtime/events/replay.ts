@@ -40,6 +40,11 @@ const rebuildSql = (scope: string) => `
     acknowledged_at = (SELECT max(at) FROM audit WHERE subject_kind = 'incident' AND subject_id = rebuilt.id AND state = 'acknowledged'),
     resolved_at = (SELECT max(at) FROM audit WHERE subject_kind = 'incident' AND subject_id = rebuilt.id AND state = 'resolved'),
     note = (SELECT note FROM incidents WHERE incidents.id = rebuilt.id);
+  -- Media are not in the event log: the clip and snapshot the recorder and pipeline stored stay, as
+  -- does the protected flag.
+  UPDATE rebuilt SET (clip_state, clip_path, clip_gaps, snapshot_path, protected) = (
+    SELECT i.clip_state, i.clip_path, i.clip_gaps, i.snapshot_path, i.protected FROM incidents i WHERE i.id = rebuilt.id);
+  UPDATE rebuilt SET clip_gaps = COALESCE(clip_gaps, '[]'), protected = COALESCE(protected, 0);
   UPDATE rebuilt SET state = CASE
     WHEN resolved_at IS NOT NULL THEN 'resolved'
     WHEN acknowledged_at IS NOT NULL THEN 'acknowledged'

@@ -141,10 +141,13 @@ const RecordSchema = strictObject(
 
 const SnapshotsSchema = strictObject(
   {
-    enabled: Type.Boolean({ default: true, description: 'Save a JPEG snapshot for each event.' }),
-    retain_days: Type.Number({ minimum: 0, default: 7, description: 'Days snapshots are kept.' }),
+    enabled: Type.Boolean({
+      default: true,
+      description:
+        'Save the best frame of each tracked object (clean, annotated and a thumbnail); how long they are kept is under retention.snapshots.',
+    }),
   },
-  { default: {}, description: 'Event snapshots.' },
+  { default: {}, description: 'Object snapshots.' },
 );
 
 /** One camera: its source and what to do with its frames. */

@@ -38,8 +38,9 @@ export interface IncidentRouteDeps {
 const API_ACTOR = 'api';
 
 /**
- * `GET /api/v1/incidents`, `GET /api/v1/incidents/:id`, and `POST …/:id/acknowledge` and
- * `…/:id/resolve` (body `{ note? }`, which may be omitted), each answering once durable.
+ * `GET /api/v1/incidents`, `GET /api/v1/incidents/:id`, and `POST …/:id/acknowledge`,
+ * `…/:id/resolve`, `…/:id/protect` and `…/:id/unprotect` (body `{ note? }`, which may be
+ * omitted), each answering once durable. A protected incident's media is spared by retention.
  */
 export function registerIncidentRoutes(app: FastifyInstance, deps: IncidentRouteDeps): void {
   const { queries, actions } = deps;
@@ -66,7 +67,7 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: IncidentRoute
     },
   );
 
-  for (const action of ['acknowledge', 'resolve'] as const) {
+  for (const action of ['acknowledge', 'resolve', 'protect', 'unprotect'] as const) {
     app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof ActionBody> }>(
       `/api/v1/incidents/:id/${action}`,
       {
@@ -81,6 +82,8 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: IncidentRoute
           actor: API_ACTOR,
           ...(request.body.note !== undefined && { note: request.body.note }),
         };
+        if (action === 'protect' || action === 'unprotect')
+          return actions.setProtected(request.params.id, action === 'protect', input);
         return actions[action](request.params.id, input);
       },
     );

@@ -63,6 +63,26 @@ export class IncidentActions {
     });
   }
 
+  /**
+   * Marks the incident important (`protect`) or not: retention never deletes a protected
+   * incident's clip, snapshots or faces. Repeating it changes nothing and adds no audit row.
+   */
+  setProtected(id: string, value: boolean, input: IncidentActionInput): Promise<IncidentView> {
+    checkNote(input.note);
+    return this.#writer.write((db) => {
+      const row = this.#load(db, id);
+      if ((row.protected === 1) === value) return toIncidentView(row);
+      const statements = this.#cache(db);
+      statements.get('UPDATE incidents SET protected = ? WHERE id = ?').run(value ? 1 : 0, row.id);
+      statements
+        .get(
+          "INSERT INTO audit (subject_kind, subject_id, state, at, actor, reason) VALUES ('incident', ?, ?, ?, ?, ?)",
+        )
+        .run(row.id, value ? 'protected' : 'unprotected', this.#now(), input.actor, input.note ?? null);
+      return toIncidentView({ ...row, protected: value ? 1 : 0 });
+    });
+  }
+
   #load(db: Database, id: string): IncidentRow {
     const row = this.#cache(db).get('SELECT * FROM incidents WHERE id = ?').get(id) as
       | IncidentRow

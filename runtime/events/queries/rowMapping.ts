@@ -46,7 +46,17 @@ export function toEnrichmentView(row: EnrichmentRow): EnrichmentView {
 
 export type AuditRow = AuditView;
 
-export type IncidentRow = Omit<IncidentView, 'zones' | 'status'> & { zones: string };
+/** Columns of `incidents` as SQLite returns them (JSON columns still text, file paths not shown). */
+export type IncidentRow = Omit<
+  IncidentView,
+  'zones' | 'status' | 'protected' | 'clip_gaps' | 'has_clip' | 'clip_url' | 'has_snapshot' | 'snapshot_url'
+> & {
+  zones: string;
+  protected: number;
+  clip_gaps: string;
+  clip_path: string | null;
+  snapshot_path: string | null;
+};
 
 /** The one place that decides an incident's status from its timestamps. */
 export function incidentStatus(
@@ -70,7 +80,20 @@ export const INCIDENT_STATUS_SQL: Record<IncidentStatus, string> = {
 };
 
 export function toIncidentView(row: IncidentRow): IncidentView {
-  return { ...row, status: incidentStatus(row), zones: parseJson(row.zones) };
+  const { clip_path, snapshot_path, ...rest } = row;
+  const base = `/api/v1/incidents/${encodeURIComponent(row.id)}`;
+  const hasClip = row.clip_state === 'ready' && clip_path !== null;
+  return {
+    ...rest,
+    status: incidentStatus(row),
+    zones: parseJson(row.zones),
+    protected: row.protected === 1,
+    clip_gaps: parseJson(row.clip_gaps),
+    has_clip: hasClip,
+    clip_url: hasClip ? `${base}/clip.mp4` : null,
+    has_snapshot: snapshot_path !== null,
+    snapshot_url: snapshot_path !== null ? `${base}/snapshot.jpg` : null,
+  };
 }
 
 export type DeadLetterRow = Omit<DeadLetterView, 'payload'> & { payload: string };

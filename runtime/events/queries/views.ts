@@ -77,6 +77,18 @@ export interface IncidentView {
   acknowledged_at: number | null;
   resolved_at: number | null;
   note: string | null;
+  /** Kept by retention even past its limits (`POST …/:id/protect`). */
+  protected: boolean;
+  /** null: no clip wanted; recording (until post_capture after the end), ready, failed, missing, deleted. */
+  clip_state: string | null;
+  has_clip: boolean;
+  /** `GET /api/v1/incidents/:id/clip.mp4` when `has_clip`. */
+  clip_url: string | null;
+  /** Stretches inside the clip's window with no recording: `[{ from, to, reason }]`. */
+  clip_gaps: unknown;
+  has_snapshot: boolean;
+  /** `GET /api/v1/incidents/:id/snapshot.jpg` when `has_snapshot` (`?annotated=true` for boxes). */
+  snapshot_url: string | null;
 }
 
 /** `GET /api/v1/incidents/:id`: the incident, its first events (oldest first) and its audit trail. */

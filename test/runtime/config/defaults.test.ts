@@ -151,7 +151,7 @@ describe('defaults', () => {
       loitering_seconds: 0,
     });
     assert.deepEqual(front.record, { enabled: true, pre_capture: 10, post_capture: 15, segment_seconds: 2, encoder: 'auto' });
-    assert.deepEqual(front.snapshots, { enabled: true, retain_days: 7 });
+    assert.deepEqual(front.snapshots, { enabled: true });
   });
 
   it('fills each source driver and detector type with its own defaults', () => {

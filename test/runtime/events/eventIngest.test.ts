@@ -41,6 +41,36 @@ describe('event ingest', () => {
     assert.equal(kit.persisted.length, 1);
   });
 
+  test("an object's snapshot becomes its incident's, and its files belong to the incident", async () => {
+    const kit = ingestKit();
+    const files = ['snapshots/2026-11-23/front-t1.jpg', 'snapshots/2026-11-23/front-t1-annotated.jpg'];
+    for (const path of [...files, 'thumbnails/2026-11-23/front-t1.jpg'])
+      kit.db
+        .prepare(
+          "INSERT INTO media (path, kind, camera, bytes, created_at) VALUES (?, 'snapshot', 'front', 10, 1)",
+        )
+        .run(path);
+    const result = await kit.ingest.ingest(
+      { ...person, object_id: 't1', data: { snapshot: files[0] } },
+      { actor: 'pipeline' },
+    );
+    const incident = kit.db
+      .prepare('SELECT snapshot_path FROM incidents WHERE id = ?')
+      .get(result.incident_id);
+    assert.deepEqual(incident, { snapshot_path: files[0] });
+    const owners = kit.db.prepare('SELECT DISTINCT incident_id FROM media').pluck().all();
+    assert.deepEqual(owners, [result.incident_id]);
+    // A path that is not one Vigil writes is ignored, not linked.
+    const other = await kit.ingest.ingest(
+      { ...person, object_id: 't2', box: [0.6, 0.1, 0.8, 0.6], data: { snapshot: '../../etc/passwd' } },
+      { actor: 'pipeline' },
+    );
+    const untouched = kit.db
+      .prepare('SELECT snapshot_path FROM incidents WHERE id = ?')
+      .get(other.incident_id);
+    assert.deepEqual(untouched, { snapshot_path: null });
+  });
+
   test('the same id sent concurrently is stored once and every caller gets the original result', async () => {
     const kit = ingestKit();
     const results = await Promise.all(

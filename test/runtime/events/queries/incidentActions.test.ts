@@ -36,6 +36,42 @@ async function rejectsWith(
 }
 
 describe('IncidentActions', () => {
+  test('protect marks the incident for retention, audited once; unprotect undoes it', async () => {
+    const { actions, queries, audit } = setup();
+    assert.equal(queries.getIncident('inc')?.protected, false);
+    const protectedView = await actions.setProtected('inc', true, { actor: 'api', note: 'evidence' });
+    assert.equal(protectedView.protected, true);
+    assert.equal(queries.getIncident('inc')?.protected, true, 'stored, not only returned');
+    await actions.setProtected('inc', true, { actor: 'api' });
+    await actions.setProtected('inc', false, { actor: 'mqtt' });
+    assert.equal(queries.getIncident('inc')?.protected, false);
+    assert.deepEqual(
+      (audit() as Array<{ state: string; actor: string }>).map((r) => `${r.state}:${r.actor}`),
+      ['protected:api', 'unprotected:mqtt'],
+    );
+    await rejectsWith(actions.setProtected('nope', true, { actor: 'api' }), 404, 'id');
+  });
+
+  test('an incident shows its clip and snapshot only as URLs, and only once the clip is ready', () => {
+    const { db, queries } = setup();
+    const view = () => queries.getIncident('inc');
+    assert.equal(view()?.has_clip, false);
+    assert.equal(view()?.clip_url, null);
+    assert.equal(view()?.has_snapshot, false);
+    db.prepare(
+      "UPDATE incidents SET clip_state = 'recording', clip_path = 'clips/2026-11-23/front-inc.mp4', snapshot_path = 'snapshots/2026-11-23/front-1.jpg' WHERE id = 'inc'",
+    ).run();
+    assert.equal(view()?.has_clip, false, 'not while recording');
+    assert.equal(view()?.snapshot_url, '/api/v1/incidents/inc/snapshot.jpg');
+    db.prepare(
+      `UPDATE incidents SET clip_state = 'ready', clip_gaps = '[{"from":1,"to":2,"reason":"x"}]' WHERE id = 'inc'`,
+    ).run();
+    assert.equal(view()?.has_clip, true);
+    assert.equal(view()?.clip_url, '/api/v1/incidents/inc/clip.mp4');
+    assert.deepEqual(view()?.clip_gaps, [{ from: 1, to: 2, reason: 'x' }]);
+    assert.equal('clip_path' in (view() ?? {}), false, 'file paths stay inside');
+  });
+
   test('acknowledge sets the time, state and note, with one audit row; repeating adds none', async () => {
     const { actions, queries, audit } = setup();
     const acked = await actions.acknowledge('inc', { actor: 'api', note: 'seen it' });
