@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { probeBoardDetails } from '../hal/board/accelerators';
 import { AlarmService } from './alarm/alarmService';
 import { SensorService } from './alarm/sensorService';
@@ -11,6 +12,8 @@ import type { Service } from './lifecycle/service';
 import { ServiceRunner } from './lifecycle/serviceRunner';
 import { GracefulShutdown } from './lifecycle/shutdown';
 import { LoggerFactory, type LoggerOptions } from './logging/logger';
+import { MediaService } from './media/mediaService';
+import { SnapshotStore } from './media/snapshots/snapshotStore';
 import { Metrics } from './metrics/metrics';
 import { PipelineService } from './pipeline/pipelineService';
 import { databaseFileOf } from './store/databaseFile';
@@ -89,6 +92,22 @@ export function buildApp(config: Config, options: BuildOptions): App {
     // Load the models at start only when a camera will use them; enrolling loads them on first use.
     warmUp: Object.values(config.cameras).some((camera) => camera.enabled),
   });
+  const snapshots = new SnapshotStore({
+    dataDir: resolve(config.data_dir),
+    store,
+    timeZone: config.device.timezone,
+    logger: logging.forModule('media'),
+    metrics,
+  });
+  const media = new MediaService({
+    config,
+    store,
+    bus: busService.bus,
+    http: web.app,
+    logger: logging.forModule('media'),
+    metrics,
+    snapshots,
+  });
   const pipeline = new PipelineService({
     config,
     bus: busService.bus,
@@ -98,6 +117,8 @@ export function buildApp(config: Config, options: BuildOptions): App {
     faces: config.faces.enabled ? faces : null,
     version: VERSION,
     startedAt: Date.now(),
+    snapshots,
+    frameTap: (camera, frame) => media.pushFrame(camera, frame),
   });
   const context: AppContext = {
     config,
@@ -116,8 +137,9 @@ export function buildApp(config: Config, options: BuildOptions): App {
 
   // Start order: persistence first, then the bus; the alarm before the event processor so that
   // every gpio.command it routes is heard; sensors and cameras after it so that every event they
-  // publish is stored; the web server last so that nothing is served before the rest is up.
-  const services: Service[] = [store, busService, alarm, events, sensors, faces, pipeline];
+  // publish is stored; media (the recording ring) before the cameras whose frames it may encode;
+  // the web server last so that nothing is served before the rest is up.
+  const services: Service[] = [store, busService, alarm, events, sensors, faces, media, pipeline];
   if (config.http.enabled) services.push(web);
 
   const lifecycleLogger = logging.forModule('lifecycle');

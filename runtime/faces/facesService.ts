@@ -35,11 +35,10 @@ export interface SightingContext {
   seenAt?: number;
 }
 
-const PRUNE_INTERVAL_MS = 3_600_000;
-
 /**
  * Face recognition as a service: owns the gallery (in the store's database), the recognizer and
- * the enrollment path, registers the `/api/v1/faces` routes, and prunes old unknown faces hourly.
+ * the enrollment path, and registers the `/api/v1/faces` routes. Old unknown faces are deleted by
+ * media retention (`runtime/media/retention`), with clips and snapshots, by age and size.
  * With `faces.enabled: false` the gallery and its API stay available but `recognize` finds nothing.
  */
 export class FacesService implements Service {
@@ -50,7 +49,6 @@ export class FacesService implements Service {
   #gallery: FaceGallery | undefined;
   #recognizer: FaceRecognizer | undefined;
   #enroller: FaceEnroller | undefined;
-  #pruneTimer: NodeJS.Timeout | undefined;
 
   constructor(deps: FacesServiceDeps) {
     this.#deps = deps;
@@ -87,9 +85,6 @@ export class FacesService implements Service {
     this.#enroller = new FaceEnroller(analyzer, this.#gallery);
     registerFaceRoutes(http, { gallery: this.#gallery, enroller: this.#enroller });
     if (config.enabled && this.#deps.warmUp !== false) await warmUpFaceModels(this.#runner);
-    await this.#prune();
-    this.#pruneTimer = setInterval(() => void this.#prune(), PRUNE_INTERVAL_MS);
-    this.#pruneTimer.unref();
     logger.info(
       {
         people: this.#gallery.people().length,
@@ -101,8 +96,6 @@ export class FacesService implements Service {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.#pruneTimer);
-    this.#pruneTimer = undefined;
     if (this.#ownsRunner) await this.#runner.close();
   }
 
@@ -138,15 +131,6 @@ export class FacesService implements Service {
       descriptors: this.#gallery?.descriptorCount ?? 0,
       recognition_speed: this.#recognizer?.stats().recognition_speed ?? null,
     };
-  }
-
-  async #prune(): Promise<void> {
-    try {
-      const removed = (await this.#gallery?.pruneUnknown()) ?? 0;
-      if (removed > 0) this.#deps.logger.info({ removed }, 'pruned old unknown faces');
-    } catch (err) {
-      this.#deps.logger.warn({ err }, 'could not prune old unknown faces; will retry in an hour');
-    }
   }
 }
 

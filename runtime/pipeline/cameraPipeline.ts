@@ -5,6 +5,8 @@ import { newEventId } from '../events/eventId';
 import type { EventInput } from '../events/eventModel';
 import type { FacesService } from '../faces/facesService';
 import type { Logger } from '../logging/logger';
+import { ObjectSnapshots } from '../media/snapshots/objectSnapshots';
+import type { SnapshotSaver } from '../media/snapshots/snapshotSaver';
 import { boxToRegion, cropRgb } from './cropFrame';
 import { MotionDetector } from './motion/index';
 import { cameraStatusEvent, faceEvent, motionEvent, trackEvent } from './pipelineEvents';
@@ -39,6 +41,8 @@ export interface CameraPipelineDeps {
   logger: Logger;
   /** Sees each processed frame's results (tests and the benchmark). */
   observe?: (observation: FrameObservation) => void;
+  /** Keeps each reported object's best frame as snapshot files (when `config.snapshots.enabled`). */
+  snapshots?: SnapshotSaver;
 }
 
 /** What the pipeline made of one frame. */
@@ -67,7 +71,7 @@ interface FaceState {
  * When the loop is slower than the camera, the source drops frames and counts them (skipped_fps).
  */
 export class CameraPipeline {
-  readonly timer = new StageTimer(['motion', 'detection', 'tracking', 'faces']);
+  readonly timer = new StageTimer(['motion', 'detection', 'tracking', 'snapshots', 'faces']);
   readonly #deps: CameraPipelineDeps;
   readonly #motion: MotionDetector;
   readonly #tracker: ObjectTracker;
@@ -79,6 +83,8 @@ export class CameraPipeline {
     detection: new RateMeter(),
   };
   readonly #faceStates = new Map<string, FaceState>();
+  /** Null when this camera keeps no snapshots. */
+  readonly #snapshots: ObjectSnapshots | null;
   /** Objects reported `new` (and so owed an `end`). */
   readonly #reported = new Set<string>();
   #seen = { received: 0, skipped: 0 };
@@ -102,6 +108,10 @@ export class CameraPipeline {
       zones: config.zones,
       frame: this.#frameSize,
     });
+    this.#snapshots =
+      deps.snapshots && config.snapshots.enabled
+        ? new ObjectSnapshots({ camera: deps.camera, saver: deps.snapshots, zones: config.zones })
+        : null;
   }
 
   /** The camera source reports a status change (wired by whoever creates the source). */
@@ -125,7 +135,8 @@ export class CameraPipeline {
     // The camera stopped: what it was following ends now, so no incident is left open.
     const now = Math.max(Date.now(), this.#latest?.frame.timestamp ?? 0);
     const ended = this.#tracker.endAll(now);
-    this.#report({ started: [], updated: [], ended, bestChanged: [] }, now);
+    await this.#report({ started: [], updated: [], ended, bestChanged: [] }, now);
+    this.#snapshots?.clear();
   }
 
   /** Runs one frame through the pipeline. */
@@ -148,7 +159,9 @@ export class CameraPipeline {
     const update = this.timer.time('tracking', () =>
       this.#tracker.update(detections, frame.timestamp, { image: frame, searched }),
     );
-    this.#report(update, frame.timestamp);
+    this.#snapshots?.keep(update, frame, this.#tracker.tracks);
+    // Saving a snapshot (a few ms of JPEG encoding) comes before the event that names it.
+    await this.timer.timeAsync('snapshots', () => this.#report(update, frame.timestamp));
     await this.timer.timeAsync('faces', () => this.#recognizeFaces(frame));
     this.#latest = { frame, objects: this.#tracker.confirmedTracks() };
     this.#deps.observe?.({ frame, motion, detections, update });
@@ -157,21 +170,28 @@ export class CameraPipeline {
   /**
    * Tracked objects become events: `new` once confirmed (and, with `objects.required_zones`, once
    * it has entered one of them), `update` after that, `end` only for objects that were reported.
+   * Each carries the object's snapshot once one is saved.
    */
-  #report(update: TrackerUpdate, timestamp: number): void {
+  async #report(update: TrackerUpdate, timestamp: number): Promise<void> {
     const { camera, publish, config } = this.#deps;
     const required = config.objects.required_zones;
     for (const track of [...update.started, ...update.updated]) {
       if (this.#reported.has(track.id)) {
-        publish(trackEvent(camera, 'update', track, timestamp));
+        const snapshot = await this.#snapshots?.pathFor(track, 'update', timestamp);
+        publish(trackEvent(camera, 'update', track, timestamp, snapshot));
         continue;
       }
       if (required.length > 0 && !track.enteredZones.some((zone) => required.includes(zone))) continue;
       this.#reported.add(track.id);
-      publish(trackEvent(camera, 'new', track, timestamp));
+      const snapshot = await this.#snapshots?.pathFor(track, 'new', timestamp);
+      publish(trackEvent(camera, 'new', track, timestamp, snapshot));
     }
     for (const track of update.ended) {
-      if (this.#reported.delete(track.id)) publish(trackEvent(camera, 'end', track, timestamp));
+      if (this.#reported.delete(track.id)) {
+        const snapshot = await this.#snapshots?.pathFor(track, 'end', timestamp);
+        publish(trackEvent(camera, 'end', track, timestamp, snapshot));
+      }
+      this.#snapshots?.forget(track.id);
       this.#faceStates.delete(track.id);
     }
   }

@@ -26,12 +26,16 @@ export interface FaceReport {
 
 const SOURCE = 'pipeline';
 
-/** A tracked object's new / update / end, as an event; all of one object's events join one incident. */
+/**
+ * A tracked object's new / update / end, as an event; all of one object's events join one incident.
+ * `snapshot` is the object's saved snapshot (a path relative to data_dir), when there is one.
+ */
 export function trackEvent(
   camera: string,
   phase: 'new' | 'update' | 'end',
   track: TrackReport,
   timestamp: number,
+  snapshot?: string,
 ): EventInput {
   return {
     type: 'object_detected',
@@ -50,6 +54,7 @@ export function trackEvent(
       entered_zones: track.enteredZones,
       start_time: track.startedAt,
       ...(phase === 'end' ? { duration_seconds: round((timestamp - track.startedAt) / 1000) } : {}),
+      ...(snapshot !== undefined ? { snapshot } : {}),
     },
   };
 }

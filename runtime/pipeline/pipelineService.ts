@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createDetector } from '../../hal/accel/createDetector';
 import type { ObjectDetector } from '../../hal/accel/types';
 import { createCameraSource } from '../../hal/camera/createCameraSource';
-import type { CameraSource } from '../../hal/camera/types';
+import type { CameraSource, Frame } from '../../hal/camera/types';
 import { modelManifest } from '../../models/registry';
 import type { EventBus } from '../bus/eventBus';
 import type { AppEvents } from '../bus/topics';
@@ -11,6 +11,7 @@ import type { EventInput } from '../events/eventModel';
 import type { FacesService } from '../faces/facesService';
 import type { Service } from '../lifecycle/service';
 import type { Logger } from '../logging/logger';
+import type { SnapshotSaver } from '../media/snapshots/snapshotSaver';
 import type { Metrics } from '../metrics/metrics';
 import { encodeJpeg } from './annotate';
 import { registerCameraRoutes } from './api/cameraRoutes';
@@ -29,6 +30,10 @@ export interface PipelineServiceDeps {
   faces: (FaceRecognizerPort & Pick<FacesService, 'stats'>) | null;
   version: string;
   startedAt: number;
+  /** Keeps the best frame of each tracked object (the snapshot store); null keeps none. */
+  snapshots: SnapshotSaver | null;
+  /** Sees every frame a camera source delivers, before it is processed (the recording ring encodes raw-frame cameras from it). */
+  frameTap?: (camera: string, frame: Frame) => void;
 }
 
 interface RunningCamera {
@@ -92,9 +97,10 @@ export class PipelineService implements Service {
         faces: config.faces.enabled ? this.#deps.faces : null,
         publish: (event) => this.#publish(event),
         logger: cameraLogger,
+        snapshots: this.#deps.snapshots ?? undefined,
       });
       const loop = pipeline
-        .run(source.frames())
+        .run(this.#tapped(name, source.frames(), cameraLogger))
         .catch((err) => cameraLogger.error({ err }, 'camera loop ended with an error'));
       this.#cameras.set(name, { source, pipeline, loop });
     }
@@ -159,6 +165,24 @@ export class PipelineService implements Service {
     const zones = this.#deps.config.cameras[camera]?.zones ?? {};
     const objects = latest.objects.map((o) => ({ box: o.box, label: o.label, score: o.score }));
     return encodeJpeg(latest.frame, objects, zones);
+  }
+
+  /** The source's frames, each shown to `frameTap` first (a failing tap never stops the camera). */
+  async *#tapped(camera: string, frames: AsyncIterable<Frame>, logger: Logger): AsyncIterable<Frame> {
+    const tap = this.#deps.frameTap;
+    if (!tap) return yield* frames;
+    let warned = false;
+    for await (const frame of frames) {
+      try {
+        tap(camera, frame);
+      } catch (err) {
+        // Once per run: a tap that fails on one frame usually fails on all of them.
+        if (!warned)
+          logger.warn({ err, seq: frame.seq }, 'frame tap failed; further failures are not logged');
+        warned = true;
+      }
+      yield frame;
+    }
   }
 
   #publish(event: EventInput): void {

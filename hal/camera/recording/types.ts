@@ -1,11 +1,12 @@
 import type { CameraConfig } from '../../../runtime/config/schema/index';
 import type { Logger } from '../../../runtime/logging/logger';
+import type { CameraSourceTiming } from '../timing';
 import type { Frame } from '../types';
 
 /** One finished segment of a camera's recording ring. */
 export interface Segment {
   camera: string;
-  /** Absolute path of the segment file; its name alone describes it (see `segmentName`). */
+  /** Absolute path of the segment file; its name alone describes it (see `segmentFileName`). */
   file: string;
   /** Wall-clock ms since the epoch of its first frame. */
   startedAt: number;
@@ -22,6 +23,21 @@ export interface RecordingGap {
   reason: string;
 }
 
+/**
+ * ffmpeg failed while recording (reported at once, before it is restarted; the gap it causes is
+ * reported when recording resumes or stops, except on a full disk: that gap is reported at once
+ * up to the failure, and the rest of the outage as a second gap). On a full disk the runtime may
+ * stop the recorder and start it again once space has been freed.
+ */
+export interface RecordingFailure {
+  camera: string;
+  /** Wall-clock ms when the failure was noticed. */
+  at: number;
+  reason: string;
+  /** ffmpeg could not write: no space left on the ring's file system. */
+  diskFull: boolean;
+}
+
 /** How the ring is written: the camera's own stream copied, or decoded frames encoded once. */
 export type RecordingMode = 'copy' | 'encode';
 
@@ -35,6 +51,8 @@ export interface SegmentRecorderStats {
   bytes: number;
   /** CPU seconds (user + system) used by ffmpeg processes that have exited, plus the current one's when known. */
   cpuSeconds: number;
+  /** Encode mode: frames not recorded because the encoder was behind, restarting or wrongly sized. */
+  framesDropped: number;
 }
 
 /**
@@ -61,4 +79,12 @@ export interface SegmentRecorderOptions {
   logger: Logger;
   onSegment: (segment: Segment) => void;
   onGap: (gap: RecordingGap) => void;
+  /** Called at once whenever ffmpeg fails (crash, stall, full disk), before it is restarted. */
+  onFailure?: (failure: RecordingFailure) => void;
+  /**
+   * Restart backoff, stop grace, and `stallTimeoutMs`: how long without data (copy mode) or without
+   * pushed frames (encode mode) before ffmpeg is restarted or, for encode mode, paused.
+   * Defaults suit real cameras; tests shorten them.
+   */
+  timing?: Partial<CameraSourceTiming>;
 }

@@ -4,11 +4,15 @@ import { strictObject } from './common';
 function mediaRetention(what: string, days: number, maxGb: number) {
   return strictObject(
     {
-      days: Type.Number({ minimum: 0, default: days, description: `Days ${what} are kept.` }),
+      days: Type.Number({
+        minimum: 0,
+        default: days,
+        description: `Days ${what} are kept (0: no age limit), except those of protected or unsynced incidents.`,
+      }),
       max_gb: Type.Number({
         minimum: 0,
         default: maxGb,
-        description: `Most gigabytes of ${what}; oldest go first.`,
+        description: `Most gigabytes (1 GB = 1024³ bytes) of ${what}, oldest deleted first (0: no size cap); those of protected or unsynced incidents are never deleted.`,
       }),
     },
     { default: {}, description: `Retention of ${what}.` },
@@ -21,12 +25,14 @@ export const RetentionSchema = strictObject(
     schedule: Type.String({
       minLength: 1,
       default: '0 * * * *',
-      description: 'When the clean-up runs (cron).',
+      description:
+        'When media retention runs (cron, in device.timezone); it also runs at start-up and whenever free space falls below min_free_mb.',
     }),
     min_free_mb: Type.Integer({
       minimum: 0,
       default: 500,
-      description: 'Delete oldest media first whenever free space falls below this.',
+      description:
+        "Free space (MB, 1024² bytes) to keep on data_dir's disk: below it, the oldest clips and snapshots are deleted (checked every minute); 0: no floor.",
     }),
     events_days: Type.Number({
       minimum: 0,
@@ -41,7 +47,7 @@ export const RetentionSchema = strictObject(
           minimum: 0,
           default: 200,
           description:
-            'Most megabytes of unknown-face crops; oldest go first (their age limit is faces.unknown_retain_days).',
+            'Most megabytes (1024² bytes) of unknown-face crops, oldest deleted first (0: no size cap); their age limit is faces.unknown_retain_days.',
         }),
       },
       { default: {}, description: 'Retention of unknown faces kept for review.' },

@@ -18,7 +18,10 @@ export interface FaceGalleryOptions {
   writer: Pick<GroupCommitWriter, 'write'>;
   /** `faces.recognition_threshold`: cosine similarity a match needs. */
   threshold: number;
-  /** `faces.unknown_retain_days`; 0 keeps no unknown faces at all. */
+  /**
+   * `faces.unknown_retain_days`; 0 keeps no unknown faces at all (enforced here, at insert). Older
+   * ones are deleted by media retention, which also spares those of unsynced or protected incidents.
+   */
   unknownRetainDays: number;
   /** How often matching checks for changes another process (the CLI) made; default 1000 ms. */
   externalCheckMs?: number;
@@ -172,12 +175,6 @@ export class FaceGallery implements EnrichmentGallery {
 
   unknownCrop(id: number): Buffer | undefined {
     return this.#unknown.crop(id);
-  }
-
-  /** Deletes unknown faces older than `unknown_retain_days`; returns how many went. */
-  pruneUnknown(now = this.#now()): Promise<number> {
-    const cutoff = now - this.#retainMs;
-    return this.#writer.write((db) => this.#unknown.deleteSeenBefore(db, cutoff));
   }
 
   #mustFind(name: string): PersonSummary {

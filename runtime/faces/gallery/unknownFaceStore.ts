@@ -61,11 +61,6 @@ export class UnknownFaceStore {
     return row?.crop ?? undefined;
   }
 
-  /** Deletes the faces seen before `cutoff` (ms); returns how many. */
-  deleteSeenBefore(db: Database, cutoff: number): number {
-    return db.prepare('DELETE FROM face_unknown WHERE seen_at < ?').run(cutoff).changes;
-  }
-
   count(): number {
     return (this.#db.prepare('SELECT count(*) AS n FROM face_unknown').get() as { n: number }).n;
   }

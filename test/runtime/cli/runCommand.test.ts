@@ -51,6 +51,7 @@ describe('vigil run', () => {
         ['events', 'running'],
         ['sensors', 'running'],
         ['faces', 'running'],
+        ['media', 'running'],
         ['pipeline', 'running'],
         ['web', 'running'],
       ],
@@ -76,7 +77,17 @@ describe('vigil run', () => {
     await Promise.all(inFlight);
     assert.equal(code, 0, `exit code ${code}; stderr: ${vigil.stderr()}`);
     const stopped = vigil.logs.filter((l) => l.msg === 'service stopped').map((l) => l.service);
-    assert.deepEqual(stopped, ['web', 'pipeline', 'faces', 'sensors', 'events', 'alarm', 'bus', 'store']);
+    assert.deepEqual(stopped, [
+      'web',
+      'pipeline',
+      'media',
+      'faces',
+      'sensors',
+      'events',
+      'alarm',
+      'bus',
+      'store',
+    ]);
     assert.ok(vigil.logs.some((l) => l.msg === 'shutdown complete'));
 
     assert.ok(
@@ -139,7 +150,7 @@ describe('vigil run', () => {
     assert.match(JSON.stringify(fatal), new RegExp(`port ${port} on 127.0.0.1 is already in use`));
     assert.deepEqual(
       vigil.logs.filter((l) => l.msg === 'service stopped').map((l) => l.service),
-      ['web', 'pipeline', 'faces', 'sensors', 'events', 'alarm', 'bus', 'store'],
+      ['web', 'pipeline', 'media', 'faces', 'sensors', 'events', 'alarm', 'bus', 'store'],
     );
   });
 

@@ -150,7 +150,13 @@ describe('defaults', () => {
       objects: [],
       loitering_seconds: 0,
     });
-    assert.deepEqual(front.record, { enabled: true, pre_capture: 10, post_capture: 15, segment_seconds: 2, encoder: 'auto' });
+    assert.deepEqual(front.record, {
+      enabled: true,
+      pre_capture: 10,
+      post_capture: 15,
+      segment_seconds: 2,
+      encoder: 'auto',
+    });
     assert.deepEqual(front.snapshots, { enabled: true });
   });
 
