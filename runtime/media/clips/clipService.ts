@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { assembleClip, createSegmentRecorder, listSegments } from '../../../hal/camera/recording/index';
 import type {
+  RecordingFailure,
   RecordingGap,
   Segment,
   SegmentRecorder,
@@ -121,6 +122,7 @@ export class ClipService {
         logger: logger.child({ camera: name }),
         onSegment: (segment) => this.#onSegment(segment),
         onGap: (gap) => this.#onGap(gap),
+        onFailure: (failure) => this.#onFailure(failure),
       });
       this.#cameras.set(name, { name, config: camera, recorder, ring, pausedFor: null });
     }
@@ -212,6 +214,8 @@ export class ClipService {
   async #pass(): Promise<void> {
     const now = this.#now();
     for (const camera of this.#cameras.values()) {
+      // A ring directory removed underneath us (a tmpfs remounted, a user's rm) is made again.
+      mkdirSync(join(this.#deps.ringDir, camera.name), { recursive: true });
       if (camera.pausedFor === null) this.#pauseIfFull(camera);
       else this.#resumeIfRoom(camera);
     }
@@ -287,10 +291,13 @@ export class ClipService {
   }
 
   #onGap(gap: RecordingGap): void {
-    const camera = this.#cameras.get(gap.camera);
-    if (!camera) return;
-    camera.ring.addGap(gap);
-    if (/no space left/i.test(gap.reason)) this.#pause(camera, `disk full: ${gap.reason}`);
+    this.#cameras.get(gap.camera)?.ring.addGap(gap);
+  }
+
+  /** ffmpeg failed; a full disk pauses the ring at once rather than letting it restart into it. */
+  #onFailure(failure: RecordingFailure): void {
+    const camera = this.#cameras.get(failure.camera);
+    if (camera && failure.diskFull) this.#pause(camera, `disk full: ${failure.reason}`);
   }
 
   /** Pauses the camera's ring when its disk is nearly full; true while paused. */
