@@ -37,16 +37,18 @@ export class ClipStore {
    */
   async claimNew(cameras: readonly string[], since: number, at: number): Promise<number> {
     if (cameras.length === 0) return 0;
+    const marks = cameras.map(() => '?').join(', ');
+    const types = NO_AUTOMATIC_CLIP.map(() => '?').join(', ');
+    // Read first: a write (and its fsync) only when there is something to claim.
+    const ids = this.#db
+      .prepare(
+        `SELECT id FROM incidents WHERE camera IN (${marks}) AND started_at >= ? AND clip_state IS NULL
+           AND type NOT IN (${types})`,
+      )
+      .pluck()
+      .all(...cameras, since, ...NO_AUTOMATIC_CLIP) as string[];
+    if (ids.length === 0) return 0;
     return this.#writer.write((db) => {
-      const marks = cameras.map(() => '?').join(', ');
-      const types = NO_AUTOMATIC_CLIP.map(() => '?').join(', ');
-      const ids = db
-        .prepare(
-          `SELECT id FROM incidents WHERE camera IN (${marks}) AND started_at >= ? AND clip_state IS NULL
-             AND type NOT IN (${types})`,
-        )
-        .pluck()
-        .all(...cameras, since, ...NO_AUTOMATIC_CLIP) as string[];
       for (const id of ids) this.#start(db, id, at, 'incident started');
       return ids.length;
     });
@@ -117,7 +119,9 @@ export class ClipStore {
   }
 
   #start(db: Database, id: string, at: number, reason: string): void {
-    db.prepare("UPDATE incidents SET clip_state = 'recording' WHERE id = ? AND clip_state IS NULL").run(id);
-    db.prepare(AUDIT_SQL).run(id, 'clip_recording', at, reason);
+    const claimed = db
+      .prepare("UPDATE incidents SET clip_state = 'recording' WHERE id = ? AND clip_state IS NULL")
+      .run(id).changes;
+    if (claimed > 0) db.prepare(AUDIT_SQL).run(id, 'clip_recording', at, reason);
   }
 }
