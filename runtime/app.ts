@@ -15,6 +15,7 @@ import { LoggerFactory, type LoggerOptions } from './logging/logger';
 import { MediaService } from './media/mediaService';
 import { SnapshotStore } from './media/snapshots/snapshotStore';
 import { Metrics } from './metrics/metrics';
+import { MqttService } from './mqtt/mqttService';
 import { PipelineService } from './pipeline/pipelineService';
 import { databaseFileOf } from './store/databaseFile';
 import { StoreService } from './store/storeService';
@@ -120,11 +121,23 @@ export function buildApp(config: Config, options: BuildOptions): App {
     snapshots,
     frameTap: (camera, frame) => media.pushFrame(camera, frame),
   });
+  const board = probeBoardDetails();
+  const mqtt = new MqttService({
+    config,
+    store,
+    bus: busService.bus,
+    pipeline,
+    alarm,
+    board,
+    version: VERSION,
+    logger: logging.forModule('mqtt'),
+    metrics,
+  });
   const context: AppContext = {
     config,
     version: VERSION,
     startedAt: Date.now(),
-    board: probeBoardDetails(),
+    board,
     logging,
     metrics,
     bus: busService.bus,
@@ -138,8 +151,9 @@ export function buildApp(config: Config, options: BuildOptions): App {
   // Start order: persistence first, then the bus; the alarm before the event processor so that
   // every gpio.command it routes is heard; sensors and cameras after it so that every event they
   // publish is stored; media (the recording ring) before the cameras whose frames it may encode;
-  // the web server last so that nothing is served before the rest is up.
-  const services: Service[] = [store, busService, alarm, events, sensors, faces, media, pipeline];
+  // MQTT after the cameras so that its commands find them running; the web server last so that
+  // nothing is served before the rest is up.
+  const services: Service[] = [store, busService, alarm, events, sensors, faces, media, pipeline, mqtt];
   if (config.http.enabled) services.push(web);
 
   const lifecycleLogger = logging.forModule('lifecycle');

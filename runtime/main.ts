@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { centralCommand } from './cli/centralCommand';
 import { checkConfigCommand } from './cli/checkConfigCommand';
 import { facesCommand } from './cli/facesCommand';
 import { gpioCommand } from './cli/gpioCommand';
@@ -33,6 +34,10 @@ async function main(argv: string[]): Promise<number> {
       if (rest.length > 0)
         return usageError(`'run' takes no arguments (got ${rest.join(' ')}); use --config FILE`);
       return runCommand(values.config ?? process.env.VIGIL_CONFIG, process.env);
+    case 'central':
+      if (rest.length > 0)
+        return usageError(`'central' takes no arguments (got ${rest.join(' ')}); use --config FILE`);
+      return centralCommand(values.config ?? process.env.VIGIL_CONFIG, process.env);
     case 'check-config': {
       const file = rest[0] ?? values.config;
       if (!file || rest.length > 1) return usageError("'check-config' takes exactly one FILE");

@@ -39,6 +39,16 @@ export interface AppEvents {
   'gpio.state': OutputState;
   /** The alarm mode changed (API, MQTT, schedule); already durable. */
   'alarm.mode': { mode: string; previous: string; at: number; actor: string; reason: string };
+  /**
+   * Every processed event the rules allowed, whatever its routes, with the rules' decision: live
+   * views of what happens (MQTT state, Home Assistant, Frigate topics). Dropped under overload;
+   * the durable paths are the database and the outbox.
+   */
+  'event.processed': { event: VigilEvent; decision: Decision; description: string | null };
+  /** Detection or motion detection of a camera was switched on or off at run time (API, MQTT). */
+  'camera.settings': { camera: string; detect_enabled: boolean; motion_enabled: boolean };
+  /** A camera's motion started or stopped, or its tracked objects changed: live state. */
+  'camera.activity': CameraActivity;
   /** Cut a clip for an event from the camera's recording ring. */
   'clip.request': { event_id: string; camera: string; incident_id: string | null };
 }
@@ -52,4 +62,18 @@ export interface AppEvents {
  *
  * Security events (`event.ingest` and the like) must stay `block`.
  */
-export const TOPIC_POLICIES: TopicPolicies<AppEvents> = {};
+export const TOPIC_POLICIES: TopicPolicies<AppEvents> = {
+  // Live state: each message carries the whole state, so the newest is all that matters.
+  'event.processed': { overflow: 'drop-oldest', capacity: 1000 },
+  'camera.activity': { overflow: 'drop-oldest', capacity: 64 },
+};
+
+/** What a camera sees right now. */
+export interface CameraActivity {
+  camera: string;
+  motion: boolean;
+  /** Reported objects by label: all of them, and those not stationary. */
+  objects: Record<string, { count: number; active: number }>;
+  /** Epoch ms of the frame. */
+  at: number;
+}

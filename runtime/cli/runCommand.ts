@@ -1,26 +1,19 @@
 import { buildApp } from '../app';
-import { DEMO_CONFIG_YAML, formatIssues, loadConfig } from '../config/index';
 import { installProcessHooks } from '../lifecycle/shutdown';
+import { commandConfig } from './commandConfig';
 
 /**
  * `vigil run`: load and validate the config (refusing to start on any error), build the app,
  * start its services in order, tell systemd we are ready, then live until a signal ends us.
  */
 export async function runCommand(configFile: string | undefined, env: NodeJS.ProcessEnv): Promise<number> {
-  const source = configFile ?? 'embedded demo config';
-  const result = configFile
-    ? loadConfig({ file: configFile, env })
-    : loadConfig({ text: DEMO_CONFIG_YAML, env });
-  if (!result.ok) {
-    for (const line of formatIssues(result.errors)) process.stderr.write(`${line}\n`);
-    process.stderr.write(`vigil: not starting: ${result.errors.length} error(s) in ${source}\n`);
-    return 2;
-  }
+  const loaded = commandConfig(configFile, env);
+  if (!loaded) return 2;
+  const { config, source } = loaded;
 
-  const app = buildApp(result.config, { env });
+  const app = buildApp(config, { env });
   const { logging } = app.context;
   const logger = logging.forModule('main');
-  const config = result.config;
   logger.info(
     { version: app.context.version, config: source, board: app.context.board.model },
     'vigil starting',

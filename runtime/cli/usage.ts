@@ -6,10 +6,11 @@ Commands:
   faces enroll [--config FILE] --name NAME [--list known|blacklist] IMAGE...
                              enroll a person from photos (largest face of each); exit 2 if an image has no usable face
   faces list [--config FILE] list enrolled people, their list and number of faces
+  central [--config FILE]    run the central receiver the appliances sync their events to (mqtt, central, http)
   gpio off [--config FILE]   switch every GPIO output off (systemd runs it after vigil stops, even after a crash)
   version, --version         print the version
 
 Environment:
-  VIGIL_CONFIG               config file for 'run' when --config is not given
+  VIGIL_CONFIG               config file for 'run' and 'central' when --config is not given
   VIGIL_<PATH>               override any config setting, e.g. VIGIL_HTTP_PORT=9090, VIGIL_MQTT_URL=mqtt://hub:1883
 `;

@@ -116,8 +116,14 @@ export class EventsService implements Service {
       routing: routingStore,
       enrich: (event) => this.#enrichment.run(event),
       decide: (event, context) => this.#rules.evaluate(event, context),
-      deliver: (event, decision) =>
-        this.#router.route(event, { ...decision, routes: decision.routes.filter((r) => r !== 'mqtt') }),
+      deliver: (event, decision, description) => {
+        // Live views first (never blocks: the topic drops its oldest under overload).
+        void bus.publish('event.processed', { event, decision, description });
+        return this.#router.route(event, {
+          ...decision,
+          routes: decision.routes.filter((r) => r !== 'mqtt'),
+        });
+      },
       context: (event) => ({ mode: this.#mode, hour: localHour(event.timestamp, config.device.timezone) }),
       outbox: config.mqtt.enabled,
       metrics: this.#metrics,

@@ -21,7 +21,8 @@ export class RoutingStore {
       'UPDATE events SET severity = ?, description = ?, tags = ?, decision = ?, data = ? WHERE id = ?',
     );
     this.#outbox = db.prepare(
-      'INSERT OR IGNORE INTO outbox (event_id, camera, severity, payload, created_at) VALUES (?, ?, ?, ?, ?)',
+      `INSERT OR IGNORE INTO outbox (event_id, camera, severity, payload, created_at, bytes, event_seq)
+       VALUES (?, ?, ?, ?, ?, ?, (SELECT rowid FROM events WHERE id = ?))`,
     );
     this.#deadLetter = db.prepare(
       'INSERT INTO dead_letters (event_id, stage, reason, payload, created_at) VALUES (?, ?, ?, ?, ?)',
@@ -65,7 +66,8 @@ export class RoutingStore {
       { ...event, severity: decision.severity },
       { description, tags: decision.tags },
     );
-    this.#outbox.run(event.id, event.camera, decision.severity, JSON.stringify(payload), at);
+    const json = JSON.stringify(payload);
+    this.#outbox.run(event.id, event.camera, decision.severity, json, at, Buffer.byteLength(json), event.id);
   }
 
   addDeadLetter(eventId: string | null, stage: string, reason: string, payload: unknown, at: number): void {

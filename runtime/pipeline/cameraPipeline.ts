@@ -1,5 +1,6 @@
 import type { Detection, NormalizedBox, ObjectDetector } from '../../hal/accel/types';
 import type { CameraSourceStats, CameraStatus, Frame } from '../../hal/camera/types';
+import type { CameraActivity } from '../bus/topics';
 import type { CameraConfig, MotionConfig } from '../config/schema/camera';
 import { newEventId } from '../events/eventId';
 import type { EventInput } from '../events/eventModel';
@@ -43,6 +44,8 @@ export interface CameraPipelineDeps {
   observe?: (observation: FrameObservation) => void;
   /** Keeps each reported object's best frame as snapshot files (when `config.snapshots.enabled`). */
   snapshots?: SnapshotSaver;
+  /** Told when motion starts or stops, or the reported objects (counts, stationary) change. */
+  activity?: (activity: CameraActivity) => void;
 }
 
 /** What the pipeline made of one frame. */
@@ -90,6 +93,8 @@ export class CameraPipeline {
   #seen = { received: 0, skipped: 0 };
   #status: CameraStatus = { state: 'offline', reason: 'starting' };
   #motionActive = false;
+  /** Motion and object counts last announced, to announce only changes. */
+  #lastActivity = '';
   #frameNumber = 0;
   #latest: { frame: Frame; objects: readonly TrackedObject[] } | null = null;
   /** Settings changed at run time (API, MQTT) start as the config's. */
@@ -137,6 +142,8 @@ export class CameraPipeline {
     const ended = this.#tracker.endAll(now);
     await this.#report({ started: [], updated: [], ended, bestChanged: [] }, now);
     this.#snapshots?.clear();
+    this.#motionActive = false;
+    this.#announceActivity(now);
   }
 
   /** Runs one frame through the pipeline. */
@@ -164,6 +171,7 @@ export class CameraPipeline {
     await this.timer.timeAsync('snapshots', () => this.#report(update, frame.timestamp));
     await this.timer.timeAsync('faces', () => this.#recognizeFaces(frame));
     this.#latest = { frame, objects: this.#tracker.confirmedTracks() };
+    this.#announceActivity(frame.timestamp);
     this.#deps.observe?.({ frame, motion, detections, update });
   }
 
@@ -194,6 +202,24 @@ export class CameraPipeline {
       this.#snapshots?.forget(track.id);
       this.#faceStates.delete(track.id);
     }
+  }
+
+  /** Tells `activity` when motion or the reported objects changed since the last call. */
+  #announceActivity(at: number): void {
+    const announce = this.#deps.activity;
+    if (!announce) return;
+    const objects: CameraActivity['objects'] = {};
+    for (const track of this.#tracker.confirmedTracks()) {
+      if (!this.#reported.has(track.id)) continue;
+      const counts = objects[track.label] ?? { count: 0, active: 0 };
+      counts.count += 1;
+      if (!track.stationary) counts.active += 1;
+      objects[track.label] = counts;
+    }
+    const key = `${this.#motionActive}|${JSON.stringify(objects)}`;
+    if (key === this.#lastActivity) return;
+    this.#lastActivity = key;
+    announce({ camera: this.#deps.camera, motion: this.#motionActive, objects, at });
   }
 
   /** Changes motion settings or turns detection on/off from the next frame on (not saved to the config file). */

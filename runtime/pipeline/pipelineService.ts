@@ -47,6 +47,9 @@ interface RunningCamera {
  * threads at start) and one frame loop per enabled camera, publishing what they see to the
  * event processor over the bus.
  */
+/** What can be changed on a running camera. */
+export type CameraTuning = Parameters<CameraPipeline['tune']>[0];
+
 export class PipelineService implements Service {
   readonly name = 'pipeline';
   readonly #deps: PipelineServiceDeps;
@@ -59,7 +62,7 @@ export class PipelineService implements Service {
       stats: () => this.stats(),
       cameraNames: () => this.cameraNames(),
       latestSnapshot: (camera) => this.latestSnapshot(camera),
-      tune: (camera, changes) => this.#cameras.get(camera)?.pipeline.tune(changes) ?? null,
+      tune: (camera, changes) => this.tune(camera, changes),
     });
     registerPipelineMetrics(deps.metrics, () => this.stats());
   }
@@ -98,6 +101,7 @@ export class PipelineService implements Service {
         publish: (event) => this.#publish(event),
         logger: cameraLogger,
         snapshots: this.#deps.snapshots ?? undefined,
+        activity: (activity) => void this.#deps.bus.publish('camera.activity', activity),
       });
       const loop = pipeline
         .run(this.#tapped(name, source.frames(), cameraLogger))
@@ -132,6 +136,23 @@ export class PipelineService implements Service {
     return Object.entries(this.#deps.config.cameras)
       .filter(([, camera]) => camera.enabled)
       .map(([name]) => name);
+  }
+
+  /**
+   * Run-time tuning from the API or MQTT (motion settings, detection on/off), announced on
+   * `camera.settings`; null when the camera is not running. Not saved to the config file.
+   */
+  tune(camera: string, changes: CameraTuning): ReturnType<CameraPipeline['tune']> | null {
+    const pipeline = this.#cameras.get(camera)?.pipeline;
+    if (!pipeline) return null;
+    const applied = pipeline.tune(changes);
+    const stats = pipeline.stats();
+    void this.#deps.bus.publish('camera.settings', {
+      camera,
+      detect_enabled: stats.detection_enabled,
+      motion_enabled: stats.motion_enabled,
+    });
+    return applied;
   }
 
   /** The camera pipeline of `camera`, while running (tests and the benchmark read its timers). */

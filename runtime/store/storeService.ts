@@ -3,7 +3,7 @@ import type { Service } from '../lifecycle/service';
 import type { Logger } from '../logging/logger';
 import { openDatabase } from './database';
 import { GroupCommitWriter } from './groupCommitWriter';
-import { MIGRATIONS } from './migrations/index';
+import { MIGRATIONS, type Migration } from './migrations/index';
 import { migrate } from './migrator';
 import { type PreviousRun, RunLog } from './runLog';
 
@@ -13,6 +13,8 @@ export interface StoreOptions {
   groupCommit: { maxBatch: number; maxDelayMs: number };
   logger: Logger;
   onCommit?: (batchSize: number, commitMs: number) => void;
+  /** The schema; default: the appliance's. The central receiver has its own. */
+  migrations?: readonly Migration[];
 }
 
 /** Owns the SQLite database: opens it, migrates it, and hands out the group-commit writer. */
@@ -43,7 +45,7 @@ export class StoreService implements Service {
   async start(): Promise<void> {
     const { file, logger } = this.#options;
     this.#db = openDatabase(file);
-    const result = migrate(this.#db, file, MIGRATIONS);
+    const result = migrate(this.#db, file, this.#options.migrations ?? MIGRATIONS);
     this.#schemaVersion = result.to;
     if (result.applied.length > 0)
       logger.info({ file, from: result.from, applied: result.applied }, 'migrated database');

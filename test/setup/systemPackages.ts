@@ -15,6 +15,11 @@ export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
     why: 'camera drivers decode and record with ffmpeg; tests make their videos with it and check clips with ffprobe',
   },
   {
+    command: 'mosquitto',
+    debianPackage: 'mosquitto',
+    why: 'MQTT sync, Home Assistant discovery and Frigate topics are tested against a real broker',
+  },
+  {
     command: 'chromium',
     debianPackage: 'chromium',
     why: 'the status page is tested in a real headless browser (playwright-core drives it)',

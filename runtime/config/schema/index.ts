@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { AlarmSchema } from './alarm';
 import { CamerasSchema } from './camera';
+import { CentralSchema } from './central';
 import { strictObject } from './common';
 import { DetectorsSchema } from './detectors';
 import { DeviceSchema } from './device';
@@ -42,6 +43,7 @@ export const ConfigSchema = strictObject(
     alarm: AlarmSchema,
     events: EventsSchema,
     mqtt: MqttSchema,
+    central: CentralSchema,
     http: HttpSchema,
     storage: StorageSchema,
     retention: RetentionSchema,
@@ -66,6 +68,8 @@ export type {
 export { CameraSchema, CamerasSchema } from './camera';
 export type { CameraDriver, CameraSourceConfig } from './cameraSource';
 export { CameraSourceSchema, HWACCELS } from './cameraSource';
+export type { CentralConfig } from './central';
+export { CentralSchema } from './central';
 export { NAME_PATTERN } from './common';
 export type { DetectorConfig, DetectorType } from './detectors';
 export { BUILTIN_MODELS, DetectorSchema, DetectorsSchema } from './detectors';
@@ -80,7 +84,7 @@ export { HttpSchema } from './http';
 export type { LogConfig, LogLevelName, ShutdownConfig } from './logging';
 export { LOG_LEVELS, LogSchema, ShutdownSchema } from './logging';
 export type { MqttConfig } from './mqtt';
-export { MqttSchema } from './mqtt';
+export { MQTT_COMMANDS, MqttSchema } from './mqtt';
 export type { RetentionConfig } from './retention';
 export { RetentionSchema } from './retention';
 export type { StorageConfig } from './storage';

@@ -28,8 +28,70 @@ const OutboxSchema = strictObject(
       default: 256,
       description: 'Most megabytes kept while the broker is unreachable.',
     }),
+    when_full: Type.Union([Type.Literal('drop_low_severity'), Type.Literal('drop_oldest')], {
+      default: 'drop_low_severity',
+      description:
+        'What goes when the outbox is full: drop_low_severity drops the oldest of the lowest severity first (the highest-severity events are kept longest); drop_oldest drops the oldest whatever its severity. Every drop is counted and raises a system event.',
+    }),
   },
   { default: {}, description: 'Persistent buffer for messages not yet delivered.' },
+);
+
+const SyncSchema = strictObject(
+  {
+    batch_size: Type.Integer({
+      minimum: 1,
+      maximum: 5000,
+      default: 500,
+      description: 'Most events in one message to the central server.',
+    }),
+    ack_timeout_seconds: Type.Number({
+      exclusiveMinimum: 0,
+      default: 5,
+      description: 'Send a batch again when the central server has not acknowledged it by then.',
+    }),
+    compression: Type.Union([Type.Literal('none'), Type.Literal('gzip')], {
+      default: 'none',
+      description: 'gzip compresses each batch (worth it on metered links).',
+    }),
+  },
+  { default: {}, description: 'Store-and-forward sync of events to the central server (vigil central).' },
+);
+
+const ReconnectSchema = strictObject(
+  {
+    min_seconds: Type.Number({
+      exclusiveMinimum: 0,
+      default: 1,
+      description: 'First wait before reconnecting.',
+    }),
+    max_seconds: Type.Number({
+      exclusiveMinimum: 0,
+      default: 60,
+      description: 'Longest wait between attempts (doubling, with jitter, up to this).',
+    }),
+  },
+  { default: {}, description: 'Reconnecting after the broker or network went away.' },
+);
+
+export const MQTT_COMMANDS = ['detect', 'motion', 'siren', 'alarm'] as const;
+
+const CommandsSchema = strictObject(
+  {
+    enabled: Type.Boolean({ default: true, description: 'Accept commands on the .../set topics.' }),
+    allow: Type.Array(
+      Type.Union(
+        MQTT_COMMANDS.map((c) => Type.Literal(c)),
+        { description: 'A command: detect, motion, siren or alarm.' },
+      ),
+      {
+        uniqueItems: true,
+        default: [...MQTT_COMMANDS],
+        description: 'Commands accepted; others get an error reply on <prefix>/<id>/response.',
+      },
+    ),
+  },
+  { default: {}, description: 'Commands over MQTT (Home Assistant switches, siren and select use them).' },
 );
 
 /** MQTT: events to the central server, Home Assistant discovery, Frigate-compatible topics. */
@@ -49,9 +111,9 @@ export const MqttSchema = strictObject(
     tls: TlsSchema,
     topic_prefix: Type.String({
       minLength: 1,
-      pattern: '^[^#+]+$',
+      pattern: '^[^#+/]+$',
       default: 'vigil',
-      description: 'First topic level (no # or +).',
+      description: 'First topic level (no #, + or /).',
     }),
     homeassistant: Type.Boolean({ default: true, description: 'Publish Home Assistant discovery.' }),
     discovery_prefix: Type.String({
@@ -63,6 +125,37 @@ export const MqttSchema = strictObject(
       default: false,
       description: "Also publish Frigate's topics and payloads under frigate/.",
     }),
+    frigate_prefix: Type.String({
+      minLength: 1,
+      pattern: '^[^#+/]+$',
+      default: 'frigate',
+      description: "First topic level of Frigate's topics (no #, + or /).",
+    }),
+    protocol_version: Type.Union([Type.Literal('auto'), Type.Literal('5'), Type.Literal('3.1.1')], {
+      default: 'auto',
+      description: 'auto tries MQTT 5 and falls back to 3.1.1 when the broker refuses it.',
+    }),
+    keepalive_seconds: Type.Integer({
+      minimum: 5,
+      maximum: 3600,
+      default: 30,
+      description: 'Keep-alive: a silent broker is noticed within 1.5 times this.',
+    }),
+    reconnect: ReconnectSchema,
+    state_interval_seconds: Type.Integer({
+      minimum: 5,
+      default: 30,
+      description: 'How often device figures (CPU, memory, disk, backlog) are published.',
+    }),
+    siren_output: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          "GPIO output behind the siren entity and <prefix>/<id>/siren/set; default: the output named 'siren', else the first output.",
+      }),
+    ),
+    commands: CommandsSchema,
+    sync: SyncSchema,
     qos: Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(2)], {
       default: 1,
       description: 'QoS for events: 0, 1 or 2.',

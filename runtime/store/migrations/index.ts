@@ -3,6 +3,7 @@ import { events } from './m002Events';
 import { faces } from './m003Faces';
 import { alarm } from './m004Alarm';
 import { media } from './m005Media';
+import { sync } from './m006Sync';
 
 /** One schema change. Versions are consecutive from 1 and never edited once released. */
 export interface Migration {
@@ -12,4 +13,4 @@ export interface Migration {
 }
 
 /** Every migration in order; later issues append (events, incidents, outbox…). */
-export const MIGRATIONS: readonly Migration[] = [runs, events, faces, alarm, media];
+export const MIGRATIONS: readonly Migration[] = [runs, events, faces, alarm, media, sync];

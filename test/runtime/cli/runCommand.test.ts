@@ -53,6 +53,7 @@ describe('vigil run', () => {
         ['faces', 'running'],
         ['media', 'running'],
         ['pipeline', 'running'],
+        ['mqtt', 'running'],
         ['web', 'running'],
       ],
     );
@@ -79,6 +80,7 @@ describe('vigil run', () => {
     const stopped = vigil.logs.filter((l) => l.msg === 'service stopped').map((l) => l.service);
     assert.deepEqual(stopped, [
       'web',
+      'mqtt',
       'pipeline',
       'media',
       'faces',
@@ -150,7 +152,7 @@ describe('vigil run', () => {
     assert.match(JSON.stringify(fatal), new RegExp(`port ${port} on 127.0.0.1 is already in use`));
     assert.deepEqual(
       vigil.logs.filter((l) => l.msg === 'service stopped').map((l) => l.service),
-      ['web', 'pipeline', 'media', 'faces', 'sensors', 'events', 'alarm', 'bus', 'store'],
+      ['web', 'mqtt', 'pipeline', 'media', 'faces', 'sensors', 'events', 'alarm', 'bus', 'store'],
     );
   });
 

@@ -28,9 +28,17 @@ const DEFAULTS = {
     homeassistant: true,
     discovery_prefix: 'homeassistant',
     frigate_compat: false,
+    frigate_prefix: 'frigate',
+    protocol_version: 'auto',
+    keepalive_seconds: 30,
+    reconnect: { min_seconds: 1, max_seconds: 60 },
+    state_interval_seconds: 30,
+    commands: { enabled: true, allow: ['detect', 'motion', 'siren', 'alarm'] },
+    sync: { batch_size: 500, ack_timeout_seconds: 5, compression: 'none' },
     qos: 1,
-    outbox: { max_rows: 100_000, max_mb: 256 },
+    outbox: { max_rows: 100_000, max_mb: 256, when_full: 'drop_low_severity' },
   },
+  central: { share_group: 'vigil-central', database: 'central.db' },
   http: {
     enabled: true,
     host: '0.0.0.0',
@@ -109,7 +117,7 @@ describe('defaults', () => {
   it('fills defaults around the keys that are given, at every depth', () => {
     const config = valid('http: { auth: { token: abcdefgh } }\nmqtt: { outbox: { max_mb: 10 } }\n');
     assert.deepEqual(config.http, { ...DEFAULTS.http, auth: { enabled: true, token: 'abcdefgh' } });
-    assert.deepEqual(config.mqtt.outbox, { max_rows: 100_000, max_mb: 10 });
+    assert.deepEqual(config.mqtt.outbox, { max_rows: 100_000, max_mb: 10, when_full: 'drop_low_severity' });
   });
 
   it('fills a camera given only its source, including the source variant and record entries', () => {

@@ -11,12 +11,13 @@ import { startVigil, type VigilProcess } from '../../../helpers/vigilProcess';
 
 /**
  * Writes `config.yaml` in `dir` (data under `dir/data`, HTTP on 127.0.0.1:`port`, MQTT off) and
- * returns its path. `http` adds keys to the http block (`body_limit_kb: 256`); `extra` is more YAML.
+ * returns its path. `http` adds keys to the http block (`body_limit_kb: 256`), `mqtt` replaces the
+ * mqtt block's keys (`enabled: true, url: …`); `extra` is more YAML.
  */
 export function writeConfig(
   dir: string,
   port: number,
-  options: { http?: string; extra?: string } = {},
+  options: { http?: string; mqtt?: string; extra?: string } = {},
 ): string {
   const file = join(dir, 'config.yaml');
   writeFileSync(
@@ -25,7 +26,7 @@ export function writeConfig(
       'device: { id: e2e-pi, name: E2E Pi }',
       `data_dir: ${join(dir, 'data')}`,
       `http: { host: 127.0.0.1, port: ${port}${options.http ? `, ${options.http}` : ''} }`,
-      'mqtt: { enabled: false }',
+      `mqtt: { ${options.mqtt ?? 'enabled: false'} }`,
       options.extra ?? '',
     ].join('\n'),
   );

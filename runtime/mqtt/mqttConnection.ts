@@ -1,0 +1,255 @@
+import { readFileSync } from 'node:fs';
+import { connect, type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
+import type { MqttConfig } from '../config/schema/index';
+import type { Logger } from '../logging/logger';
+import { nextReconnectDelay } from './backoff';
+import { topicMatches } from './topicMatch';
+
+/** Handles a message on a subscribed topic; errors are logged, never crash the connection. */
+export type MessageHandler = (topic: string, payload: Buffer) => void | Promise<void>;
+
+export interface MqttConnectionOptions {
+  /** Broker, login, TLS, protocol, keep-alive and reconnect settings (`mqtt` in the config). */
+  config: Pick<
+    MqttConfig,
+    'url' | 'username' | 'password' | 'tls' | 'protocol_version' | 'keepalive_seconds' | 'reconnect'
+  >;
+  clientId: string;
+  /** Retained `online` after each connect, `offline` as the last will and on a clean stop. */
+  availabilityTopic?: string;
+  logger: Logger;
+  /** Called after every (re)connect, once subscriptions are in place: republish state, resume sync. */
+  onConnect?: () => void;
+  onDisconnect?: () => void;
+}
+
+/** Connection state for health, metrics and the status page. */
+export interface ConnectionStatus {
+  connected: boolean;
+  url: string;
+  protocol: '5' | '3.1.1';
+  /** Epoch ms of the last connect or disconnect. */
+  since: number | null;
+  reconnects: number;
+  last_error: string | null;
+}
+
+interface Subscription {
+  filter: string;
+  qos: 0 | 1 | 2;
+  handler: MessageHandler;
+}
+
+/**
+ * One MQTT client: MQTT 5 with a fallback to 3.1.1 when the broker refuses 5, TLS from files,
+ * a retained availability topic with a last will, and reconnects with capped exponential
+ * backoff and jitter (mqtt.js retries at a fixed period, which hammers a broker coming back
+ * under hundreds of appliances). Subscriptions are made again after every reconnect.
+ */
+export class MqttConnection {
+  readonly #options: MqttConnectionOptions;
+  readonly #subscriptions: Subscription[] = [];
+  #client: MqttClient | undefined;
+  #protocol: 5 | 4;
+  #attempt = 0;
+  #reconnectTimer: NodeJS.Timeout | undefined;
+  #stopping = false;
+  #status: ConnectionStatus;
+
+  constructor(options: MqttConnectionOptions) {
+    this.#options = options;
+    this.#protocol = options.config.protocol_version === '3.1.1' ? 4 : 5;
+    this.#status = {
+      connected: false,
+      url: redactUrl(options.config.url),
+      protocol: this.#protocol === 5 ? '5' : '3.1.1',
+      since: null,
+      reconnects: 0,
+      last_error: null,
+    };
+  }
+
+  get connected(): boolean {
+    return this.#client?.connected === true;
+  }
+
+  status(): ConnectionStatus {
+    return { ...this.#status, connected: this.connected };
+  }
+
+  /** Adds a subscription (also made on every later reconnect). Call before `start`, or any time after. */
+  subscribe(filter: string, handler: MessageHandler, qos: 0 | 1 | 2 = 1): void {
+    this.#subscriptions.push({ filter, qos, handler });
+    if (this.connected) this.#client?.subscribe(filter, { qos });
+  }
+
+  /**
+   * Starts connecting and returns at once: the appliance runs while the broker is away.
+   * Throws when a TLS file named in the config cannot be read.
+   */
+  start(): void {
+    this.#stopping = false;
+    const client = connect(this.#options.config.url, this.#clientOptions());
+    this.#client = client;
+    client.on('connect', () => this.#connected());
+    client.on('close', () => this.#closed());
+    client.on('error', (err) => this.#failed(err));
+    client.on('message', (topic, payload) => this.#dispatch(topic, payload));
+  }
+
+  /** Publishes `offline` (retained), then disconnects cleanly. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    clearTimeout(this.#reconnectTimer);
+    const client = this.#client;
+    if (!client) return;
+    if (client.connected && this.#options.availabilityTopic) {
+      await this.publish(this.#options.availabilityTopic, 'offline', { qos: 1, retain: true }).catch(() => {
+        // Going away anyway; the last will says offline if this did not make it.
+      });
+    }
+    await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+    this.#client = undefined;
+  }
+
+  /**
+   * Publishes; resolves when the broker has it (PUBACK for QoS 1). Rejects when not connected:
+   * callers decide what to keep (the outbox keeps everything; live state is republished on connect).
+   */
+  publish(topic: string, payload: string | Buffer, options: IClientPublishOptions = {}): Promise<void> {
+    const client = this.#client;
+    if (!client?.connected) return Promise.reject(new Error('not connected to the MQTT broker'));
+    return new Promise((resolve, reject) => {
+      client.publish(topic, payload, options, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  #clientOptions(): IClientOptions {
+    const { config, clientId, availabilityTopic } = this.#options;
+    return {
+      clientId,
+      protocolVersion: this.#protocol,
+      username: config.username,
+      password: config.password,
+      keepalive: config.keepalive_seconds,
+      clean: true,
+      connectTimeout: 10_000,
+      // Reconnects are ours (capped exponential backoff with jitter), subscriptions too.
+      reconnectPeriod: 0,
+      resubscribe: false,
+      // Nothing piles up in memory while offline: the outbox is the queue.
+      queueQoSZero: false,
+      ...tlsOptions(config.tls),
+      ...(availabilityTopic
+        ? { will: { topic: availabilityTopic, payload: Buffer.from('offline'), qos: 1, retain: true } }
+        : {}),
+    };
+  }
+
+  #connected(): void {
+    const { logger, availabilityTopic } = this.#options;
+    this.#attempt = 0;
+    this.#status = {
+      ...this.#status,
+      connected: true,
+      since: Date.now(),
+      protocol: this.#protocol === 5 ? '5' : '3.1.1',
+      last_error: null,
+    };
+    logger.info({ url: this.#status.url, protocol: this.#status.protocol }, 'connected to the MQTT broker');
+    const client = this.#client as MqttClient;
+    for (const { filter, qos } of this.#subscriptions) client.subscribe(filter, { qos });
+    if (availabilityTopic) {
+      this.publish(availabilityTopic, 'online', { qos: 1, retain: true }).catch((err: unknown) =>
+        logger.warn({ err }, 'could not publish availability'),
+      );
+    }
+    this.#options.onConnect?.();
+  }
+
+  #closed(): void {
+    const wasConnected = this.#status.connected;
+    this.#status = {
+      ...this.#status,
+      connected: false,
+      since: wasConnected ? Date.now() : this.#status.since,
+    };
+    if (wasConnected) {
+      this.#options.logger.warn(
+        { url: this.#status.url },
+        'lost the MQTT broker; reconnecting (events wait in the outbox)',
+      );
+      this.#options.onDisconnect?.();
+    }
+    if (this.#stopping || this.#reconnectTimer) return;
+    const { min_seconds, max_seconds } = this.#options.config.reconnect;
+    const delay = nextReconnectDelay(this.#attempt, min_seconds * 1000, max_seconds * 1000);
+    this.#attempt += 1;
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      if (this.#stopping || !this.#client) return;
+      this.#status.reconnects += 1;
+      this.#client.reconnect();
+    }, delay);
+    this.#reconnectTimer.unref();
+  }
+
+  #failed(err: Error & { code?: number }): void {
+    const message = err.message;
+    if (message !== this.#status.last_error)
+      this.#options.logger.warn({ err: message, url: this.#status.url }, 'MQTT connection error');
+    this.#status.last_error = message;
+    // 1 (3.1.1) and 132 (5): the broker does not speak this protocol version.
+    const refusedVersion = err.code === 1 || err.code === 132;
+    if (refusedVersion && this.#protocol === 5 && this.#options.config.protocol_version === 'auto') {
+      this.#options.logger.warn(
+        { url: this.#status.url },
+        'the broker refused MQTT 5; falling back to 3.1.1',
+      );
+      this.#protocol = 4;
+      if (this.#client) this.#client.options.protocolVersion = 4;
+      this.#attempt = 0;
+    }
+  }
+
+  #dispatch(topic: string, payload: Buffer): void {
+    for (const { filter, handler } of this.#subscriptions) {
+      if (!topicMatches(filter, topic)) continue;
+      try {
+        const result = handler(topic, payload);
+        if (result instanceof Promise) result.catch((err: unknown) => this.#handlerFailed(topic, err));
+      } catch (err) {
+        this.#handlerFailed(topic, err);
+      }
+    }
+  }
+
+  #handlerFailed(topic: string, err: unknown): void {
+    this.#options.logger.error({ err, topic }, 'handling an MQTT message failed');
+  }
+}
+
+function tlsOptions(tls: MqttConfig['tls']): Partial<IClientOptions> {
+  const read = (field: 'ca' | 'cert' | 'key') => {
+    const file = tls[field];
+    if (file === undefined) return undefined;
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new Error(
+        `mqtt.tls.${field}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); fix the path or the file's permissions`,
+      );
+    }
+  };
+  return {
+    ca: read('ca'),
+    cert: read('cert'),
+    key: read('key'),
+    rejectUnauthorized: tls.reject_unauthorized,
+  };
+}
+
+/** The URL without a password, for logs and health output. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { Database } from 'better-sqlite3';
+import type { EventBus } from '../../bus/eventBus';
+import type { AppEvents } from '../../bus/topics';
+import type { MqttConfig } from '../../config/schema/index';
+import type { Logger } from '../../logging/logger';
+import type { GroupCommitWriter } from '../../store/groupCommitWriter';
+import type { MqttConnection } from '../mqttConnection';
+import type { SyncMetrics } from '../mqttMetrics';
+import type { VigilTopics } from '../vigilTopics';
+import { type Backlog, type Dropped, OutboxQueue, type OutboxRow } from './outboxQueue';
+import { decodeAck, SYNC_FORMAT_VERSION } from './syncMessages';
+import type { SyncStatus } from './syncStatus';
+
+export interface SyncWorkerDeps {
+  config: Pick<MqttConfig, 'qos' | 'outbox' | 'sync'>;
+  deviceId: string;
+  connection: MqttConnection;
+  topics: VigilTopics;
+  db: Database;
+  writer: GroupCommitWriter;
+  /** A full outbox raises a `system` event through the event processor. */
+  bus: EventBus<AppEvents>;
+  logger: Logger;
+  metrics: SyncMetrics;
+}
+
+/** How often an idle worker looks for new outbox rows, and how often the limits are checked. */
+const IDLE_POLL_MS = 200;
+const LIMIT_CHECK_MS = 2000;
+/** At most one `outbox_full` system event per this long; drops in between are summed into it. */
+const OVERFLOW_EVENT_MS = 60_000;
+
+type BatchOutcome = 'acked' | 'timeout' | 'disconnected' | 'stopped';
+
+/**
+ * Store-and-forward to the central server: sends the outbox one batch at a time, oldest first,
+ * and sends the next batch only once the central server has acknowledged the last (stop and
+ * wait). That keeps every camera's events in order at the receiver even when a broker loses a
+ * message, at the cost of one round trip per batch, which large batches make up for. Rows are
+ * let go only on the central server's ack (its commit), never on the broker's PUBACK. A batch
+ * not acknowledged in time, or in flight when the link dropped, is sent again; the receiver
+ * stores by event id, so a repeat is acknowledged without being stored twice.
+ */
+export class SyncWorker {
+  readonly #deps: SyncWorkerDeps;
+  readonly #queue: OutboxQueue;
+  #stopped = true;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #waiting: { batch: string; settle: (outcome: BatchOutcome) => void } | undefined;
+  #limitTimer: NodeJS.Timeout | undefined;
+  #backlog: Backlog = { rows: 0, bytes: 0, oldestAt: null };
+  #lastAckAt: number | null = null;
+  #acked = 0;
+  #dropped = 0;
+  #pendingOverflow: Dropped = { total: 0, bySeverity: {} };
+  #lastOverflowEventAt = 0;
+  #lastTimeoutLogAt = 0;
+
+  constructor(deps: SyncWorkerDeps) {
+    this.#deps = deps;
+    this.#queue = new OutboxQueue(deps.db);
+  }
+
+  start(): void {
+    this.#stopped = false;
+    const { connection, topics } = this.#deps;
+    connection.subscribe(topics.ack, (_topic, payload) => this.#onAck(payload));
+    this.#backlog = this.#queue.backlog();
+    this.#limitTimer = setInterval(() => void this.#enforceLimits(), LIMIT_CHECK_MS);
+    this.#limitTimer.unref();
+    this.#loop = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#limitTimer);
+    this.#waiting?.settle('stopped');
+    this.#wake?.();
+    await this.#loop;
+  }
+
+  /** The link is up: send what waits. */
+  connected(): void {
+    this.#wake?.();
+  }
+
+  /** The link dropped: the batch in flight will be sent again after the reconnect. */
+  disconnected(): void {
+    this.#waiting?.settle('disconnected');
+  }
+
+  status(): SyncStatus {
+    const { rows, bytes, oldestAt } = this.#backlog;
+    return {
+      backlog: rows,
+      backlog_bytes: bytes,
+      oldest_age_seconds: oldestAt === null ? 0 : Math.max(0, Math.round((Date.now() - oldestAt) / 1000)),
+      last_ack_at: this.#lastAckAt,
+      acked: this.#acked,
+      dropped: this.#dropped,
+    };
+  }
+
+  async #run(): Promise<void> {
+    const { connection, logger } = this.#deps;
+    while (!this.#stopped) {
+      try {
+        if (!connection.connected) {
+          await this.#sleep(IDLE_POLL_MS * 5);
+          continue;
+        }
+        const rows = this.#queue.nextBatch(this.#deps.config.sync.batch_size);
+        if (rows.length === 0) {
+          await this.#sleep(IDLE_POLL_MS);
+          continue;
+        }
+        const outcome = await this.#send(rows);
+        if (outcome === 'timeout' || outcome === 'disconnected') this.#resendLater(outcome, rows.length);
+      } catch (err) {
+        logger.error({ err }, 'sync to the central server failed; trying again');
+        await this.#sleep(IDLE_POLL_MS * 5);
+      }
+    }
+  }
+
+  /** Publishes one batch and waits for its ack (or a timeout, a dropped link, a stop). */
+  async #send(rows: readonly OutboxRow[]): Promise<BatchOutcome> {
+    const { connection, topics, config } = this.#deps;
+    const batch = randomUUID();
+    const outcome = new Promise<BatchOutcome>((resolve) => {
+      const timer = setTimeout(() => settle('timeout'), config.sync.ack_timeout_seconds * 1000);
+      const settle = (result: BatchOutcome) => {
+        clearTimeout(timer);
+        if (this.#waiting?.batch === batch) this.#waiting = undefined;
+        resolve(result);
+      };
+      this.#waiting = { batch, settle };
+    });
+    try {
+      await connection.publish(topics.events, this.#encode(batch, rows), { qos: config.qos });
+    } catch {
+      this.#waiting?.settle('disconnected');
+    }
+    return outcome;
+  }
+
+  /** The batch as JSON, the stored event payloads spliced in as they are (no parse and re-stringify). */
+  #encode(batch: string, rows: readonly OutboxRow[]): Buffer {
+    const head = JSON.stringify({
+      v: SYNC_FORMAT_VERSION,
+      device: this.#deps.deviceId,
+      batch,
+      sent_at: Date.now(),
+    });
+    const events = rows.map((row) => `{"seq":${row.event_seq},"event":${row.payload}}`).join(',');
+    const json = Buffer.from(`${head.slice(0, -1)},"events":[${events}]}`);
+    return this.#deps.config.sync.compression === 'gzip' ? gzipSync(json, { level: 6 }) : json;
+  }
+
+  async #onAck(payload: Buffer): Promise<void> {
+    const { writer, logger, metrics } = this.#deps;
+    let ack: ReturnType<typeof decodeAck>;
+    try {
+      ack = decodeAck(payload);
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'ignored a malformed ack from the central server');
+      return;
+    }
+    const at = Date.now();
+    const changed = await writer.write(() => this.#queue.acknowledge(ack.ids, at));
+    this.#acked += changed;
+    this.#lastAckAt = at;
+    metrics.synced.inc(changed);
+    this.#backlog = this.#queue.backlog();
+    if (this.#waiting?.batch === ack.batch) this.#waiting.settle('acked');
+  }
+
+  #resendLater(outcome: 'timeout' | 'disconnected', rows: number): void {
+    this.#deps.metrics.resends.inc({ reason: outcome });
+    if (outcome === 'timeout' && Date.now() - this.#lastTimeoutLogAt > 60_000) {
+      this.#lastTimeoutLogAt = Date.now();
+      this.#deps.logger.warn(
+        { rows, timeout_seconds: this.#deps.config.sync.ack_timeout_seconds },
+        'the central server did not acknowledge a batch in time; sending it again (is vigil central running?)',
+      );
+    }
+  }
+
+  async #enforceLimits(): Promise<void> {
+    const { config, writer, logger, metrics } = this.#deps;
+    try {
+      const backlog = this.#queue.backlog();
+      const limits = { maxRows: config.outbox.max_rows, maxBytes: config.outbox.max_mb * 1024 * 1024 };
+      let dropped: Dropped = { total: 0, bySeverity: {} };
+      if (backlog.rows > limits.maxRows || backlog.bytes > limits.maxBytes) {
+        dropped = await writer.write(() =>
+          this.#queue.shrink(this.#queue.backlog(), limits, config.outbox.when_full),
+        );
+      }
+      this.#backlog = dropped.total > 0 ? this.#queue.backlog() : backlog;
+      if (dropped.total === 0) return;
+      this.#dropped += dropped.total;
+      for (const [severity, count] of Object.entries(dropped.bySeverity))
+        metrics.dropped.inc({ severity }, count);
+      logger.warn(
+        { dropped: dropped.total, by_severity: dropped.bySeverity, policy: config.outbox.when_full, limits },
+        'outbox full: dropped events the central server has not received',
+      );
+      this.#overflowed(dropped);
+    } catch (err) {
+      logger.error({ err }, 'checking the outbox limits failed');
+    }
+  }
+
+  /** Raises a `system` event about the drops, at most once a minute (the rest are summed into the next). */
+  #overflowed(dropped: Dropped): void {
+    const pending = this.#pendingOverflow;
+    pending.total += dropped.total;
+    for (const [severity, count] of Object.entries(dropped.bySeverity) as Array<
+      [keyof Dropped['bySeverity'], number]
+    >)
+      pending.bySeverity[severity] = (pending.bySeverity[severity] ?? 0) + count;
+    if (Date.now() - this.#lastOverflowEventAt < OVERFLOW_EVENT_MS) return;
+    this.#lastOverflowEventAt = Date.now();
+    this.#pendingOverflow = { total: 0, bySeverity: {} };
+    const { config, bus, logger } = this.#deps;
+    bus
+      .publishAndWaitForHandlers('event.ingest', {
+        type: 'system',
+        source: 'mqtt',
+        severity: 'high',
+        data: {
+          reason: 'outbox_full',
+          dropped: pending.total,
+          dropped_by_severity: pending.bySeverity,
+          policy: config.outbox.when_full,
+          max_rows: config.outbox.max_rows,
+          max_mb: config.outbox.max_mb,
+        },
+      })
+      .catch((err: unknown) => logger.warn({ err }, 'could not raise the outbox_full system event'));
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = () => {
+        this.#wake = undefined;
+        done();
+      };
+    });
+  }
+}

@@ -1,0 +1,146 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../../../helpers/freePort';
+import { startVigil, type VigilProcess } from '../../../helpers/vigilProcess';
+import { pollUntil, postEvent, runVigil, writeConfig } from '../../events/e2e/e2eKit';
+
+/**
+ * End-to-end sync tests run the real thing: `vigil run` with MQTT on, a real mosquitto, and
+ * `vigil central`, each its own process, so that any of them can be killed with SIGKILL.
+ */
+
+export const DEVICE = 'e2e-pi';
+
+export interface Appliance {
+  dir: string;
+  config: string;
+  base: string;
+  start(): Promise<VigilProcess>;
+}
+
+/**
+ * A config for `vigil run` syncing to `brokerUrl` (quick reconnects and resends); `sync` replaces
+ * the keys of mqtt.sync, `mqtt` adds keys to the mqtt block.
+ */
+export async function appliance(
+  dir: string,
+  brokerUrl: string,
+  options: { sync?: string; mqtt?: string } = {},
+): Promise<Appliance> {
+  const port = await freePort();
+  const sync = `sync: { ${options.sync ?? 'ack_timeout_seconds: 2'} }`;
+  const config = writeConfig(dir, port, {
+    mqtt: `enabled: true, url: '${brokerUrl}', homeassistant: false, reconnect: { min_seconds: 0.2, max_seconds: 1 }, ${sync}${options.mqtt ? `, ${options.mqtt}` : ''}`,
+  });
+  return { dir, config, base: `http://127.0.0.1:${port}`, start: () => runVigil(config) };
+}
+
+export interface Central {
+  base: string;
+  start(): Promise<VigilProcess>;
+}
+
+/** A config for `vigil central` on `brokerUrl`, data in `dir`. */
+export async function central(dir: string, brokerUrl: string): Promise<Central> {
+  const port = await freePort();
+  const file = join(dir, 'central.yaml');
+  writeFileSync(
+    file,
+    [
+      `data_dir: ${join(dir, 'central-data')}`,
+      `http: { host: 127.0.0.1, port: ${port} }`,
+      `mqtt: { url: '${brokerUrl}', reconnect: { min_seconds: 0.2, max_seconds: 1 } }`,
+    ].join('\n'),
+  );
+  return {
+    base: `http://127.0.0.1:${port}`,
+    async start() {
+      const process = startVigil(['central', '--config', file]);
+      await process.waitForLog((l) => l.msg === 'central receiver listening');
+      // Running, and subscribed: the first batch sent to a group nobody is in would be dropped.
+      await process.waitForLog((l) => l.msg === 'connected to the MQTT broker');
+      return process;
+    },
+  };
+}
+
+/** A distinct event (no dedup key shared with another) on `camera`; `n` orders them. */
+export function syncEvent(
+  run: string,
+  camera: string,
+  n: number,
+  severity?: string,
+): Record<string, unknown> {
+  return {
+    id: `${run}-${camera}-${n}`,
+    type: 'sensor',
+    camera,
+    label: `pir-${camera}-${n}`,
+    source: 'test',
+    data: { n },
+    ...(severity ? { severity } : {}),
+  };
+}
+
+/** Posts events one after another; returns the ids acknowledged with 201. */
+export async function postAll(base: string, events: Array<Record<string, unknown>>): Promise<string[]> {
+  const created: string[] = [];
+  for (const event of events) {
+    const reply = await postEvent(base, event);
+    if (reply.status !== 201) throw new Error(`POST ${event.id}: ${reply.status} ${reply.text}`);
+    created.push(event.id as string);
+  }
+  return created;
+}
+
+export interface StoredEvent {
+  device: string;
+  seq: number;
+  event: { id: string; camera: string | null; data: { n?: number } };
+}
+
+/**
+ * Every event the central receiver holds: of `DEVICE` in the device's order (seq), or with
+ * `arrival`, of every device in the order they were stored.
+ */
+export async function centralEvents(base: string, order: 'seq' | 'arrival' = 'seq'): Promise<StoredEvent[]> {
+  const all: StoredEvent[] = [];
+  let after = 0;
+  const filter = order === 'seq' ? `device=${DEVICE}&` : '';
+  for (;;) {
+    const response = await fetch(`${base}/api/v1/events?${filter}limit=1000&after=${after}`);
+    if (!response.ok) throw new Error(`central: ${response.status} ${await response.text()}`);
+    const page = (await response.json()) as { events: StoredEvent[]; next: number | null };
+    all.push(...page.events);
+    if (page.next === null) return all;
+    after = page.next;
+  }
+}
+
+/** Waits until the central receiver holds at least `count` events of `device`. */
+export async function untilCentralHas(
+  base: string,
+  count: number,
+  timeoutMs = 30_000,
+): Promise<StoredEvent[]> {
+  let events: StoredEvent[] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    events = await centralEvents(base).catch(() => []);
+    if (events.length >= count) return events;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`central holds ${events.length} events of ${DEVICE}, expected ${count}`);
+}
+
+/** Ids by camera in the order the central receiver stored them (by the device's seq). */
+export function orderByCamera(events: StoredEvent[]): Map<string, string[]> {
+  const byCamera = new Map<string, string[]>();
+  for (const { event } of events) {
+    const camera = event.camera ?? '';
+    byCamera.set(camera, [...(byCamera.get(camera) ?? []), event.id]);
+  }
+  return byCamera;
+}
+
+export { pollUntil };
