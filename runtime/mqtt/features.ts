@@ -1,3 +1,5 @@
+import { CommandsFeature } from './commands/commandsFeature';
+import { FrigateFeature } from './frigate/frigateFeature';
 import { HomeAssistantFeature } from './homeassistant/homeAssistantFeature';
 import type { MqttContext, MqttFeature } from './mqttContext';
 
@@ -6,5 +8,7 @@ export function createMqttFeatures(context: MqttContext): MqttFeature[] {
   // Always on with MQTT: it publishes Vigil's own state topics, and with `homeassistant: false`
   // it removes the discovery configs it announced before.
   const features: MqttFeature[] = [new HomeAssistantFeature(context)];
+  if (context.config.mqtt.frigate_compat) features.push(new FrigateFeature(context));
+  features.push(new CommandsFeature(context));
   return features;
 }

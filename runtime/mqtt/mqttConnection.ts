@@ -1,12 +1,21 @@
 import { readFileSync } from 'node:fs';
-import { connect, type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
+import {
+  connect,
+  type IClientOptions,
+  type IClientPublishOptions,
+  type IPublishPacket,
+  type MqttClient,
+} from 'mqtt';
 import type { MqttConfig } from '../config/schema/index';
 import type { Logger } from '../logging/logger';
 import { nextReconnectDelay } from './backoff';
 import { topicMatches } from './topicMatch';
 
-/** Handles a message on a subscribed topic; errors are logged, never crash the connection. */
-export type MessageHandler = (topic: string, payload: Buffer) => void | Promise<void>;
+/**
+ * Handles a message on a subscribed topic; errors are logged, never crash the connection.
+ * `packet` has the retain flag and, with MQTT 5, the properties (response topic, correlation data).
+ */
+export type MessageHandler = (topic: string, payload: Buffer, packet: IPublishPacket) => void | Promise<void>;
 
 export interface MqttConnectionOptions {
   /** Broker, login, TLS, protocol, keep-alive and reconnect settings (`mqtt` in the config). */
@@ -94,7 +103,7 @@ export class MqttConnection {
     client.on('connect', () => this.#connected());
     client.on('close', () => this.#closed());
     client.on('error', (err) => this.#failed(err));
-    client.on('message', (topic, payload) => this.#dispatch(topic, payload));
+    client.on('message', (topic, payload, packet) => this.#dispatch(topic, payload, packet));
   }
 
   /** Publishes `offline` (retained), then disconnects cleanly. */
@@ -174,7 +183,7 @@ export class MqttConnection {
       connected: false,
       since: wasConnected ? Date.now() : this.#status.since,
     };
-    if (wasConnected) {
+    if (wasConnected && !this.#stopping) {
       this.#options.logger.warn(
         { url: this.#status.url },
         'lost the MQTT broker; reconnecting (events wait in the outbox)',
@@ -212,11 +221,11 @@ export class MqttConnection {
     }
   }
 
-  #dispatch(topic: string, payload: Buffer): void {
+  #dispatch(topic: string, payload: Buffer, packet: IPublishPacket): void {
     for (const { filter, handler } of this.#subscriptions) {
       if (!topicMatches(filter, topic)) continue;
       try {
-        const result = handler(topic, payload);
+        const result = handler(topic, payload, packet);
         if (result instanceof Promise) result.catch((err: unknown) => this.#handlerFailed(topic, err));
       } catch (err) {
         this.#handlerFailed(topic, err);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Broker, startBroker } from '../../../helpers/mosquitto';
+import { MqttObserver, retainedUnder } from '../../../helpers/mqttObserver';
 import { tempDir } from '../../../helpers/tempDir';
 import { checkDiscoveryConfigs } from './haDiscoveryRules';
 import { dbFileIn, haKit } from './haKit';
-import { MqttObserver, retainedUnder } from './mqttObserver';
 
 function yaml(dataDir: string, options: { backYard?: boolean; homeassistant?: boolean } = {}): string {
   return `

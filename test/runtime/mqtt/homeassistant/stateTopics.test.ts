@@ -6,9 +6,9 @@ import type { OutputState } from '../../../../runtime/alarm/outputController';
 import type { AppEvents } from '../../../../runtime/bus/topics';
 import type { VigilEvent } from '../../../../runtime/events/eventModel';
 import { type Broker, startBroker } from '../../../helpers/mosquitto';
+import { MqttObserver, retainedUnder, type Seen } from '../../../helpers/mqttObserver';
 import { tempDir } from '../../../helpers/tempDir';
 import { dbFileIn, haKit } from './haKit';
-import { MqttObserver, retainedUnder, type Seen } from './mqttObserver';
 
 function processed(event: Partial<VigilEvent>): AppEvents['event.processed'] {
   const now = Date.now();

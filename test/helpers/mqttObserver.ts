@@ -32,7 +32,7 @@ export class MqttObserver {
     await this.#client.subscribeAsync(filter, { qos: 1 });
   }
 
-  publish(topic: string, payload: string, retain = false): Promise<unknown> {
+  publish(topic: string, payload: string | Buffer, retain = false): Promise<unknown> {
     return this.#client.publishAsync(topic, payload, { qos: 1, retain });
   }
 

@@ -1,0 +1,121 @@
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { ModeBody } from '../../alarm/api/alarmSchemas';
+import { CommandError } from '../../alarm/commandError';
+
+/** `.../detect/set`, `.../motion/set`: Frigate's and Home Assistant's switch payloads. */
+export const SwitchCommand = Type.Union([Type.Literal('ON'), Type.Literal('OFF')], {
+  description: 'ON or OFF.',
+});
+
+/**
+ * `<prefix>/<id>/siren/set`: what Home Assistant's MQTT siren sends without a command template,
+ * `{"state": "ON", "duration": 30}` or `{"state": "OFF"}` (tone and volume_level are accepted and
+ * ignored: a GPIO siren has neither). Plain `ON` / `OFF` is taken as `{"state": ...}`.
+ */
+export const SirenCommand = Type.Object(
+  {
+    state: SwitchCommand,
+    duration: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 86_400,
+        description: "ON: seconds to sound (never past the output's max_on; default max_on).",
+      }),
+    ),
+    tone: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Integer()])),
+    volume_level: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+/** `<prefix>/<id>/alarm/set`: `{"mode": "away", "reason"?: "..."}` as the HTTP API's body; plain text is the mode. */
+export const AlarmCommand = ModeBody;
+
+export type SwitchCommandValue = Static<typeof SwitchCommand>;
+export type SirenCommandValue = Static<typeof SirenCommand>;
+export type AlarmCommandValue = Static<typeof AlarmCommand>;
+
+/** The largest command payload read; anything longer is refused unread. */
+export const MAX_COMMAND_BYTES = 4096;
+
+/** Fields with a closed set of values get the list instead of TypeBox's "expected union value". */
+const CLOSED_SETS: Record<string, string> = {
+  payload: 'must be ON or OFF',
+  state: 'must be ON or OFF',
+};
+
+const switchCheck = TypeCompiler.Compile(SwitchCommand);
+const sirenCheck = TypeCompiler.Compile(SirenCommand);
+const alarmCheck = TypeCompiler.Compile(AlarmCommand);
+
+/** `ON` / `OFF`; throws a CommandError naming `payload` for anything else. */
+export function parseSwitch(payload: Buffer): SwitchCommandValue {
+  return checked(switchCheck, textOf(payload).trim(), 'payload');
+}
+
+/** Home Assistant's siren JSON, or plain `ON` / `OFF`; throws a CommandError naming the bad field. */
+export function parseSiren(payload: Buffer): SirenCommandValue {
+  const text = textOf(payload).trim();
+  const value = text.startsWith('{') ? jsonOf(text) : { state: text };
+  return checked(sirenCheck, value, 'payload');
+}
+
+/** A mode name as plain text, or `{"mode": ..., "reason"?: ...}`; throws a CommandError naming the bad field. */
+export function parseAlarm(payload: Buffer): AlarmCommandValue {
+  const text = textOf(payload).trim();
+  const value = text.startsWith('{') ? jsonOf(text) : { mode: text };
+  return checked(alarmCheck, value, 'payload');
+}
+
+function textOf(payload: Buffer): string {
+  if (payload.length > MAX_COMMAND_BYTES) {
+    throw new CommandError(
+      'invalid',
+      `payload: is ${payload.length} bytes; commands are at most ${MAX_COMMAND_BYTES}`,
+      'payload',
+    );
+  }
+  return payload.toString('utf8');
+}
+
+function jsonOf(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new CommandError('invalid', `payload: is not valid JSON (${(err as Error).message})`, 'payload');
+  }
+}
+
+/** `value` as the schema's type, or a CommandError naming the first bad field (`root` when the value itself is wrong). */
+function checked<T extends TSchema>(
+  check: ReturnType<typeof TypeCompiler.Compile<T>>,
+  value: unknown,
+  root: string,
+): Static<T> {
+  if (check.Check(value)) return value;
+  const first = check.Errors(value).First();
+  const field = fieldOf(first?.path ?? '', root);
+  const closed = Object.hasOwn(CLOSED_SETS, field) ? CLOSED_SETS[field] : undefined;
+  const message = closed
+    ? `${closed} (got ${shown(first?.value)})`
+    : describe(first?.message ?? 'is not valid', first?.value);
+  throw new CommandError('invalid', `${field}: ${message}`, field);
+}
+
+function fieldOf(pointer: string, root: string): string {
+  const parts = pointer.split('/').filter(Boolean);
+  return parts.length === 0 ? root : parts.join('.');
+}
+
+function describe(message: string, value: unknown): string {
+  if (message.startsWith('Unexpected property')) return 'is not a known field';
+  if (message.startsWith('Expected required property')) return 'is required';
+  return `${message.charAt(0).toLowerCase()}${message.slice(1)} (got ${shown(value)})`;
+}
+
+function shown(value: unknown): string {
+  return typeof value === 'string'
+    ? `'${value.slice(0, 40)}'`
+    : (JSON.stringify(value)?.slice(0, 40) ?? 'nothing');
+}
