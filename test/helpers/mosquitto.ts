@@ -22,6 +22,8 @@ export interface Broker {
 export interface BrokerOptions {
   /** Keep retained messages and sessions across restarts in a file (mosquitto's `persistence`). */
   persistence?: boolean;
+  /** Directory for its config and data; default: a temporary one removed when the test file ends. */
+  dir?: string;
 }
 
 const BINARY = existsSync('/usr/sbin/mosquitto') ? '/usr/sbin/mosquitto' : 'mosquitto';
@@ -32,7 +34,7 @@ const BINARY = existsSync('/usr/sbin/mosquitto') ? '/usr/sbin/mosquitto' : 'mosq
  */
 export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
   const port = await freePort();
-  const dir = tempDir('vigil-mosquitto-');
+  const dir = options.dir ?? tempDir('vigil-mosquitto-');
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(
     conf,

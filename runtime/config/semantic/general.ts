@@ -1,5 +1,6 @@
 import type { PathIssue } from '../paths';
 import type { Config } from '../schema/index';
+import { gpioLines } from '../schema/index';
 import { cronProblem } from './cron';
 
 const BROKER_URL = /^(mqtts?|wss?|tcp|ssl|tls):\/\/[^/\s]+/i;
@@ -41,6 +42,21 @@ export function mqttIssues(config: Config): PathIssue[] {
     issues.push({
       path: ['mqtt', 'tls'],
       message: 'set both cert and key for a client certificate, or neither',
+    });
+  }
+  const { min_seconds, max_seconds } = config.mqtt.reconnect;
+  if (min_seconds > max_seconds) {
+    issues.push({
+      path: ['mqtt', 'reconnect', 'max_seconds'],
+      message: `must be at least min_seconds (${min_seconds})`,
+    });
+  }
+  const siren = config.mqtt.siren_output;
+  if (siren !== undefined && config.gpio[siren]?.direction !== 'output') {
+    const outputs = gpioLines(config.gpio, 'output').map(([name]) => name);
+    issues.push({
+      path: ['mqtt', 'siren_output'],
+      message: `'${siren}' is not a GPIO output (${outputs.length === 0 ? 'none is configured under gpio' : `outputs: ${outputs.join(', ')}`})`,
     });
   }
   return issues;

@@ -27,7 +27,7 @@ const CHECKS: readonly SemanticCheck[] = [
     run: (config) => Object.entries(config.cameras).flatMap(([name, camera]) => cameraIssues(name, camera)),
   },
   { areas: ['detectors'], run: detectorIssues },
-  { areas: ['mqtt'], run: mqttIssues },
+  { areas: ['mqtt', 'gpio'], run: mqttIssues },
   { areas: ['retention'], run: retentionIssues },
 ];
 

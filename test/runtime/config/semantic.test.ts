@@ -81,6 +81,24 @@ describe('semantic checks', () => {
     assert.equal(issues[1]?.line, 6);
   });
 
+  it('requires mqtt.siren_output to be a GPIO output and reconnect waits to be in order', () => {
+    const issues = invalid(
+      'gpio:\n  pir: { pin: 27, direction: input }\n  relay: { pin: 22 }\n' +
+        'mqtt: { siren_output: pir, reconnect: { min_seconds: 10, max_seconds: 5 } }\n',
+    );
+    assert.deepEqual(
+      issues.map((i) => [i.path, i.message]),
+      [
+        ['mqtt.reconnect.max_seconds', 'must be at least min_seconds (10)'],
+        ['mqtt.siren_output', "'pir' is not a GPIO output (outputs: relay)"],
+      ],
+    );
+    assert.equal(
+      valid('gpio: { horn: { pin: 17 } }\nmqtt: { siren_output: horn }\n').mqtt.siren_output,
+      'horn',
+    );
+  });
+
   it('accepts 6-field cron and macros', () => {
     valid(
       'alarm:\n  schedules: [{ cron: "*/30 0 7 * * 1-5", mode: home }, { cron: "@daily", mode: away }]\nretention: { schedule: "@hourly" }\n',

@@ -20,17 +20,18 @@ export interface Appliance {
 
 /**
  * A config for `vigil run` syncing to `brokerUrl` (quick reconnects and resends); `sync` replaces
- * the keys of mqtt.sync, `mqtt` adds keys to the mqtt block.
+ * the keys of mqtt.sync, `mqtt` adds keys to the mqtt block; Home Assistant discovery is off
+ * unless `homeassistant`.
  */
 export async function appliance(
   dir: string,
   brokerUrl: string,
-  options: { sync?: string; mqtt?: string } = {},
+  options: { sync?: string; mqtt?: string; homeassistant?: boolean } = {},
 ): Promise<Appliance> {
   const port = await freePort();
   const sync = `sync: { ${options.sync ?? 'ack_timeout_seconds: 2'} }`;
   const config = writeConfig(dir, port, {
-    mqtt: `enabled: true, url: '${brokerUrl}', homeassistant: false, reconnect: { min_seconds: 0.2, max_seconds: 1 }, ${sync}${options.mqtt ? `, ${options.mqtt}` : ''}`,
+    mqtt: `enabled: true, url: '${brokerUrl}', homeassistant: ${options.homeassistant ?? false}, reconnect: { min_seconds: 0.2, max_seconds: 1 }, ${sync}${options.mqtt ? `, ${options.mqtt}` : ''}`,
   });
   return { dir, config, base: `http://127.0.0.1:${port}`, start: () => runVigil(config) };
 }
