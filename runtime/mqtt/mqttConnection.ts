@@ -167,6 +167,9 @@ export class MqttConnection {
     };
     logger.info({ url: this.#status.url, protocol: this.#status.protocol }, 'connected to the MQTT broker');
     const client = this.#client as MqttClient;
+    // Nagle's algorithm against the peer's delayed ACK costs ~40 ms per small exchange: a sync
+    // batch and its ack are two of them. (TCP and TLS sockets have it; WebSocket streams do not.)
+    (client.stream as { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
     for (const { filter, qos } of this.#subscriptions) client.subscribe(filter, { qos });
     if (availabilityTopic) {
       this.publish(availabilityTopic, 'online', { qos: 1, retain: true }).catch((err: unknown) =>

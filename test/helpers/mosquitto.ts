@@ -50,6 +50,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       'log_type warning',
       'log_type notice',
       'max_queued_messages 100000',
+      'set_tcp_nodelay true',
       'message_size_limit 0',
       '',
     ].join('\n'),
