@@ -42,9 +42,7 @@ export class CommandsFeature implements MqttFeature {
   start(): void {
     const { connection, topics, config } = this.#context;
     const on = (filter: string, command: CommandName) =>
-      connection.subscribe(filter, (topic, payload, packet?: IPublishPacket) =>
-        this.#handle(command, topic, payload, packet),
-      );
+      connection.subscribe(filter, (topic, payload, packet) => this.#handle(command, topic, payload, packet));
     on(`${topics.base}/+/detect/set`, 'detect');
     on(`${topics.base}/+/motion/set`, 'motion');
     on(topics.device('siren', 'set'), 'siren');
@@ -59,12 +57,7 @@ export class CommandsFeature implements MqttFeature {
     return { commands: { enabled: this.#context.config.mqtt.commands.enabled, ...this.#counters } };
   }
 
-  async #handle(
-    command: CommandName,
-    topic: string,
-    payload: Buffer,
-    packet?: IPublishPacket,
-  ): Promise<void> {
+  async #handle(command: CommandName, topic: string, payload: Buffer, packet: IPublishPacket): Promise<void> {
     let reply: CommandReply;
     try {
       const result = await this.#run(command, topic, payload, packet);
@@ -83,14 +76,9 @@ export class CommandsFeature implements MqttFeature {
     await this.#reply(reply, packet);
   }
 
-  async #run(
-    command: CommandName,
-    topic: string,
-    payload: Buffer,
-    packet?: IPublishPacket,
-  ): Promise<unknown> {
+  async #run(command: CommandName, topic: string, payload: Buffer, packet: IPublishPacket): Promise<unknown> {
     const { config, logger } = this.#context;
-    if (packet?.retain) {
+    if (packet.retain) {
       // A retained command would run again on every reconnect (a siren at each network blip).
       throw new CommandError(
         'invalid',
@@ -193,13 +181,13 @@ export class CommandsFeature implements MqttFeature {
   }
 
   /** On `<prefix>/<id>/response`, and on the MQTT 5 response topic the request named (with its correlation data). */
-  async #reply(reply: CommandReply, packet?: IPublishPacket): Promise<void> {
+  async #reply(reply: CommandReply, packet: IPublishPacket): Promise<void> {
     const { connection, topics, logger } = this.#context;
     const json = JSON.stringify(reply);
     const sends = [connection.publish(topics.response, json, { qos: 1 })];
-    const responseTopic = packet?.properties?.responseTopic;
+    const responseTopic = packet.properties?.responseTopic;
     if (responseTopic && !/[#+]/.test(responseTopic)) {
-      const correlationData = packet?.properties?.correlationData;
+      const correlationData = packet.properties?.correlationData;
       sends.push(
         connection.publish(responseTopic, json, {
           qos: 1,
