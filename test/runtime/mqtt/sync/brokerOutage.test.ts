@@ -13,6 +13,7 @@ import {
   postAll,
   syncEvent,
   untilCentralHas,
+  untilOutboxDrained,
 } from './syncKit';
 
 const CAMERAS = ['front', 'back', 'garage'];
@@ -65,16 +66,7 @@ test('events produced while the broker is down all reach the central server afte
   );
 
   // The appliance lets go only on the central server's ack.
-  await pollUntil(
-    'the outbox is drained',
-    () =>
-      withDb(
-        device.dir,
-        (db) =>
-          (db.prepare('SELECT count(*) FROM outbox WHERE acked_at IS NULL').pluck().get() as number) === 0,
-      ),
-    10_000,
-  );
+  await untilOutboxDrained(device.dir, 10_000);
   assert.equal(await stopVigil(vigil), 0);
   assert.equal(await stopVigil(centralProcess), 0);
   await broker.stop();

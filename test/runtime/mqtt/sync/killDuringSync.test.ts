@@ -6,7 +6,7 @@ import { startBroker } from '../../../helpers/mosquitto';
 import { tempDir } from '../../../helpers/tempDir';
 import type { VigilProcess } from '../../../helpers/vigilProcess';
 import { postEvent, stopVigil, withDb } from '../../events/e2e/e2eKit';
-import { appliance, central, centralEvents, pollUntil, syncEvent, untilCentralHas } from './syncKit';
+import { appliance, central, centralEvents, syncEvent, untilCentralHas, untilOutboxDrained } from './syncKit';
 
 const CAMERAS = ['front', 'back', 'garage'];
 
@@ -79,16 +79,7 @@ test('broker killed mid-stream, appliance and central receiver killed with SIGKI
   const inArrivalOrder = (await centralEvents(receiver.base, 'arrival')).map((e) => e.event.id);
   assert.deepEqual(inArrivalOrder, ids, 'stored in the order the device produced them');
 
-  await pollUntil(
-    'the outbox is drained',
-    () =>
-      withDb(
-        device.dir,
-        (db) =>
-          (db.prepare('SELECT count(*) FROM outbox WHERE acked_at IS NULL').pluck().get() as number) === 0,
-      ),
-    20_000,
-  );
+  await untilOutboxDrained(device.dir, 20_000);
   assert.equal(await stopVigil(vigil), 0);
   assert.equal(await stopVigil(centralProcess), 0);
   await broker.stop();

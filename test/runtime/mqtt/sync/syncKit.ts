@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../../helpers/freePort';
 import { startVigil, type VigilProcess } from '../../../helpers/vigilProcess';
-import { pollUntil, postEvent, runVigil, writeConfig } from '../../events/e2e/e2eKit';
+import { pollUntil, postEvent, runVigil, withDb, writeConfig } from '../../events/e2e/e2eKit';
 
 /**
  * End-to-end sync tests run the real thing: `vigil run` with MQTT on, a real mosquitto, and
@@ -142,6 +142,16 @@ export function orderByCamera(events: StoredEvent[]): Map<string, string[]> {
     byCamera.set(camera, [...(byCamera.get(camera) ?? []), event.id]);
   }
   return byCamera;
+}
+
+/** Waits until the appliance's outbox holds nothing unacknowledged: the central server has it all. */
+export function untilOutboxDrained(dir: string, timeoutMs: number): Promise<void> {
+  const waiting = () =>
+    withDb(
+      dir,
+      (db) => db.prepare('SELECT count(*) FROM outbox WHERE acked_at IS NULL').pluck().get() as number,
+    );
+  return pollUntil('the outbox is drained', () => waiting() === 0, timeoutMs);
 }
 
 export { pollUntil };
