@@ -1,4 +1,5 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { fieldPath } from '../errors/fieldPath';
 import { EVENT_TYPES, type EventInput, EventInputSchema, SEVERITIES } from './eventModel';
 
 /** Fields with a closed set of values get the list instead of TypeBox's "expected union value". */
@@ -38,7 +39,7 @@ export function validateEventInput(body: unknown, now: number): EventInput & { t
   }
   const first = eventInputCheck.Check(body) ? undefined : eventInputCheck.Errors(body).First();
   if (first) {
-    const field = fieldOf(first.path);
+    const field = fieldPath(first.path, 'body');
     const closed = Object.hasOwn(CLOSED_SETS, field) ? CLOSED_SETS[field] : undefined;
     throw new EventValidationError(field, closed ?? describe(first.message, first.value));
   }
@@ -122,11 +123,6 @@ function parseIso(text: string): number | undefined {
   const calendar = new Date(Date.UTC(year, month - 1, day));
   if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) return undefined;
   return Date.parse(text);
-}
-
-function fieldOf(pointer: string): string {
-  const parts = pointer.split('/').filter(Boolean);
-  return parts.length === 0 ? 'body' : parts.join('.');
 }
 
 function describe(message: string, value: unknown): string {

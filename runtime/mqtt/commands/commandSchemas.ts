@@ -2,6 +2,7 @@ import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ModeBody } from '../../alarm/api/alarmSchemas';
 import { CommandError } from '../../alarm/commandError';
+import { fieldPath } from '../../errors/fieldPath';
 
 /** `.../detect/set`, `.../motion/set`: Frigate's and Home Assistant's switch payloads. */
 export const SwitchCommand = Type.Union([Type.Literal('ON'), Type.Literal('OFF')], {
@@ -95,17 +96,12 @@ function checked<T extends TSchema>(
 ): Static<T> {
   if (check.Check(value)) return value;
   const first = check.Errors(value).First();
-  const field = fieldOf(first?.path ?? '', root);
+  const field = fieldPath(first?.path, root);
   const closed = Object.hasOwn(CLOSED_SETS, field) ? CLOSED_SETS[field] : undefined;
   const message = closed
     ? `${closed} (got ${shown(first?.value)})`
     : describe(first?.message ?? 'is not valid', first?.value);
   throw new CommandError('invalid', `${field}: ${message}`, field);
-}
-
-function fieldOf(pointer: string, root: string): string {
-  const parts = pointer.split('/').filter(Boolean);
-  return parts.length === 0 ? root : parts.join('.');
 }
 
 function describe(message: string, value: unknown): string {

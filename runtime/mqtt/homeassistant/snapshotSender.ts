@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { resolveMediaPath } from '../../media/mediaPaths';
 
 /**
  * Publishes each camera's latest object snapshot (a JPEG under data_dir), at most one per
@@ -60,11 +61,9 @@ export class SnapshotSender {
     if (!state) return;
     state.sentAt = Date.now();
     try {
-      const file = resolve(this.#dataDir, state.path);
       // The path comes from an event's data: never read outside data_dir.
-      const inside = relative(this.#dataDir, file);
-      if (inside.startsWith('..') || isAbsolute(inside))
-        throw new Error(`${state.path} is not inside data_dir`);
+      const file = resolveMediaPath(this.#dataDir, state.path);
+      if (file === null) throw new Error(`${state.path} is not inside data_dir`);
       await this.#send(camera, await readFile(file));
     } catch (err) {
       this.#onError(camera, err);

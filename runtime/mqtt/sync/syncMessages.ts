@@ -1,6 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { fieldPath } from '../../errors/fieldPath';
 
 /**
  * The wire format between an appliance and the central receiver (`vigil central`).
@@ -96,7 +97,7 @@ function decode(payload: Buffer, check: typeof batchCheck | typeof ackCheck): un
     return value;
   }
   const first = check.Errors(value).First();
-  const field = first?.path.replace(/^\//, '').replaceAll('/', '.') || 'payload';
+  const field = fieldPath(first?.path, 'payload');
   throw new SyncMessageError(field, first?.message ?? 'is not a valid sync message');
 }
 
