@@ -43,14 +43,19 @@ async function devices(base: string) {
   ).devices;
 }
 
+/** A broker, one `vigil central`, and a plain client playing the appliance, listening for acks. */
+async function oneReceiver() {
+  const broker = await startBroker();
+  const receiver = await central(tempDir(), broker.url);
+  const process = await receiver.start();
+  const appliance = await MqttObserver.connect(broker.url);
+  await appliance.subscribe('vigil/+/ack');
+  return { broker, receiver, process, appliance };
+}
+
 describe('vigil central', () => {
   test('stores a batch once, acknowledges every copy of it, and takes gzip', async () => {
-    const dir = tempDir();
-    const broker = await startBroker();
-    const receiver = await central(dir, broker.url);
-    const process = await receiver.start();
-    const appliance = await MqttObserver.connect(broker.url);
-    await appliance.subscribe('vigil/+/ack');
+    const { broker, receiver, process, appliance } = await oneReceiver();
 
     const first = batch('porch', 1, 5);
     await appliance.publish('vigil/porch/events', JSON.stringify(first));
@@ -99,12 +104,7 @@ describe('vigil central', () => {
   });
 
   test('a malformed batch is not acknowledged and changes nothing; the next good one is stored', async () => {
-    const dir = tempDir();
-    const broker = await startBroker();
-    const receiver = await central(dir, broker.url);
-    const process = await receiver.start();
-    const appliance = await MqttObserver.connect(broker.url);
-    await appliance.subscribe('vigil/+/ack');
+    const { broker, receiver, process, appliance } = await oneReceiver();
 
     const wrongDevice = batch('someone-else', 1, 2);
     const noTimestamp = batch('porch', 1, 1);
