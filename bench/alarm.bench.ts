@@ -83,7 +83,7 @@ const yaml = [
 const loaded = loadConfig({ text: yaml, env: {} });
 if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
 const warnings: string[] = [];
-const app = buildApp(loaded.config, {
+const app = await buildApp(loaded.config, {
   env: {},
   logDestination: {
     write: (line: string) => {

@@ -20,6 +20,9 @@ import { PipelineService } from './pipeline/pipelineService';
 import { databaseFileOf } from './store/databaseFile';
 import { StoreService } from './store/storeService';
 import { VERSION } from './version';
+import { installAuthGuard } from './web/auth/authGuard';
+import { registerAuthRoutes } from './web/auth/authRoutes';
+import { AuthService } from './web/auth/authService';
 import { registerHealthRoutes } from './web/routes/healthRoutes';
 import { registerMetricsRoutes } from './web/routes/metricsRoutes';
 import { registerStatusPageRoutes } from './web/routes/statusPageRoutes';
@@ -42,7 +45,7 @@ export interface BuildOptions {
  * The composition root: builds every service from the config, wires them through one context,
  * and declares the start order (stop order is its reverse). Nothing is started here.
  */
-export function buildApp(config: Config, options: BuildOptions): App {
+export async function buildApp(config: Config, options: BuildOptions): Promise<App> {
   const logging = new LoggerFactory({
     level: config.log.level,
     modules: config.log.modules,
@@ -66,6 +69,21 @@ export function buildApp(config: Config, options: BuildOptions): App {
     bodyLimitBytes: config.http.body_limit_kb * 1024,
     logger: logging.forModule('web'),
     metrics,
+    tls: config.http.tls,
+  });
+  // Before any route is declared: the OpenAPI document only sees routes declared after it.
+  await web.installPlugins(VERSION);
+  const auth = new AuthService({
+    auth: config.http.auth,
+    dataDir: config.data_dir,
+    store,
+    logger: logging.forModule('auth'),
+  });
+  installAuthGuard(web.app, auth);
+  registerAuthRoutes(web.app, {
+    auth,
+    attemptsPerMinute: config.http.auth.login_attempts_per_minute,
+    logger: logging.forModule('auth'),
   });
   const events = new EventsService({
     config,
@@ -154,7 +172,11 @@ export function buildApp(config: Config, options: BuildOptions): App {
   // MQTT after the cameras so that its commands find them running; the web server last so that
   // nothing is served before the rest is up.
   const services: Service[] = [store, busService, alarm, events, sensors, faces, media, pipeline, mqtt];
-  if (config.http.enabled) services.push(web);
+  if (config.http.enabled) {
+    // Auth right after the store that holds its sessions; the web server last.
+    services.splice(1, 0, auth);
+    services.push(web);
+  }
 
   const lifecycleLogger = logging.forModule('lifecycle');
   const runner = new ServiceRunner(services, {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { adminPasswordCommand } from './cli/adminPasswordCommand';
 import { centralCommand } from './cli/centralCommand';
 import { checkConfigCommand } from './cli/checkConfigCommand';
 import { facesCommand } from './cli/facesCommand';
@@ -10,9 +11,10 @@ import { VERSION } from './version';
 /** Entry point of `vigil` (dist/vigil.mjs): parses the command line and dispatches. */
 async function main(argv: string[]): Promise<number> {
   process.setSourceMapsEnabled(true);
-  // `faces` and `gpio` have their own options (--name, --list); the top-level parser would reject them.
+  // `faces`, `gpio` and `admin-password` have their own options (--name, --list); the top-level parser would reject them.
   if (argv[0] === 'faces') return facesCommand(argv.slice(1), process.env);
   if (argv[0] === 'gpio') return gpioCommand(argv.slice(1), process.env);
+  if (argv[0] === 'admin-password') return adminPasswordCommand(argv.slice(1), process.env);
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);

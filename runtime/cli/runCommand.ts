@@ -11,7 +11,7 @@ export async function runCommand(configFile: string | undefined, env: NodeJS.Pro
   if (!loaded) return 2;
   const { config, source } = loaded;
 
-  const app = buildApp(config, { env });
+  const app = await buildApp(config, { env });
   const { logging } = app.context;
   const logger = logging.forModule('main');
   logger.info(

@@ -7,6 +7,8 @@ Commands:
                              enroll a person from photos (largest face of each); exit 2 if an image has no usable face
   faces list [--config FILE] list enrolled people, their list and number of faces
   central [--config FILE]    run the central receiver the appliances sync their events to (mqtt, central, http)
+  admin-password [--config FILE] [--reset]
+                             create the status page's admin login if there is none (or replace it) and print the password
   gpio off [--config FILE]   switch every GPIO output off (systemd runs it after vigil stops, even after a crash)
   version, --version         print the version
 

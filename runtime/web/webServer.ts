@@ -1,9 +1,12 @@
 import { isUtf8 } from 'node:buffer';
+import { readFileSync } from 'node:fs';
+import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Service } from '../lifecycle/service';
 import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/metrics';
 import { HttpError, installErrorHandlers } from './httpErrors';
+import { registerOpenApi } from './openApi';
 
 export interface WebServerOptions {
   host: string;
@@ -11,6 +14,8 @@ export interface WebServerOptions {
   bodyLimitBytes: number;
   logger: Logger;
   metrics: Metrics;
+  /** PEM files to serve HTTPS with (`http.tls`); plain HTTP when absent. */
+  tls?: { cert: string; key: string } | null;
 }
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -34,6 +39,7 @@ export class WebServer implements Service {
   constructor(options: WebServerOptions) {
     this.#options = options;
     this.app = Fastify({
+      ...(options.tls ? { https: readTls(options.tls) } : {}),
       loggerInstance: options.logger as FastifyBaseLogger,
       logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: options.bodyLimitBytes,
@@ -59,6 +65,15 @@ export class WebServer implements Service {
         reply.elapsedTime / 1000,
       );
     });
+  }
+
+  /**
+   * Registers the plugins other parts rely on: cookies (before the auth guard reads them) and the
+   * OpenAPI document, which only sees routes declared after this resolves.
+   */
+  async installPlugins(version: string): Promise<void> {
+    await this.app.register(cookie);
+    await registerOpenApi(this.app, version);
   }
 
   /** `http://host:port` once listening. */
@@ -110,4 +125,18 @@ function installStrictJsonParser(app: FastifyInstance): void {
     }
     parseJson(request, bytes.toString('utf8'), done);
   });
+}
+
+/** The certificate and key, read now so that a missing file stops the start with the setting named. */
+function readTls(files: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
+  const read = (field: 'cert' | 'key') => {
+    try {
+      return readFileSync(files[field]);
+    } catch (err) {
+      throw new Error(`http.tls.${field}: cannot read ${files[field]}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  };
+  return { cert: read('cert'), key: read('key') };
 }

@@ -12,8 +12,44 @@ const AuthSchema = strictObject(
       description: 'Bearer token for scripts and integrations, or null for none.',
       ...SECRET,
     }),
+    session_hours: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 8760,
+      default: 168,
+      description: 'How long a login lasts before the page asks for the password again.',
+    }),
+    login_attempts_per_minute: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      default: 5,
+      description: 'Login attempts allowed per client address and minute; more get 429 Too Many Requests.',
+    }),
   },
-  { default: {}, description: 'API authentication.' },
+  { default: {}, description: 'Login for the status page and API.' },
+);
+
+const StreamSchema = strictObject(
+  {
+    max_clients: Type.Integer({
+      minimum: 1,
+      maximum: 10_000,
+      default: 100,
+      description: 'Live-stream WebSocket clients served at once; more are refused.',
+    }),
+    client_buffer_kb: Type.Integer({
+      minimum: 16,
+      maximum: 65_536,
+      default: 1024,
+      description: 'Unsent data a client may fall behind by before it is disconnected (it can resume).',
+    }),
+    replay_messages: Type.Integer({
+      minimum: 0,
+      maximum: 1_000_000,
+      default: 10_000,
+      description: 'Recent stream messages kept so a client that reconnects resumes without missing any.',
+    }),
+  },
+  { default: {}, description: 'The live WebSocket stream (`/api/v1/ws`).' },
 );
 
 /** The local web server: API, WebSocket stream and status page. */
@@ -27,6 +63,20 @@ export const HttpSchema = strictObject(
     }),
     port: Type.Integer({ minimum: 1, maximum: 65_535, default: 8080, description: 'TCP port.' }),
     auth: AuthSchema,
+    stream: StreamSchema,
+    tls: Type.Union(
+      [
+        strictObject({
+          cert: Type.String({ minLength: 1, description: 'PEM certificate chain file.' }),
+          key: Type.String({ minLength: 1, description: 'PEM private key file.' }),
+        }),
+        Type.Null(),
+      ],
+      {
+        default: null,
+        description: 'Serve HTTPS with these files (login cookies are then marked Secure), or null for HTTP.',
+      },
+    ),
     body_limit_kb: Type.Integer({
       minimum: 1,
       maximum: 102_400,

@@ -4,6 +4,7 @@ import { faces } from './m003Faces';
 import { alarm } from './m004Alarm';
 import { media } from './m005Media';
 import { sync } from './m006Sync';
+import { auth } from './m007Auth';
 
 /** One schema change. Versions are consecutive from 1 and never edited once released. */
 export interface Migration {
@@ -13,4 +14,4 @@ export interface Migration {
 }
 
 /** Every migration in order; later issues append (events, incidents, outbox…). */
-export const MIGRATIONS: readonly Migration[] = [runs, events, faces, alarm, media, sync];
+export const MIGRATIONS: readonly Migration[] = [runs, events, faces, alarm, media, sync, auth];

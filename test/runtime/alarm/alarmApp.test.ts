@@ -72,7 +72,7 @@ describe('vigil run with GPIO on a sysfs tree', () => {
       [
         'device: { id: gpio-test, name: GPIO test, timezone: Europe/Berlin }',
         `data_dir: ${join(dir, 'data')}`,
-        `http: { host: 127.0.0.1, port: ${port} }`,
+        `http: { host: 127.0.0.1, port: ${port}, auth: { enabled: false } }`,
         'gpio:',
         `  siren: ${line(SIREN, 'direction: output, max_on: 30')}`,
         `  door: ${line(DOOR, 'direction: input, sensor: door, debounce_ms: 40')}`,

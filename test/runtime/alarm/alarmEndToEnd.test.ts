@@ -70,7 +70,7 @@ async function startAlarmApp(dir: string, video: string, mode: string) {
   const yaml = [
     'device: { id: alarm-e2e, name: Alarm end to end }',
     `data_dir: ${join(dir, 'data')}`,
-    `http: { host: 127.0.0.1, port: ${port} }`,
+    `http: { host: 127.0.0.1, port: ${port}, auth: { enabled: false } }`,
     'log: { level: info }',
     'cameras:',
     '  door:',
@@ -84,7 +84,7 @@ async function startAlarmApp(dir: string, video: string, mode: string) {
   const loaded = loadConfig({ text: yaml, env: {} });
   assert.ok(loaded.ok, JSON.stringify(!loaded.ok && loaded.errors));
   const logs: Array<Record<string, unknown>> = [];
-  const app: App = buildApp(loaded.config, {
+  const app: App = await buildApp(loaded.config, {
     env: {},
     logDestination: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
   });

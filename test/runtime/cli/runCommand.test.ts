@@ -15,7 +15,7 @@ function writeConfig(dir: string, port: number, extra = ''): string {
   const file = join(dir, 'config.yaml');
   writeFileSync(
     file,
-    `device: { id: test-pi, name: Test Pi }\ndata_dir: ${join(dir, 'data')}\nhttp: { host: 127.0.0.1, port: ${port} }\n${extra}`,
+    `device: { id: test-pi, name: Test Pi }\ndata_dir: ${join(dir, 'data')}\nhttp: { host: 127.0.0.1, port: ${port}, auth: { enabled: false } }\n${extra}`,
   );
   return file;
 }

@@ -34,7 +34,7 @@ async function webhookReceiver() {
 
 describe('events service in the running app', () => {
   let base = '';
-  let app: ReturnType<typeof buildApp>;
+  let app: Awaited<ReturnType<typeof buildApp>>;
   let hook: Awaited<ReturnType<typeof webhookReceiver>>;
   const gpioCommands: Array<AppEvents['gpio.command']> = [];
 
@@ -43,7 +43,7 @@ describe('events service in the running app', () => {
     const port = await freePort();
     const yaml = `
 data_dir: ${join(tempDir(), 'data')}
-http: { host: 127.0.0.1, port: ${port} }
+http: { host: 127.0.0.1, port: ${port}, auth: { enabled: false } }
 log: { level: error }
 mqtt: { enabled: true }
 gpio: { siren: { driver: sim, pin: 17 } }
@@ -59,7 +59,7 @@ events:
 `;
     const loaded = loadConfig({ text: yaml, env: {} });
     assert.ok(loaded.ok, JSON.stringify(!loaded.ok && loaded.errors));
-    app = buildApp(loaded.config, { env: {} });
+    app = await buildApp(loaded.config, { env: {} });
     app.context.bus.on('test', 'gpio.command', (envelope) => {
       gpioCommands.push(envelope.payload);
     });

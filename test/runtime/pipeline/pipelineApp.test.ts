@@ -27,7 +27,7 @@ describe('vigil run with a camera', () => {
       [
         'device: { id: cam-test, name: Camera test }',
         `data_dir: ${join(dir, 'data')}`,
-        `http: { host: 127.0.0.1, port: ${port} }`,
+        `http: { host: 127.0.0.1, port: ${port}, auth: { enabled: false } }`,
         'cameras:',
         '  yard:',
         `    source: { driver: file, path: ${video.file}, loop: true, realtime: true }`,

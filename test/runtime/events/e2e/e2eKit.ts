@@ -25,7 +25,7 @@ export function writeConfig(
     [
       'device: { id: e2e-pi, name: E2E Pi }',
       `data_dir: ${join(dir, 'data')}`,
-      `http: { host: 127.0.0.1, port: ${port}${options.http ? `, ${options.http}` : ''} }`,
+      `http: { host: 127.0.0.1, port: ${port}, auth: { enabled: false }${options.http ? `, ${options.http}` : ''} }`,
       `mqtt: { ${options.mqtt ?? 'enabled: false'} }`,
       options.extra ?? '',
     ].join('\n'),

@@ -49,7 +49,7 @@ export async function central(dir: string, brokerUrl: string): Promise<Central> 
     file,
     [
       `data_dir: ${join(dir, 'central-data')}`,
-      `http: { host: 127.0.0.1, port: ${port} }`,
+      `http: { host: 127.0.0.1, port: ${port}, auth: { enabled: false } }`,
       `mqtt: { url: '${brokerUrl}', reconnect: { min_seconds: 0.2, max_seconds: 1 } }`,
     ].join('\n'),
   );

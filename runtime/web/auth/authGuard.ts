@@ -1,0 +1,68 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HttpError } from '../httpErrors';
+import type { AuthService, Identity } from './authService';
+
+/**
+ * API routes anyone may call. Matched on the route pattern fastify resolved, not on the raw URL,
+ * so encodings and extra slashes cannot sneak past.
+ */
+const PUBLIC_ROUTES = new Set(['/api/v1/health', '/api/v1/auth/login', '/api/v1/auth/logout']);
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function isPublic(route: string | undefined): boolean {
+  if (route === undefined) return false;
+  return PUBLIC_ROUTES.has(route);
+}
+
+/**
+ * Whether the request needs a login: the API (its unknown routes too, so they reveal nothing) and
+ * `/metrics`. Everything else is the page and its assets.
+ */
+function isProtected(request: FastifyRequest): boolean {
+  const route = request.routeOptions.url;
+  if (isPublic(route)) return false;
+  const path = route ?? request.url.split('?', 1)[0] ?? '';
+  return path.startsWith('/api/') || path === '/metrics';
+}
+
+const identities = new WeakMap<FastifyRequest, Identity>();
+
+/** The identity the guard found for this request (null on public routes without one). */
+export function identityOf(request: FastifyRequest): Identity | null {
+  return identities.get(request) ?? null;
+}
+
+/**
+ * Refuses every protected request without a valid session cookie or bearer token (401), and
+ * cookie-authenticated requests that change something or open the live stream from another
+ * site (403: the browser sends the cookie along with a forged cross-site request).
+ */
+export function installAuthGuard(app: FastifyInstance, auth: AuthService): void {
+  app.addHook('onRequest', async (request) => {
+    const identity = auth.identify(request);
+    if (identity) identities.set(request, identity);
+    if (!isProtected(request)) return;
+    if (!identity) {
+      throw new HttpError(
+        401,
+        'log in first: open the status page, or send Authorization: Bearer <http.auth.token>',
+      );
+    }
+    const changes = !SAFE_METHODS.has(request.method) || request.headers.upgrade !== undefined;
+    if (identity.method === 'session' && changes && !sameOrigin(request)) {
+      throw new HttpError(403, 'cross-site request refused: send it from the status page itself', 'origin');
+    }
+  });
+}
+
+/** No Origin (curl, scripts) or an Origin naming this host. */
+function sameOrigin(request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}

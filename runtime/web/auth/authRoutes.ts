@@ -1,0 +1,97 @@
+import rateLimit from '@fastify/rate-limit';
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '../../logging/logger';
+import { HttpError } from '../httpErrors';
+import { identityOf } from './authGuard';
+import { type AuthService, type Identity, SESSION_COOKIE } from './authService';
+
+const LoginBody = Type.Object(
+  {
+    password: Type.String({ minLength: 1, maxLength: 1024, description: 'The admin password.' }),
+    user: Type.Optional(Type.Literal('admin', { description: 'The only user; may be left out.' })),
+  },
+  { additionalProperties: false },
+);
+
+export interface AuthRoutesOptions {
+  auth: AuthService;
+  /** `http.auth.login_attempts_per_minute` */
+  attemptsPerMinute: number;
+  logger: Logger;
+}
+
+function sessionView(identity: Identity) {
+  return {
+    user: identity.method === 'disabled' ? null : identity.user,
+    method: identity.method,
+    expires_at: identity.expiresAt === null ? null : new Date(identity.expiresAt).toISOString(),
+  };
+}
+
+/**
+ * `POST /api/v1/auth/login` (rate-limited per client address), `POST /api/v1/auth/logout` and
+ * `GET /api/v1/auth/session`. The session cookie is HttpOnly and SameSite=Strict, and Secure
+ * whenever the page is served over HTTPS.
+ */
+export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOptions): void {
+  const { auth, logger } = options;
+  app.get('/api/v1/auth/session', { schema: { tags: ['auth'] } }, async (request) => {
+    const identity = identityOf(request);
+    if (!identity) throw new HttpError(401, 'not logged in');
+    return sessionView(identity);
+  });
+
+  app.post('/api/v1/auth/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
+    await auth.logout(request.cookies[SESSION_COOKIE]);
+    clearCookie(request, reply);
+    return reply.code(204).send();
+  });
+
+  // Its own scope, so the limiter applies to the login route only.
+  app.register(async (scope) => {
+    await scope.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) =>
+        new HttpError(
+          429,
+          `too many login attempts — wait ${Math.ceil(context.ttl / 1000)} s and try again`,
+          'password',
+        ),
+    });
+    scope.post<{ Body: Static<typeof LoginBody> }>(
+      '/api/v1/auth/login',
+      {
+        schema: { tags: ['auth'], body: LoginBody },
+        config: { rateLimit: { max: options.attemptsPerMinute, timeWindow: 60_000 } },
+      },
+      async (request, reply) => {
+        if (!auth.enabled) throw new HttpError(409, 'login is off (http.auth.enabled: false)');
+        const opened = await auth.login(request.body.password);
+        if (!opened) {
+          logger.warn({ address: request.ip }, 'login failed: wrong password');
+          throw new HttpError(401, 'wrong password', 'password');
+        }
+        logger.info({ address: request.ip }, 'logged in');
+        const { token, session } = opened;
+        reply.setCookie(SESSION_COOKIE, token, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: request.protocol === 'https',
+          expires: new Date(session.expiresAt),
+        });
+        return sessionView({ user: 'admin', method: 'session', expiresAt: session.expiresAt });
+      },
+    );
+  });
+}
+
+function clearCookie(request: FastifyRequest, reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: request.protocol === 'https',
+  });
+}

@@ -1,0 +1,131 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { HttpConfig } from '../../config/schema/index';
+import type { Service } from '../../lifecycle/service';
+import type { Logger } from '../../logging/logger';
+import type { StoreService } from '../../store/storeService';
+import {
+  type AdminCredential,
+  adminCredentialFile,
+  ensureAdminCredential,
+  readAdminCredential,
+} from './adminCredential';
+import { verifyPassword } from './passwordHash';
+import { type Session, SessionStore } from './sessionStore';
+
+/** Who a request acts as. `disabled`: auth is off and everyone is admin. */
+export interface Identity {
+  user: 'admin' | 'token';
+  method: 'session' | 'token' | 'disabled';
+  /** When the session ends (sessions only). */
+  expiresAt: number | null;
+}
+
+export interface AuthServiceDeps {
+  auth: HttpConfig['auth'];
+  dataDir: string;
+  store: StoreService;
+  logger: Logger;
+}
+
+export const SESSION_COOKIE = 'vigil_session';
+
+const DISABLED: Identity = { user: 'admin', method: 'disabled', expiresAt: null };
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/**
+ * Who may use the page and API: the admin password (created on first start and logged once,
+ * stored as an scrypt hash in `<data_dir>/auth/admin.json`), login sessions, and the optional
+ * bearer token of `http.auth.token` for scripts. Starts after the store, whose database holds
+ * the sessions.
+ */
+export class AuthService implements Service {
+  readonly name = 'auth';
+  readonly #deps: AuthServiceDeps;
+  readonly #tokenDigest: Buffer | null;
+  #sessions: SessionStore | undefined;
+
+  constructor(deps: AuthServiceDeps) {
+    this.#deps = deps;
+    this.#tokenDigest = deps.auth.token === null ? null : digest(deps.auth.token);
+  }
+
+  get enabled(): boolean {
+    return this.#deps.auth.enabled;
+  }
+
+  async start(): Promise<void> {
+    const { auth, dataDir, store, logger } = this.#deps;
+    this.#sessions = new SessionStore(store.db, store.writer);
+    if (!auth.enabled) {
+      logger.warn('http.auth.enabled is false: anyone who can reach this appliance can use its page and API');
+      return;
+    }
+    const file = adminCredentialFile(dataDir);
+    const password = await ensureAdminCredential(file);
+    if (password !== null) {
+      // The only time the password exists in clear. Shown once, at warn so it is not filtered out.
+      logger.warn(
+        { user: 'admin', password, file },
+        "admin password generated — log in to the status page with it; it is shown only this once (change it with 'vigil admin-password --reset')",
+      );
+    }
+    // Sessions opened before the password was last set end now (after `vigil admin-password --reset`).
+    const credential = this.#readCredential();
+    await this.#sessions.endBefore(Date.parse(credential.created_at));
+  }
+
+  async stop(): Promise<void> {
+    this.#sessions = undefined;
+  }
+
+  health(): Record<string, unknown> {
+    return { enabled: this.enabled, token: this.#tokenDigest !== null };
+  }
+
+  /** The identity a request carries (bearer token or session cookie), or null when it has none. */
+  identify(request: FastifyRequest): Identity | null {
+    if (!this.enabled) return DISABLED;
+    const header = request.headers.authorization;
+    if (header !== undefined) return this.#byToken(header);
+    const token = request.cookies[SESSION_COOKIE];
+    const session = token ? this.#sessions?.find(token) : null;
+    return session ? { user: 'admin', method: 'session', expiresAt: session.expiresAt } : null;
+  }
+
+  /** Checks the password and opens a session; null for a wrong password. */
+  async login(password: string): Promise<{ token: string; session: Session } | null> {
+    const sessions = this.#sessions;
+    if (!sessions) throw new Error('auth is not running');
+    // Read at every login, so a password set with `vigil admin-password` applies at once.
+    const credential = this.#readCredential();
+    if (!(await verifyPassword(credential.password, password))) return null;
+    return sessions.create(this.#deps.auth.session_hours * 3_600_000);
+  }
+
+  async logout(token: string | undefined): Promise<void> {
+    if (token) await this.#sessions?.end(token);
+  }
+
+  #readCredential(): AdminCredential {
+    const file = adminCredentialFile(this.#deps.dataDir);
+    const credential = readAdminCredential(file);
+    if (!credential) {
+      throw new Error(`the admin credential ${file} is missing — run 'vigil admin-password' to create one`);
+    }
+    return credential;
+  }
+
+  /** A wrong or malformed `Authorization` header never falls back to the cookie. */
+  #byToken(header: string): Identity | null {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match?.[1] || this.#tokenDigest === null) return null;
+    const given = digest(match[1]);
+    return timingSafeEqual(given, this.#tokenDigest)
+      ? { user: 'token', method: 'token', expiresAt: null }
+      : null;
+  }
+}
