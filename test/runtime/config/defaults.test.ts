@@ -43,7 +43,9 @@ const DEFAULTS = {
     enabled: true,
     host: '0.0.0.0',
     port: 8080,
-    auth: { enabled: true, token: null },
+    auth: { enabled: true, token: null, session_hours: 168, login_attempts_per_minute: 5 },
+    stream: { max_clients: 100, client_buffer_kb: 1024, replay_messages: 10_000 },
+    tls: null,
     body_limit_kb: 1024,
   },
   events: {
@@ -116,7 +118,7 @@ describe('defaults', () => {
 
   it('fills defaults around the keys that are given, at every depth', () => {
     const config = valid('http: { auth: { token: abcdefgh } }\nmqtt: { outbox: { max_mb: 10 } }\n');
-    assert.deepEqual(config.http, { ...DEFAULTS.http, auth: { enabled: true, token: 'abcdefgh' } });
+    assert.deepEqual(config.http, { ...DEFAULTS.http, auth: { ...DEFAULTS.http.auth, token: 'abcdefgh' } });
     assert.deepEqual(config.mqtt.outbox, { max_rows: 100_000, max_mb: 10, when_full: 'drop_low_severity' });
   });
 
