@@ -23,9 +23,12 @@ import { VERSION } from './version';
 import { installAuthGuard } from './web/auth/authGuard';
 import { registerAuthRoutes } from './web/auth/authRoutes';
 import { AuthService } from './web/auth/authService';
+import { registerLiveStream } from './web/liveStream/liveStreamRoutes';
 import { registerHealthRoutes } from './web/routes/healthRoutes';
 import { registerMetricsRoutes } from './web/routes/metricsRoutes';
+import { registerStatsRoutes } from './web/routes/statsRoutes';
 import { registerStatusPageRoutes } from './web/routes/statusPageRoutes';
+import { registerSystemRoutes } from './web/routes/systemRoutes';
 import { WebServer } from './web/webServer';
 
 export interface App {
@@ -199,7 +202,16 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     services: () => runner.statuses(),
   });
   registerMetricsRoutes(web.app, metrics);
+  registerStatsRoutes(web.app, { pipeline, board: context.board, dataDir: config.data_dir });
+  registerSystemRoutes(web.app, { config, problems: logging.problems });
   registerStatusPageRoutes(web.app);
+  registerLiveStream(web.app, {
+    config: config.http.stream,
+    bus: busService.bus,
+    db: () => store.db,
+    metrics,
+    logger: logging.forModule('web'),
+  });
   registerServiceMetrics(metrics, runner);
 
   const notifier = new SdNotifier(options.env, lifecycleLogger);

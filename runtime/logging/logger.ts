@@ -1,5 +1,6 @@
-import { type DestinationStream, type Level, type Logger, pino } from 'pino';
+import { type DestinationStream, type Level, type Logger, type MultiStreamRes, pino } from 'pino';
 import pretty from 'pino-pretty';
+import { RecentProblems } from './recentProblems';
 
 export type { Logger } from 'pino';
 
@@ -23,7 +24,10 @@ export interface LoggerOptions {
  */
 export class LoggerFactory {
   readonly root: Logger;
+  /** The last warnings and errors of every module. */
+  readonly problems = new RecentProblems();
   readonly #modules: Record<string, LogLevel>;
+  readonly #streams: MultiStreamRes;
 
   constructor(options: LoggerOptions) {
     this.#modules = options.modules;
@@ -41,7 +45,12 @@ export class LoggerFactory {
           })
         : // Synchronous writes: a crash-only process must not lose its last lines to a buffer.
           pino.destination({ dest: 1, sync: true }));
-    this.root = pino({ level: options.level, base: undefined }, destination);
+    // Warnings and errors also go to memory, for the status page.
+    this.#streams = pino.multistream([
+      { stream: destination, level: 'trace' },
+      { stream: this.problems, level: 'warn' },
+    ]);
+    this.root = pino({ level: options.level, base: undefined }, this.#streams);
   }
 
   /** A child logger tagged `{ module }`, at the module's configured level or the root level. */
@@ -52,6 +61,6 @@ export class LoggerFactory {
 
   /** Writes out anything buffered; called last on shutdown and on fatal errors. */
   flush(): void {
-    this.root.flush();
+    this.#streams.flushSync();
   }
 }

@@ -60,3 +60,27 @@ function round(value: number | null | undefined, signed = false): number | null 
   if (typeof value !== 'number' || !Number.isFinite(value) || (!signed && value < 0)) return null;
   return Math.round(value * 10) / 10;
 }
+
+/**
+ * The figures at most `maxAgeMs` old: a busy status page or API client does not start a `df`
+ * per request. Callers arriving while a reading runs share it.
+ */
+export class CachedDeviceFigures {
+  readonly #dataDir: string;
+  readonly #maxAgeMs: number;
+  #reading: Promise<DeviceFigures> | undefined;
+  #readAt = 0;
+
+  constructor(dataDir: string, maxAgeMs = 5_000) {
+    this.#dataDir = dataDir;
+    this.#maxAgeMs = maxAgeMs;
+  }
+
+  read(): Promise<DeviceFigures> {
+    if (!this.#reading || Date.now() - this.#readAt > this.#maxAgeMs) {
+      this.#readAt = Date.now();
+      this.#reading = readDeviceFigures(this.#dataDir);
+    }
+    return this.#reading;
+  }
+}

@@ -24,13 +24,10 @@ export interface CameraRoutesSource {
 }
 
 /**
- * `GET /api/v1/stats` (Frigate's /api/stats shape: per camera camera_fps, process_fps,
- * skipped_fps, detection_fps; per detector inference_speed), `GET /api/v1/cameras` and
- * `GET /api/v1/cameras/:camera/latest.jpg`.
+ * `GET /api/v1/cameras` (each with its fps figures), `PATCH /api/v1/cameras/:camera` and
+ * `GET /api/v1/cameras/:camera/latest.jpg`. `/api/v1/stats` is the web server's (statsRoutes.ts).
  */
 export function registerCameraRoutes(app: FastifyInstance, source: CameraRoutesSource): void {
-  app.get('/api/v1/stats', async () => source.stats());
-
   app.get('/api/v1/cameras', async () => {
     const { cameras } = source.stats();
     return { cameras: source.cameraNames().map((name) => ({ name, ...cameras[name] })) };

@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import type { BoardInfo } from '../../../hal/board/index';
+import { readThrottling } from '../../../hal/board/throttling';
+import type { PipelineStats } from '../../pipeline/pipelineStats';
+import { CachedDeviceFigures } from '../../system/deviceFigures';
+
+export interface StatsSource {
+  pipeline: { stats(): PipelineStats };
+  board: BoardInfo;
+  dataDir: string;
+}
+
+/**
+ * `GET /api/v1/stats`, Frigate's /api/stats shape: per camera camera_fps, process_fps,
+ * skipped_fps, detection_fps; per detector inference_speed; and `service` with uptime,
+ * version and how the board is doing (temperature, throttling, load, memory, disk).
+ */
+export function registerStatsRoutes(app: FastifyInstance, source: StatsSource): void {
+  const figures = new CachedDeviceFigures(source.dataDir);
+  app.get('/api/v1/stats', { schema: { tags: ['status'] } }, async () => {
+    const stats = source.pipeline.stats();
+    const device = await figures.read();
+    const throttling = readThrottling();
+    return {
+      ...stats,
+      service: {
+        ...stats.service,
+        uptime_seconds: stats.service.uptime,
+        ...device,
+        cpu_throttled: throttling?.active ?? null,
+        throttle_flags: throttling?.flags ?? null,
+        board: { model: source.board.model, arch: source.board.arch },
+      },
+    };
+  });
+}

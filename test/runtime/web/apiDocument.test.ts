@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { tempDir } from '../../helpers/tempDir';
+import { startApp } from './auth/authKit';
+
+const TOKEN = { authorization: 'Bearer t0ken' };
+
+interface OpenApiDocument {
+  openapi: string;
+  info: { version: string };
+  paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>>;
+}
+
+/** What the design promises a client (CLI, Home Assistant, scripts), by path and method. */
+const PROMISED: ReadonlyArray<[string, string]> = [
+  ['/api/v1/events', 'get'],
+  ['/api/v1/events', 'post'],
+  ['/api/v1/events/{id}', 'get'],
+  ['/api/v1/events/{id}/snapshot.jpg', 'get'],
+  ['/api/v1/events/summary', 'get'],
+  ['/api/v1/incidents', 'get'],
+  ['/api/v1/incidents/{id}', 'get'],
+  ['/api/v1/incidents/{id}/clip.mp4', 'get'],
+  ['/api/v1/faces', 'get'],
+  ['/api/v1/faces', 'post'],
+  ['/api/v1/faces/{name}', 'delete'],
+  ['/api/v1/cameras', 'get'],
+  ['/api/v1/cameras/{camera}', 'patch'],
+  ['/api/v1/cameras/{camera}/latest.jpg', 'get'],
+  ['/api/v1/stats', 'get'],
+  ['/api/v1/metrics', 'get'],
+  ['/api/v1/health', 'get'],
+  ['/api/v1/gpio', 'get'],
+  ['/api/v1/gpio/{name}', 'post'],
+  ['/api/v1/alarm', 'get'],
+  ['/api/v1/alarm', 'put'],
+  ['/api/v1/config', 'get'],
+  ['/api/v1/errors', 'get'],
+  ['/api/v1/auth/login', 'post'],
+];
+
+describe('HTTP API document and status routes', () => {
+  it('serves an OpenAPI 3.1 document of every route, with the schemas that validate the bodies', async () => {
+    const running = await startApp(tempDir(), 'auth: { token: t0ken }');
+    try {
+      const response = await fetch(`${running.url}/api/v1/openapi.json`, { headers: TOKEN });
+      assert.equal(response.status, 200);
+      const doc = (await response.json()) as OpenApiDocument;
+      assert.equal(doc.openapi, '3.1.0');
+      assert.equal(doc.info.version, running.app.context.version);
+      for (const [path, method] of PROMISED)
+        assert.ok(doc.paths[path]?.[method], `${method} ${path} is documented`);
+      // Every documented body schema is the one the route validates with: a body the document
+      // calls invalid is refused by the server, naming the field.
+      const login = doc.paths['/api/v1/auth/login']?.post?.requestBody?.content['application/json']
+        ?.schema as {
+        required: string[];
+      };
+      assert.deepEqual(login.required, ['password']);
+      const refused = await fetch(`${running.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      assert.equal(refused.status, 400);
+      assert.equal(((await refused.json()) as { field: string }).field, 'password');
+      for (const [path, methods] of Object.entries(doc.paths)) {
+        for (const [method, operation] of Object.entries(methods)) {
+          if (!['post', 'put', 'patch'].includes(method)) continue;
+          const bodyless = ['/api/v1/auth/logout', '/api/v1/dead-letters/{id}/retry'].includes(path);
+          const incidentAction = /^\/api\/v1\/incidents\/\{id\}\//.test(path);
+          if (bodyless || incidentAction) continue;
+          assert.ok(
+            operation.requestBody?.content['application/json']?.schema,
+            `${method} ${path} has a body schema`,
+          );
+        }
+      }
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('reports the board in stats, the recent problems, and the config with its secrets redacted', async () => {
+    const running = await startApp(
+      tempDir(),
+      'auth: { token: t0ken }',
+      'mqtt: { enabled: false, url: "mqtt://user:pw@hub:1883", password: hunter2 }',
+    );
+    try {
+      const stats = (await (await fetch(`${running.url}/api/v1/stats`, { headers: TOKEN })).json()) as {
+        cameras: object;
+        service: Record<string, unknown>;
+      };
+      assert.deepEqual(stats.cameras, {});
+      assert.equal(stats.service.version, running.app.context.version);
+      assert.equal(typeof stats.service.uptime_seconds, 'number');
+      assert.equal((stats.service.board as { model: string }).model, running.app.context.board.model);
+      assert.equal(typeof stats.service.memory_used_percent, 'number');
+      assert.ok('cpu_throttled' in stats.service && 'cpu_temperature' in stats.service);
+
+      running.app.context.logging
+        .forModule('camera')
+        .error({ err: new Error('ffmpeg exited 1') }, 'camera front lost');
+      const problems = (await (await fetch(`${running.url}/api/v1/errors`, { headers: TOKEN })).json()) as {
+        errors: Array<{ level: string; module: string; message: string }>;
+      };
+      assert.deepEqual(problems.errors[0], {
+        ...problems.errors[0],
+        level: 'error',
+        module: 'camera',
+        message: 'camera front lost: ffmpeg exited 1',
+      });
+
+      const config = await (await fetch(`${running.url}/api/v1/config`, { headers: TOKEN })).text();
+      assert.ok(!config.includes('hunter2') && !config.includes('t0ken'), 'no secret in the config output');
+      assert.match(config, /"id":"auth-test"/);
+    } finally {
+      await running.stop();
+    }
+  });
+});
