@@ -119,13 +119,29 @@ export class AuthService implements Service {
     return credential;
   }
 
-  /** A wrong or malformed `Authorization` header never falls back to the cookie. */
+  /**
+   * `Bearer <token>`, or HTTP Basic with the token as password (any user name), for clients that
+   * only speak Basic, such as Home Assistant's generic camera. A wrong or malformed
+   * `Authorization` header never falls back to the cookie.
+   */
   #byToken(header: string): Identity | null {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match?.[1] || this.#tokenDigest === null) return null;
-    const given = digest(match[1]);
+    const token = bearerToken(header) ?? basicPassword(header);
+    if (token === null || this.#tokenDigest === null) return null;
+    const given = digest(token);
     return timingSafeEqual(given, this.#tokenDigest)
       ? { user: 'token', method: 'token', expiresAt: null }
       : null;
   }
+}
+
+function bearerToken(header: string): string | null {
+  return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? null;
+}
+
+function basicPassword(header: string): string | null {
+  const encoded = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header)?.[1];
+  if (!encoded) return null;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? null : decoded.slice(colon + 1) || null;
 }

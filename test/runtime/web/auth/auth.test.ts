@@ -165,7 +165,7 @@ describe('login for the page and API', () => {
     }
   });
 
-  it('accepts the configured bearer token, and a wrong one never falls back to the cookie', async () => {
+  it('accepts the configured token (Bearer, or Basic as password), and a wrong one never falls back to the cookie', async () => {
     const running = await startApp(tempDir(), 'auth: { token: t0ken }');
     try {
       const ok = await fetch(`${running.url}/api/v1/alarm`, { headers: { authorization: 'Bearer t0ken' } });
@@ -179,6 +179,16 @@ describe('login for the page and API', () => {
         (await fetch(`${running.url}/metrics`, { headers: { authorization: 'Bearer t0ken' } })).status,
         200,
       );
+      // Home Assistant's generic camera speaks only Basic: the token as password.
+      const basic = (secret: string) => `Basic ${Buffer.from(`homeassistant:${secret}`).toString('base64')}`;
+      const snapshot = await fetch(`${running.url}/api/v1/alarm`, {
+        headers: { authorization: basic('t0ken') },
+      });
+      assert.equal(snapshot.status, 200);
+      const guessed = await fetch(`${running.url}/api/v1/alarm`, {
+        headers: { authorization: basic('t0ke') },
+      });
+      assert.equal(guessed.status, 401);
     } finally {
       await running.stop();
     }
