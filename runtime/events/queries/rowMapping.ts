@@ -1,3 +1,5 @@
+import type { VigilEvent } from '../eventModel';
+import type { Decision } from '../rules/decision';
 import type {
   AuditView,
   DeadLetterView,
@@ -35,6 +37,51 @@ export function toEventView(row: EventRow): EventView {
     data: parseJson(row.data),
     tags: parseJson(row.tags),
     decision: parseJson(row.decision),
+  };
+}
+
+/** What only the stored row knows about a processed event; see {@link eventViewOf}. */
+export interface StoredEventFields {
+  state: string;
+  description: string | null;
+  duplicates: number;
+  last_duplicate_at: number | null;
+}
+
+/**
+ * An event the processor holds in memory, shown as {@link toEventView} shows its row once the
+ * rules' decision is stored: their severity, tags and decision, their `set` fields merged into
+ * `data` (as `RoutingStore.applyDecision` writes them). Used when the row cannot be read.
+ */
+export function eventViewOf(
+  event: VigilEvent,
+  decision: Decision,
+  stored: StoredEventFields = { state: 'routed', description: null, duplicates: 0, last_duplicate_at: null },
+): EventView {
+  return {
+    id: event.id,
+    type: event.type,
+    timestamp: event.timestamp,
+    received_at: event.receivedAt,
+    source: event.source,
+    camera: event.camera,
+    label: event.label,
+    object_id: event.objectId,
+    confidence: event.confidence,
+    box: event.box,
+    zones: event.zones,
+    data: Object.keys(decision.set).length > 0 ? { ...event.data, ...decision.set } : event.data,
+    correlation_id: event.correlationId,
+    parent_id: event.parentId,
+    severity: decision.severity,
+    fingerprint: event.fingerprint,
+    incident_id: event.incidentId,
+    state: stored.state,
+    duplicates: stored.duplicates,
+    last_duplicate_at: stored.last_duplicate_at,
+    description: stored.description,
+    tags: decision.tags,
+    decision,
   };
 }
 

@@ -1,0 +1,219 @@
+/**
+ * The web server under load (the status page issue's figures), against the real `vigil run`
+ * (the built bundle: run `npm run build` first) with bearer-token auth on:
+ * - HTTP: requests/s and latency of the main GET endpoints, each hammered for a few seconds by
+ *   autocannon (10 connections) with a few thousand events stored;
+ * - live stream: 1 and 50 WebSocket clients while events are posted as fast as the API takes them;
+ *   the rate at which every client had every event, and the time from an event's 201 answer until
+ *   the last client received it (that includes the routing queue: ingest outpaces routing);
+ * - the stream's fan-out alone: the hub with 50 loopback clients, no event processor in front.
+ * Run: `npm run bench:web` (BENCH_WEB_SECONDS per endpoint, BENCH_WEB_EVENTS streamed, BENCH_WEB_CLIENTS).
+ */
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocketServer } from 'ws';
+import type { EventView } from '../runtime/events/queries/views';
+import type { Decision } from '../runtime/events/rules/decision';
+import { LiveStreamHub } from '../runtime/web/liveStream/liveStreamHub';
+import { freePort } from '../test/helpers/freePort';
+import { stopVigil } from '../test/runtime/events/e2e/e2eKit';
+import { StreamClient } from '../test/runtime/web/liveStream/streamClient';
+import {
+  deliveryLatencies,
+  metricValue,
+  postEventsTimed,
+  quantile,
+  startAppliance,
+  writeStreamConfig,
+} from '../test/runtime/web/liveStream/streamKit';
+
+const SECONDS = Number(process.env.BENCH_WEB_SECONDS ?? 5);
+const STORED_EVENTS = 2000;
+const STREAM_EVENTS = Number(process.env.BENCH_WEB_EVENTS ?? 2000);
+const HUB_MESSAGES = 20_000;
+const CLIENTS = Number(process.env.BENCH_WEB_CLIENTS ?? 50);
+const POSTERS = 32;
+/** `events.workers`, as shipped. */
+const WORKERS = 4;
+const CONNECTIONS = 10;
+const TOKEN = 'bench-token';
+const AUTH = { authorization: `Bearer ${TOKEN}` };
+const ENDPOINTS = [
+  '/api/v1/health',
+  '/api/v1/events',
+  '/api/v1/incidents',
+  '/api/v1/stats',
+  '/api/v1/cameras',
+  '/api/v1/events/summary?by=hour',
+];
+
+/** The part of autocannon's programmatic API used here (the package ships no types). */
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers: Record<string, string>;
+}) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-web-'));
+
+async function run(): Promise<void> {
+  const port = await freePort();
+  const config = writeStreamConfig(dir, port, {
+    auth: `{ enabled: true, token: ${TOKEN} }`,
+    stream: `{ max_clients: ${CLIENTS + 10}, client_buffer_kb: 4096, replay_messages: 10000 }`,
+    workers: WORKERS,
+  });
+  const app = await startAppliance(config, port);
+  try {
+    await postEventsTimed(app.base, 'stored', STORED_EVENTS, { concurrency: POSTERS, headers: AUTH });
+    // Measured only once they are all routed: nothing else runs meanwhile.
+    await untilRouted(app.base, STORED_EVENTS);
+
+    console.log(
+      `web: vigil run, bearer-token auth, ${STORED_EVENTS.toLocaleString()} events stored; ` +
+        `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per endpoint`,
+    );
+    console.log(
+      `  ${'endpoint'.padEnd(26)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}  non-2xx`,
+    );
+    for (const endpoint of ENDPOINTS) {
+      const check = await fetch(`${app.base}${endpoint}`, { headers: AUTH });
+      await check.arrayBuffer();
+      const result = await autocannon({
+        url: `${app.base}${endpoint}`,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        headers: AUTH,
+      });
+      const bad = result.non2xx + result.errors + result.timeouts;
+      console.log(
+        `  GET ${endpoint.padEnd(30)} ${Math.round(result.requests.average).toLocaleString().padStart(8)} ` +
+          `${result.latency.p50.toFixed(1).padStart(8)} ${result.latency.p99.toFixed(1).padStart(8)}  ` +
+          `${bad === 0 ? '0' : `${bad} (first answer ${check.status})`}`,
+      );
+    }
+
+    console.log(
+      `live stream: ${STREAM_EVENTS.toLocaleString()} events posted as fast as the API takes them ` +
+        `(${POSTERS} concurrent posters), ${WORKERS} routing workers; delivered = every client had every event`,
+    );
+    console.log(
+      `  ${'clients'.padEnd(10)} ${'ingest ev/s'.padStart(12)} ${'delivered ev/s'.padStart(15)} ${'messages/s'.padStart(11)} ` +
+        `${'201→all p50 ms'.padStart(15)} ${'p99 ms'.padStart(8)}  complete  dropped`,
+    );
+    for (const clients of [1, CLIENTS]) {
+      const f = await streamFigures(app.base, app.ws(), clients, `streamed${clients}`);
+      console.log(
+        `  ${String(clients).padEnd(10)} ${Math.round(f.ingestRate).toLocaleString().padStart(12)} ` +
+          `${Math.round(f.streamRate).toLocaleString().padStart(15)} ${Math.round(f.streamRate * clients)
+            .toLocaleString()
+            .padStart(11)} ` +
+          `${f.p50.toFixed(1).padStart(15)} ${f.p99.toFixed(1).padStart(8)}  ${`${f.complete}/${clients}`.padEnd(8)}  ${f.droppedSlow}`,
+      );
+    }
+    const sample = (await (await fetch(`${app.base}/api/v1/events?limit=1`, { headers: AUTH })).json()) as {
+      events: EventView[];
+    };
+    const hub = await hubFanOut(sample.events[0]);
+    console.log(
+      `stream fan-out alone (LiveStreamHub in this process, ${CLIENTS} loopback clients, ${HUB_MESSAGES.toLocaleString()} ` +
+        `event messages of ${hub.bytes} bytes): ${Math.round(hub.rate).toLocaleString()} messages/s per client, ` +
+        `${Math.round(hub.rate * CLIENTS).toLocaleString()} frames/s, ${((hub.rate * CLIENTS * hub.bytes) / 1e6).toFixed(0)} MB/s`,
+    );
+  } finally {
+    await stopVigil(app.vigil);
+  }
+}
+
+/** Posts STREAM_EVENTS with `count` clients connected; rates and 201 → last client received. */
+async function streamFigures(base: string, url: string, count: number, run: string) {
+  const clients = await Promise.all(
+    Array.from({ length: count }, () => StreamClient.open(url, { light: true, headers: AUTH })),
+  );
+  const started = performance.now();
+  const posted = await postEventsTimed(base, run, STREAM_EVENTS, { concurrency: POSTERS, headers: AUTH });
+  const ingested = performance.now();
+  const prefix = `${run}-`;
+  await Promise.all(
+    clients.map((client) => client.untilEvents(STREAM_EVENTS, 300_000, prefix).catch(() => {})),
+  );
+  let lastArrival = ingested;
+  for (const client of clients) {
+    for (const m of client.received) if (m.id?.startsWith(prefix)) lastArrival = Math.max(lastArrival, m.at);
+  }
+  const latencies = deliveryLatencies(posted, clients);
+  const complete = clients.filter((client) => client.eventIds(prefix).length === STREAM_EVENTS).length;
+  const droppedSlow = await metricValue(base, 'vigil_ws_clients_dropped_slow_total', AUTH);
+  for (const client of clients) client.socket.terminate();
+  return {
+    ingestRate: STREAM_EVENTS / ((ingested - started) / 1000),
+    streamRate: STREAM_EVENTS / ((lastArrival - started) / 1000),
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    complete,
+    droppedSlow,
+  };
+}
+
+/**
+ * The stream without the event processor in front of it: the hub behind a real `ws` server, fed
+ * as fast as its clients read (a batch per turn of the event loop).
+ */
+async function hubFanOut(sample: EventView | undefined) {
+  if (sample === undefined) throw new Error('no stored event to use as a sample');
+  const hub = new LiveStreamHub({
+    maxClients: CLIENTS,
+    clientBufferBytes: 4096 * 1024,
+    replayMessages: 10_000,
+  });
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await once(server, 'listening');
+  server.on('connection', (socket) => hub.connect(socket));
+  const { port } = server.address() as AddressInfo;
+  const clients = await Promise.all(
+    Array.from({ length: CLIENTS }, () => StreamClient.open(`ws://127.0.0.1:${port}/`, { light: true })),
+  );
+  const decision = sample.decision as Decision;
+  const started = performance.now();
+  for (let n = 0; n < HUB_MESSAGES; n++) {
+    hub.publish({ type: 'event', event: { ...sample, id: `hub-${n}` }, decision });
+    if (n % 20 === 19) await new Promise((resolve) => setImmediate(resolve));
+  }
+  await Promise.all(clients.map((client) => client.untilEvents(HUB_MESSAGES, 120_000)));
+  const seconds = (performance.now() - started) / 1000;
+  const bytes = Buffer.byteLength(JSON.stringify({ type: 'event', seq: 1, event: sample, decision }));
+  hub.close();
+  server.close();
+  return { rate: HUB_MESSAGES / seconds, bytes };
+}
+
+/** Waits until `count` events have been through rules and routing (`events_end_to_end_seconds` observations). */
+async function untilRouted(base: string, count: number): Promise<void> {
+  const deadline = Date.now() + 300_000;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${base}/api/v1/metrics`, { headers: AUTH });
+    const snapshot = (await response.json()) as { summaries: Record<string, Array<{ count: number }>> };
+    if ((snapshot.summaries.events_end_to_end_seconds?.[0]?.count ?? 0) >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the ${count} stored events were not all routed within 5 minutes`);
+}
+
+try {
+  await run();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,29 @@
+import type { EventBus } from '../../bus/eventBus';
+import type { AppEvents } from '../../bus/topics';
+import type { Unsubscribe } from '../../bus/types';
+import type { Decision } from '../../events/rules/decision';
+import type { EventViewer } from './eventViews';
+import type { LiveStreamHub } from './liveStreamHub';
+import { STATE_TOPICS, type StateBusTopic } from './streamMessages';
+
+/**
+ * Feeds the hub from the bus: every `event.stream` (events the rules routed to `web`) as an
+ * `event` message, and the state topics as `state` messages. The handlers never wait: the hub
+ * only serializes and hands the frame to each socket, so the event processor is never held up.
+ */
+export function feedFromBus(bus: EventBus<AppEvents>, hub: LiveStreamHub, view: EventViewer): Unsubscribe {
+  const owner = hub;
+  bus.on(owner, 'event.stream', ({ payload }) => {
+    const event = view(payload.event, payload.decision);
+    // The stored decision is the rules' own; the router's copy in the payload leaves out `mqtt`,
+    // whose delivery is the outbox row rather than a channel.
+    const decision = (event.decision as Decision | null) ?? payload.decision;
+    hub.publish({ type: 'event', event, decision });
+  });
+  for (const topic of Object.keys(STATE_TOPICS) as StateBusTopic[]) {
+    bus.on(owner, topic, ({ payload }) => {
+      hub.publish({ type: 'state', topic: STATE_TOPICS[topic], payload });
+    });
+  }
+  return () => bus.removeOwner(owner);
+}

@@ -1,0 +1,259 @@
+import { randomBytes } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import type { Logger } from '../../logging/logger';
+import type { Metrics } from '../../metrics/metrics';
+import { ReplayRing } from './replayRing';
+import { CLOSE_CODES, type HelloMessage, type UnsequencedMessage } from './streamMessages';
+
+export interface LiveStreamHubOptions {
+  /** Clients served at once; more are refused (close 1013). */
+  maxClients: number;
+  /** Unsent bytes a client may fall behind by; beyond it the client is closed with 4008. */
+  clientBufferBytes: number;
+  /** Messages kept for resuming clients. */
+  replayMessages: number;
+  metrics?: Metrics;
+  logger?: Logger;
+  /** Ping period; a client that has not answered the previous ping is terminated. Default 30 s. */
+  pingIntervalMs?: number;
+  /** How long a client closed as too slow gets to read the close frame before it is terminated. Default 2 s. */
+  slowCloseGraceMs?: number;
+  /** Fixed stream id (tests); default: random. */
+  streamId?: string;
+}
+
+/** What a reconnecting client asks for: `?stream=…&after=…`. */
+export interface ResumeRequest {
+  stream?: string;
+  after?: number;
+}
+
+/** `?stream=…&after=…` (a parsed query string); anything malformed just means no resume (the client refetches). */
+export function resumeRequest(query: unknown): ResumeRequest {
+  if (typeof query !== 'object' || query === null) return {};
+  const { stream, after } = query as Record<string, unknown>;
+  const resume: ResumeRequest = {};
+  if (typeof stream === 'string' && stream.length <= 64) resume.stream = stream;
+  if (typeof after === 'string' && /^\d{1,15}$/.test(after)) resume.after = Number(after);
+  return resume;
+}
+
+interface Client {
+  readonly socket: WebSocket;
+  /** Answered the last ping. */
+  alive: boolean;
+  /**
+   * Seq of the next message this client needs while it catches up from the ring (a resume whose
+   * backlog did not fit its buffer at once); undefined once it is live.
+   */
+  next: number | undefined;
+}
+
+interface HubMetrics {
+  sent: { inc(value?: number): void };
+  droppedSlow: { inc(): void };
+  refused: { inc(): void };
+}
+
+/**
+ * The live stream's fan-out, independent of the HTTP framework: numbers each message, keeps the
+ * recent ones for resuming clients, and sends one shared serialized frame to every client. It
+ * never waits for a client: one whose unsent data passes its budget is closed (4008) and dropped,
+ * so a stalled browser costs the others nothing.
+ */
+export class LiveStreamHub {
+  readonly streamId: string;
+  readonly #options: LiveStreamHubOptions;
+  readonly #ring: ReplayRing;
+  readonly #clients = new Set<Client>();
+  readonly #metrics: HubMetrics;
+  #pingTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(options: LiveStreamHubOptions) {
+    this.#options = options;
+    this.streamId = options.streamId ?? randomBytes(9).toString('base64url');
+    this.#ring = new ReplayRing(options.replayMessages);
+    this.#metrics = hubMetrics(options.metrics, () => this.#clients.size);
+  }
+
+  /** Clients connected now. */
+  get clientCount(): number {
+    return this.#clients.size;
+  }
+
+  /** Seq of the newest message; 0 before the first. */
+  get seq(): number {
+    return this.#ring.newest;
+  }
+
+  /** Whether a new client would be refused. */
+  get full(): boolean {
+    return this.#closed || this.#clients.size >= this.#options.maxClients;
+  }
+
+  /** Numbers `message`, keeps it for resuming, and sends it to every live client; returns its seq. */
+  publish(message: UnsequencedMessage): number {
+    const seq = this.#ring.newest + 1;
+    const { type, ...body } = message;
+    const frame = Buffer.from(JSON.stringify({ type, seq, ...body }));
+    this.#ring.push(frame);
+    let sent = 0;
+    for (const client of this.#clients) {
+      if (client.next === undefined) {
+        if (this.#send(client, frame)) sent++;
+      }
+      // A client catching up gets this one from the ring when its buffer has drained.
+    }
+    if (sent > 0) this.#metrics.sent.inc(sent);
+    return seq;
+  }
+
+  /**
+   * Serves an open socket: sends `hello`, then what it missed when it resumes, then every new
+   * message. Refuses it (close 1013) when `maxClients` are connected. Client messages are ignored.
+   */
+  connect(socket: WebSocket, resume: ResumeRequest = {}): boolean {
+    if (socket.readyState !== socket.OPEN) return false;
+    if (this.#closed) {
+      socket.close(CLOSE_CODES.goingAway, 'server shutting down');
+      return false;
+    }
+    if (this.#clients.size >= this.#options.maxClients) {
+      this.recordRefusal();
+      socket.close(CLOSE_CODES.tryAgainLater, 'try again later');
+      return false;
+    }
+    if (this.#pingTimer === undefined) {
+      this.#pingTimer = setInterval(() => this.#heartbeat(), this.#options.pingIntervalMs ?? 30_000);
+      this.#pingTimer.unref();
+    }
+    const newest = this.#ring.newest;
+    const resumed =
+      resume.stream === this.streamId && resume.after !== undefined && this.#ring.covers(resume.after);
+    const client: Client = { socket, alive: true, next: undefined };
+    this.#clients.add(client);
+    socket.on('pong', () => {
+      client.alive = true;
+    });
+    socket.on('close', () => this.#clients.delete(client));
+    socket.on('error', (err) => {
+      this.#options.logger?.debug({ err }, 'live stream client socket error');
+      this.#clients.delete(client);
+      socket.terminate();
+    });
+    const hello: HelloMessage = { type: 'hello', stream: this.streamId, seq: newest, resumed };
+    this.#send(client, Buffer.from(JSON.stringify(hello)));
+    if (resumed && resume.after !== undefined && resume.after < newest) {
+      client.next = resume.after + 1;
+      this.#catchUp(client);
+    }
+    return true;
+  }
+
+  /** Counts a connection refused because the hub is full (also when refused before the upgrade). */
+  recordRefusal(): void {
+    this.#metrics.refused.inc();
+  }
+
+  /** Closes every client (1001) and stops the heartbeat; later connections are refused. */
+  close(): void {
+    this.#closed = true;
+    clearInterval(this.#pingTimer);
+    for (const client of this.#clients) client.socket.close(CLOSE_CODES.goingAway, 'server shutting down');
+    this.#clients.clear();
+  }
+
+  /** Sends one frame to a live client; drops the client when that leaves it too far behind. */
+  #send(client: Client, frame: Buffer): boolean {
+    const { socket } = client;
+    if (socket.readyState !== socket.OPEN) return false;
+    socket.send(frame, { binary: false });
+    if (socket.bufferedAmount > this.#options.clientBufferBytes) this.#dropSlow(client);
+    return true;
+  }
+
+  /**
+   * Sends a resuming client its backlog from the ring as fast as it reads: up to its buffer
+   * budget now, the rest as writes complete. Live messages queue behind in the ring meanwhile.
+   * A client so slow that the ring overwrote what it still needs is dropped like any slow one.
+   */
+  #catchUp(client: Client): void {
+    const { socket } = client;
+    let sent = 0;
+    while (client.next !== undefined && socket.readyState === socket.OPEN && this.#clients.has(client)) {
+      if (client.next > this.#ring.newest) {
+        client.next = undefined;
+        break;
+      }
+      if (socket.bufferedAmount > this.#options.clientBufferBytes / 2) break;
+      const frame = this.#ring.at(client.next);
+      if (frame === undefined) {
+        this.#dropSlow(client);
+        break;
+      }
+      client.next += 1;
+      socket.send(frame, { binary: false }, () => {
+        if (client.next !== undefined) this.#catchUp(client);
+      });
+      sent++;
+    }
+    if (sent > 0) this.#metrics.sent.inc(sent);
+  }
+
+  #dropSlow(client: Client): void {
+    if (!this.#clients.delete(client)) return;
+    const { socket } = client;
+    this.#metrics.droppedSlow.inc();
+    this.#options.logger?.warn(
+      { buffered_bytes: socket.bufferedAmount, limit_bytes: this.#options.clientBufferBytes },
+      'live stream client too slow: disconnected (it can reconnect and resume)',
+    );
+    socket.close(CLOSE_CODES.tooSlow, 'too slow');
+    // The close frame waits behind the unread data; a stalled client never reads it, so end it anyway.
+    const timer = setTimeout(() => socket.terminate(), this.#options.slowCloseGraceMs ?? 2000);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  }
+
+  #heartbeat(): void {
+    for (const client of this.#clients) {
+      if (!client.alive) {
+        this.#options.logger?.info('live stream client did not answer a ping: disconnected');
+        this.#clients.delete(client);
+        client.socket.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.socket.ping();
+    }
+  }
+}
+
+function hubMetrics(metrics: Metrics | undefined, clients: () => number): HubMetrics {
+  if (metrics === undefined) {
+    const none = { inc: () => {} };
+    return { sent: none, droppedSlow: none, refused: none };
+  }
+  metrics.gauge({
+    name: 'vigil_ws_clients',
+    help: 'Live-stream WebSocket clients connected',
+    collect() {
+      this.set(clients());
+    },
+  });
+  return {
+    sent: metrics.counter({
+      name: 'vigil_ws_messages_sent_total',
+      help: 'Live-stream messages sent, counted once per client',
+    }),
+    droppedSlow: metrics.counter({
+      name: 'vigil_ws_clients_dropped_slow_total',
+      help: 'Live-stream clients disconnected because they fell too far behind',
+    }),
+    refused: metrics.counter({
+      name: 'vigil_ws_clients_refused_total',
+      help: 'Live-stream connections refused because max_clients were connected',
+    }),
+  };
+}
