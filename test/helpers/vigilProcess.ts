@@ -19,6 +19,34 @@ export interface VigilProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+const alive = new Set<ChildProcess>();
+
+/**
+ * Kills every vigil still running when the test process ends — normally, or by the SIGTERM the
+ * test runner sends a file whose test failed while its appliance was up ('exit' alone misses that).
+ */
+function reapOnExit(child: ChildProcess): void {
+  if (alive.size === 0 && !reapOnExit.installed) {
+    reapOnExit.installed = true;
+    const reapAll = () => {
+      for (const c of alive) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    };
+    process.once('exit', reapAll);
+    for (const [signal, code] of [
+      ['SIGTERM', 143],
+      ['SIGINT', 130],
+    ] as const) {
+      process.once(signal, () => {
+        reapAll();
+        process.exit(code);
+      });
+    }
+  }
+  alive.add(child);
+  child.once('exit', () => alive.delete(child));
+}
+reapOnExit.installed = false;
+
 /** Runs `node dist/vigil.mjs ARGS`; the process is killed when the test process exits if still alive. */
 export function startVigil(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): VigilProcess {
   if (!existsSync(VIGIL_BUNDLE)) throw new Error(`${VIGIL_BUNDLE} is missing: run 'npm run build' first`);
@@ -49,11 +77,7 @@ export function startVigil(args: string[], env: NodeJS.ProcessEnv = {}, cwd = RO
   });
   // A safety net for a test that fails before stopping it: no orphan survives the test process.
   // (Not a node:test `after` hook, which could run before the test's own graceful stop.)
-  const reap = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  };
-  process.once('exit', reap);
-  child.once('exit', () => process.off('exit', reap));
+  reapOnExit(child);
 
   const waitForLog: VigilProcess['waitForLog'] = (predicate, timeoutMs = 20_000) =>
     new Promise((resolve, reject) => {

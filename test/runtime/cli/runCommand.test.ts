@@ -46,6 +46,7 @@ describe('vigil run', () => {
       body.services.map((s) => [s.name, s.state]),
       [
         ['store', 'running'],
+        ['auth', 'running'],
         ['bus', 'running'],
         ['alarm', 'running'],
         ['events', 'running'],
@@ -88,6 +89,7 @@ describe('vigil run', () => {
       'events',
       'alarm',
       'bus',
+      'auth',
       'store',
     ]);
     assert.ok(vigil.logs.some((l) => l.msg === 'shutdown complete'));
@@ -152,7 +154,7 @@ describe('vigil run', () => {
     assert.match(JSON.stringify(fatal), new RegExp(`port ${port} on 127.0.0.1 is already in use`));
     assert.deepEqual(
       vigil.logs.filter((l) => l.msg === 'service stopped').map((l) => l.service),
-      ['web', 'mqtt', 'pipeline', 'media', 'faces', 'sensors', 'events', 'alarm', 'bus', 'store'],
+      ['web', 'mqtt', 'pipeline', 'media', 'faces', 'sensors', 'events', 'alarm', 'bus', 'auth', 'store'],
     );
   });
 
