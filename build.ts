@@ -1,13 +1,16 @@
 /**
  * Bundles the daemon into dist/vigil.mjs and the model worker thread into dist/detectorWorker.mjs
  * (+ sourcemaps). Packages with native parts or files loaded at run time stay external: they are
- * loaded from node_modules (on the image, built for arm64).
+ * loaded from node_modules (on the image, built for arm64). The status page front end
+ * (runtime/web/ui/) is bundled for the browser first and embedded in dist/vigil.mjs as text.
  */
 import { chmodSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type BuildOptions, build } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
 import packageJson from './package.json' with { type: 'json' };
+import type { UiAssets } from './runtime/web/statusPage/uiAssets';
+import { buildUiAssets } from './runtime/web/statusPage/uiBuild';
 
 /** Packages with compiled parts that cannot be inlined into a JS bundle. */
 export const NATIVE_MODULES = ['better-sqlite3', 'unix-dgram'];
@@ -44,6 +47,7 @@ export function bundleOptions(outdir = 'dist'): BuildOptions & { metafile: true 
     external: EXTERNAL_PACKAGES,
     metafile: true,
     logLevel: 'warning',
+    plugins: [statusPageUiPlugin()],
     // Bundled CommonJS dependencies call require() and use __dirname; give them ESM equivalents.
     banner: {
       js: [
@@ -58,14 +62,53 @@ export function bundleOptions(outdir = 'dist'): BuildOptions & { metafile: true 
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// The status page front end (runtime/web/ui/: vanilla TypeScript + DOM, no framework, no CDN).
+// It is bundled for the browser (platform browser, minified; options in
+// runtime/web/statusPage/uiBuild.ts, shared with the build-on-demand used when running from
+// sources) and the daemon bundle gets it as text: this plugin replaces the module
+// runtime/web/statusPage/embeddedUi.ts (whose source says null) with the built script and
+// stylesheet, so dist/vigil.mjs serves `/` and `/assets/*` with no other file on disk.
+// ---------------------------------------------------------------------------------------------
+
+const EMBEDDED_UI_MODULE = resolve(import.meta.dirname, 'runtime/web/statusPage/embeddedUi.ts');
+
+/** Embeds the built front end into any bundle that imports embeddedUi.ts; `onBuilt` hears its size. */
+export function statusPageUiPlugin(onBuilt?: (assets: UiAssets) => void): Plugin {
+  return {
+    name: 'vigil-status-page-ui',
+    setup(pluginBuild) {
+      pluginBuild.onLoad({ filter: /[\\/]statusPage[\\/]embeddedUi\.ts$/ }, async (args) => {
+        if (resolve(args.path) !== EMBEDDED_UI_MODULE) return undefined;
+        const assets = await buildUiAssets();
+        onBuilt?.(assets);
+        return {
+          contents: `export const EMBEDDED_UI = ${JSON.stringify(assets)};\n`,
+          loader: 'js',
+        };
+      });
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const outfile = 'dist/vigil.mjs';
-  const result = await build(bundleOptions('dist'));
+  let ui: UiAssets | undefined;
+  const options = bundleOptions('dist');
+  const result = await build({
+    ...options,
+    plugins: [statusPageUiPlugin((assets) => (ui = assets))],
+  });
   chmodSync(outfile, 0o755);
+  if (!ui) throw new Error('the status page front end was not embedded in dist/vigil.mjs');
   const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
   console.error(
-    `built ${outfile} and dist/detectorWorker.mjs (vigil ${packageJson.version}, ${(bytes / 1024 / 1024).toFixed(1)} MiB with sourcemaps)`,
+    `built ${outfile} and dist/detectorWorker.mjs (vigil ${packageJson.version}, ${(bytes / 1024 / 1024).toFixed(1)} MiB with sourcemaps; status page ${kib(ui.js)} KiB script + ${kib(ui.css)} KiB style)`,
   );
+}
+
+function kib(text: string): string {
+  return (Buffer.byteLength(text) / 1024).toFixed(1);
 }
 
 // Tests import bundleOptions() without building.
