@@ -1,14 +1,9 @@
 import { parseArgs } from 'node:util';
 import { adminCredentialFile, ensureAdminCredential } from '../web/auth/adminCredential';
 import { commandConfig } from './commandConfig';
-import type { CommandIo } from './gpioCommand';
+import { type CommandIo, PROCESS_IO } from './commandIo';
 
 const USAGE = 'usage: vigil admin-password [--config FILE] [--reset]\n';
-
-const PROCESS_IO: CommandIo = {
-  stdout: (text) => void process.stdout.write(text),
-  stderr: (text) => void process.stderr.write(text),
-};
 
 /**
  * `vigil admin-password [--config FILE] [--reset]`: creates the admin login when there is none

@@ -1,12 +1,7 @@
 import { parseArgs } from 'node:util';
 import { type ForceOffOptions, forceOutputsOff } from '../../hal/gpio/forceOff';
 import { formatIssues, loadConfig } from '../config/index';
-
-/** Streams the command writes to (the process's by default; tests capture them). */
-export interface CommandIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
+import { type CommandIo, PROCESS_IO } from './commandIo';
 
 const USAGE = 'usage: vigil gpio off [--config FILE]\n';
 
@@ -17,11 +12,6 @@ function parse(argv: readonly string[]) {
     options: { config: { type: 'string', short: 'c' } },
   });
 }
-
-const PROCESS_IO: CommandIo = {
-  stdout: (text) => void process.stdout.write(text),
-  stderr: (text) => void process.stderr.write(text),
-};
 
 /**
  * `vigil gpio off [--config FILE]`: every configured output to OFF. Exit 0 when all are off,
