@@ -24,6 +24,11 @@ export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
     debianPackage: 'chromium',
     why: 'the status page is tested in a real headless browser (playwright-core drives it)',
   },
+  {
+    command: 'systemd-analyze',
+    debianPackage: 'systemd',
+    why: "the image's unit files are checked with systemd-analyze verify (test/image)",
+  },
 ];
 
 function has(command: string): boolean {
