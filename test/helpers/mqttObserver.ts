@@ -37,12 +37,12 @@ export class MqttObserver {
   }
 
   /** Resolves with the first message (already seen or still to come) that `match` accepts. */
-  async next(match: (m: Seen) => boolean, timeoutMs = 5000, from = 0): Promise<Seen> {
+  async next(match: (m: Seen) => boolean, timeoutMs = 15_000, from = 0): Promise<Seen> {
     return this.#until(() => this.messages.slice(from).find(match), timeoutMs, 'a matching message');
   }
 
   /** Resolves once `count` messages (from index `from`) satisfy `match`. */
-  async count(match: (m: Seen) => boolean, count: number, timeoutMs = 5000, from = 0): Promise<Seen[]> {
+  async count(match: (m: Seen) => boolean, count: number, timeoutMs = 15_000, from = 0): Promise<Seen[]> {
     return this.#until(
       () => {
         const found = this.messages.slice(from).filter(match);
