@@ -1,6 +1,6 @@
 /**
- * Bundles the daemon into dist/vigil.mjs and the model worker thread into dist/detectorWorker.mjs
- * (+ sourcemaps). Packages with native parts or files loaded at run time stay external: they are
+ * Bundles the daemon into dist/vigil.mjs and its worker threads into dist/detectorWorker.mjs and
+ * dist/eventLogWorker.mjs (+ sourcemaps). Packages with native parts or files loaded at run time stay external: they are
  * loaded from node_modules (on the image, built for arm64). The status page front end
  * (runtime/web/ui/) is bundled for the browser first and embedded in dist/vigil.mjs as text.
  */
@@ -27,10 +27,14 @@ export const EXTERNAL_PACKAGES = [
   'onnxruntime-node',
 ];
 
-/** Bundles by output name: the daemon, and the worker that hal/accel/worker/workerScript.ts finds beside it. */
+/**
+ * Bundles by output name: the daemon, and the worker threads it finds beside it (see
+ * hal/accel/worker/workerScript.ts and runtime/events/eventLog/eventLogWorkerUrl.ts).
+ */
 export const ENTRY_POINTS = {
   vigil: 'runtime/main.ts',
   detectorWorker: 'hal/accel/worker/detectorWorker.ts',
+  eventLogWorker: 'runtime/events/eventLog/eventLogWorker.ts',
 };
 
 /** The esbuild options of both bundles, written to `outdir`. */
@@ -103,7 +107,7 @@ async function main(): Promise<void> {
   if (!ui) throw new Error('the status page front end was not embedded in dist/vigil.mjs');
   const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
   console.error(
-    `built ${outfile} and dist/detectorWorker.mjs (vigil ${packageJson.version}, ${(bytes / 1024 / 1024).toFixed(1)} MiB with sourcemaps; status page ${kib(ui.js)} KiB script + ${kib(ui.css)} KiB style)`,
+    `built ${outfile}, dist/detectorWorker.mjs and dist/eventLogWorker.mjs (vigil ${packageJson.version}, ${(bytes / 1024 / 1024).toFixed(1)} MiB with sourcemaps; status page ${kib(ui.js)} KiB script + ${kib(ui.css)} KiB style)`,
   );
 }
 

@@ -11,12 +11,13 @@ import { join } from 'node:path';
 import { Deduplicator } from '../runtime/events/deduplicator';
 import { newEventId } from '../runtime/events/eventId';
 import { EventIngest } from '../runtime/events/eventIngest';
+import { EventLog } from '../runtime/events/eventLog/eventLog';
 import { createEventMetrics } from '../runtime/events/eventMetrics';
 import { EventStore } from '../runtime/events/eventStore';
 import { IncidentAggregator } from '../runtime/events/incidentAggregator';
+import { KnownIds } from '../runtime/events/knownIds';
 import { Metrics } from '../runtime/metrics/metrics';
 import { openDatabase } from '../runtime/store/database';
-import { GroupCommitWriter } from '../runtime/store/groupCommitWriter';
 import { MIGRATIONS } from '../runtime/store/migrations/index';
 import { migrate } from '../runtime/store/migrator';
 
@@ -31,7 +32,7 @@ function freshDb(name: string) {
   const file = join(dir, name);
   const db = openDatabase(file);
   migrate(db, file, MIGRATIONS);
-  return db;
+  return { db, file };
 }
 
 /** Event n: mostly detections of 10,000 tracked objects on 8 cameras, some motion and sensors, ~3 % resent ids. */
@@ -66,20 +67,22 @@ function makeEvent(n: number): Record<string, unknown> {
 }
 
 async function processed(): Promise<{ rate: number; p50: number; p99: number; rssMb: number; open: number }> {
-  const db = freshDb('processed.db');
+  const { db, file } = freshDb('processed.db');
   let commits = 0;
   let commitMs = 0;
-  const writer = new GroupCommitWriter(db, {
-    maxBatch: 512,
-    maxDelayMs: 2,
+  const log = await EventLog.open({
+    file,
+    groupCommit: { maxBatch: 512, maxDelayMs: 2 },
     onCommit: (_n, ms) => {
       commits++;
       commitMs += ms;
     },
   });
+  const store = new EventStore(db);
   const ingest = new EventIngest({
-    writer,
-    store: new EventStore(db),
+    log,
+    knownIds: new KnownIds(),
+    storedResult: (id) => store.findResult(id),
     dedup: new Deduplicator({ enabled: true, windowMs: () => 2000, iouThreshold: 0.85, maxEntries: 20_000 }),
     incidents: new IncidentAggregator({
       idleMs: 600_000,
@@ -106,12 +109,12 @@ async function processed(): Promise<{ rate: number; p50: number; p99: number; rs
   const seconds = (performance.now() - start) / 1000;
   const rssMb = process.memoryUsage().rss / 1024 / 1024;
   console.log(
-    `  (${commits} commits, ${(commitMs / 1000).toFixed(1)} s inside them, ${(seconds).toFixed(1)} s total)`,
+    `  (${commits} commits in the writer thread, ${(commitMs / 1000).toFixed(1)} s inside them, ${seconds.toFixed(1)} s total)`,
   );
   const open = (
     db.prepare('SELECT count(*) AS n FROM incidents WHERE ended_at IS NULL').get() as { n: number }
   ).n;
-  writer.close();
+  await log.close();
   db.close();
   latencies.sort();
   return {
@@ -125,7 +128,7 @@ async function processed(): Promise<{ rate: number; p50: number; p99: number; rs
 
 /** The same rows, inserted in batches of 512 with no processing at all. */
 function rawBatched(): number {
-  const db = freshDb('raw.db');
+  const { db } = freshDb('raw.db');
   const insert =
     db.prepare(`INSERT OR IGNORE INTO events (id, type, timestamp, received_at, source, camera, label,
     object_id, confidence, box, zones, data, correlation_id, severity, fingerprint, state)

@@ -1,4 +1,4 @@
-import type { EventType } from './eventModel';
+import type { EventType, VigilEvent } from './eventModel';
 import { type Box, iou } from './geometry';
 
 export type DuplicateReason = 'fingerprint' | 'iou' | 'window';
@@ -15,6 +15,8 @@ export interface DedupOptions {
 
 /** What the deduplicator needs to know about an event. */
 export interface Sighting {
+  /** Same for reports of the same thing: type, camera, label, object and source. */
+  key: string;
   id: string;
   type: EventType;
   timestamp: number;
@@ -51,7 +53,7 @@ export class Deduplicator {
     if (!this.#options.enabled) return null;
     const windowMs = this.#options.windowMs(sighting.type);
     if (windowMs <= 0) return null;
-    const previous = this.#recent.get(keyOf(sighting));
+    const previous = this.#recent.get(sighting.key);
     if (!previous) return null;
     const age = sighting.timestamp - previous.timestamp;
     if (age < 0 || age > windowMs) return null;
@@ -62,7 +64,7 @@ export class Deduplicator {
 
   /** Records a stored sighting as the one later reports are compared with. */
   remember(sighting: Sighting): void {
-    const key = keyOf(sighting);
+    const { key } = sighting;
     this.#recent.delete(key);
     this.#recent.set(key, sighting);
     if (this.#recent.size > this.#options.maxEntries) {
@@ -73,8 +75,7 @@ export class Deduplicator {
 
   /** Undoes `remember` when the store failed, so the next report is not matched to a ghost. */
   forget(sighting: Sighting): void {
-    const key = keyOf(sighting);
-    if (this.#recent.get(key)?.id === sighting.id) this.#recent.delete(key);
+    if (this.#recent.get(sighting.key)?.id === sighting.id) this.#recent.delete(sighting.key);
   }
 
   get size(): number {
@@ -82,8 +83,21 @@ export class Deduplicator {
   }
 }
 
-function keyOf(s: Sighting): string {
-  return `${s.type}\u0000${s.camera ?? ''}\u0000${s.label ?? ''}\u0000${s.objectId ?? ''}\u0000${s.source}`;
+/** Only what dedup compares: a remembered sighting must not keep the event's data alive. */
+export function sightingOf(event: VigilEvent): Sighting {
+  const { type, camera, label, objectId, source } = event;
+  return {
+    key: `${type}\u0000${camera ?? ''}\u0000${label ?? ''}\u0000${objectId ?? ''}\u0000${source}`,
+    id: event.id,
+    type,
+    timestamp: event.timestamp,
+    camera,
+    label,
+    objectId,
+    source,
+    box: event.box,
+    fingerprint: event.fingerprint,
+  };
 }
 
 function duplicateReason(previous: Sighting, next: Sighting, iouThreshold: number): DuplicateReason | null {

@@ -1,15 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logging/logger';
-import type { GroupCommitWriter } from '../store/groupCommitWriter';
 import { classifyType, scoreSeverity } from './classification';
-import type { Deduplicator, Sighting } from './deduplicator';
+import { type Deduplicator, sightingOf } from './deduplicator';
 import { newEventId } from './eventId';
-import type { EventMetrics, Stage } from './eventMetrics';
+import type { EventLogWrite } from './eventLog/eventLogWrites';
+import { type EventMetrics, endStage, type Stage } from './eventMetrics';
 import { EventInputSchema, type EventType, type VigilEvent } from './eventModel';
-import type { EventStore, IngestResult } from './eventStore';
+import { eventRowOf, incidentRowOf } from './eventRows';
+import type { IngestResult } from './eventStore';
 import { EventValidationError, validateEventInput } from './eventValidation';
 import { fingerprint } from './fingerprint';
 import type { IncidentAggregator } from './incidentAggregator';
+import type { KnownIds } from './knownIds';
 
 /** The metric label for a rejected field: only schema fields, so a sender cannot mint label values. */
 function knownField(field: string): string {
@@ -24,9 +25,18 @@ export interface AlarmView {
   awayMode: string;
 }
 
+/** Where the ingest path's writes go: the event log writer thread (eventLog/eventLog.ts). */
+export interface EventLogWriter {
+  /** Resolves once the write is durable. */
+  write(write: EventLogWrite): Promise<void>;
+}
+
 export interface IngestDeps {
-  writer: GroupCommitWriter;
-  store: EventStore;
+  log: EventLogWriter;
+  /** Every id stored so far (loaded from the database at start). */
+  knownIds: KnownIds;
+  /** The stored outcome of an id, read from the database, for idempotent replays. */
+  storedResult: (id: string) => IngestResult | undefined;
   dedup: Deduplicator;
   incidents: IncidentAggregator;
   metrics: EventMetrics;
@@ -74,7 +84,7 @@ export class EventIngest {
       if (err instanceof EventValidationError) metrics.rejected.inc({ field: knownField(err.field) });
       throw err;
     }
-    let mark = this.#lap('validate', started, input.id);
+    let mark = this.#endStage('validate', started, input.id);
 
     if (input.id !== undefined) {
       const replay = this.#replayOf(input.id);
@@ -84,22 +94,11 @@ export class EventIngest {
       }
     }
     const event = this.#toEvent(input, receivedAt, origin);
-    mark = this.#lap('classify', mark, event.id);
+    mark = this.#endStage('classify', mark, event.id);
 
-    // Only what dedup compares: a remembered sighting must not keep the event's data alive.
-    const sighting: Sighting = {
-      id: event.id,
-      type: event.type,
-      timestamp: event.timestamp,
-      camera: event.camera,
-      label: event.label,
-      objectId: event.objectId,
-      source: event.source,
-      box: event.box,
-      fingerprint: event.fingerprint,
-    };
+    const sighting = sightingOf(event);
     const duplicate = this.#deps.dedup.check(sighting);
-    mark = this.#lap('dedup', mark, event.id);
+    mark = this.#endStage('dedup', mark, event.id);
     if (duplicate) return this.#storeDuplicate(duplicate.of, duplicate.reason, event, started);
 
     const attachment = this.#deps.incidents.attach(event);
@@ -107,20 +106,22 @@ export class EventIngest {
       event.incidentId = attachment.incident.id;
       this.#raiseLoitering(event, attachment.incident);
     }
-    mark = this.#lap('aggregate', mark, event.id);
+    mark = this.#endStage('aggregate', mark, event.id);
 
     this.#deps.dedup.remember(sighting);
-    const stored = this.#deps.writer
-      .write(() => {
-        const { store } = this.#deps;
-        store.insertEvent(event, origin.actor);
-        if (attachment?.ended)
-          store.endIncident(attachment.ended, event.receivedAt, 'reached its maximum length');
+    const stored = this.#deps.log
+      .write({
+        op: 'persist',
+        event: eventRowOf(event, input.dataJson),
+        zones: event.zones,
+        actor: origin.actor,
         // Updates of an open incident are batched by `maintainIncidents`; a new one is written with its first event.
-        if (attachment?.transition === 'new')
-          store.saveIncident(attachment.incident, event.receivedAt, 'new');
-        if (typeof event.data.snapshot === 'string' && event.incidentId !== null)
-          store.linkSnapshot(event.data.snapshot, event.incidentId, event.id);
+        newIncident: attachment?.transition === 'new' ? incidentRowOf(attachment.incident) : null,
+        endedIncidentId: attachment?.ended?.id ?? null,
+        snapshot:
+          typeof event.data.snapshot === 'string' && event.incidentId !== null
+            ? { path: event.data.snapshot, incidentId: event.incidentId }
+            : null,
       })
       .then(
         (): IngestResult => ({
@@ -130,11 +131,14 @@ export class EventIngest {
           severity: event.severity,
           incident_id: event.incidentId,
         }),
+        (err: unknown) => this.#storedBefore(event.id, err),
       );
     this.#inFlight.set(event.id, stored);
     try {
       const result = await stored;
-      this.#lap('persist', mark, event.id);
+      this.#deps.knownIds.add(event.id);
+      if (result.status === 'duplicate') return result;
+      this.#endStage('persist', mark, event.id);
       metrics.processed.inc({ type: event.type });
       metrics.ingestToDurableSeconds.observe((performance.now() - started) / 1000);
       this.#deps.afterPersist(event);
@@ -152,21 +156,17 @@ export class EventIngest {
    * commit. Called every second by the events service and at stop.
    */
   async maintainIncidents(now: number): Promise<void> {
-    const { incidents, store, writer, metrics } = this.#deps;
+    const { incidents, log, metrics } = this.#deps;
     const ended = incidents.expire(now);
     const changed = incidents.takeDirty();
     metrics.openIncidents.set(incidents.size);
     if (ended.length === 0 && changed.length === 0) return;
-    await writer.write(() => {
-      for (const incident of changed) store.saveIncident(incident, now, 'update');
-      for (const incident of ended) {
-        store.saveIncident(incident, now, 'update');
-        store.endIncident(
-          incident,
-          now,
-          'no new event within incidents.idle_seconds (or max_seconds reached)',
-        );
-      }
+    await log.write({
+      op: 'incidents',
+      at: now,
+      changed: changed.map(incidentRowOf),
+      ended: ended.map(incidentRowOf),
+      endReason: 'no new event within incidents.idle_seconds (or max_seconds reached)',
     });
   }
 
@@ -174,8 +174,20 @@ export class EventIngest {
     const pending = this.#inFlight.get(id);
     if (pending)
       return pending.then((result) => ({ ...result, status: 'duplicate', duplicate_reason: 'id' }));
-    const stored = this.#deps.store.findResult(id);
+    if (!this.#deps.knownIds.mayContain(id)) return undefined;
+    const stored = this.#deps.storedResult(id);
     return stored ? Promise.resolve(stored) : undefined;
+  }
+
+  /**
+   * A write refused because the id is already stored (committed by a writer thread that died
+   * before it could say so) is a replay after all: its first result stands. Anything else fails.
+   */
+  #storedBefore(id: string, err: unknown): IngestResult {
+    const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;
+    const stored = code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ? this.#deps.storedResult(id) : undefined;
+    if (!stored) throw err;
+    return stored;
   }
 
   async #storeDuplicate(
@@ -186,7 +198,7 @@ export class EventIngest {
   ): Promise<IngestResult> {
     const incident = this.#deps.incidents.peek(event);
     if (incident) incident.lastSeenAt = Math.max(incident.lastSeenAt, event.timestamp);
-    await this.#deps.writer.write(() => this.#deps.store.recordDuplicate(originalId, event.timestamp));
+    await this.#deps.log.write({ op: 'duplicate', originalId, at: event.timestamp });
     this.#deps.metrics.deduplicated.inc({ reason });
     this.#deps.metrics.ingestToDurableSeconds.observe((performance.now() - started) / 1000);
     return {
@@ -212,8 +224,9 @@ export class EventIngest {
     const camera = input.camera ?? null;
     const confidence = input.confidence ?? null;
     const { alarm } = this.#deps;
+    const id = input.id ?? newEventId(receivedAt);
     return {
-      id: input.id ?? newEventId(receivedAt),
+      id,
       type,
       timestamp: input.timestamp ?? receivedAt,
       receivedAt,
@@ -225,7 +238,8 @@ export class EventIngest {
       confidence,
       box: input.box ?? null,
       data,
-      correlationId: input.correlation_id ?? origin.correlationId ?? randomUUID(),
+      // An event that is not part of a chain starts its own.
+      correlationId: input.correlation_id ?? origin.correlationId ?? id,
       parentId: input.parent_id ?? null,
       severity:
         input.severity ??
@@ -270,12 +284,7 @@ export class EventIngest {
     });
   }
 
-  #lap(stage: Stage, since: number, eventId: string | undefined): number {
-    const now = performance.now();
-    this.#deps.metrics.stageSeconds.observe({ stage }, (now - since) / 1000);
-    const logger = this.#deps.logger;
-    if (logger?.isLevelEnabled('debug'))
-      logger.debug({ stage, eventId, ms: now - since }, 'event stage done');
-    return now;
+  #endStage(stage: Stage, since: number, eventId: string | undefined): number {
+    return endStage(this.#deps.metrics, this.#deps.logger, stage, since, eventId);
   }
 }

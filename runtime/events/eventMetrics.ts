@@ -1,4 +1,5 @@
 import type { Counter, Gauge, Histogram } from 'prom-client';
+import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/metrics';
 
 /** Pipeline stages timed separately (seconds, p50/p95/p99). */
@@ -80,4 +81,21 @@ export function createEventMetrics(metrics: Metrics): EventMetrics {
       help: 'Stored events waiting to be enriched and routed',
     }),
   };
+}
+
+/**
+ * Ends a pipeline stage that began at `since` (performance.now()): its time goes to the stage
+ * histogram and, at debug level, to a log line. Returns now, the start of the next stage.
+ */
+export function endStage(
+  metrics: EventMetrics,
+  logger: Logger | undefined,
+  stage: Stage,
+  since: number,
+  eventId: string | undefined,
+): number {
+  const now = performance.now();
+  metrics.stageSeconds.observe({ stage }, (now - since) / 1000);
+  if (logger?.isLevelEnabled('debug')) logger.debug({ stage, eventId, ms: now - since }, 'event stage done');
+  return now;
 }

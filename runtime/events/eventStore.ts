@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { snapshotFilesOf } from '../media/snapshots/snapshotFiles';
 import type { Severity, VigilEvent } from './eventModel';
-import type { OpenIncident } from './incidentAggregator';
+import { EVENT_ROW_COLUMNS, type EventRowValues, eventRowOf, type IncidentRowValues } from './eventRows';
 
 /** States an event moves through; each change is an audit row. */
 export type EventState =
@@ -36,11 +36,10 @@ export class EventStore {
   constructor(db: Database) {
     this.#db = db;
     this.#statements = {
-      insertEvent: db.prepare(`
-        INSERT INTO events (id, type, timestamp, received_at, source, camera, label, object_id, confidence, box, zones,
-          data, correlation_id, parent_id, severity, fingerprint, incident_id, state)
-        VALUES (@id, @type, @timestamp, @receivedAt, @source, @camera, @label, @objectId, @confidence, @box, @zones,
-          @data, @correlationId, @parentId, @severity, @fingerprint, @incidentId, 'persisted')`),
+      insertEvent: db.prepare(
+        `INSERT INTO events (${EVENT_ROW_COLUMNS.join(', ')}, state)
+         VALUES (${EVENT_ROW_COLUMNS.map(() => '?').join(', ')}, 'persisted')`,
+      ),
       insertZone: db.prepare('INSERT OR IGNORE INTO event_zones (zone, event_id) VALUES (?, ?)'),
       audit: db.prepare(
         'INSERT INTO audit (subject_kind, subject_id, state, at, actor, reason) VALUES (?, ?, ?, ?, ?, ?)',
@@ -83,52 +82,25 @@ export class EventStore {
    * one transaction, so they are one transition: `persisted`, whose reason names who sent it.
    */
   insertEvent(event: VigilEvent, actor: string): void {
-    this.#run('insertEvent', {
-      id: event.id,
-      type: event.type,
-      timestamp: event.timestamp,
-      receivedAt: event.receivedAt,
-      source: event.source,
-      camera: event.camera,
-      label: event.label,
-      objectId: event.objectId,
-      confidence: event.confidence,
-      box: event.box ? JSON.stringify(event.box) : null,
-      zones: JSON.stringify(event.zones),
-      data: JSON.stringify(event.data),
-      correlationId: event.correlationId,
-      parentId: event.parentId,
-      severity: event.severity,
-      fingerprint: event.fingerprint,
-      incidentId: event.incidentId,
-    });
-    for (const zone of event.zones) this.#run('insertZone', zone, event.id);
-    this.audit('event', event.id, 'persisted', event.receivedAt, actor, 'received and validated');
+    this.insertEventRow(eventRowOf(event), event.zones, actor);
   }
 
-  saveIncident(incident: OpenIncident, at: number, transition: 'new' | 'update'): void {
-    this.#run('upsertIncident', {
-      id: incident.id,
-      key: incident.key,
-      camera: incident.camera,
-      label: incident.label,
-      objectId: incident.objectId,
-      type: incident.type,
-      severity: incident.severity,
-      state: incident.state,
-      startedAt: incident.startedAt,
-      lastSeenAt: incident.lastSeenAt,
-      eventCount: incident.eventCount,
-      maxConfidence: incident.maxConfidence,
-      zones: JSON.stringify([...incident.zones]),
-    });
+  insertEventRow(row: EventRowValues, zones: readonly string[], actor: string): void {
+    const [id, , , receivedAt] = row;
+    this.#run('insertEvent', ...row);
+    for (const zone of zones) this.#run('insertZone', zone, id);
+    this.audit('event', id, 'persisted', receivedAt, actor, 'received and validated');
+  }
+
+  saveIncident(incident: IncidentRowValues, at: number, transition: 'new' | 'update'): void {
+    this.#run('upsertIncident', incident);
     if (transition === 'new')
       this.audit('incident', incident.id, 'new', at, 'processor', `started by a ${incident.type} event`);
   }
 
-  endIncident(incident: OpenIncident, at: number, reason: string): void {
-    this.#run('endIncident', at, incident.id);
-    this.audit('incident', incident.id, 'ended', at, 'processor', reason);
+  endIncident(incidentId: string, at: number, reason: string): void {
+    this.#run('endIncident', at, incidentId);
+    this.audit('incident', incidentId, 'ended', at, 'processor', reason);
   }
 
   /** A duplicate is not a new row: the original counts it (its incident's last_seen is batched). */

@@ -28,12 +28,17 @@ export class EventValidationError extends Error {
   }
 }
 
+const MALFORMED = 'contains an unpaired UTF-16 surrogate (\\ud800-\\udfff); send well-formed text';
+
+/** A valid event: its timestamp as epoch ms, and its `data` as the JSON that is stored. */
+export type ValidEventInput = EventInput & { timestamp?: number; dataJson: string };
+
 /**
  * Checks an event from any producer against the one event schema plus the limits a schema
- * cannot say (size and depth of `data`, a parseable timestamp not far in the future).
- * Returns the event with its timestamp as epoch ms; throws naming the first bad field.
+ * cannot say (size and depth of `data`, well-formed text, a parseable timestamp not far in the
+ * future). Throws naming the first bad field.
  */
-export function validateEventInput(body: unknown, now: number): EventInput & { timestamp?: number } {
+export function validateEventInput(body: unknown, now: number): ValidEventInput {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new EventValidationError('body', 'must be a JSON object describing one event');
   }
@@ -44,46 +49,60 @@ export function validateEventInput(body: unknown, now: number): EventInput & { t
     throw new EventValidationError(field, closed ?? describe(first.message, first.value));
   }
   const input = body as EventInput;
-  const malformed = firstMalformedString(input, '', 0);
-  if (malformed !== undefined) {
-    throw new EventValidationError(
-      malformed || 'body',
-      'contains an unpaired UTF-16 surrogate (\\ud800-\\udfff); send well-formed text',
-    );
+  for (const [field, value] of Object.entries(input)) {
+    if (field === 'data') continue;
+    const malformed =
+      typeof value === 'string' ? !isWellFormed(value) : field === 'zones' && !zonesWellFormed(value);
+    if (malformed) throw new EventValidationError(field, MALFORMED);
   }
-  if (input.data !== undefined) checkData(input.data);
+  const dataJson = input.data === undefined ? '{}' : checkData(input.data);
   if (input.box && (input.box[2] <= input.box[0] || input.box[3] <= input.box[1])) {
     throw new EventValidationError('box', 'must be [x1, y1, x2, y2] with x2 > x1 and y2 > y1');
   }
   const timestamp = input.timestamp === undefined ? undefined : parseTimestamp(input.timestamp, now);
-  return { ...input, timestamp };
+  return { ...input, timestamp, dataJson };
 }
 
-function checkData(data: Record<string, unknown>): void {
-  // Depth first: serialising a hostile, very deep value would overflow the stack.
-  const depth = depthOf(data, 0);
-  if (depth > MAX_DATA_DEPTH)
-    throw new EventValidationError('data', `is nested more than ${MAX_DATA_DEPTH} levels deep; flatten it`);
+function zonesWellFormed(zones: unknown): boolean {
+  return !Array.isArray(zones) || zones.every((zone) => typeof zone !== 'string' || isWellFormed(zone));
+}
+
+/** Checks `data` in one walk (depth first: serialising a hostile, very deep value would overflow the stack), then its size; returns its JSON. */
+function checkData(data: Record<string, unknown>): string {
   const longKey = Object.keys(data).find((key) => key.length > MAX_DATA_KEY);
   if (longKey !== undefined)
     throw new EventValidationError(
       `data.${longKey.slice(0, 20)}…`,
       `keys are at most ${MAX_DATA_KEY} characters`,
     );
-  const bytes = Buffer.byteLength(JSON.stringify(data));
+  const problem = dataProblem(data, 1);
+  if (problem === 'too deep')
+    throw new EventValidationError('data', `is nested more than ${MAX_DATA_DEPTH} levels deep; flatten it`);
+  if (problem !== undefined) throw new EventValidationError(['data', ...problem].join('.'), MALFORMED);
+  const json = JSON.stringify(data);
+  const bytes = Buffer.byteLength(json);
   if (bytes > MAX_DATA_BYTES)
     throw new EventValidationError('data', `is ${bytes} bytes; at most ${MAX_DATA_BYTES} are accepted`);
+  return json;
 }
 
-/** Path of the first string holding a lone surrogate (JSON escapes get past the UTF-8 byte check). */
-function firstMalformedString(value: unknown, path: string, depth: number): string | undefined {
-  if (typeof value === 'string') return isWellFormed(value) ? undefined : path;
-  if (value === null || typeof value !== 'object' || depth > MAX_DATA_DEPTH + 2) return undefined;
-  for (const [key, child] of Object.entries(value)) {
-    const childPath = path ? `${path}.${key}` : key;
-    if (!isWellFormed(key)) return childPath;
-    const found = firstMalformedString(child, childPath, depth + 1);
-    if (found !== undefined) return found;
+/**
+ * What is wrong inside a `data` value at `depth`: 'too deep', or the path (keys, built only on
+ * the way back) to the first text with a lone surrogate (JSON escapes get past the UTF-8 check).
+ */
+function dataProblem(value: unknown, depth: number): 'too deep' | string[] | undefined {
+  if (typeof value === 'string') return isWellFormed(value) ? undefined : [];
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth > MAX_DATA_DEPTH) return 'too deep';
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!isWellFormed(key)) return [key];
+    const problem = dataProblem(record[key], depth + 1);
+    if (problem === 'too deep') return problem;
+    if (problem !== undefined) {
+      problem.unshift(key);
+      return problem;
+    }
   }
   return undefined;
 }
@@ -91,14 +110,6 @@ function firstMalformedString(value: unknown, path: string, depth: number): stri
 function isWellFormed(text: string): boolean {
   // String.prototype.isWellFormed (ES2024) is in Node 20 but not in the ES2023 lib typings.
   return (text as string & { isWellFormed(): boolean }).isWellFormed();
-}
-
-function depthOf(value: unknown, depth: number): number {
-  if (value === null || typeof value !== 'object') return depth;
-  if (depth > MAX_DATA_DEPTH) return depth;
-  let deepest = depth + 1;
-  for (const child of Object.values(value)) deepest = Math.max(deepest, depthOf(child, depth + 1));
-  return deepest;
 }
 
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;

@@ -15,10 +15,12 @@ import { createEnrichment } from './enrichment/index';
 import type { EnrichmentOrchestrator } from './enrichment/orchestrator';
 import { newEventId } from './eventId';
 import { EventIngest, type IngestOrigin } from './eventIngest';
+import { EventLog } from './eventLog/eventLog';
 import { createEventMetrics, type EventMetrics } from './eventMetrics';
 import type { EventType } from './eventModel';
 import { EventStore, type IngestResult } from './eventStore';
 import { IncidentAggregator, type OpenIncident } from './incidentAggregator';
+import { KnownIds } from './knownIds';
 import { EventQueries } from './queries/eventQueries';
 import { IncidentActions } from './queries/incidentActions';
 import { Redelivery } from './redelivery';
@@ -53,6 +55,7 @@ export class EventsService implements Service {
   readonly #dedup: Deduplicator;
   readonly #incidents: IncidentAggregator;
   #ingest: EventIngest | undefined;
+  #log: EventLog | undefined;
   #worker: RoutingWorker | undefined;
   #timers: NodeJS.Timeout[] = [];
   #mode: string;
@@ -107,6 +110,9 @@ export class EventsService implements Service {
     const db = store.db;
     const rebuilt = rebuildIncidents(db, { onlyOpen: true });
     this.#incidents.restore(loadOpenIncidents(db));
+    const knownIds = KnownIds.of(db.prepare('SELECT id FROM events').pluck().iterate() as Iterable<string>);
+    const log = await EventLog.open({ ...store.writerSettings, logger });
+    this.#log = log;
     const eventStore = new EventStore(db);
     const routingStore = new RoutingStore(db);
     const modes = config.alarm.modes;
@@ -133,8 +139,9 @@ export class EventsService implements Service {
     });
     this.#worker = worker;
     this.#ingest = new EventIngest({
-      writer: store.writer,
-      store: eventStore,
+      log,
+      knownIds,
+      storedResult: (id) => eventStore.findResult(id),
       dedup: this.#dedup,
       incidents: this.#incidents,
       metrics: this.#metrics,
@@ -192,7 +199,9 @@ export class EventsService implements Service {
     this.#timers = [];
     await this.#ingest?.maintainIncidents(Date.now());
     await this.#worker?.stop();
+    await this.#log?.close();
     this.#ingest = undefined;
+    this.#log = undefined;
   }
 
   health(): Record<string, unknown> {

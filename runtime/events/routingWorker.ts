@@ -1,7 +1,7 @@
 import type { Logger } from '../logging/logger';
 import type { GroupCommitWriter } from '../store/groupCommitWriter';
 import type { EnrichmentResult } from './enrichment/types';
-import type { EventMetrics } from './eventMetrics';
+import { type EventMetrics, endStage } from './eventMetrics';
 import type { VigilEvent } from './eventModel';
 import type { EventStore } from './eventStore';
 import type { RoutingStore } from './routingStore';
@@ -137,9 +137,9 @@ export class RoutingWorker {
       let mark = performance.now();
       const results = await this.#deps.enrich(event);
       for (const r of results) metrics.enriched.inc({ enricher: r.enricher, status: r.status });
-      mark = lap(this.#deps, 'enrich', mark, event.id);
+      mark = endStage(this.#deps.metrics, this.#deps.logger, 'enrich', mark, event.id);
       const decision = this.#deps.decide(event, this.#deps.context(event));
-      mark = lap(this.#deps, 'rules', mark, event.id);
+      mark = endStage(this.#deps.metrics, this.#deps.logger, 'rules', mark, event.id);
       const description = descriptionOf(results);
       const at = this.#now();
       await writer.write(() => {
@@ -156,7 +156,7 @@ export class RoutingWorker {
         return;
       }
       const deliveries = await this.#deps.deliver(event, decision, description);
-      lap(this.#deps, 'route', mark, event.id);
+      endStage(this.#deps.metrics, this.#deps.logger, 'route', mark, event.id);
       for (const d of deliveries) metrics.routed.inc({ channel: d.channel, ok: String(d.ok) });
       const failed = deliveries.filter((d) => !d.ok);
       await writer.write(() => {
@@ -191,19 +191,6 @@ export class RoutingWorker {
         );
     }
   }
-}
-
-function lap(
-  deps: Pick<RoutingDeps, 'metrics' | 'logger'>,
-  stage: 'enrich' | 'rules' | 'route',
-  since: number,
-  eventId: string,
-): number {
-  const now = performance.now();
-  deps.metrics.stageSeconds.observe({ stage }, (now - since) / 1000);
-  if (deps.logger.isLevelEnabled('debug'))
-    deps.logger.debug({ stage, eventId, ms: now - since }, 'event stage done');
-  return now;
 }
 
 function descriptionOf(results: readonly EnrichmentResult[]): string | null {

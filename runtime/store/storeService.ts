@@ -37,6 +37,12 @@ export class StoreService implements Service {
     return this.#db;
   }
 
+  /** The file and group-commit settings, for a writer on its own connection (the event log thread). */
+  get writerSettings(): Pick<StoreOptions, 'file' | 'groupCommit' | 'onCommit'> {
+    const { file, groupCommit, onCommit } = this.#options;
+    return { file, groupCommit, onCommit };
+  }
+
   get writer(): GroupCommitWriter {
     if (!this.#writer) throw new Error('store is not started');
     return this.#writer;

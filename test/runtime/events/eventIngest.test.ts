@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { EventValidationError } from '../../../runtime/events/eventValidation';
 import { ingestKit } from './ingestKit';
+import { insertEvent } from './queries/eventStoreFixture';
 
 const person = {
   type: 'object_detected',
@@ -13,7 +14,7 @@ const person = {
 
 describe('event ingest', () => {
   test('stores a classified, scored event with its audit trail and incident', async () => {
-    const kit = ingestKit({ mode: 'away' });
+    const kit = await ingestKit({ mode: 'away' });
     const result = await kit.ingest.ingest({ ...person, zones: ['porch'] }, { actor: 'api' });
     assert.equal(result.status, 'created');
     assert.equal(result.type, 'intrusion', 'a person is an intrusion (seed 001)');
@@ -42,7 +43,7 @@ describe('event ingest', () => {
   });
 
   test("an object's snapshot becomes its incident's, and its files belong to the incident", async () => {
-    const kit = ingestKit();
+    const kit = await ingestKit();
     const files = ['snapshots/2026-11-23/front-t1.jpg', 'snapshots/2026-11-23/front-t1-annotated.jpg'];
     for (const path of [...files, 'thumbnails/2026-11-23/front-t1.jpg'])
       kit.db
@@ -72,7 +73,7 @@ describe('event ingest', () => {
   });
 
   test('the same id sent concurrently is stored once and every caller gets the original result', async () => {
-    const kit = ingestKit();
+    const kit = await ingestKit();
     const results = await Promise.all(
       Array.from({ length: 25 }, () =>
         kit.ingest.ingest({ ...person, id: 'pir-42', type: 'sensor', label: 'pir' }, { actor: 'api' }),
@@ -88,8 +89,20 @@ describe('event ingest', () => {
     assert.equal(kit.count(), 1);
   });
 
+  test('an id stored but missing from the id filter (a writer that died before answering) is still a replay', async () => {
+    const kit = await ingestKit();
+    insertEvent(kit.db, { id: 'door-7', timestamp: kit.now() - 1000, type: 'sensor', severity: 'low' });
+    const replay = await kit.ingest.ingest({ id: 'door-7', type: 'sensor', label: 'door' }, { actor: 'api' });
+    assert.deepEqual(
+      { status: replay.status, reason: replay.duplicate_reason, severity: replay.severity },
+      { status: 'duplicate', reason: 'id', severity: 'low' },
+    );
+    assert.equal(kit.count(), 1);
+    assert.equal(kit.persisted.length, 0, 'the replay is not routed again');
+  });
+
   test('repeats are folded by fingerprint, by box overlap and by window; a moved box is new', async () => {
-    const kit = ingestKit();
+    const kit = await ingestKit();
     const first = await kit.ingest.ingest(person, { actor: 'pipeline' });
     kit.advance(500);
     const same = await kit.ingest.ingest(person, { actor: 'pipeline' });
@@ -124,7 +137,7 @@ describe('event ingest', () => {
   });
 
   test('severity follows the alarm mode', async () => {
-    const kit = ingestKit({ mode: 'disarmed' });
+    const kit = await ingestKit({ mode: 'disarmed' });
     const calm = await kit.ingest.ingest({ ...person, camera: 'a' }, { actor: 'api' });
     kit.setMode('away');
     const armed = await kit.ingest.ingest({ ...person, camera: 'b' }, { actor: 'api' });
@@ -143,7 +156,7 @@ describe('event ingest', () => {
   });
 
   test('a person staying in a zone past its loitering time becomes loitering, once', async () => {
-    const kit = ingestKit({ loitering: 20 });
+    const kit = await ingestKit({ loitering: 20 });
     const at = { ...person, zones: ['porch'], object_id: 'track-1' };
     await kit.ingest.ingest(at, { actor: 'pipeline' });
     kit.advance(10_000);
@@ -162,7 +175,7 @@ describe('event ingest', () => {
   });
 
   test('invalid events name the field, are counted, and store nothing', async () => {
-    const kit = ingestKit();
+    const kit = await ingestKit();
     const cases: Array<[unknown, string]> = [
       [{ type: 'explosion' }, 'type'],
       [{ type: 'motion', confidence: 2 }, 'confidence'],
@@ -195,7 +208,7 @@ describe('event ingest', () => {
 describe('replay', () => {
   test('rebuilding incidents from the event log and audit trail reproduces their state', async () => {
     const { rebuildIncidents } = await import('../../../runtime/events/replay');
-    const kit = ingestKit({ mode: 'away', loitering: 5 });
+    const kit = await ingestKit({ mode: 'away', loitering: 5 });
     const cameras = ['front', 'back', 'garage'];
     for (let i = 0; i < 60; i++) {
       const camera = cameras[i % 3] as string;

@@ -2,13 +2,14 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import { Deduplicator } from '../../../runtime/events/deduplicator';
 import { EventIngest } from '../../../runtime/events/eventIngest';
+import { EventLog } from '../../../runtime/events/eventLog/eventLog';
 import { createEventMetrics } from '../../../runtime/events/eventMetrics';
 import type { EventType, VigilEvent } from '../../../runtime/events/eventModel';
 import { EventStore } from '../../../runtime/events/eventStore';
 import { IncidentAggregator } from '../../../runtime/events/incidentAggregator';
+import { KnownIds } from '../../../runtime/events/knownIds';
 import { Metrics } from '../../../runtime/metrics/metrics';
 import { openDatabase } from '../../../runtime/store/database';
-import { GroupCommitWriter } from '../../../runtime/store/groupCommitWriter';
 import { MIGRATIONS } from '../../../runtime/store/migrations/index';
 import { migrate } from '../../../runtime/store/migrator';
 import { tempDir } from '../../helpers/tempDir';
@@ -21,19 +22,21 @@ const WINDOWS: Partial<Record<EventType, number>> = {
 };
 
 /** A real database and the ingest stages wired as the app wires them, with a controllable clock and mode. */
-export function ingestKit(options: { mode?: string; loitering?: number } = {}) {
+export async function ingestKit(options: { mode?: string; loitering?: number } = {}) {
   const file = join(tempDir(), 'vigil.db');
   const db = openDatabase(file);
   migrate(db, file, MIGRATIONS);
-  const writer = new GroupCommitWriter(db, { maxBatch: 256, maxDelayMs: 1 });
+  const log = await EventLog.open({ file, groupCommit: { maxBatch: 256, maxDelayMs: 1 } });
+  const store = new EventStore(db);
   const metrics = new Metrics();
   const eventMetrics = createEventMetrics(metrics);
   const persisted: VigilEvent[] = [];
   let mode = options.mode ?? 'home';
   let now = Date.parse('2026-11-23T12:00:00Z');
   const ingest = new EventIngest({
-    writer,
-    store: new EventStore(db),
+    log,
+    knownIds: new KnownIds(),
+    storedResult: (id) => store.findResult(id),
     dedup: new Deduplicator({
       enabled: true,
       windowMs: (t) => WINDOWS[t] ?? 0,
@@ -47,8 +50,8 @@ export function ingestKit(options: { mode?: string; loitering?: number } = {}) {
     afterPersist: (event) => persisted.push(event),
     now: () => now,
   });
-  after(() => {
-    writer.close();
+  after(async () => {
+    await log.close();
     db.close();
   });
   return {

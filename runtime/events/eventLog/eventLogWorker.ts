@@ -1,0 +1,88 @@
+/**
+ * Entry point of the event log writer thread (bundled as dist/eventLogWorker.mjs). It owns a
+ * second connection to the database and group-commits the acknowledged ingest path's writes
+ * (events, their audit rows, incidents), so SQLite's work runs on the second core while the main
+ * thread validates, deduplicates and aggregates the next events. A write is reported done only
+ * after the commit that holds it is fsync'd.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabase } from '../../store/database';
+import { GroupCommitWriter } from '../../store/groupCommitWriter';
+import { EventStore } from '../eventStore';
+import {
+  type EventLogWorkerData,
+  type FromEventLogWriter,
+  type ToEventLogWriter,
+  type WriteFailure,
+  writeFailureOf,
+} from './eventLogProtocol';
+import { applyEventLogWrite } from './eventLogWrites';
+
+const port = parentPort;
+if (!port) throw new Error('eventLogWorker.ts runs as a worker thread, started by EventLog');
+const send = (message: FromEventLogWriter) => port.postMessage(message);
+const { file, groupCommit } = workerData as EventLogWorkerData;
+
+let results: Array<[number, WriteFailure | null]> = [];
+let commits: Array<[number, number]> = [];
+let replyScheduled = false;
+const inFlight = new Set<Promise<void>>();
+
+/** One reply per turn of the event loop carries every write finished in it. */
+function reply(): void {
+  replyScheduled = false;
+  if (results.length === 0 && commits.length === 0) return;
+  send({ kind: 'done', results, commits });
+  results = [];
+  commits = [];
+}
+
+function scheduleReply(): void {
+  if (replyScheduled) return;
+  replyScheduled = true;
+  setImmediate(reply);
+}
+
+try {
+  const db = openDatabase(file);
+  const store = new EventStore(db);
+  const writer = new GroupCommitWriter(db, {
+    ...groupCommit,
+    onCommit: (size, ms) => {
+      commits.push([size, ms]);
+      scheduleReply();
+    },
+  });
+  port.on('message', async (message: ToEventLogWriter) => {
+    if (message.kind === 'writes') {
+      for (const [seq, write] of message.writes) {
+        const done = writer
+          .write(() => applyEventLogWrite(store, write))
+          .then(
+            () => {
+              results.push([seq, null]);
+            },
+            (err: unknown) => {
+              results.push([seq, writeFailureOf(err)]);
+            },
+          );
+        inFlight.add(done);
+        void done.finally(() => {
+          inFlight.delete(done);
+          scheduleReply();
+        });
+      }
+      return;
+    }
+    writer.close();
+    await Promise.allSettled([...inFlight]);
+    reply();
+    db.close();
+    send({ kind: 'closed' });
+    // No listener left: the thread ends once its messages are out (port.close() could drop them).
+    port.removeAllListeners('message');
+  });
+  send({ kind: 'ready' });
+} catch (err) {
+  send({ kind: 'open-failed', failure: writeFailureOf(err) });
+}

@@ -1,0 +1,62 @@
+import type { EventRowValues, IncidentRowValues } from '../eventRows';
+import type { EventStore } from '../eventStore';
+
+/** A new event and what its arrival did to incidents: stored in one transaction. */
+export interface PersistEvent {
+  op: 'persist';
+  event: EventRowValues;
+  zones: string[];
+  /** Who handed the event in, for the audit trail. */
+  actor: string;
+  /** The incident this event started. */
+  newIncident: IncidentRowValues | null;
+  /** The incident closed to make room for this one (it reached its maximum length). */
+  endedIncidentId: string | null;
+  /** `data.snapshot` of an event that belongs to an incident. */
+  snapshot: { path: string; incidentId: string } | null;
+}
+
+/** A duplicate folded into the original event. */
+export interface RecordDuplicate {
+  op: 'duplicate';
+  originalId: string;
+  at: number;
+}
+
+/** Open incidents changed since the last sweep, and those that ended. */
+export interface SaveIncidents {
+  op: 'incidents';
+  at: number;
+  changed: IncidentRowValues[];
+  ended: IncidentRowValues[];
+  endReason: string;
+}
+
+/** The writes of the acknowledged ingest path, as plain data so they can cross to the writer thread. */
+export type EventLogWrite = PersistEvent | RecordDuplicate | SaveIncidents;
+
+/** Carries out one write; runs inside a group-commit transaction of the event log writer. */
+export function applyEventLogWrite(store: EventStore, write: EventLogWrite): void {
+  switch (write.op) {
+    case 'persist': {
+      const [id, , , receivedAt] = write.event;
+      store.insertEventRow(write.event, write.zones, write.actor);
+      if (write.endedIncidentId !== null)
+        store.endIncident(write.endedIncidentId, receivedAt, 'reached its maximum length');
+      // Updates of an open incident are batched by the sweep; a new one is written with its first event.
+      if (write.newIncident !== null) store.saveIncident(write.newIncident, receivedAt, 'new');
+      if (write.snapshot !== null) store.linkSnapshot(write.snapshot.path, write.snapshot.incidentId, id);
+      return;
+    }
+    case 'duplicate':
+      store.recordDuplicate(write.originalId, write.at);
+      return;
+    case 'incidents':
+      for (const incident of write.changed) store.saveIncident(incident, write.at, 'update');
+      for (const incident of write.ended) {
+        store.saveIncident(incident, write.at, 'update');
+        store.endIncident(incident.id, write.at, write.endReason);
+      }
+      return;
+  }
+}
