@@ -7,7 +7,7 @@ import { type EventMetrics, endStage, type Stage } from './eventMetrics';
 import { EventInputSchema, type EventType, type VigilEvent } from './eventModel';
 import { eventRowOf, incidentRowOf } from './eventRows';
 import type { IngestResult } from './eventStore';
-import { EventValidationError, validateEventInput } from './eventValidation';
+import { EventValidationError, type ValidEventInput, validateEventInput } from './eventValidation';
 import { fingerprint } from './fingerprint';
 import type { IncidentAggregator } from './incidentAggregator';
 import type { KnownIds } from './knownIds';
@@ -77,13 +77,14 @@ export class EventIngest {
     const { metrics } = this.#deps;
     const started = performance.now();
     const receivedAt = this.#now();
-    let input: ReturnType<typeof validateEventInput>;
+    let valid: ValidEventInput;
     try {
-      input = validateEventInput(body, receivedAt);
+      valid = validateEventInput(body, receivedAt);
     } catch (err) {
       if (err instanceof EventValidationError) metrics.rejected.inc({ field: knownField(err.field) });
       throw err;
     }
+    const { input } = valid;
     let mark = this.#endStage('validate', started, input.id);
 
     if (input.id !== undefined) {
@@ -93,7 +94,7 @@ export class EventIngest {
         return replay;
       }
     }
-    const event = this.#toEvent(input, receivedAt, origin);
+    const event = this.#toEvent(valid, receivedAt, origin);
     mark = this.#endStage('classify', mark, event.id);
 
     const sighting = sightingOf(event);
@@ -112,7 +113,7 @@ export class EventIngest {
     const stored = this.#deps.log
       .write({
         op: 'persist',
-        event: eventRowOf(event, input.dataJson),
+        event: eventRowOf(event, valid.dataJson),
         zones: event.zones,
         actor: origin.actor,
         // Updates of an open incident are batched by `maintainIncidents`; a new one is written with its first event.
@@ -211,11 +212,8 @@ export class EventIngest {
     };
   }
 
-  #toEvent(
-    input: ReturnType<typeof validateEventInput>,
-    receivedAt: number,
-    origin: IngestOrigin,
-  ): VigilEvent {
+  #toEvent(valid: ValidEventInput, receivedAt: number, origin: IngestOrigin): VigilEvent {
+    const { input, dataJson } = valid;
     const label = input.label ?? null;
     const type: EventType = classifyType(input.type, label);
     const zones = input.zones ?? [];
@@ -228,7 +226,7 @@ export class EventIngest {
     return {
       id,
       type,
-      timestamp: input.timestamp ?? receivedAt,
+      timestamp: valid.timestamp ?? receivedAt,
       receivedAt,
       source,
       camera,
@@ -252,7 +250,7 @@ export class EventIngest {
           awayMode: alarm.awayMode,
           tamper: type === 'sensor' && data.tamper === true,
         }),
-      fingerprint: fingerprint({ type, camera, label, source, zones, data }),
+      fingerprint: fingerprint({ type, camera, label, source, zones, dataJson }),
       incidentId: null,
     };
   }

@@ -1,5 +1,6 @@
-import type { Counter, Gauge, Histogram } from 'prom-client';
+import type { Counter, Gauge } from 'prom-client';
 import type { Logger } from '../logging/logger';
+import type { LatencyHistogram } from '../metrics/latencyHistogram';
 import type { Metrics } from '../metrics/metrics';
 
 /** Pipeline stages timed separately (seconds, p50/p95/p99). */
@@ -22,9 +23,9 @@ export interface EventMetrics {
   filtered: Counter;
   routed: Counter<'channel' | 'ok'>;
   deadLetters: Counter<'stage'>;
-  stageSeconds: Histogram<'stage'>;
-  ingestToDurableSeconds: Histogram;
-  endToEndSeconds: Histogram;
+  stageSeconds: LatencyHistogram;
+  ingestToDurableSeconds: LatencyHistogram;
+  endToEndSeconds: LatencyHistogram;
   openIncidents: Gauge;
   routingQueue: Gauge;
 }
@@ -65,7 +66,7 @@ export function createEventMetrics(metrics: Metrics): EventMetrics {
     stageSeconds: metrics.histogram({
       name: 'events_stage_seconds',
       help: 'Time per pipeline stage',
-      labelNames: ['stage'],
+      labelName: 'stage',
     }),
     ingestToDurableSeconds: metrics.histogram({
       name: 'events_ingest_to_durable_seconds',
@@ -95,7 +96,7 @@ export function endStage(
   eventId: string | undefined,
 ): number {
   const now = performance.now();
-  metrics.stageSeconds.observe({ stage }, (now - since) / 1000);
+  metrics.stageSeconds.series(stage).observe((now - since) / 1000);
   if (logger?.isLevelEnabled('debug')) logger.debug({ stage, eventId, ms: now - since }, 'event stage done');
   return now;
 }

@@ -62,7 +62,7 @@ export const EventInputSchema = Type.Object(
     ),
     camera: Type.Optional({ ...Name, description: 'Camera name, as in the config.' }),
     zones: Type.Optional(
-      Type.Array(Name, { maxItems: 32, uniqueItems: true, description: 'Zones the object is in.' }),
+      Type.Array(Name, { maxItems: 32, description: 'Zones the object is in, each once.' }),
     ),
     label: Type.Optional(
       Type.String({

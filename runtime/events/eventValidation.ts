@@ -30,8 +30,12 @@ export class EventValidationError extends Error {
 
 const MALFORMED = 'contains an unpaired UTF-16 surrogate (\\ud800-\\udfff); send well-formed text';
 
-/** A valid event: its timestamp as epoch ms, and its `data` as the JSON that is stored. */
-export type ValidEventInput = EventInput & { timestamp?: number; dataJson: string };
+/** A valid event as sent, with its timestamp as epoch ms and its `data` as the JSON that is stored. */
+export interface ValidEventInput {
+  input: EventInput;
+  timestamp: number | undefined;
+  dataJson: string;
+}
 
 /**
  * Checks an event from any producer against the one event schema plus the limits a schema
@@ -49,22 +53,39 @@ export function validateEventInput(body: unknown, now: number): ValidEventInput 
     throw new EventValidationError(field, closed ?? describe(first.message, first.value));
   }
   const input = body as EventInput;
-  for (const [field, value] of Object.entries(input)) {
-    if (field === 'data') continue;
-    const malformed =
-      typeof value === 'string' ? !isWellFormed(value) : field === 'zones' && !zonesWellFormed(value);
-    if (malformed) throw new EventValidationError(field, MALFORMED);
+  for (const field of TEXT_FIELDS) {
+    const value = input[field];
+    if (typeof value === 'string' && !isWellFormed(value)) throw new EventValidationError(field, MALFORMED);
   }
+  checkZones(input.zones);
   const dataJson = input.data === undefined ? '{}' : checkData(input.data);
   if (input.box && (input.box[2] <= input.box[0] || input.box[3] <= input.box[1])) {
     throw new EventValidationError('box', 'must be [x1, y1, x2, y2] with x2 > x1 and y2 > y1');
   }
   const timestamp = input.timestamp === undefined ? undefined : parseTimestamp(input.timestamp, now);
-  return { ...input, timestamp, dataJson };
+  return { input, timestamp, dataJson };
 }
 
-function zonesWellFormed(zones: unknown): boolean {
-  return !Array.isArray(zones) || zones.every((zone) => typeof zone !== 'string' || isWellFormed(zone));
+/** The schema's text fields outside data and zones (it allows no other fields). */
+const TEXT_FIELDS = [
+  'id',
+  'type',
+  'timestamp',
+  'source',
+  'camera',
+  'label',
+  'object_id',
+  'correlation_id',
+  'parent_id',
+  'severity',
+] as const satisfies ReadonlyArray<keyof EventInput>;
+
+/** Each zone once (checked here rather than by the schema's uniqueItems, which hashes every array). */
+function checkZones(zones: readonly string[] | undefined): void {
+  if (zones === undefined || zones.length === 0) return;
+  if (!zones.every(isWellFormed)) throw new EventValidationError('zones', MALFORMED);
+  if (zones.length > 1 && new Set(zones).size !== zones.length)
+    throw new EventValidationError('zones', 'names a zone more than once; list each zone once');
 }
 
 /** Checks `data` in one walk (depth first: serialising a hostile, very deep value would overflow the stack), then its size; returns its JSON. */
@@ -80,7 +101,8 @@ function checkData(data: Record<string, unknown>): string {
     throw new EventValidationError('data', `is nested more than ${MAX_DATA_DEPTH} levels deep; flatten it`);
   if (problem !== undefined) throw new EventValidationError(['data', ...problem].join('.'), MALFORMED);
   const json = JSON.stringify(data);
-  const bytes = Buffer.byteLength(json);
+  // A UTF-16 unit is at most 3 bytes of UTF-8: short JSON needs no counting.
+  const bytes = json.length * 3 <= MAX_DATA_BYTES ? json.length : Buffer.byteLength(json);
   if (bytes > MAX_DATA_BYTES)
     throw new EventValidationError('data', `is ${bytes} bytes; at most ${MAX_DATA_BYTES} are accepted`);
   return json;

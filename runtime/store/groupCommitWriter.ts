@@ -3,7 +3,11 @@ import type { Database } from 'better-sqlite3';
 export interface GroupCommitOptions {
   /** Most writes committed in one transaction. */
   maxBatch: number;
-  /** How long the first queued write may wait for company before the batch commits. */
+  /**
+   * How long the first queued write may wait for company before the batch commits. 0: no
+   * waiting, the batch commits at the end of the current turn of the event loop with whatever
+   * arrived in it (for a writer fed in batches, such as the event log thread).
+   */
   maxDelayMs: number;
   /** Called after each commit, for metrics. */
   onCommit?: (batchSize: number, commitMs: number) => void;
@@ -31,7 +35,7 @@ export class GroupCommitWriter {
   readonly #db: Database;
   readonly #options: GroupCommitOptions;
   #queue: Pending[] = [];
-  #timer: NodeJS.Timeout | undefined;
+  #scheduled: (() => void) | undefined;
   #closed = false;
 
   constructor(db: Database, options: GroupCommitOptions) {
@@ -45,7 +49,7 @@ export class GroupCommitWriter {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ write, resolve: resolve as (value: unknown) => void, reject });
       if (this.#queue.length >= this.#options.maxBatch) this.#commitNow();
-      else this.#timer ??= setTimeout(() => this.#commitNow(), this.#options.maxDelayMs);
+      else if (!this.#scheduled) this.#schedule(this.#options.maxDelayMs);
     });
   }
 
@@ -65,12 +69,23 @@ export class GroupCommitWriter {
     this.flush();
   }
 
+  /** Commits after `delayMs`, or at the end of this turn for 0; `#scheduled` cancels it. */
+  #schedule(delayMs: number): void {
+    if (delayMs > 0) {
+      const timer = setTimeout(() => this.#commitNow(), delayMs);
+      this.#scheduled = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(() => this.#commitNow());
+      this.#scheduled = () => clearImmediate(immediate);
+    }
+  }
+
   #commitNow(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#scheduled?.();
+    this.#scheduled = undefined;
     const batch = this.#queue.splice(0, this.#options.maxBatch);
     if (batch.length === 0) return;
-    if (this.#queue.length > 0) this.#timer = setTimeout(() => this.#commitNow(), 0);
+    if (this.#queue.length > 0) this.#schedule(0);
 
     const startedAt = performance.now();
     let outcomes: Outcome[];

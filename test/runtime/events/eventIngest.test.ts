@@ -184,6 +184,10 @@ describe('event ingest', () => {
       [{ type: 'motion', timestamp: 'yesterday-ish' }, 'timestamp'],
       [{ type: 'motion', zones: ['ok', 'not ok'] }, 'zones.1'],
       [{ type: 'motion', data: { blob: 'x'.repeat(20_000) } }, 'data'],
+      [{ type: 'motion', data: { text: '\u00e9'.repeat(9_000) } }, 'data'],
+      [{ type: 'motion', zones: ['porch', 'yard', 'porch'] }, 'zones'],
+      [{ type: 'motion', label: 'door\ud800' }, 'label'],
+      [{ type: 'motion', data: { nested: { ['k\udc00']: 1 } } }, 'data.nested.k\udc00'],
       [[1, 2], 'body'],
     ];
     for (const [body, field] of cases) {
