@@ -187,7 +187,7 @@ describe('event ingest', () => {
       [{ type: 'motion', data: { text: '\u00e9'.repeat(9_000) } }, 'data'],
       [{ type: 'motion', zones: ['porch', 'yard', 'porch'] }, 'zones'],
       [{ type: 'motion', label: 'door\ud800' }, 'label'],
-      [{ type: 'motion', data: { nested: { ['k\udc00']: 1 } } }, 'data.nested.k\udc00'],
+      [{ type: 'motion', data: { nested: { 'k\udc00': 1 } } }, 'data.nested.k\udc00'],
       [[1, 2], 'body'],
     ];
     for (const [body, field] of cases) {

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startBroker } from '../../../helpers/mosquitto';
 import { tempDir } from '../../../helpers/tempDir';
 import type { VigilProcess } from '../../../helpers/vigilProcess';
-import { postEvent, stopVigil, withDb } from '../../events/e2e/e2eKit';
+import { postEvent, stopVigil } from '../../events/e2e/e2eKit';
 import { appliance, central, centralEvents, syncEvent, untilCentralHas, untilOutboxDrained } from './syncKit';
 
 const CAMERAS = ['front', 'back', 'garage'];
