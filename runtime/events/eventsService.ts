@@ -111,7 +111,15 @@ export class EventsService implements Service {
     const rebuilt = rebuildIncidents(db, { onlyOpen: true });
     this.#incidents.restore(loadOpenIncidents(db));
     const knownIds = KnownIds.of(db.prepare('SELECT id FROM events').pluck().iterate() as Iterable<string>);
-    const log = await EventLog.open({ ...store.writerSettings, logger });
+    const log = await EventLog.open({
+      ...store.writerSettings,
+      logger,
+      // Crash-only, like any other fault: the process hooks log it and exit, systemd restarts
+      // Vigil, and the restart resumes from the database (nothing unwritten was acknowledged).
+      onFailure: (err) => {
+        throw err;
+      },
+    });
     this.#log = log;
     const eventStore = new EventStore(db);
     const routingStore = new RoutingStore(db);
@@ -209,6 +217,8 @@ export class EventsService implements Service {
     return {
       open_incidents: this.#incidents.size,
       routing_queue: this.#worker?.depth ?? 0,
+      event_log_pending: this.#log?.pending ?? 0,
+      ...(this.#log?.failure ? { event_log_failure: this.#log.failure } : {}),
       dedup_tracked: this.#dedup.size,
       mode: this.#mode,
       ...(breakers.length > 0 ? { open_breakers: breakers.map((b) => b.name) } : {}),

@@ -27,7 +27,8 @@ export const StorageSchema = strictObject(
           minimum: 0,
           maximum: 1000,
           default: 2,
-          description: 'Longest a write waits for others to share its fsync.',
+          description:
+            "Longest a write waits for others to share its fsync (the event log's writer thread does not wait: it gets its writes in batches).",
         }),
       },
       { default: {}, description: 'Many writes, one fsync.' },

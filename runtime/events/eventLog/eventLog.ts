@@ -13,6 +13,8 @@ import type { EventLogWrite } from './eventLogWrites';
 export interface EventLogOptions extends EventLogWorkerData {
   /** Called for each commit the writer thread makes, for metrics. */
   onCommit?: (batchSize: number, commitMs: number) => void;
+  /** Called if the thread stops before `close` (after pending writes were rejected). */
+  onFailure?: (err: Error) => void;
   logger?: Logger;
 }
 
@@ -100,6 +102,11 @@ export class EventLog {
     return this.#pending.size;
   }
 
+  /** Why the writer thread stopped, when it did before `close` (no event can be stored then). */
+  get failure(): string | undefined {
+    return this.#closed ? undefined : this.#stopped?.message;
+  }
+
   /** Commits everything handed over, then stops the thread and closes its connection. */
   close(): Promise<void> {
     this.#closed ??= new Promise<void>((resolve) => {
@@ -148,5 +155,6 @@ export class EventLog {
     for (const pending of this.#pending.values()) pending.reject(reason);
     this.#pending.clear();
     this.#outgoing = [];
+    if (this.#closed === undefined) this.#options.onFailure?.(reason);
   }
 }
