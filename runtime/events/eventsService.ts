@@ -111,8 +111,11 @@ export class EventsService implements Service {
     const rebuilt = rebuildIncidents(db, { onlyOpen: true });
     this.#incidents.restore(loadOpenIncidents(db));
     const knownIds = KnownIds.of(db.prepare('SELECT id FROM events').pluck().iterate() as Iterable<string>);
+    const { file, groupCommit, onCommit } = store.writerSettings;
     const log = await EventLog.open({
-      ...store.writerSettings,
+      file,
+      maxBatch: groupCommit.maxBatch,
+      onCommit,
       logger,
       // Crash-only, like any other fault: the process hooks log it and exit, systemd restarts
       // Vigil, and the restart resumes from the database (nothing unwritten was acknowledged).

@@ -68,7 +68,7 @@ export class EventLog {
 
   /** Starts the writer thread; rejects with the database error if it cannot open the file. */
   static open(options: EventLogOptions): Promise<EventLog> {
-    const workerData: EventLogWorkerData = { file: options.file, groupCommit: options.groupCommit };
+    const workerData: EventLogWorkerData = { file: options.file, maxBatch: options.maxBatch };
     const worker = startWorker(eventLogWorkerUrl(), workerData, WRITER_HEAP);
     return new Promise((resolve, reject) => {
       const onFirst = (message: FromEventLogWriter) => {

@@ -4,7 +4,8 @@ import type { EventLogWrite } from './eventLogWrites';
 export interface EventLogWorkerData {
   /** The database file; the main thread has already migrated it. */
   file: string;
-  groupCommit: { maxBatch: number; maxDelayMs: number };
+  /** Most writes committed in one transaction. */
+  maxBatch: number;
 }
 
 /** A write's failure, as it crosses back to the main thread. */

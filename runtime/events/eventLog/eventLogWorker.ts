@@ -21,7 +21,7 @@ import { applyEventLogWrite } from './eventLogWrites';
 const port = parentPort;
 if (!port) throw new Error('eventLogWorker.ts runs as a worker thread, started by EventLog');
 const send = (message: FromEventLogWriter) => port.postMessage(message);
-const { file, groupCommit } = workerData as EventLogWorkerData;
+const { file, maxBatch } = workerData as EventLogWorkerData;
 
 let results: Array<[number, WriteFailure | null]> = [];
 let commits: Array<[number, number]> = [];
@@ -50,10 +50,10 @@ try {
   db.pragma('cache_size = -4096');
   const store = new EventStore(db);
   // The main thread hands writes over in batches, so each message brings its own company: no
-  // waiting for more, a batch commits as soon as the thread is free (the configured delay is for
-  // writers fed one write at a time).
+  // waiting for more, a batch commits as soon as the thread is free (storage.group_commit's
+  // delay is for writers fed one write at a time).
   const writer = new GroupCommitWriter(db, {
-    maxBatch: groupCommit.maxBatch,
+    maxBatch,
     maxDelayMs: 0,
     onCommit: (size, ms) => {
       commits.push([size, ms]);

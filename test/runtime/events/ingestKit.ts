@@ -26,7 +26,7 @@ export async function ingestKit(options: { mode?: string; loitering?: number } =
   const file = join(tempDir(), 'vigil.db');
   const db = openDatabase(file);
   migrate(db, file, MIGRATIONS);
-  const log = await EventLog.open({ file, groupCommit: { maxBatch: 256, maxDelayMs: 1 } });
+  const log = await EventLog.open({ file, maxBatch: 256 });
   const store = new EventStore(db);
   const metrics = new Metrics();
   const eventMetrics = createEventMetrics(metrics);

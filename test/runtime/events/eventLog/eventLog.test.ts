@@ -8,8 +8,6 @@ import { MIGRATIONS } from '../../../../runtime/store/migrations/index';
 import { migrate } from '../../../../runtime/store/migrator';
 import { tempDir } from '../../../helpers/tempDir';
 
-const GROUP_COMMIT = { maxBatch: 64, maxDelayMs: 1 };
-
 function migratedFile(): string {
   const file = join(tempDir(), 'vigil.db');
   const db = openDatabase(file);
@@ -51,7 +49,7 @@ function persist(id: string, zones: string[] = []): PersistEvent {
 describe('event log writer thread', () => {
   test('a write resolves once its rows are committed, with zones and the audit row', async () => {
     const file = migratedFile();
-    const log = await EventLog.open({ file, groupCommit: GROUP_COMMIT });
+    const log = await EventLog.open({ file, maxBatch: 64 });
     await Promise.all([log.write(persist('a', ['porch', 'yard'])), log.write(persist('b'))]);
     const reader = openDatabase(file);
     try {
@@ -71,7 +69,7 @@ describe('event log writer thread', () => {
 
   test('a failing write rejects alone with SQLite code; the rest of its batch commits', async () => {
     const file = migratedFile();
-    const log = await EventLog.open({ file, groupCommit: GROUP_COMMIT });
+    const log = await EventLog.open({ file, maxBatch: 64 });
     await log.write(persist('taken'));
     const outcomes = await Promise.allSettled([
       log.write(persist('first')),
@@ -97,7 +95,7 @@ describe('event log writer thread', () => {
 
   test('close commits what was handed over, then refuses more', async () => {
     const file = migratedFile();
-    const log = await EventLog.open({ file, groupCommit: { maxBatch: 1000, maxDelayMs: 10_000 } });
+    const log = await EventLog.open({ file, maxBatch: 1000 });
     const handedOver = Array.from({ length: 50 }, (_, i) => log.write(persist(`e${i}`)));
     await log.close();
     await Promise.all(handedOver);
@@ -110,7 +108,7 @@ describe('event log writer thread', () => {
   test('a database that cannot be opened fails at open, naming the file', async () => {
     const file = join(tempDir(), 'not-a-db.db');
     await import('node:fs/promises').then((fs) => fs.writeFile(file, 'this is not SQLite'.repeat(100)));
-    await assert.rejects(EventLog.open({ file, groupCommit: GROUP_COMMIT }), (err: Error) => {
+    await assert.rejects(EventLog.open({ file, maxBatch: 64 }), (err: Error) => {
       assert.ok(err instanceof EventLogError);
       assert.match(err.message, /not-a-db\.db/);
       return true;
