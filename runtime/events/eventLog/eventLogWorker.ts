@@ -63,21 +63,18 @@ try {
   port.on('message', async (message: ToEventLogWriter) => {
     if (message.kind === 'writes') {
       for (const [seq, write] of message.writes) {
-        const done = writer
-          .write(() => applyEventLogWrite(store, write))
-          .then(
-            () => {
-              results.push([seq, null]);
-            },
-            (err: unknown) => {
-              results.push([seq, writeFailureOf(err)]);
-            },
-          );
-        inFlight.add(done);
-        void done.finally(() => {
+        const finish = (failure: WriteFailure | null) => {
+          results.push([seq, failure]);
           inFlight.delete(done);
           scheduleReply();
-        });
+        };
+        const done: Promise<void> = writer
+          .write(() => applyEventLogWrite(store, write))
+          .then(
+            () => finish(null),
+            (err: unknown) => finish(writeFailureOf(err)),
+          );
+        inFlight.add(done);
       }
       return;
     }
