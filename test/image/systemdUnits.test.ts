@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { DAEMON_NODE_OPTIONS } from '../../build';
+import packageJson from '../../package.json' with { type: 'json' };
 import { loadConfig } from '../../runtime/config/index';
 import { sysfsPin, sysfsRead, sysfsTree } from '../hal/gpio/fixtures/gpioFixtures';
 import { tempDir } from '../helpers/tempDir';
@@ -145,6 +147,17 @@ describe('systemd units', () => {
       unitValue(readUnit('vigil.service'), 'Unit', 'RequiresMountsFor') ?? '',
       /\/var\/lib\/vigil\/ring/,
     );
+  });
+
+  it('the daemon runs with the node options build.ts names, from the unit and from npm start', () => {
+    const start = execArgv(unitValue(readUnit('vigil.service'), 'Service', 'ExecStart') ?? '');
+    assert.deepEqual(start.slice(0, DAEMON_NODE_OPTIONS.length + 2), [
+      IMAGE_NODE,
+      ...DAEMON_NODE_OPTIONS,
+      IMAGE_BUNDLE,
+    ]);
+    const npmStart = packageJson.scripts.start.split(' && ').at(-1) ?? '';
+    assert.equal(npmStart, ['node', ...DAEMON_NODE_OPTIONS, 'dist/vigil.mjs', 'run'].join(' '));
   });
 
   it('the first-boot unit runs once, before vigil, and shows its output on the console', () => {
