@@ -1,8 +1,8 @@
 import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../../../runtime/lifecycle/workerThread';
 import type { Logger } from '../../../runtime/logging/logger';
 import type { ModelInfo, TensorData } from '../types';
 import { transferableBuffers, type WorkerReply, type WorkerRequest } from './protocol';
-import { startWorker } from './workerScript';
 
 /** Timing and identity of one supervised model worker. */
 export interface SupervisedWorkerOptions {

@@ -1,5 +1,3 @@
-import { type ResourceLimits, Worker } from 'node:worker_threads';
-
 /**
  * The detector worker script: `detectorWorker.ts` beside this file when running from
  * TypeScript sources (tests, tsx), or `detectorWorker.mjs` beside the bundle (dist/vigil.mjs,
@@ -8,23 +6,4 @@ import { type ResourceLimits, Worker } from 'node:worker_threads';
 export function detectorWorkerUrl(): URL {
   const fromSources = import.meta.url.endsWith('.ts');
   return new URL(fromSources ? './detectorWorker.ts' : './detectorWorker.mjs', import.meta.url);
-}
-
-/**
- * Starts a worker thread on `script`. A .ts script is started through a tiny bootstrap that
- * registers tsx inside the worker first: on Node 20, `--import tsx` in a worker's execArgv
- * does not apply to the worker's own entry module.
- */
-export function startWorker(script: URL, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
-  if (!script.pathname.endsWith('.ts')) return new Worker(script, { workerData, resourceLimits });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = [
-    `import { register } from ${JSON.stringify(tsx)};`,
-    'register();',
-    `await import(${JSON.stringify(script.href)});`,
-  ].join('\n');
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), {
-    workerData,
-    resourceLimits,
-  });
 }

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../../../hal/accel/worker/workerScript';
+import { startWorker } from '../../lifecycle/workerThread';
 import type { Logger } from '../../logging/logger';
 import type {
   EventLogWorkerData,
