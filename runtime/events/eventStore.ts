@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { snapshotFilesOf } from '../media/snapshots/snapshotFiles';
 import type { Severity, VigilEvent } from './eventModel';
-import { EVENT_ROW_COLUMNS, type EventRowValues, eventRowOf, type IncidentRowValues } from './eventRows';
+import { EVENT_ROW_COLUMNS, type EventRowValues, type IncidentRowValues } from './eventRows';
 
 /** States an event moves through; each change is an audit row. */
 export type EventState =
@@ -81,11 +81,7 @@ export class EventStore {
    * The event row, its zones and its first audit row. Receipt, validation and storage happen in
    * one transaction, so they are one transition: `persisted`, whose reason names who sent it.
    */
-  insertEvent(event: VigilEvent, actor: string): void {
-    this.insertEventRow(eventRowOf(event), event.zones, actor);
-  }
-
-  insertEventRow(row: EventRowValues, zones: readonly string[], actor: string): void {
+  insertEvent(row: EventRowValues, zones: readonly string[], actor: string): void {
     const [id, , , receivedAt] = row;
     this.#run('insertEvent', ...row);
     for (const zone of zones) this.#run('insertZone', zone, id);

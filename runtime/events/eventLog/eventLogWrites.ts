@@ -40,7 +40,7 @@ export function applyEventLogWrite(store: EventStore, write: EventLogWrite): voi
   switch (write.op) {
     case 'persist': {
       const [id, , , receivedAt] = write.event;
-      store.insertEventRow(write.event, write.zones, write.actor);
+      store.insertEvent(write.event, write.zones, write.actor);
       if (write.endedIncidentId !== null)
         store.endIncident(write.endedIncidentId, receivedAt, 'reached its maximum length');
       // Updates of an open incident are batched by the sweep; a new one is written with its first event.

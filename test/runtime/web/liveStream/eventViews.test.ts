@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { VigilEvent } from '../../../../runtime/events/eventModel';
+import { eventRowOf } from '../../../../runtime/events/eventRows';
 import { EventStore } from '../../../../runtime/events/eventStore';
 import { EventQueries } from '../../../../runtime/events/queries/eventQueries';
 import { eventViewOf } from '../../../../runtime/events/queries/rowMapping';
@@ -53,7 +54,7 @@ async function storeWithRoutedEvent() {
   const events = new EventStore(store.db);
   const routing = new RoutingStore(store.db);
   await store.writer.write(() => {
-    events.insertEvent(event, 'api');
+    events.insertEvent(eventRowOf(event), event.zones, 'api');
     routing.applyDecision(event, decision, 'A person on the porch');
     events.setState(event.id, 'enriched', 2, 'processor', null);
   });
