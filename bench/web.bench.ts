@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { EventView } from '../runtime/events/queries/views';
-import type { Decision } from '../runtime/events/rules/decision';
+import type { Decision } from '../runtime/rules/decision';
 import { LiveStreamHub } from '../runtime/web/liveStream/liveStreamHub';
 import { freePort } from '../test/helpers/freePort';
 import { stopVigil } from '../test/runtime/events/e2e/e2eKit';

@@ -1,23 +1,6 @@
+import type { RgbImage } from '../../base/image/rgbImage';
+import type { Detection, TensorData } from '../../models/types';
 import type { DetectorType } from '../../runtime/config/schema/index';
-
-/** Packed RGB pixels (3 bytes each, no row padding). */
-export interface RgbImage {
-  data: Uint8Array;
-  width: number;
-  height: number;
-}
-
-/** A box as [x1, y1, x2, y2], fractions (0..1) of the image it was found in. */
-export type NormalizedBox = [number, number, number, number];
-
-/** One object a detector found. */
-export interface Detection {
-  /** COCO label name: person, car, dog, … */
-  label: string;
-  /** 0..1 */
-  score: number;
-  box: NormalizedBox;
-}
 
 /** An object detector backend; one instance per configured detector. */
 export interface ObjectDetector {
@@ -29,12 +12,6 @@ export interface ObjectDetector {
   /** Exponential moving average of inference time in ms, like Frigate's inference_speed; null before the first. */
   inferenceSpeedMs(): number | null;
   close(): Promise<void>;
-}
-
-/** A tensor going into or coming out of a model. */
-export interface TensorData {
-  data: Float32Array;
-  shape: number[];
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Logger } from '../../runtime/logging/logger';
+import type { Logger } from '../../base/logger';
 
 /** Change callbacks of one input; a throwing callback is logged and does not stop the others. */
 export class ChangeListeners {

@@ -1,5 +1,5 @@
-import type { Detection, TensorData } from '../../hal/accel/types';
 import type { ModelManifest } from '../registry';
+import type { Detection, TensorData } from '../types';
 import { clampBox } from './clampBox';
 
 /**

@@ -1,4 +1,4 @@
-import type { NormalizedBox } from '../../hal/accel/types';
+import type { NormalizedBox } from '../types';
 
 /** Clamps a box to 0..1; null when nothing of it is left (zero or negative width or height). */
 export function clampBox(box: NormalizedBox): NormalizedBox | null {

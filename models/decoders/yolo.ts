@@ -1,4 +1,4 @@
-import type { Detection, TensorData } from '../../hal/accel/types';
+import type { Detection, TensorData } from '../types';
 import { clampBox } from './clampBox';
 
 /** How a YOLO output tensor is laid out. */

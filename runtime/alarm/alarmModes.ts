@@ -1,4 +1,4 @@
-import { closest } from '../config/suggest';
+import { closest } from '../../base/closest';
 import type { Cause } from './alarmJournal';
 import { CommandError } from './commandError';
 

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from '../../base/logger';
 import { createGpioLine, type GpioOutput } from '../../hal/gpio/index';
 import type { EventBus } from '../bus/eventBus';
 import type { AppEvents } from '../bus/topics';
 import { type Config, gpioLines } from '../config/schema/index';
 import type { EventsService } from '../events/eventsService';
 import type { Service } from '../lifecycle/service';
-import type { Logger } from '../logging/logger';
 import type { StoreService } from '../store/storeService';
 import { type AlarmAuditRow, AlarmJournal, type Cause } from './alarmJournal';
 import { AlarmModes, type ModeChange } from './alarmModes';

@@ -1,4 +1,4 @@
-import { RequestError } from '../errors/requestError';
+import { RequestError } from '../../base/requestError';
 
 /**
  * A command (switch an output, change the mode) that cannot be carried out as asked: an

@@ -1,6 +1,6 @@
 import { type ScheduledTask, schedule, setLogger } from 'node-cron';
+import type { Logger } from '../../base/logger';
 import type { AlarmScheduleConfig } from '../config/schema/index';
-import type { Logger } from '../logging/logger';
 import type { AlarmModes } from './alarmModes';
 
 /** A running schedule, as the API shows it. */

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../../base/logger';
 import { createGpioLine, type GpioInput } from '../../hal/gpio/index';
 import type { EventBus } from '../bus/eventBus';
 import type { AppEvents } from '../bus/topics';
 import { type Config, type GpioLineConfig, gpioLines } from '../config/schema/index';
+import type { EventInput } from '../domain/eventModel';
 import { newEventId } from '../events/eventId';
-import type { EventInput } from '../events/eventModel';
 import type { Service } from '../lifecycle/service';
-import type { Logger } from '../logging/logger';
 
 /** What `GET /api/v1/gpio` shows for an input. */
 export interface InputState {

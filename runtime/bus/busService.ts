@@ -1,5 +1,5 @@
+import type { Logger } from '../../base/logger';
 import type { Service } from '../lifecycle/service';
-import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/metrics';
 import { EventBus } from './eventBus';
 import { type AppEvents, TOPIC_POLICIES } from './topics';

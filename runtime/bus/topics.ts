@@ -1,6 +1,6 @@
 import type { OutputState } from '../alarm/outputController';
-import type { EventInput, Severity, VigilEvent } from '../events/eventModel';
-import type { Decision } from '../events/rules/decision';
+import type { EventInput, Severity, VigilEvent } from '../domain/eventModel';
+import type { Decision } from '../rules/decision';
 import type { TopicPolicies } from './types';
 
 /**

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
+import type { Logger } from '../../base/logger';
 import type { Config } from '../config/schema/index';
 import type { Service } from '../lifecycle/service';
-import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/metrics';
 import { MqttConnection } from '../mqtt/mqttConnection';
 import { decodeEventBatch, encodeSyncMessage, SYNC_FORMAT_VERSION } from '../mqtt/sync/syncMessages';

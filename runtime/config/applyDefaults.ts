@@ -1,5 +1,5 @@
 import { KindGuard, type TSchema } from '@sinclair/typebox';
-import { isPlainObject } from './paths';
+import { isPlainObject } from '../../base/pathIssue';
 import { recordParts, variantFor } from './schemaWalk';
 
 /**

@@ -1,6 +1,6 @@
 import { KindGuard, type TSchema } from '@sinclair/typebox';
+import { closest } from '../../base/closest';
 import { PATTERN_HINTS } from './patternHints';
-import { closest } from './suggest';
 
 function quote(text: string): string {
   return `'${text.length > 60 ? `${text.slice(0, 57)}...` : text}'`;

@@ -1,10 +1,10 @@
 import { KindGuard, type TSchema } from '@sinclair/typebox';
+import { closest } from '../../base/closest';
+import { formatPath, isPlainObject, setIn } from '../../base/pathIssue';
 import { coerceEnvValue } from './coerce';
 import { envNames, resolveEnvName } from './envResolve';
 import type { ConfigIssue } from './issue';
-import { formatPath, isPlainObject, setIn } from './paths';
 import { recordParts, variantFor } from './schemaWalk';
-import { closest } from './suggest';
 
 /** A setting replaced from outside the file, remembered so errors can name their source. */
 export interface AppliedOverride {

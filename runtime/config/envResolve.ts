@@ -1,5 +1,5 @@
 import { KindGuard, type TSchema } from '@sinclair/typebox';
-import { isPlainObject } from './paths';
+import { isPlainObject } from '../../base/pathIssue';
 import { discriminatorOf, recordParts, variantFor } from './schemaWalk';
 
 /** The setting an env variable names: its path and its schema. */

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Value } from '@sinclair/typebox/value';
+import { formatPath, isPlainObject, isUnder, type PathIssue, setIn } from '../../base/pathIssue';
 import { applyDefaults } from './applyDefaults';
 import { showValue } from './describe';
 import { type AppliedOverride, applyEnvOverrides } from './envOverrides';
 import type { ConfigIssue } from './issue';
 import { migrate } from './migrate';
-import { formatPath, isPlainObject, isUnder, type PathIssue, setIn } from './paths';
 import { type Config, ConfigSchema } from './schema/index';
 import { semanticIssues } from './semantic/index';
 import { validate } from './validate';

@@ -1,4 +1,4 @@
-import type { PathIssue } from './paths';
+import type { PathIssue } from '../../base/pathIssue';
 import { CURRENT_CONFIG_VERSION } from './schema/index';
 
 /**

@@ -1,4 +1,4 @@
-import { NAME_PATTERN } from './schema/common';
+import { NAME_PATTERN } from '../../base/schema';
 
 /**
  * Plain-words versions of the regular expressions in the schema, so errors say what to

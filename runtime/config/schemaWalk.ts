@@ -1,5 +1,5 @@
 import { KindGuard, type TObject, type TRecord, type TSchema, type TUnion } from '@sinclair/typebox';
-import { isPlainObject } from './paths';
+import { isPlainObject } from '../../base/pathIssue';
 
 /** The key pattern and value schema of a record (TypeBox keeps them as one `patternProperties` entry). */
 export function recordParts(schema: TRecord): { pattern: RegExp; source: string; value: TSchema } {

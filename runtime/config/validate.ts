@@ -8,8 +8,8 @@ import {
   type TUnion,
 } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { isPlainObject, type PathIssue, type PathSegment } from '../../base/pathIssue';
 import { mismatch, showValue, unknownChoice, unknownKey } from './describe';
-import { isPlainObject, type PathIssue, type PathSegment } from './paths';
 import { PATTERN_HINTS } from './patternHints';
 import { discriminatorOf, discriminatorValues, recordParts } from './schemaWalk';
 

@@ -9,8 +9,8 @@ import {
   parseDocument,
   type YAMLError,
 } from 'yaml';
+import type { PathSegment } from '../../base/pathIssue';
 import type { ConfigIssue } from './issue';
-import type { PathSegment } from './paths';
 
 /** A parsed YAML config: its plain value, and a way back from a setting's path to its line. */
 export interface YamlSource {

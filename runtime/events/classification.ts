@@ -1,5 +1,5 @@
-import type { EventType, Severity } from './eventModel';
-import { SEVERITIES, severityRank } from './eventModel';
+import type { EventType, Severity } from '../domain/eventModel';
+import { SEVERITIES, severityRank } from '../domain/eventModel';
 
 /** Object labels and the security event they mean (seed 001): who is there matters more than what moved. */
 export const LABEL_EVENT_TYPES: Readonly<Record<string, EventType>> = {

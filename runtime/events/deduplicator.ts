@@ -1,5 +1,5 @@
-import type { EventType, VigilEvent } from './eventModel';
-import { type Box, iou } from './geometry';
+import { type Box, iou } from '../../base/geometry';
+import type { EventType, VigilEvent } from '../domain/eventModel';
 
 export type DuplicateReason = 'fingerprint' | 'iou' | 'window';
 

@@ -1,10 +1,10 @@
-import type { Logger } from '../logging/logger';
+import type { Logger } from '../../base/logger';
+import { EventInputSchema, type EventType, type VigilEvent } from '../domain/eventModel';
 import { classifyType, scoreSeverity } from './classification';
 import { type Deduplicator, sightingOf } from './deduplicator';
 import { newEventId } from './eventId';
 import type { EventLogWrite } from './eventLog/eventLogWrites';
 import { type EventMetrics, endStage, type Stage } from './eventMetrics';
-import { EventInputSchema, type EventType, type VigilEvent } from './eventModel';
 import { eventRowOf, incidentRowOf } from './eventRows';
 import type { IngestResult } from './eventStore';
 import { EventValidationError, type ValidEventInput, validateEventInput } from './eventValidation';

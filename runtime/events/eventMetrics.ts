@@ -1,5 +1,5 @@
 import type { Counter, Gauge } from 'prom-client';
-import type { Logger } from '../logging/logger';
+import type { Logger } from '../../base/logger';
 import type { LatencyHistogram } from '../metrics/latencyHistogram';
 import type { Metrics } from '../metrics/metrics';
 

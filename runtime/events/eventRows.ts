@@ -1,4 +1,4 @@
-import type { EventType, Severity, VigilEvent } from './eventModel';
+import type { EventType, Severity, VigilEvent } from '../domain/eventModel';
 import type { OpenIncident } from './incidentAggregator';
 
 /** An `events` row as SQLite returns it. */

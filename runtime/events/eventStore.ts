@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { snapshotFilesOf } from '../media/snapshots/snapshotFiles';
-import type { Severity, VigilEvent } from './eventModel';
+import type { Severity, VigilEvent } from '../domain/eventModel';
+import { snapshotFilesOf } from '../store/snapshotFiles';
 import { EVENT_ROW_COLUMNS, type EventRowValues, type IncidentRowValues } from './eventRows';
 
 /** States an event moves through; each change is an audit row. */

@@ -1,6 +1,6 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { fieldPath } from '../errors/fieldPath';
-import { EVENT_TYPES, type EventInput, EventInputSchema, SEVERITIES } from './eventModel';
+import { fieldPath } from '../../base/fieldPath';
+import { EVENT_TYPES, type EventInput, EventInputSchema, SEVERITIES } from '../domain/eventModel';
 
 /** Fields with a closed set of values get the list instead of TypeBox's "expected union value". */
 const CLOSED_SETS: Record<string, string> = {

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from '../../base/logger';
 import type { EventBus } from '../bus/eventBus';
 import type { AppEvents } from '../bus/topics';
 import { type Config, gpioLines } from '../config/schema/index';
+import type { EventType } from '../domain/eventModel';
 import type { Service } from '../lifecycle/service';
-import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/metrics';
+import { awayMode, compileRules, type RuleSet } from '../rules/index';
 import type { StoreService } from '../store/storeService';
 import { registerIncidentRoutes } from './api/incidentRoutes';
 import { registerIngestRoutes } from './api/ingestRoutes';
@@ -17,7 +19,6 @@ import { newEventId } from './eventId';
 import { EventIngest, type IngestOrigin } from './eventIngest';
 import { EventLog } from './eventLog/eventLog';
 import { createEventMetrics, type EventMetrics } from './eventMetrics';
-import type { EventType } from './eventModel';
 import { EventStore, type IngestResult } from './eventStore';
 import { IncidentAggregator, type OpenIncident } from './incidentAggregator';
 import { KnownIds } from './knownIds';
@@ -29,7 +30,6 @@ import { EventRetention } from './retention/eventRetention';
 import { busChannels, Router, webhookChannels } from './routing/index';
 import { RoutingStore } from './routingStore';
 import { RoutingWorker } from './routingWorker';
-import { awayMode, compileRules, type RuleSet } from './rules/index';
 
 export interface EventsServiceDeps {
   config: Config;

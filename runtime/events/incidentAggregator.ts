@@ -1,5 +1,5 @@
-import type { EventType, Severity, VigilEvent } from './eventModel';
-import { severityRank } from './eventModel';
+import type { EventType, Severity, VigilEvent } from '../domain/eventModel';
+import { severityRank } from '../domain/eventModel';
 
 /** Types that never form an incident: they describe the appliance, not the scene. */
 const NO_INCIDENT: ReadonlySet<EventType> = new Set(['system', 'camera_online']);

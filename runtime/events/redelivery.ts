@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
+import { RequestError } from '../../base/requestError';
 import type { GroupCommitWriter } from '../store/groupCommitWriter';
-import { HttpError } from '../web/httpErrors';
 import type { EventStore } from './eventStore';
 import type { Router } from './routing/router';
 import type { RoutingStore } from './routingStore';
@@ -51,12 +51,13 @@ export class Redelivery {
     const letter = db
       .prepare('SELECT id, event_id, stage, resolved_at FROM dead_letters WHERE id = ?')
       .get(id) as DeadLetterRow | undefined;
-    if (!letter) throw new HttpError(404, `no dead letter ${id}`, 'id');
-    if (letter.resolved_at !== null) throw new HttpError(409, `dead letter ${id} was already resolved`, 'id');
+    if (!letter) throw new RequestError('not_found', `no dead letter ${id}`, 'id');
+    if (letter.resolved_at !== null)
+      throw new RequestError('conflict', `dead letter ${id} was already resolved`, 'id');
     const stored = letter.event_id ? routing.find(letter.event_id) : undefined;
     if (!stored)
-      throw new HttpError(
-        409,
+      throw new RequestError(
+        'conflict',
         `the event of dead letter ${id} no longer exists (deleted by retention)`,
         'id',
       );

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { SEVERITIES } from './eventModel';
+import { SEVERITIES } from '../domain/eventModel';
 
 /** SQL giving the rank of `x.severity` (0 = info … 4 = critical). */
 const RANK = `CASE x.severity ${SEVERITIES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} END`;

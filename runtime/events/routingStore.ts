@@ -1,8 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { VigilEvent } from '../domain/eventModel';
+import type { Decision } from '../rules/decision';
 import type { EnrichmentResult } from './enrichment/types';
-import type { VigilEvent } from './eventModel';
 import { type EventRow, eventFromRow, eventToJson } from './eventRows';
-import type { Decision } from './rules/decision';
 
 /** Statements of the after-acknowledgement part: enrichments, decisions, outbox, dead letters. */
 export class RoutingStore {

@@ -1,11 +1,11 @@
-import type { Logger } from '../logging/logger';
+import type { Logger } from '../../base/logger';
+import type { VigilEvent } from '../domain/eventModel';
+import type { Decision, RuleContext } from '../rules/decision';
 import type { GroupCommitWriter } from '../store/groupCommitWriter';
 import type { EnrichmentResult } from './enrichment/types';
 import { type EventMetrics, endStage } from './eventMetrics';
-import type { VigilEvent } from './eventModel';
 import type { EventStore } from './eventStore';
 import type { RoutingStore } from './routingStore';
-import type { Decision, RuleContext } from './rules/decision';
 
 /** One channel's delivery outcome. */
 export interface Delivery {

@@ -1,4 +1,5 @@
-import type { ModelRunner, RgbImage } from '../../hal/accel/types';
+import type { RgbImage } from '../../base/image/rgbImage';
+import type { ModelRunner } from '../../hal/accel/types';
 import { FaceEmbedder } from './descriptor/faceEmbedder';
 import { FaceDetector, type FaceDetectorOptions } from './detection/faceDetector';
 import { checkFace, DEFAULT_MIN_SHARPNESS, type FaceQualityLimits } from './faceQuality';

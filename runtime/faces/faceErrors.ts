@@ -1,4 +1,4 @@
-import { RequestError } from '../errors/requestError';
+import { RequestError } from '../../base/requestError';
 
 /**
  * A problem with what the caller asked of the gallery (bad name, image without a usable face,

@@ -1,5 +1,5 @@
-import type { RgbImage } from '../../hal/accel/types';
-import { faceSharpness } from './image/sharpness';
+import type { RgbImage } from '../../base/image/rgbImage';
+import { faceSharpness } from './image/faceSharpness';
 import type { CheckedFace, DetectedFace } from './types';
 
 /**

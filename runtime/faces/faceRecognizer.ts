@@ -1,4 +1,4 @@
-import type { RgbImage } from '../../hal/accel/types';
+import type { RgbImage } from '../../base/image/rgbImage';
 import type { FaceAnalyzer } from './faceAnalyzer';
 import type { FaceGallery } from './gallery/faceGallery';
 import { MovingAverage } from './movingAverage';

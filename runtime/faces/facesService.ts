@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import type { ModelRunner, RgbImage } from '../../hal/accel/types';
+import type { RgbImage } from '../../base/image/rgbImage';
+import type { Logger } from '../../base/logger';
+import type { ModelRunner } from '../../hal/accel/types';
 import { WorkerModelRunner } from '../../hal/accel/worker/workerModelRunner';
 import type { FacesConfig } from '../config/schema/index';
 import type { Service } from '../lifecycle/service';
-import type { Logger } from '../logging/logger';
 import type { StoreService } from '../store/storeService';
 import { registerFaceRoutes } from './api/faceRoutes';
 import { FaceAnalyzer } from './faceAnalyzer';

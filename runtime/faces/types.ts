@@ -1,4 +1,4 @@
-import type { NormalizedBox } from '../../hal/accel/types';
+import type { NormalizedBox } from '../../models/types';
 
 /** The gallery list a person is on. */
 export type FaceList = 'known' | 'blacklist';

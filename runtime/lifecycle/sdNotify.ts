@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { UnixDgramSocket } from 'unix-dgram';
-import type { Logger } from '../logging/logger';
+import type { Logger } from '../../base/logger';
 
 /**
  * Speaks systemd's notify protocol (READY=1, WATCHDOG=1, STOPPING=1, STATUS=…) when the

@@ -1,4 +1,4 @@
-import type { Logger } from '../logging/logger';
+import type { Logger } from '../../base/logger';
 import type { Service, ServiceState } from './service';
 
 export interface ServiceStatus {

@@ -2,8 +2,6 @@ import { type DestinationStream, type Level, type Logger, type MultiStreamRes, p
 import pretty from 'pino-pretty';
 import { RecentProblems } from './recentProblems';
 
-export type { Logger } from 'pino';
-
 /** Log levels a config may name, from most to least verbose. */
 export type LogLevel = Level;
 

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { MediaKind } from './mediaPaths';
+import type { MediaKind } from '../store/mediaPaths';
 
 /** One media file as the `media` table knows it (path relative to data_dir). */
 export interface MediaRow {

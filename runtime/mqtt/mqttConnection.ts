@@ -6,8 +6,8 @@ import {
   type IPublishPacket,
   type MqttClient,
 } from 'mqtt';
+import type { Logger } from '../../base/logger';
 import type { MqttConfig } from '../config/schema/index';
-import type { Logger } from '../logging/logger';
 import { nextReconnectDelay } from './backoff';
 import { topicMatches } from './topicMatch';
 

@@ -1,9 +1,9 @@
+import type { Logger } from '../../base/logger';
 import type { BoardDetails } from '../../hal/board/accelerators';
 import type { EventBus } from '../bus/eventBus';
 import type { AppEvents } from '../bus/topics';
 import type { Config } from '../config/schema/index';
 import type { Service } from '../lifecycle/service';
-import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/metrics';
 import type { StoreService } from '../store/storeService';
 import { createMqttFeatures } from './features';

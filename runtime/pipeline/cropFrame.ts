@@ -1,4 +1,4 @@
-import type { RgbImage } from '../../hal/accel/types';
+import type { RgbImage } from '../../base/image/rgbImage';
 
 /** A rectangle in whole pixels of a frame. */
 export interface PixelRegion {

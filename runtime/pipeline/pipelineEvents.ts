@@ -1,6 +1,6 @@
-import type { NormalizedBox } from '../../hal/accel/types';
 import type { CameraStatus } from '../../hal/camera/types';
-import type { EventInput } from '../events/eventModel';
+import type { NormalizedBox } from '../../models/types';
+import type { EventInput } from '../domain/eventModel';
 
 /** What the pipeline reports about one tracked object. */
 export interface TrackReport {

@@ -1,4 +1,4 @@
-import type { NormalizedBox } from '../../hal/accel/types';
+import type { NormalizedBox } from '../../models/types';
 
 /** A moving area found by motion detection, as fractions of the frame. */
 export interface MotionRegion {

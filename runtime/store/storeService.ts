@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
+import type { Logger } from '../../base/logger';
 import type { Service } from '../lifecycle/service';
-import type { Logger } from '../logging/logger';
 import { openDatabase } from './database';
 import { GroupCommitWriter } from './groupCommitWriter';
 import { MIGRATIONS, type Migration } from './migrations/index';

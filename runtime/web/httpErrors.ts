@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { RequestError } from '../errors/requestError';
-import type { Logger } from '../logging/logger';
+import type { Logger } from '../../base/logger';
+import { RequestError, type RequestErrorKind } from '../../base/requestError';
 
 /** The JSON body of every error the API returns. `field` names the offending input, when there is one. */
 export interface ErrorBody {
@@ -8,22 +8,15 @@ export interface ErrorBody {
   field: string | null;
 }
 
-/** An error a route throws on purpose: status, message and the field at fault. */
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-    readonly field: string | null = null,
-  ) {
-    super(message);
-    this.name = 'HttpError';
-  }
-}
-
-const REQUEST_ERROR_STATUS: Record<RequestError['kind'], number> = {
+/** The HTTP status of each kind of request error. */
+export const REQUEST_ERROR_STATUS: Record<RequestErrorKind, number> = {
   invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
+  too_many_requests: 429,
+  unavailable: 503,
 };
 
 /**
@@ -36,8 +29,7 @@ export function installErrorHandlers(app: FastifyInstance, logger: Logger): void
     return reply.code(404).send(body);
   });
 
-  app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
-    if (err instanceof HttpError) return reply.code(err.statusCode).send(errorBody(err.message, err.field));
+  app.setErrorHandler((err: FastifyError | RequestError, request, reply) => {
     if (err instanceof RequestError) {
       return reply.code(REQUEST_ERROR_STATUS[err.kind]).send(errorBody(err.message, err.field));
     }

@@ -2,10 +2,11 @@ import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from '../../base/logger';
+import { RequestError } from '../../base/requestError';
 import type { Service } from '../lifecycle/service';
-import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/metrics';
-import { HttpError, installErrorHandlers } from './httpErrors';
+import { installErrorHandlers } from './httpErrors';
 import { registerOpenApi } from './openApi';
 
 export interface WebServerOptions {
@@ -120,7 +121,10 @@ function installStrictJsonParser(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const bytes = body as Buffer;
     if (!isUtf8(bytes)) {
-      done(new HttpError(400, 'the body is not valid UTF-8; send JSON encoded as UTF-8', 'body'), undefined);
+      done(
+        new RequestError('invalid', 'the body is not valid UTF-8; send JSON encoded as UTF-8', 'body'),
+        undefined,
+      );
       return;
     }
     parseJson(request, bytes.toString('utf8'), done);

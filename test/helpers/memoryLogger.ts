@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import type { Logger } from '../../runtime/logging/logger';
+import type { Logger } from '../../base/logger';
 
 /** A real pino logger whose lines are collected instead of printed, so tests can assert on them. */
 export function memoryLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {

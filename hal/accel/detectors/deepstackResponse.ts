@@ -1,5 +1,5 @@
 import { clampBox } from '../../../models/decoders/clampBox';
-import type { Detection } from '../types';
+import type { Detection } from '../../../models/types';
 
 /**
  * Reads a DeepStack / CodeProject.AI detection response:

@@ -1,6 +1,6 @@
-import { nonMaxSuppression } from '../../../models/decoders/nms';
+import { nonMaxSuppression } from '../../../base/nonMaxSuppression';
+import type { Detection } from '../../../models/types';
 import { boxToImage, type LetterboxPlacement } from '../preprocess/letterbox';
-import type { Detection } from '../types';
 
 /** What a detector keeps of a model's raw candidates. */
 export interface DetectionFilter {

@@ -1,10 +1,12 @@
+import type { RgbImage } from '../../../base/image/rgbImage';
+import type { Logger } from '../../../base/logger';
 import { COCO_LABELS } from '../../../models/cocoLabels';
 import { decodeYolo, yoloLayout } from '../../../models/decoders/yolo';
-import type { Logger } from '../../../runtime/logging/logger';
+import type { Detection } from '../../../models/types';
 import { InferenceSpeed } from '../inferenceSpeed';
 import { toInputTensor } from '../preprocess/inputTensor';
 import { letterbox } from '../preprocess/letterbox';
-import type { Detection, LoadableModelRunner, ObjectDetector, RgbImage } from '../types';
+import type { LoadableModelRunner, ObjectDetector } from '../types';
 import { type DetectionFilter, finishDetections } from './detectionFilter';
 import { type OnnxModelInput, onnxModelInput } from './onnxModelInput';
 

@@ -1,9 +1,11 @@
 import sharp from 'sharp';
-import { nonMaxSuppression } from '../../../models/decoders/nms';
-import type { Logger } from '../../../runtime/logging/logger';
+import type { RgbImage } from '../../../base/image/rgbImage';
+import type { Logger } from '../../../base/logger';
+import { nonMaxSuppression } from '../../../base/nonMaxSuppression';
+import type { Detection } from '../../../models/types';
 import { InferenceSpeed } from '../inferenceSpeed';
 import { assertRgbImage } from '../preprocess/letterbox';
-import type { Detection, ObjectDetector, RgbImage } from '../types';
+import type { ObjectDetector } from '../types';
 import { parseDeepstackResponse } from './deepstackResponse';
 import type { DetectionFilter } from './detectionFilter';
 

@@ -1,18 +1,13 @@
+import type { RgbImage } from '../../../base/image/rgbImage';
+import type { Logger } from '../../../base/logger';
 import { decodeCenternet } from '../../../models/decoders/centernet';
 import { decodeYolo } from '../../../models/decoders/yolo';
 import type { ModelManifest } from '../../../models/registry';
-import type { Logger } from '../../../runtime/logging/logger';
+import type { Detection, TensorData } from '../../../models/types';
 import { InferenceSpeed } from '../inferenceSpeed';
 import { toInputTensor } from '../preprocess/inputTensor';
 import { letterbox } from '../preprocess/letterbox';
-import type {
-  Detection,
-  LoadableModelRunner,
-  ModelRunner,
-  ObjectDetector,
-  RgbImage,
-  TensorData,
-} from '../types';
+import type { LoadableModelRunner, ModelRunner, ObjectDetector } from '../types';
 import { type DetectionFilter, finishDetections } from './detectionFilter';
 
 /** Detector types served by TensorFlow.js graph models from the registry. */

@@ -1,5 +1,6 @@
 import type { InferenceSession } from 'onnxruntime-node';
-import type { LoadableModelRunner, ModelInfo, TensorData } from '../types';
+import type { TensorData } from '../../../models/types';
+import type { LoadableModelRunner, ModelInfo } from '../types';
 import { parseClassNames, readOnnxMetadata } from './onnxMetadata';
 
 /** onnxruntime execution providers a detector config may ask for. */

@@ -1,5 +1,5 @@
 import type { Normalization } from '../../../models/registry';
-import type { TensorData } from '../types';
+import type { TensorData } from '../../../models/types';
 
 /** Channel order of a model input: TensorFlow's [1, H, W, 3] or PyTorch/ONNX's [1, 3, H, W]. */
 export type TensorLayout = 'nhwc' | 'nchw';

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
-import type { NormalizedBox, RgbImage } from '../types';
+import type { RgbImage } from '../../../base/image/rgbImage';
+import type { NormalizedBox } from '../../../models/types';
 
 /** Grey used for the bars (YOLO's convention; CenterNet does not mind either). */
 const PAD_GREY = 114;

@@ -1,7 +1,8 @@
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type * as tfType from '@tensorflow/tfjs-core';
 import { type ModelManifest, modelFile, modelManifest } from '../../../models/registry';
-import type { LoadableModelRunner, ModelInfo, TensorData } from '../types';
+import type { TensorData } from '../../../models/types';
+import type { LoadableModelRunner, ModelInfo } from '../types';
 import { initTfjs, type TfjsBackend } from './backend';
 import { loadGraphModelFile } from './loadGraphModel';
 

@@ -1,6 +1,7 @@
+import type { TensorData } from '../../../models/types';
 import type { OnnxExecutionProvider } from '../onnx/onnxRunner';
 import type { TfjsBackend } from '../tfjs/backend';
-import type { ModelInfo, TensorData } from '../types';
+import type { ModelInfo } from '../types';
 
 /** Which runner a model worker hosts; passed to the worker as its `workerData`. */
 export type RunnerEngine =

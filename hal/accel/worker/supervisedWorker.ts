@@ -1,7 +1,8 @@
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../../../runtime/lifecycle/workerThread';
-import type { Logger } from '../../../runtime/logging/logger';
-import type { ModelInfo, TensorData } from '../types';
+import type { Logger } from '../../../base/logger';
+import { startWorker } from '../../../base/workerThread';
+import type { TensorData } from '../../../models/types';
+import type { ModelInfo } from '../types';
 import { transferableBuffers, type WorkerReply, type WorkerRequest } from './protocol';
 
 /** Timing and identity of one supervised model worker. */

@@ -1,5 +1,6 @@
-import type { Logger } from '../../../runtime/logging/logger';
-import type { LoadableModelRunner, ModelInfo, TensorData } from '../types';
+import type { Logger } from '../../../base/logger';
+import type { TensorData } from '../../../models/types';
+import type { LoadableModelRunner, ModelInfo } from '../types';
 import type { RunnerEngine } from './protocol';
 import { SupervisedWorker } from './supervisedWorker';
 import { detectorWorkerUrl } from './workerScript';

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { SupervisedChild } from './childProcesses';
+import type { SupervisedChild } from '../../../base/childProcesses';
 import type { StderrTail } from './stderrTail';
 
 /** One process of a capture pipeline (rpicam-vid, ffmpeg). */

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Logger } from '../../../runtime/logging/logger';
+import type { Logger } from '../../../base/logger';
 import type { CameraSourceStats, CameraStatus, Frame } from '../types';
 import { FrameClock } from './frameClock';
 import { RateLimiter } from './rateLimiter';

@@ -1,8 +1,8 @@
 import type { StdioOptions } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import type { Logger } from '../../../runtime/logging/logger';
+import { spawnSupervised } from '../../../base/childProcesses';
+import type { Logger } from '../../../base/logger';
 import type { PipelineStage } from './capturePipeline';
-import { spawnSupervised } from './childProcesses';
 import { redactCredentials } from './redactCredentials';
 import { StderrTail } from './stderrTail';
 

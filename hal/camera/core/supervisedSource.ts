@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import type { Logger } from '../../../runtime/logging/logger';
+import { Backoff } from '../../../base/backoff';
+import type { Logger } from '../../../base/logger';
 import { type CameraSourceTiming, resolveTiming } from '../timing';
 import type { CameraSource, CameraSourceOptions, CameraSourceStats, Frame } from '../types';
-import { Backoff } from './backoff';
 import type { CapturePipeline, PipelineEnd } from './capturePipeline';
 import { type DeliveryMode, FrameDelivery } from './frameDelivery';
 import { FrameSplitter } from './frameSplitter';

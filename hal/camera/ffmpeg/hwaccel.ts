@@ -1,5 +1,5 @@
-import type { HWACCELS } from '../../../runtime/config/schema/cameraSource';
 import { probeBoard } from '../../board/index';
+import type { HWACCELS } from '../cameraSourceSchema';
 
 /** A configured hardware decoding preset. */
 export type HwaccelPreset = (typeof HWACCELS)[number];

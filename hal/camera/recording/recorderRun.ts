@@ -1,8 +1,8 @@
 import { type FSWatcher, readdirSync, statfsSync, statSync, watch } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '../../../runtime/logging/logger';
-import { type SupervisedChild, spawnSupervised } from '../core/childProcesses';
+import { type SupervisedChild, spawnSupervised } from '../../../base/childProcesses';
+import type { Logger } from '../../../base/logger';
 import { redactCredentials } from '../core/redactCredentials';
 import { StderrTail } from '../core/stderrTail';
 import { FFMPEG_BINARY } from './binaries';

@@ -1,4 +1,4 @@
-import { spawnSupervised } from '../core/childProcesses';
+import { spawnSupervised } from '../../../base/childProcesses';
 import { StderrTail } from '../core/stderrTail';
 
 /** What a finished one-shot ffmpeg/ffprobe run produced. */

@@ -1,6 +1,6 @@
 import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '../../../runtime/logging/logger';
+import type { Logger } from '../../../base/logger';
 import { fileSize, segmentFileName } from './segmentFiles';
 import { parseSegmentList, type SegmentListEntry } from './segmentList';
 import type { StreamClock } from './streamClock';

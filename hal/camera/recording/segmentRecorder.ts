@@ -1,5 +1,5 @@
-import type { Logger } from '../../../runtime/logging/logger';
-import { Backoff } from '../core/backoff';
+import { Backoff } from '../../../base/backoff';
+import type { Logger } from '../../../base/logger';
 import { redactUrl } from '../ffmpeg/inputUrl';
 import type { CameraSourceTiming } from '../timing';
 import { resolveTiming } from '../timing';

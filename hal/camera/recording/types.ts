@@ -1,5 +1,5 @@
+import type { Logger } from '../../../base/logger';
 import type { CameraConfig } from '../../../runtime/config/schema/index';
-import type { Logger } from '../../../runtime/logging/logger';
 import type { CameraSourceTiming } from '../timing';
 import type { Frame } from '../types';
 

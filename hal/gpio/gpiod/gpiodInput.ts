@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { type SupervisedChild, spawnSupervised } from '../../camera/core/childProcesses';
+import { type SupervisedChild, spawnSupervised } from '../../../base/childProcesses';
 import { Debouncer } from '../debouncer';
 import { logicalValue } from '../level';
 import { ChangeListeners } from '../listeners';

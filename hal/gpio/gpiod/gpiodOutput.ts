@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type SupervisedChild, spawnSupervised } from '../../camera/core/childProcesses';
+import { type SupervisedChild, spawnSupervised } from '../../../base/childProcesses';
 import type { Level } from '../level';
 import { outputLine } from '../outputLine';
 import { DEFAULT_GPIOD_TOOLS, gpioTiming } from '../timing';

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { stringEnum } from '../../events/api/queryRoutes';
+import { stringEnum } from '../../../base/schema';
 import { OUTPUT_ACTIONS } from '../outputController';
 
 const Reason = Type.String({

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { SEVERITIES } from '../../events/eventModel';
-import { literalUnion, strictObject } from './common';
+import { literalUnion, strictObject } from '../../../base/schema';
+import { SEVERITIES } from '../../domain/eventModel';
 
 const ScheduleSchema = strictObject(
   {

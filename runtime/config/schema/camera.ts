@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { CameraSourceSchema } from './cameraSource';
-import { NAME_PATTERN, strictObject } from './common';
+import { NAME_PATTERN, strictObject } from '../../../base/schema';
+import { CameraSourceSchema } from '../../../hal/camera/cameraSourceSchema';
 import { PolygonSchema, ZonesSchema } from './zones';
 
 const DetectSchema = strictObject(

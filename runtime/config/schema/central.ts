@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { strictObject } from './common';
+import { strictObject } from '../../../base/schema';
 
 /**
  * `vigil central`: the receiver the appliances sync their events to. It uses `mqtt` (broker,

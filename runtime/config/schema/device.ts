@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { strictObject } from './common';
+import { strictObject } from '../../../base/schema';
 
 /** Identity of this appliance: used in MQTT topics, Home Assistant discovery and synced events. */
 export const DeviceSchema = strictObject(

@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { EnrichmentConfigSchema } from '../../events/enrichment/enrichmentConfigSchema';
-import { WebhooksSchema } from '../../events/routing/webhookConfigSchema';
-import { strictObject } from './common';
+import { strictObject } from '../../../base/schema';
+import { EnrichmentConfigSchema } from './enrichment';
+import { WebhooksSchema } from './webhooks';
 
 const WindowSeconds = Type.Number({ minimum: 0, maximum: 3600 });
 

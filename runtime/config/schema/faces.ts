@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { strictObject } from './common';
+import { strictObject } from '../../../base/schema';
 
 /** Face detection and recognition on people the tracker found. */
 export const FacesSchema = strictObject(

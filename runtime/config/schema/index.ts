@@ -1,13 +1,13 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { strictObject } from '../../../base/schema';
+import { DetectorsSchema } from '../../../hal/accel/detectorSchema';
+import { GpioSchema } from '../../../hal/gpio/gpioSchema';
 import { AlarmSchema } from './alarm';
 import { CamerasSchema } from './camera';
 import { CentralSchema } from './central';
-import { strictObject } from './common';
-import { DetectorsSchema } from './detectors';
 import { DeviceSchema } from './device';
 import { EventsSchema } from './events';
 import { FacesSchema } from './faces';
-import { GpioSchema } from './gpio';
 import { HttpSchema } from './http';
 import { LogSchema, ShutdownSchema } from './logging';
 import { MqttSchema } from './mqtt';
@@ -54,6 +54,13 @@ export const ConfigSchema = strictObject(
 /** A complete, validated configuration with every default filled in. */
 export type Config = Static<typeof ConfigSchema>;
 
+export { NAME_PATTERN } from '../../../base/schema';
+export type { DetectorConfig, DetectorType } from '../../../hal/accel/detectorSchema';
+export { BUILTIN_MODELS, DetectorSchema, DetectorsSchema } from '../../../hal/accel/detectorSchema';
+export type { CameraDriver, CameraSourceConfig } from '../../../hal/camera/cameraSourceSchema';
+export { CameraSourceSchema, HWACCELS } from '../../../hal/camera/cameraSourceSchema';
+export type { GpioConfig, GpioLineConfig } from '../../../hal/gpio/gpioSchema';
+export { GPIO_DRIVERS, GpioLineSchema, GpioSchema, gpioLines } from '../../../hal/gpio/gpioSchema';
 export type { AlarmConfig, AlarmRuleConfig, AlarmScheduleConfig } from './alarm';
 export { AlarmSchema } from './alarm';
 export type {
@@ -66,19 +73,12 @@ export type {
   SnapshotsConfig,
 } from './camera';
 export { CameraSchema, CamerasSchema } from './camera';
-export type { CameraDriver, CameraSourceConfig } from './cameraSource';
-export { CameraSourceSchema, HWACCELS } from './cameraSource';
 export type { CentralConfig } from './central';
 export { CentralSchema } from './central';
-export { NAME_PATTERN } from './common';
-export type { DetectorConfig, DetectorType } from './detectors';
-export { BUILTIN_MODELS, DetectorSchema, DetectorsSchema } from './detectors';
 export type { DeviceConfig } from './device';
 export { DeviceSchema } from './device';
 export type { FacesConfig } from './faces';
 export { FacesSchema } from './faces';
-export type { GpioConfig, GpioLineConfig } from './gpio';
-export { GPIO_DRIVERS, GpioLineSchema, GpioSchema, gpioLines } from './gpio';
 export type { HttpConfig } from './http';
 export { HttpSchema } from './http';
 export type { LogConfig, LogLevelName, ShutdownConfig } from './logging';

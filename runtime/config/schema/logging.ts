@@ -1,5 +1,5 @@
 import { type SchemaOptions, type Static, Type } from '@sinclair/typebox';
-import { literalUnion, strictObject } from './common';
+import { literalUnion, strictObject } from '../../../base/schema';
 
 /** Log levels, most verbose first (the same names pino uses). */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;

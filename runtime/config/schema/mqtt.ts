@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { SECRET, strictObject } from './common';
+import { SECRET, strictObject } from '../../../base/schema';
 
 const TlsSchema = strictObject(
   {

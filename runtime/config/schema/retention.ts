@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { strictObject } from './common';
+import { strictObject } from '../../../base/schema';
 
 function mediaRetention(what: string, days: number, maxGb: number) {
   return strictObject(

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { strictObject } from './common';
+import { strictObject } from '../../../base/schema';
 
 /** The SQLite database and how writes are grouped into commits. */
 export const StorageSchema = strictObject(

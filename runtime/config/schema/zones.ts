@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { NAME_PATTERN, strictObject } from './common';
+import { NAME_PATTERN, strictObject } from '../../../base/schema';
 
 const Coordinate = Type.Number({
   minimum: 0,

@@ -1,7 +1,7 @@
-import { type RouteTargets, ruleIssues } from '../../events/rules/index';
-import type { PathIssue, PathSegment } from '../paths';
+import { closest } from '../../../base/closest';
+import type { PathIssue, PathSegment } from '../../../base/pathIssue';
+import { type RouteTargets, ruleIssues } from '../../rules/index';
 import { type AlarmConfig, type GpioConfig, gpioLines } from '../schema/index';
-import { closest } from '../suggest';
 import { cronProblem } from './cron';
 
 function modeIssue(path: PathSegment[], mode: string, modes: readonly string[]): PathIssue[] {

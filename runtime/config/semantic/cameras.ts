@@ -1,4 +1,4 @@
-import type { PathIssue, PathSegment } from '../paths';
+import type { PathIssue, PathSegment } from '../../../base/pathIssue';
 import type { CameraConfig, Polygon } from '../schema/index';
 
 // Something ffmpeg can open: a URL with a scheme, or an absolute device/file path.

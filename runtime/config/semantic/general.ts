@@ -1,4 +1,4 @@
-import type { PathIssue } from '../paths';
+import type { PathIssue } from '../../../base/pathIssue';
 import type { Config } from '../schema/index';
 import { gpioLines } from '../schema/index';
 import { cronProblem } from './cron';

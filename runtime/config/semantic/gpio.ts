@@ -1,4 +1,4 @@
-import type { PathIssue } from '../paths';
+import type { PathIssue } from '../../../base/pathIssue';
 import type { GpioConfig, GpioLineConfig } from '../schema/index';
 
 // Two names for the same physical line must collide, so the key is what the driver opens.

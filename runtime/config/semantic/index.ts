@@ -1,6 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import type { PathIssue } from '../paths';
+import type { PathIssue } from '../../../base/pathIssue';
 import { type Config, ConfigSchema } from '../schema/index';
 import { alarmIssues, routeTargets } from './alarm';
 import { cameraIssues } from './cameras';

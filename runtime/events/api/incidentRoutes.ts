@@ -1,10 +1,11 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from '../../web/httpErrors';
+import { RequestError } from '../../../base/requestError';
+import { stringEnum } from '../../../base/schema';
 import type { EventQueries } from '../queries/eventQueries';
 import { type IncidentActions, MAX_NOTE_LENGTH } from '../queries/incidentActions';
 import { INCIDENT_STATUSES } from '../queries/views';
-import { Cursor, IdParams, Limit, Severity, stringEnum, TimeParam } from './queryRoutes';
+import { Cursor, IdParams, Limit, Severity, TimeParam } from './queryRoutes';
 
 const IncidentListQuery = Type.Object(
   {
@@ -57,8 +58,8 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: IncidentRoute
     async (request) => {
       const incident = queries.getIncident(request.params.id);
       if (incident === undefined) {
-        throw new HttpError(
-          404,
+        throw new RequestError(
+          'not_found',
           `no incident with id '${request.params.id}' — list them with GET /api/v1/incidents`,
           'id',
         );

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from '../../web/httpErrors';
+import { RequestError } from '../../../base/requestError';
+import { EventInputSchema } from '../../domain/eventModel';
 import type { IngestOrigin } from '../eventIngest';
-import { EventInputSchema } from '../eventModel';
 import type { IngestResult } from '../eventStore';
 import { EventValidationError } from '../eventValidation';
 
@@ -23,8 +23,11 @@ export function registerIngestRoutes(
         const result = await ingest.ingest(request.body, { actor: 'api' });
         return reply.code(result.status === 'created' ? 201 : 200).send(result);
       } catch (err) {
-        if (err instanceof EventValidationError) throw new HttpError(400, err.message, err.field);
-        throw new HttpError(503, `the event could not be stored (${(err as Error).message}); retry later`);
+        if (err instanceof EventValidationError) throw new RequestError('invalid', err.message, err.field);
+        throw new RequestError(
+          'unavailable',
+          `the event could not be stored (${(err as Error).message}); retry later`,
+        );
       }
     },
   );

@@ -1,15 +1,11 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from '../../web/httpErrors';
-import { SEVERITIES } from '../eventModel';
+import { RequestError } from '../../../base/requestError';
+import { stringEnum } from '../../../base/schema';
+import { SEVERITIES } from '../../domain/eventModel';
 import { AGGREGATE_KEYS } from '../queries/eventAggregates';
 import type { EventQueries } from '../queries/eventQueries';
 import { MAX_LIMIT } from '../queries/sqlParts';
-
-/** Closed sets as `enum`, so a bad value's 400 says "must be equal to one of the allowed values" with the field. */
-export function stringEnum<const T extends readonly string[]>(values: T, description: string) {
-  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], description });
-}
 
 const Text = (description: string) => Type.String({ minLength: 1, maxLength: 128, description });
 /** Epoch ms or ISO 8601; parsed (and a bad one named) by the queries, as a string so both forms pass. */
@@ -93,8 +89,8 @@ export function registerQueryRoutes(app: FastifyInstance, deps: QueryRouteDeps):
     async (request) => {
       const event = queries.getEvent(request.params.id);
       if (event === undefined) {
-        throw new HttpError(
-          404,
+        throw new RequestError(
+          'not_found',
           `no event with id '${request.params.id}' — list them with GET /api/v1/events`,
           'id',
         );

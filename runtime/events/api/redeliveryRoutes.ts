@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from '../../web/httpErrors';
+import { RequestError } from '../../../base/requestError';
 import type { Redelivery } from '../redelivery';
 
 const RerouteBody = Type.Object(
@@ -29,7 +29,7 @@ export function registerRedeliveryRoutes(app: FastifyInstance, redelivery: Redel
     { schema: { body: RerouteBody } },
     async (request, reply) => {
       const count = await redelivery.reroute(request.body.ids, 'api', 'rerouted on request');
-      if (count === 0) throw new HttpError(404, 'none of the ids is a stored event', 'ids');
+      if (count === 0) throw new RequestError('not_found', 'none of the ids is a stored event', 'ids');
       return reply.code(202).send({ requeued: count });
     },
   );

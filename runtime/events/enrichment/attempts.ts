@@ -1,4 +1,4 @@
-import type { VigilEvent } from '../eventModel';
+import type { VigilEvent } from '../../domain/eventModel';
 import { EnrichmentTimeoutError, errorText, TemporaryError } from './errors';
 import type { Enricher, EnrichmentResult } from './types';
 

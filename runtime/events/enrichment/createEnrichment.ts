@@ -1,4 +1,4 @@
-import type { Logger } from '../../logging/logger';
+import type { Logger } from '../../../base/logger';
 import { type BuiltinEnricherOptions, createBuiltinEnrichers } from './builtins/index';
 import { EnrichmentOrchestrator, type EnrichmentOrchestratorOptions } from './orchestrator';
 import type { Enricher } from './types';

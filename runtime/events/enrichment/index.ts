@@ -1,3 +1,8 @@
+export {
+  type DescriptionProviderConfig,
+  type EnrichmentConfig,
+  EnrichmentConfigSchema,
+} from '../../config/schema/enrichment';
 export type { DescriptionEnricherOptions, SnapshotLoader } from './builtins/description';
 export type { FaceGallery, FaceIdentity, FaceMatch } from './builtins/faceIdentity';
 export { type BuiltinEnricherOptions, createBuiltinEnrichers } from './builtins/index';
@@ -6,11 +11,6 @@ export { type SummaryContext, summarizeEvent } from './builtins/summarizer';
 export type { BreakerState } from './circuitBreaker';
 export { type CreateEnrichmentOptions, createEnrichment } from './createEnrichment';
 export type { EnricherStats } from './enricherStats';
-export {
-  type DescriptionProviderConfig,
-  type EnrichmentConfig,
-  EnrichmentConfigSchema,
-} from './enrichmentConfigSchema';
 export { EnrichmentConfigError, EnrichmentTimeoutError, TemporaryError } from './errors';
 export { EnrichmentOrchestrator, type EnrichmentOrchestratorOptions } from './orchestrator';
 export type { Enricher, EnrichmentContext, EnrichmentResult, EnrichmentStatus } from './types';

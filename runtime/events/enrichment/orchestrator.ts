@@ -1,5 +1,5 @@
-import type { Logger } from '../../logging/logger';
-import type { VigilEvent } from '../eventModel';
+import type { Logger } from '../../../base/logger';
+import type { VigilEvent } from '../../domain/eventModel';
 import { runWithRetries } from './attempts';
 import { CircuitBreaker } from './circuitBreaker';
 import { prerequisites, validateEnrichers } from './dependencyGraph';

@@ -1,4 +1,4 @@
-import type { VigilEvent } from '../eventModel';
+import type { VigilEvent } from '../../domain/eventModel';
 
 /** How one enricher's work on one event ended. */
 export type EnrichmentStatus = 'success' | 'skipped' | 'failed' | 'timeout' | 'circuit_open';

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../../lifecycle/workerThread';
-import type { Logger } from '../../logging/logger';
+import type { Logger } from '../../../base/logger';
+import { startWorker } from '../../../base/workerThread';
 import type {
   EventLogWorkerData,
   FromEventLogWriter,

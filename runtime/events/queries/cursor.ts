@@ -1,4 +1,4 @@
-import { HttpError } from '../../web/httpErrors';
+import { RequestError } from '../../../base/requestError';
 
 /**
  * Opaque page cursors: the sort key of the last row a page returned, as base64url JSON. Clients
@@ -15,14 +15,18 @@ export function decodeCursor(cursor: string, length: number): number[] {
   try {
     key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch (err) {
-    throw new HttpError(
-      400,
+    throw new RequestError(
+      'invalid',
       `cursor: not a cursor from this API (${describe(err)}) — pass next_cursor unchanged`,
       'cursor',
     );
   }
   if (!Array.isArray(key) || key.length !== length || !key.every((n) => Number.isSafeInteger(n))) {
-    throw new HttpError(400, 'cursor: not a cursor from this API — pass next_cursor unchanged', 'cursor');
+    throw new RequestError(
+      'invalid',
+      'cursor: not a cursor from this API — pass next_cursor unchanged',
+      'cursor',
+    );
   }
   return key as number[];
 }

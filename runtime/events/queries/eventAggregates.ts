@@ -1,4 +1,4 @@
-import { HttpError } from '../../web/httpErrors';
+import { RequestError } from '../../../base/requestError';
 import { Conditions, type StatementCache } from './sqlParts';
 import { parseTime } from './timeParam';
 
@@ -124,8 +124,8 @@ export class EventAggregates {
 
 function parseBy(by: string): AggregateBy {
   if ((AGGREGATE_KEYS as readonly string[]).includes(by)) return by as AggregateBy;
-  throw new HttpError(
-    400,
+  throw new RequestError(
+    'invalid',
     `by: '${by.slice(0, 40)}' cannot be counted by — use one of ${AGGREGATE_KEYS.join(', ')}`,
     'by',
   );

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import { HttpError } from '../../web/httpErrors';
-import { EVENT_TYPES } from '../eventModel';
+import { RequestError } from '../../../base/requestError';
+import { EVENT_TYPES } from '../../domain/eventModel';
 import { decodeCursor, encodeCursor } from './cursor';
 import { type AggregateOptions, type AggregateResult, EventAggregates } from './eventAggregates';
 import { toFtsQuery } from './ftsQuery';
@@ -167,8 +167,8 @@ function parseTypes(type: string | readonly string[] | undefined): string[] | un
   const list = (typeof type === 'string' ? type.split(',') : [...type]).map((t) => t.trim()).filter(Boolean);
   const unknown = list.find((t) => !(EVENT_TYPES as readonly string[]).includes(t));
   if (unknown !== undefined || list.length === 0) {
-    throw new HttpError(
-      400,
+    throw new RequestError(
+      'invalid',
       `type: '${(unknown ?? '').slice(0, 64)}' is not an event type — use one or more (comma-separated) of ${EVENT_TYPES.join(', ')}`,
       'type',
     );

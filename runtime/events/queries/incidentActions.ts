@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
+import { RequestError } from '../../../base/requestError';
 import type { GroupCommitWriter } from '../../store/groupCommitWriter';
-import { HttpError } from '../../web/httpErrors';
 import { type IncidentRow, toIncidentView } from './rowMapping';
 import { StatementCache } from './sqlParts';
 import type { IncidentView } from './views';
@@ -42,8 +42,8 @@ export class IncidentActions {
     return this.#writer.write((db) => {
       const row = this.#load(db, id);
       if (row.resolved_at !== null) {
-        throw new HttpError(
-          409,
+        throw new RequestError(
+          'conflict',
           `incident '${id}' was resolved at ${new Date(row.resolved_at).toISOString()} and cannot be acknowledged any more — nothing to do`,
           null,
         );
@@ -88,7 +88,11 @@ export class IncidentActions {
       | IncidentRow
       | undefined;
     if (row === undefined) {
-      throw new HttpError(404, `no incident with id '${id}' — list them with GET /api/v1/incidents`, 'id');
+      throw new RequestError(
+        'not_found',
+        `no incident with id '${id}' — list them with GET /api/v1/incidents`,
+        'id',
+      );
     }
     return row;
   }
@@ -122,6 +126,10 @@ export class IncidentActions {
 
 function checkNote(note: string | undefined): void {
   if (note !== undefined && note.length > MAX_NOTE_LENGTH) {
-    throw new HttpError(400, `note: at most ${MAX_NOTE_LENGTH} characters, got ${note.length}`, 'note');
+    throw new RequestError(
+      'invalid',
+      `note: at most ${MAX_NOTE_LENGTH} characters, got ${note.length}`,
+      'note',
+    );
   }
 }

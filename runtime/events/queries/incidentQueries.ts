@@ -1,4 +1,4 @@
-import { HttpError } from '../../web/httpErrors';
+import { RequestError } from '../../../base/requestError';
 import {
   type AuditRow,
   type EventRow,
@@ -88,8 +88,8 @@ export class IncidentQueries {
 
 function parseStatus(state: string): IncidentStatus {
   if ((INCIDENT_STATUSES as readonly string[]).includes(state)) return state as IncidentStatus;
-  throw new HttpError(
-    400,
+  throw new RequestError(
+    'invalid',
     `state: '${state.slice(0, 40)}' is not an incident state — use one of ${INCIDENT_STATUSES.join(', ')}`,
     'state',
   );

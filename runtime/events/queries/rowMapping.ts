@@ -1,5 +1,5 @@
-import type { VigilEvent } from '../eventModel';
-import type { Decision } from '../rules/decision';
+import type { VigilEvent } from '../../domain/eventModel';
+import type { Decision } from '../../rules/decision';
 import type {
   AuditView,
   DeadLetterView,

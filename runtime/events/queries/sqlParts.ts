@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { HttpError } from '../../web/httpErrors';
-import { SEVERITIES, type Severity, severityRank } from '../eventModel';
+import { RequestError } from '../../../base/requestError';
+import { SEVERITIES, type Severity, severityRank } from '../../domain/eventModel';
 import { decodeCursor, encodeCursor } from './cursor';
 
 /**
@@ -49,8 +49,8 @@ export class Conditions {
 /** Severities at or above `minimum`: `high` → high, critical. */
 export function severitiesFrom(minimum: string): Severity[] {
   if (!(SEVERITIES as readonly string[]).includes(minimum)) {
-    throw new HttpError(
-      400,
+    throw new RequestError(
+      'invalid',
       `severity: '${minimum}' is not a severity — use one of ${SEVERITIES.join(', ')}`,
       'severity',
     );
@@ -65,7 +65,11 @@ export const MAX_LIMIT = 500;
 export function pageLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    throw new HttpError(400, `limit: must be an integer from 1 to ${MAX_LIMIT}, got ${limit}`, 'limit');
+    throw new RequestError(
+      'invalid',
+      `limit: must be an integer from 1 to ${MAX_LIMIT}, got ${limit}`,
+      'limit',
+    );
   }
   return limit;
 }

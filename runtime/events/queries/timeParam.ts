@@ -1,4 +1,4 @@
-import { HttpError } from '../../web/httpErrors';
+import { RequestError } from '../../../base/requestError';
 
 /**
  * Reads a time given as epoch milliseconds (number or digit string) or an ISO 8601 date-time.
@@ -15,8 +15,8 @@ export function parseTime(value: number | string | undefined, field: string): nu
     const ms = Date.parse(value);
     if (!Number.isNaN(ms)) return ms;
   }
-  throw new HttpError(
-    400,
+  throw new RequestError(
+    'invalid',
     `${field}: '${String(value).slice(0, 40)}' is not a time — use epoch milliseconds or ISO 8601 (2024-05-01T12:00:00Z)`,
     field,
   );

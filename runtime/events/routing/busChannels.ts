@@ -1,7 +1,7 @@
 import type { EventBus } from '../../bus/eventBus';
 import type { AppEvents } from '../../bus/topics';
-import type { VigilEvent } from '../eventModel';
-import type { Decision } from '../rules/decision';
+import type { VigilEvent } from '../../domain/eventModel';
+import type { Decision } from '../../rules/decision';
 import { type Channel, ChannelError } from './channel';
 
 /** The part of the bus the channels use. */

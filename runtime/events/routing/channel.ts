@@ -1,5 +1,5 @@
-import type { VigilEvent } from '../eventModel';
-import type { Decision } from '../rules/decision';
+import type { VigilEvent } from '../../domain/eventModel';
+import type { Decision } from '../../rules/decision';
 
 /** What a channel may tell the router about a delivery that worked. */
 export interface ChannelOutcome {

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { VigilEvent } from '../eventModel';
-import { severityRank } from '../eventModel';
-import type { Decision } from '../rules/decision';
+import type { WebhookConfig, WebhooksConfig } from '../../config/schema/webhooks';
+import type { VigilEvent } from '../../domain/eventModel';
+import { severityRank } from '../../domain/eventModel';
+import type { Decision } from '../../rules/decision';
 import { type Channel, ChannelError, type ChannelOutcome } from './channel';
-import type { WebhookConfig, WebhooksConfig } from './webhookConfigSchema';
 
 /** Options shared by every webhook channel. */
 export interface WebhookChannelOptions {

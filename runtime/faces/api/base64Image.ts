@@ -1,4 +1,4 @@
-import { HttpError } from '../../web/httpErrors';
+import { RequestError } from '../../../base/requestError';
 
 const DATA_URL_PREFIX = /^data:[\w.+-]+\/[\w.+-]+;base64,/;
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
@@ -11,7 +11,11 @@ const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 export function decodeBase64Image(value: string, field: string): Buffer {
   const text = value.replace(DATA_URL_PREFIX, '').replace(/\s+/g, '');
   if (text.length === 0 || !BASE64.test(text) || text.replace(/=+$/, '').length % 4 === 1) {
-    throw new HttpError(400, `${field}: not valid base64; send the image file's bytes base64-encoded`, field);
+    throw new RequestError(
+      'invalid',
+      `${field}: not valid base64; send the image file's bytes base64-encoded`,
+      field,
+    );
   }
   return Buffer.from(text, 'base64');
 }

@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { HttpError } from '../../web/httpErrors';
+import { RequestError } from '../../../base/requestError';
 import type { FaceEnroller } from '../faceEnroller';
 import type { FaceGallery } from '../gallery/faceGallery';
 import type { PersonSummary } from '../gallery/galleryStore';
@@ -79,7 +79,7 @@ export function registerFaceRoutes(app: FastifyInstance, deps: FaceRouteDeps): v
     { schema: { params: NameParams } },
     async (request, reply) => {
       const jpeg = gallery.thumbnail(request.params.name);
-      if (!jpeg) throw new HttpError(404, `no thumbnail for '${request.params.name}'`, 'name');
+      if (!jpeg) throw new RequestError('not_found', `no thumbnail for '${request.params.name}'`, 'name');
       return sendJpeg(reply, jpeg);
     },
   );
@@ -104,7 +104,11 @@ export function registerFaceRoutes(app: FastifyInstance, deps: FaceRouteDeps): v
     async (request, reply) => {
       const jpeg = gallery.unknownCrop(request.params.id);
       if (!jpeg)
-        throw new HttpError(404, `no unknown face ${request.params.id} (it may have been pruned)`, 'id');
+        throw new RequestError(
+          'not_found',
+          `no unknown face ${request.params.id} (it may have been pruned)`,
+          'id',
+        );
       return sendJpeg(reply, jpeg);
     },
   );

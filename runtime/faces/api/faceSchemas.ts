@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { stringEnum } from '../../events/api/queryRoutes';
+import { stringEnum } from '../../../base/schema';
 import { MAX_PERSON_NAME_LENGTH } from '../personName';
 import { FACE_LISTS } from '../types';
 

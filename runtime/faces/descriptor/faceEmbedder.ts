@@ -1,4 +1,5 @@
-import type { ModelRunner, RgbImage } from '../../../hal/accel/types';
+import type { RgbImage } from '../../../base/image/rgbImage';
+import type { ModelRunner } from '../../../hal/accel/types';
 import { modelManifest } from '../../../models/registry';
 import { cropAndResize } from '../image/bilinearSampler';
 import type { PixelBox } from '../types';

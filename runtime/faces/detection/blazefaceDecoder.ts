@@ -1,4 +1,4 @@
-import type { TensorData } from '../../../hal/accel/types';
+import type { TensorData } from '../../../models/types';
 
 /** Values per anchor: score logit, box (cx, cy, w, h offsets) and 6 landmarks (x, y). */
 const ROW = 17;
@@ -8,10 +8,8 @@ const KEYPOINTS = 6;
 export interface BlazefaceCandidate {
   index: number;
   score: number;
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
+  /** [x1, y1, x2, y2] in pixels of the model input. */
+  box: [number, number, number, number];
   landmarks: Array<[number, number]>;
 }
 
@@ -73,10 +71,7 @@ export function decodeBlazeface(
     candidates.push({
       index: i,
       score,
-      x1: centerX - halfWidth,
-      y1: centerY - halfHeight,
-      x2: centerX + halfWidth,
-      y2: centerY + halfHeight,
+      box: [centerX - halfWidth, centerY - halfHeight, centerX + halfWidth, centerY + halfHeight],
       landmarks,
     });
   }

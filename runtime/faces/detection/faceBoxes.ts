@@ -1,4 +1,4 @@
-import type { NormalizedBox } from '../../../hal/accel/types';
+import type { NormalizedBox } from '../../../models/types';
 import type { PixelBox } from '../types';
 
 /** How much human grows blazeface's box before cropping the face (`face.detector.scale`). */

@@ -1,11 +1,12 @@
-import type { ModelRunner, RgbImage } from '../../../hal/accel/types';
+import type { RgbImage } from '../../../base/image/rgbImage';
+import { nonMaxSuppression } from '../../../base/nonMaxSuppression';
+import type { ModelRunner } from '../../../hal/accel/types';
 import { modelManifest } from '../../../models/registry';
 import { resizePaddedSquare } from '../image/bilinearSampler';
 import type { DetectedFace, PixelBox } from '../types';
 import { blazefaceAnchors } from './blazefaceAnchors';
 import { blazefaceRows, decodeBlazeface } from './blazefaceDecoder';
 import { faceCropBox, normalizeBox } from './faceBoxes';
-import { nonMaxSuppression } from './nonMaxSuppression';
 
 /**
  * Lowest blazeface confidence kept. Human uses 0.2 because its face mesh re-scores every box and
@@ -53,15 +54,15 @@ export class FaceDetector {
     const input = resizePaddedSquare(image, side, size, { scale: 1 / 127.5, offset: -1 });
     const outputs = await this.#runner.run('blazeface', { data: input, shape: [1, size, size, 3] });
     const candidates = decodeBlazeface(blazefaceRows(outputs), this.#anchors, this.#minScore);
-    const kept = nonMaxSuppression(candidates, this.#maxFaces, this.#iouThreshold);
+    const kept = nonMaxSuppression(candidates, this.#iouThreshold, this.#maxFaces);
     // Input pixels → padded square pixels → image pixels.
     const factor = side / size;
     const padX = Math.floor((side - image.width) / 2);
     const padY = Math.floor((side - image.height) / 2);
     const toImage = (x: number, y: number): [number, number] => [x * factor - padX, y * factor - padY];
     return kept.map((candidate): DetectedFace => {
-      const [x1, y1] = toImage(candidate.x1, candidate.y1);
-      const [x2, y2] = toImage(candidate.x2, candidate.y2);
+      const [x1, y1] = toImage(candidate.box[0], candidate.box[1]);
+      const [x2, y2] = toImage(candidate.box[2], candidate.box[3]);
       const pixelBox: PixelBox = { x1, y1, x2, y2 };
       return {
         box: normalizeBox(pixelBox, image.width, image.height),

@@ -1,4 +1,4 @@
-import type { RgbImage } from '../../../hal/accel/types';
+import type { RgbImage } from '../../../base/image/rgbImage';
 import type { PixelBox } from '../types';
 
 /** Maps a pixel value (0..255) to what a model expects: `value * scale + offset`. */

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { RgbImage } from '../../../hal/accel/types';
+import type { RgbImage } from '../../../base/image/rgbImage';
 import type { PixelBox } from '../types';
 
 /** Largest side an uploaded or enrolled image is decoded at; bigger photos are scaled down first. */

@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { RequestError } from '../../../base/requestError';
 import type { Database } from '../../store/database';
-import { HttpError } from '../../web/httpErrors';
 import { sendMediaFile } from './sendMediaFile';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
@@ -31,12 +31,16 @@ export function registerClipRoutes(app: FastifyInstance, deps: { db: Database; d
         | { camera: string | null; clip_state: string | null; clip_path: string | null }
         | undefined;
       if (row === undefined)
-        throw new HttpError(404, `no incident with id '${id}' — list them with GET /api/v1/incidents`, 'id');
+        throw new RequestError(
+          'not_found',
+          `no incident with id '${id}' — list them with GET /api/v1/incidents`,
+          'id',
+        );
       if (row.clip_state !== 'ready' || row.clip_path === null) {
         const why =
           NOT_READY[row.clip_state ?? ''] ??
           'has no clip (only incidents on cameras with record.enabled get one, or those a rule routes to clip)';
-        throw new HttpError(404, `incident '${id}' ${why}`, 'id');
+        throw new RequestError('not_found', `incident '${id}' ${why}`, 'id');
       }
       return sendMediaFile(reply, deps.dataDir, row.clip_path, {
         type: 'video/mp4',

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import type {} from '@fastify/static';
 import type { FastifyReply } from 'fastify';
-import { HttpError } from '../../web/httpErrors';
-import { resolveMediaPath } from '../mediaPaths';
+import { RequestError } from '../../../base/requestError';
+import { resolveMediaPath } from '../../store/mediaPaths';
 
 export interface MediaReply {
   /** Content type: `video/mp4`, `image/jpeg`. */
@@ -29,14 +29,15 @@ export async function sendMediaFile(
   options: MediaReply,
 ): Promise<FastifyReply> {
   const full = resolveMediaPath(dataDir, stored);
-  if (full === null) throw new HttpError(404, `${options.what} is not a file Vigil serves`, options.field);
+  if (full === null)
+    throw new RequestError('not_found', `${options.what} is not a file Vigil serves`, options.field);
   const isFile = await stat(full).then(
     (found) => found.isFile(),
     () => false,
   );
   if (!isFile) {
-    throw new HttpError(
-      404,
+    throw new RequestError(
+      'not_found',
       `${options.what} was deleted by retention (age, size cap or low disk space) — protect an incident to keep its media`,
       options.field,
     );

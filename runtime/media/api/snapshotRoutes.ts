@@ -1,9 +1,9 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { Database } from 'better-sqlite3';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { NAME_PATTERN } from '../../config/schema/common';
-import { HttpError } from '../../web/httpErrors';
-import { type SnapshotFiles, snapshotFilesOf } from '../snapshots/snapshotFiles';
+import { RequestError } from '../../../base/requestError';
+import { NAME_PATTERN } from '../../../base/schema';
+import { type SnapshotFiles, snapshotFilesOf } from '../../store/snapshotFiles';
 import { sendMediaFile } from './sendMediaFile';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
@@ -57,7 +57,11 @@ export function registerSnapshotRoutes(app: FastifyInstance, deps: SnapshotRoute
   ) => {
     const files = typeof stored === 'string' ? snapshotFilesOf(stored) : null;
     if (!files)
-      throw new HttpError(404, `${owner.text} names a file that is not a Vigil snapshot`, owner.field);
+      throw new RequestError(
+        'not_found',
+        `${owner.text} names a file that is not a Vigil snapshot`,
+        owner.field,
+      );
     return sendMediaFile(reply, snapshots.dataDir, files[variant], {
       type: 'image/jpeg',
       what: `the ${describe(variant)} of ${owner.text}`,
@@ -73,10 +77,11 @@ export function registerSnapshotRoutes(app: FastifyInstance, deps: SnapshotRoute
     const singular = kind.slice(0, -1);
     const storedFor = (id: string): unknown => {
       const row = query.get(id);
-      if (!row) throw new HttpError(404, `no ${singular} with id '${id}' — list them with ${list}`, 'id');
+      if (!row)
+        throw new RequestError('not_found', `no ${singular} with id '${id}' — list them with ${list}`, 'id');
       if (row.snapshot === null || row.snapshot === undefined)
-        throw new HttpError(
-          404,
+        throw new RequestError(
+          'not_found',
           `${singular} '${id}' has no snapshot (snapshots are kept for tracked objects on cameras with snapshots enabled)`,
           'id',
         );
@@ -112,8 +117,8 @@ export function registerSnapshotRoutes(app: FastifyInstance, deps: SnapshotRoute
       const { camera } = request.params;
       const latest = snapshots.latest(camera);
       if (!latest)
-        throw new HttpError(
-          404,
+        throw new RequestError(
+          'not_found',
           `no object seen on camera '${camera}' yet (GET /api/v1/cameras/${camera}/latest.jpg is the live frame)`,
           'camera',
         );

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Logger } from '../../../base/logger';
 import { assembleClip, createSegmentRecorder, listSegments } from '../../../hal/camera/recording/index';
 import type {
   RecordingFailure,
@@ -13,12 +14,11 @@ import type { Frame } from '../../../hal/camera/types';
 import type { EventBus } from '../../bus/eventBus';
 import type { AppEvents } from '../../bus/topics';
 import type { CameraConfig, Config } from '../../config/schema/index';
-import type { Logger } from '../../logging/logger';
 import type { Metrics } from '../../metrics/metrics';
 import type { Database } from '../../store/database';
 import type { GroupCommitWriter } from '../../store/groupCommitWriter';
+import { datedMediaPath } from '../../store/mediaPaths';
 import { freeBytes } from '../diskSpace';
-import { datedMediaPath } from '../mediaPaths';
 import { type ClipJob, ClipStore } from './clipStore';
 import { type ClipWindow, clipSegments, clipWindow, gapsIn, segmentsIn } from './clipWindow';
 import { RecordingRing } from './recordingRing';

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { snapshotFilesOf } from '../snapshots/snapshotFiles';
+import { snapshotFilesOf } from '../../store/snapshotFiles';
 
 /**
  * What retention must not delete, read in one go: incidents that are protected (a person marked

@@ -1,9 +1,9 @@
 import { unlink } from 'node:fs/promises';
 import type { Database } from 'better-sqlite3';
-import type { Logger } from '../../logging/logger';
+import type { Logger } from '../../../base/logger';
 import type { GroupCommitWriter } from '../../store/groupCommitWriter';
-import type { MediaKind } from '../mediaPaths';
-import { resolveMediaPath } from '../mediaPaths';
+import type { MediaKind } from '../../store/mediaPaths';
+import { resolveMediaPath } from '../../store/mediaPaths';
 import { isHeld, loadHeldMedia } from './heldMedia';
 import type { MediaUnit } from './mediaUnits';
 import type { DeleteReason } from './retentionTypes';

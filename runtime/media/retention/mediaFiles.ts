@@ -1,8 +1,8 @@
 import type { Dirent } from 'node:fs';
 import { readdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../../logging/logger';
-import { dayFolder, kindDirs, type MediaKind } from '../mediaPaths';
+import type { Logger } from '../../../base/logger';
+import { dayFolder, kindDirs, type MediaKind } from '../../store/mediaPaths';
 
 const DAY_FOLDER = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import type { Database } from 'better-sqlite3';
-import type { Logger } from '../../logging/logger';
+import type { Logger } from '../../../base/logger';
+import { type MediaKind, resolveMediaPath } from '../../store/mediaPaths';
 import { mediaIndex } from '../mediaIndex';
-import { type MediaKind, resolveMediaPath } from '../mediaPaths';
 import type { MediaDeleter, MediaRowRef } from './mediaDeleter';
 import { listMediaFiles } from './mediaFiles';
 

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { Logger } from '../../logging/logger';
+import type { Logger } from '../../../base/logger';
 import type { Metrics } from '../../metrics/metrics';
 import type { GroupCommitWriter } from '../../store/groupCommitWriter';
 import { freeBytes } from '../diskSpace';

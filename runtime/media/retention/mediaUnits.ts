@@ -1,8 +1,8 @@
 import { basename, dirname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import type { MediaKind } from '../mediaPaths';
-import { kindDir } from '../mediaPaths';
-import { snapshotFilesOf } from '../snapshots/snapshotFiles';
+import type { MediaKind } from '../../store/mediaPaths';
+import { kindDir } from '../../store/mediaPaths';
+import { snapshotFilesOf } from '../../store/snapshotFiles';
 import type { Owners } from './heldMedia';
 
 /** The two groups media limits apply to: clips, and snapshots with their thumbnails. */

@@ -1,5 +1,5 @@
 import { type Logger as CronLogger, schedule } from 'node-cron';
-import type { Logger } from '../../logging/logger';
+import type { Logger } from '../../../base/logger';
 import type { MediaRetention } from './mediaRetention';
 import type { SweepResult, SweepTrigger } from './retentionTypes';
 

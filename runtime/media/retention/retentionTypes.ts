@@ -1,4 +1,4 @@
-import type { MediaKind } from '../mediaPaths';
+import type { MediaKind } from '../../store/mediaPaths';
 
 /** What retention deletes: the media files by kind, and unknown-face crops (rows in `face_unknown`). */
 export type RetainedKind = MediaKind | 'unknown_face';

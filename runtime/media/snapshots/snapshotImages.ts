@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { encodeJpeg } from '../../pipeline/annotate';
+import { encodeJpeg } from '../annotate';
 import type { SnapshotRequest } from './snapshotSaver';
 
 /** JPEG quality of the full-size snapshots: close to the source without the file size of 95+. */

@@ -1,6 +1,7 @@
-import type { NormalizedBox, RgbImage } from '../../../hal/accel/types';
+import type { RgbImage } from '../../../base/image/rgbImage';
+import type { NormalizedBox } from '../../../models/types';
 import type { Polygon } from '../../config/schema/zones';
-import type { SnapshotFiles } from './snapshotFiles';
+import type { SnapshotFiles } from '../../store/snapshotFiles';
 
 /** One tracked object's best sighting, to be kept as snapshot files. */
 export interface SnapshotRequest {

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { Counter } from 'prom-client';
-import type { Logger } from '../../logging/logger';
+import { writeFilesAtomically } from '../../../base/atomicFiles';
+import type { Logger } from '../../../base/logger';
 import type { Metrics } from '../../metrics/metrics';
 import type { GroupCommitWriter } from '../../store/groupCommitWriter';
+import type { MediaKind } from '../../store/mediaPaths';
+import { type SnapshotFiles, snapshotFilesFor, snapshotFilesOf } from '../../store/snapshotFiles';
 import { mediaIndex } from '../mediaIndex';
-import type { MediaKind } from '../mediaPaths';
-import { writeFilesAtomically } from './atomicFiles';
-import { type SnapshotFiles, snapshotFilesFor, snapshotFilesOf } from './snapshotFiles';
 import { encodeSnapshotImages } from './snapshotImages';
 import type { SnapshotRequest, SnapshotSaver } from './snapshotSaver';
 

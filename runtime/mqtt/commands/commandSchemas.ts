@@ -1,8 +1,8 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { fieldPath } from '../../../base/fieldPath';
 import { ModeBody } from '../../alarm/api/alarmSchemas';
 import { CommandError } from '../../alarm/commandError';
-import { fieldPath } from '../../errors/fieldPath';
 
 /** `.../detect/set`, `.../motion/set`: Frigate's and Home Assistant's switch payloads. */
 export const SwitchCommand = Type.Union([Type.Literal('ON'), Type.Literal('OFF')], {

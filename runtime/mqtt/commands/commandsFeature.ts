@@ -1,8 +1,8 @@
 import type { IPublishPacket } from 'mqtt';
+import { RequestError } from '../../../base/requestError';
 import type { Cause } from '../../alarm/alarmJournal';
 import { CommandError } from '../../alarm/commandError';
 import type { MQTT_COMMANDS } from '../../config/schema/index';
-import { RequestError } from '../../errors/requestError';
 import { sirenOutput } from '../homeassistant/sirenOutput';
 import type { MqttContext, MqttFeature } from '../mqttContext';
 import { parseAlarm, parseSiren, parseSwitch } from './commandSchemas';

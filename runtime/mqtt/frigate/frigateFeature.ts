@@ -1,9 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { AppEvents, CameraActivity } from '../../bus/topics';
 import type { Unsubscribe } from '../../bus/types';
-import { resolveMediaPath } from '../../media/mediaPaths';
-import { snapshotFilesOf } from '../../media/snapshots/snapshotFiles';
 import type { PipelineStats } from '../../pipeline/pipelineStats';
+import { resolveMediaPath } from '../../store/mediaPaths';
+import { snapshotFilesOf } from '../../store/snapshotFiles';
 import type { MqttContext, MqttFeature } from '../mqttContext';
 import { type FrigateCameraInfo, FrigateObjects } from './frigateObjects';
 import { FrigateTopics } from './frigateTopics';

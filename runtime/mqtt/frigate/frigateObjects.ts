@@ -1,5 +1,5 @@
-import { type Severity, severityRank, type VigilEvent } from '../../events/eventModel';
-import type { Decision } from '../../events/rules/decision';
+import { type Severity, severityRank, type VigilEvent } from '../../domain/eventModel';
+import type { Decision } from '../../rules/decision';
 
 /** A box in pixels of the camera's detect size: `[x1, y1, x2, y2]`, integers. */
 export type PixelBox = [number, number, number, number];

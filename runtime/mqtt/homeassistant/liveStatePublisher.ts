@@ -1,5 +1,5 @@
 import type { AppEvents, CameraActivity } from '../../bus/topics';
-import type { VigilEvent } from '../../events/eventModel';
+import type { VigilEvent } from '../../domain/eventModel';
 import type { MqttContext } from '../mqttContext';
 import { readDeviceState } from './deviceState';
 import { SnapshotSender } from './snapshotSender';

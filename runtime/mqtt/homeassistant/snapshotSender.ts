@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { resolveMediaPath } from '../../media/mediaPaths';
+import { resolveMediaPath } from '../../store/mediaPaths';
 
 /**
  * Publishes each camera's latest object snapshot (a JPEG under data_dir), at most one per

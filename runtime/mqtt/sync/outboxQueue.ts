@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { MqttConfig } from '../../config/schema/index';
-import { SEVERITIES, type Severity } from '../../events/eventModel';
+import { SEVERITIES, type Severity } from '../../domain/eventModel';
 
 /** One outbox row on its way to the central server. */
 export interface OutboxRow {

@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { fieldPath } from '../../errors/fieldPath';
+import { fieldPath } from '../../../base/fieldPath';
 
 /**
  * The wire format between an appliance and the central receiver (`vigil central`).

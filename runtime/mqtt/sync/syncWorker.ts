@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Database } from 'better-sqlite3';
+import type { Logger } from '../../../base/logger';
 import type { EventBus } from '../../bus/eventBus';
 import type { AppEvents } from '../../bus/topics';
 import type { MqttConfig } from '../../config/schema/index';
-import type { Logger } from '../../logging/logger';
 import type { GroupCommitWriter } from '../../store/groupCommitWriter';
 import type { MqttConnection } from '../mqttConnection';
 import type { SyncMetrics } from '../mqttMetrics';

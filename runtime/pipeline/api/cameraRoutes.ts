@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { RequestError } from '../../../base/requestError';
 import { type MotionConfig, MotionSchema } from '../../config/schema/camera';
-import { HttpError } from '../../web/httpErrors';
 import type { PipelineStats } from '../pipelineStats';
 
 /** `PATCH /api/v1/cameras/:camera`: run-time tuning, validated by the config's own motion schema. */
@@ -35,8 +35,8 @@ export function registerCameraRoutes(app: FastifyInstance, source: CameraRoutesS
 
   const mustExist = (camera: string) => {
     if (!source.cameraNames().includes(camera))
-      throw new HttpError(
-        404,
+      throw new RequestError(
+        'not_found',
         `no camera '${camera}'; cameras: ${source.cameraNames().join(', ') || 'none'}`,
         'camera',
       );
@@ -50,7 +50,7 @@ export function registerCameraRoutes(app: FastifyInstance, source: CameraRoutesS
       mustExist(camera);
       const { motion, detect } = request.body;
       const applied = source.tune(camera, { motion, detectEnabled: detect?.enabled });
-      if (applied === null) throw new HttpError(409, `camera '${camera}' is not running`, 'camera');
+      if (applied === null) throw new RequestError('conflict', `camera '${camera}' is not running`, 'camera');
       return applied;
     },
   );
@@ -59,7 +59,8 @@ export function registerCameraRoutes(app: FastifyInstance, source: CameraRoutesS
     const { camera } = request.params;
     mustExist(camera);
     const jpeg = await source.latestSnapshot(camera);
-    if (!jpeg) throw new HttpError(404, `camera '${camera}' has not delivered a frame yet`, 'camera');
+    if (!jpeg)
+      throw new RequestError('not_found', `camera '${camera}' has not delivered a frame yet`, 'camera');
     return reply.type('image/jpeg').header('cache-control', 'no-store').send(jpeg);
   });
 }

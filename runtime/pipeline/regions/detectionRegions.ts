@@ -1,5 +1,5 @@
-import type { NormalizedBox } from '../../../hal/accel/types';
-import { type Box, boxArea, intersectionArea } from '../geometry';
+import { type Box, boxArea, intersectionArea } from '../../../base/geometry';
+import type { NormalizedBox } from '../../../models/types';
 import type { DetectionRegion, FrameSize, MotionRegion } from '../types';
 import { consolidateRegions, type RegionMergeOptions } from './regionMerge';
 import { appendSquaresAround, minRegionSide } from './squareRegion';

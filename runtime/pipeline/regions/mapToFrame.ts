@@ -1,5 +1,5 @@
-import type { Detection, NormalizedBox } from '../../../hal/accel/types';
-import { clamp } from '../geometry';
+import { clamp } from '../../../base/geometry';
+import type { Detection, NormalizedBox } from '../../../models/types';
 import type { DetectionRegion, FrameSize } from '../types';
 
 /**

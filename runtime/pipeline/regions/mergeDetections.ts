@@ -1,5 +1,5 @@
-import type { Detection } from '../../../hal/accel/types';
-import { nonMaxSuppression } from '../../../models/decoders/nms';
+import { nonMaxSuppression } from '../../../base/nonMaxSuppression';
+import type { Detection } from '../../../models/types';
 
 /**
  * One detection per object after the regions' results are put together: where two detections of

@@ -1,4 +1,4 @@
-import { boxArea, intersectionArea } from '../geometry';
+import { boxArea, intersectionArea } from '../../../base/geometry';
 import type { DetectionRegion, FrameSize, RegionReason } from '../types';
 import { regionBox, squareAt } from './squareRegion';
 

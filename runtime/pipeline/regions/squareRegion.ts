@@ -1,4 +1,4 @@
-import { type Box, clamp } from '../geometry';
+import { type Box, clamp } from '../../../base/geometry';
 import type { DetectionRegion, FrameSize, RegionReason } from '../types';
 
 /** The side every region gets at least: the model's input size, or the frame's short side when that is smaller. */

@@ -1,4 +1,4 @@
-import type { NormalizedBox } from '../../../hal/accel/types';
+import type { NormalizedBox } from '../../../models/types';
 
 /** What the region helpers need of a tracked object (an `ObjectTracker`'s `TrackedObject` has it). */
 export interface RegionTrack {

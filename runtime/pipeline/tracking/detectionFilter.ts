@@ -1,4 +1,4 @@
-import type { Detection } from '../../../hal/accel/types';
+import type { Detection } from '../../../models/types';
 import { applyDefaults } from '../../config/applyDefaults';
 import { CameraSchema, type ObjectFilterConfig, type ObjectsConfig } from '../../config/schema/camera';
 import { recordParts } from '../../config/schemaWalk';

@@ -1,5 +1,5 @@
-import type { Detection, NormalizedBox } from '../../../hal/accel/types';
-import { iouOf } from '../geometry';
+import { iouOf } from '../../../base/geometry';
+import type { Detection, NormalizedBox } from '../../../models/types';
 
 /** A nearby box counts as a fallback match only within this many box sizes of the prediction. */
 const DISTANCE_GATE = 1.5;

@@ -1,7 +1,8 @@
 /** Object tracking for one camera: filters, tracker, zones and the snapshot choice. */
+
+export { sharpness } from './cropSharpness';
 export { filterDetections, labelFilter } from './detectionFilter';
 export { ObjectTracker, type TrackerFrameInput, type TrackerUpdate } from './objectTracker';
-export { sharpness } from './sharpness';
 export {
   defaultSnapshotScore,
   type SnapshotCandidate,

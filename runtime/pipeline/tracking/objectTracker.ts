@@ -1,4 +1,5 @@
-import type { Detection, NormalizedBox, RgbImage } from '../../../hal/accel/types';
+import type { RgbImage } from '../../../base/image/rgbImage';
+import type { Detection, NormalizedBox } from '../../../models/types';
 import { labelFilter } from './detectionFilter';
 import { GreedyMatcher } from './greedyMatcher';
 import { LOITERING_CHANGED, STATIONARY_CHANGED, Track, type TrackContext, ZONES_CHANGED } from './track';

@@ -1,4 +1,4 @@
-import type { NormalizedBox } from '../../../hal/accel/types';
+import type { NormalizedBox } from '../../../models/types';
 
 /** One sighting of a tracked object, as a snapshot candidate. */
 export interface SnapshotCandidate {

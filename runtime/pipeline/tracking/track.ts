@@ -1,7 +1,8 @@
-import type { Detection, NormalizedBox, RgbImage } from '../../../hal/accel/types';
-import { iou } from '../geometry';
+import { iou } from '../../../base/geometry';
+import type { RgbImage } from '../../../base/image/rgbImage';
+import type { Detection, NormalizedBox } from '../../../models/types';
+import { sharpness } from './cropSharpness';
 import { ScoreHistory } from './scoreHistory';
-import { sharpness } from './sharpness';
 import type { SnapshotCandidate } from './snapshotScore';
 import type { TrackedObject } from './trackedObject';
 import type { TrackerSettings } from './trackerOptions';

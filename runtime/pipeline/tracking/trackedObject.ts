@@ -1,4 +1,4 @@
-import type { NormalizedBox } from '../../../hal/accel/types';
+import type { NormalizedBox } from '../../../models/types';
 import type { SnapshotCandidate } from './snapshotScore';
 
 /**

@@ -1,4 +1,4 @@
-import type { NormalizedBox } from '../../../hal/accel/types';
+import type { NormalizedBox } from '../../../models/types';
 import type { Polygon, ZoneConfig } from '../../config/schema/zones';
 
 /** A zone prepared for fast per-frame tests: flat coordinates and a bounding box to reject early. */

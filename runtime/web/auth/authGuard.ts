@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { HttpError } from '../httpErrors';
+import { RequestError } from '../../../base/requestError';
 import type { AuthService, Identity } from './authService';
 
 /**
@@ -44,14 +44,18 @@ export function installAuthGuard(app: FastifyInstance, auth: AuthService): void 
     if (identity) identities.set(request, identity);
     if (!isProtected(request)) return;
     if (!identity) {
-      throw new HttpError(
-        401,
+      throw new RequestError(
+        'unauthorized',
         'log in first: open the status page, or send Authorization: Bearer <http.auth.token>',
       );
     }
     const changes = !SAFE_METHODS.has(request.method) || request.headers.upgrade !== undefined;
     if (identity.method === 'session' && changes && !sameOrigin(request)) {
-      throw new HttpError(403, 'cross-site request refused: send it from the status page itself', 'origin');
+      throw new RequestError(
+        'forbidden',
+        'cross-site request refused: send it from the status page itself',
+        'origin',
+      );
     }
   });
 }

@@ -1,8 +1,8 @@
 import rateLimit from '@fastify/rate-limit';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Logger } from '../../logging/logger';
-import { HttpError } from '../httpErrors';
+import type { Logger } from '../../../base/logger';
+import { RequestError } from '../../../base/requestError';
 import { identityOf } from './authGuard';
 import { type AuthService, type Identity, SESSION_COOKIE } from './authService';
 
@@ -38,7 +38,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOpti
   const { auth, logger } = options;
   app.get('/api/v1/auth/session', { schema: { tags: ['auth'] } }, async (request) => {
     const identity = identityOf(request);
-    if (!identity) throw new HttpError(401, 'not logged in');
+    if (!identity) throw new RequestError('unauthorized', 'not logged in');
     return sessionView(identity);
   });
 
@@ -53,8 +53,8 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOpti
     await scope.register(rateLimit, {
       global: false,
       errorResponseBuilder: (_request, context) =>
-        new HttpError(
-          429,
+        new RequestError(
+          'too_many_requests',
           `too many login attempts — wait ${Math.ceil(context.ttl / 1000)} s and try again`,
           'password',
         ),
@@ -66,11 +66,11 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOpti
         config: { rateLimit: { max: options.attemptsPerMinute, timeWindow: 60_000 } },
       },
       async (request, reply) => {
-        if (!auth.enabled) throw new HttpError(409, 'login is off (http.auth.enabled: false)');
+        if (!auth.enabled) throw new RequestError('conflict', 'login is off (http.auth.enabled: false)');
         const opened = await auth.login(request.body.password);
         if (!opened) {
           logger.warn({ address: request.ip }, 'login failed: wrong password');
-          throw new HttpError(401, 'wrong password', 'password');
+          throw new RequestError('unauthorized', 'wrong password', 'password');
         }
         logger.info({ address: request.ip }, 'logged in');
         const { token, session } = opened;

@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import type { Logger } from '../../../base/logger';
 import type { HttpConfig } from '../../config/schema/index';
 import type { Service } from '../../lifecycle/service';
-import type { Logger } from '../../logging/logger';
 import type { StoreService } from '../../store/storeService';
 import {
   type AdminCredential,

@@ -1,7 +1,7 @@
 import type { EventBus } from '../../bus/eventBus';
 import type { AppEvents } from '../../bus/topics';
 import type { Unsubscribe } from '../../bus/types';
-import type { Decision } from '../../events/rules/decision';
+import type { Decision } from '../../rules/decision';
 import type { EventViewer } from './eventViews';
 import type { LiveStreamHub } from './liveStreamHub';
 import { STATE_TOPICS, type StateBusTopic } from './streamMessages';

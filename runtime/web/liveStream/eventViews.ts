@@ -1,9 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { VigilEvent } from '../../events/eventModel';
+import type { Logger } from '../../../base/logger';
+import type { VigilEvent } from '../../domain/eventModel';
 import { type EventRow, eventViewOf, toEventView } from '../../events/queries/rowMapping';
 import type { EventView } from '../../events/queries/views';
-import type { Decision } from '../../events/rules/decision';
-import type { Logger } from '../../logging/logger';
+import type { Decision } from '../../rules/decision';
 
 /** Shows a routed event as `GET /api/v1/events` lists it. */
 export type EventViewer = (event: VigilEvent, decision: Decision) => EventView;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import type { Logger } from '../../logging/logger';
+import type { Logger } from '../../../base/logger';
 import type { Metrics } from '../../metrics/metrics';
 import { ReplayRing } from './replayRing';
 import { CLOSE_CODES, type HelloMessage, type UnsequencedMessage } from './streamMessages';

@@ -1,11 +1,11 @@
 import websocket from '@fastify/websocket';
 import type { Database } from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from '../../../base/logger';
 import type { EventBus } from '../../bus/eventBus';
 import type { AppEvents } from '../../bus/topics';
 import type { Unsubscribe } from '../../bus/types';
 import type { HttpConfig } from '../../config/schema/http';
-import type { Logger } from '../../logging/logger';
 import type { Metrics } from '../../metrics/metrics';
 import { feedFromBus } from './busFeed';
 import { storedEventViews } from './eventViews';

@@ -1,6 +1,6 @@
 import type { AppEvents } from '../../bus/topics';
 import type { EventView } from '../../events/queries/views';
-import type { Decision } from '../../events/rules/decision';
+import type { Decision } from '../../rules/decision';
 
 /**
  * What `GET /api/v1/ws` sends: one JSON text message per frame. Every message but `hello` has a

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Detection, TensorData } from '../../../hal/accel/types';
+import { iou as intersectionOverUnion } from '../../../base/geometry';
+import { nonMaxSuppression } from '../../../base/nonMaxSuppression';
 import { decodeCenternet } from '../../../models/decoders/centernet';
-import { nonMaxSuppression } from '../../../models/decoders/nms';
 import { decodeYolo, yoloLayout } from '../../../models/decoders/yolo';
-import { iou as intersectionOverUnion } from '../../../runtime/events/geometry';
+import type { Detection, TensorData } from '../../../models/types';
 
 const LABELS = ['person', 'bicycle', 'car'];
 const rounded = (detections: Detection[]) =>

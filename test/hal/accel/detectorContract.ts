@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Detection, ObjectDetector, RgbImage } from '../../../hal/accel/types';
+import type { RgbImage } from '../../../base/image/rgbImage';
+import type { ObjectDetector } from '../../../hal/accel/types';
+import type { Detection } from '../../../models/types';
 
 /** A detector to run the contract against, and what it may call things. */
 export interface ContractSubject {

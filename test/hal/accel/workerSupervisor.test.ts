@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { TensorData } from '../../../hal/accel/types';
 import { WorkerModelRunner } from '../../../hal/accel/worker/workerModelRunner';
+import type { TensorData } from '../../../models/types';
 import { memoryLogger } from '../../helpers/memoryLogger';
 
 const SCRIPT = new URL('./fixtures/scriptedWorker.ts', import.meta.url);

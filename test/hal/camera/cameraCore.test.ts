@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Backoff } from '../../../hal/camera/core/backoff';
+import { Backoff } from '../../../base/backoff';
 import { FrameClock } from '../../../hal/camera/core/frameClock';
 import { FrameDelivery } from '../../../hal/camera/core/frameDelivery';
 import { FrameSplitter } from '../../../hal/camera/core/frameSplitter';

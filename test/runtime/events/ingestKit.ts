@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { after } from 'node:test';
+import type { EventType, VigilEvent } from '../../../runtime/domain/eventModel';
 import { Deduplicator } from '../../../runtime/events/deduplicator';
 import { EventIngest } from '../../../runtime/events/eventIngest';
 import { EventLog } from '../../../runtime/events/eventLog/eventLog';
 import { createEventMetrics } from '../../../runtime/events/eventMetrics';
-import type { EventType, VigilEvent } from '../../../runtime/events/eventModel';
 import { EventStore } from '../../../runtime/events/eventStore';
 import { IncidentAggregator } from '../../../runtime/events/incidentAggregator';
 import { KnownIds } from '../../../runtime/events/knownIds';

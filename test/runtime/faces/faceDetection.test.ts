@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import sharp from 'sharp';
+import { nonMaxSuppression } from '../../../base/nonMaxSuppression';
 import { blazefaceAnchors } from '../../../runtime/faces/detection/blazefaceAnchors';
 import { FaceDetector } from '../../../runtime/faces/detection/faceDetector';
-import { nonMaxSuppression } from '../../../runtime/faces/detection/nonMaxSuppression';
 import { FaceAnalyzer } from '../../../runtime/faces/faceAnalyzer';
 import { blurred, ceilingWithoutPeople, imageSize, portrait, sampleCell } from './faceImages';
 import { rgb, sharedRunner } from './facesKit';
@@ -23,17 +23,17 @@ describe('blazeface decoding', () => {
 
   test('non-max suppression keeps the best of overlapping boxes and respects the limit', () => {
     const boxes = [
-      { x1: 0, y1: 0, x2: 10, y2: 10, score: 0.7 },
-      { x1: 1, y1: 1, x2: 11, y2: 11, score: 0.9 },
-      { x1: 50, y1: 50, x2: 60, y2: 60, score: 0.8 },
-      { x1: 80, y1: 80, x2: 90, y2: 90, score: 0.75 },
+      { box: [0, 0, 10, 10] as const, score: 0.7 },
+      { box: [1, 1, 11, 11] as const, score: 0.9 },
+      { box: [50, 50, 60, 60] as const, score: 0.8 },
+      { box: [80, 80, 90, 90] as const, score: 0.75 },
     ];
     assert.deepEqual(
-      nonMaxSuppression(boxes, 10, 0.1).map((b) => b.score),
+      nonMaxSuppression(boxes, 0.1, 10).map((b) => b.score),
       [0.9, 0.8, 0.75],
     );
     assert.deepEqual(
-      nonMaxSuppression(boxes, 2, 0.1).map((b) => b.score),
+      nonMaxSuppression(boxes, 0.1, 2).map((b) => b.score),
       [0.9, 0.8],
     );
   });

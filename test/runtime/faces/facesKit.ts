@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { Value } from '@sinclair/typebox/value';
+import type { RgbImage } from '../../../base/image/rgbImage';
 import { InProcessRunner } from '../../../hal/accel/tfjs/inProcessRunner';
-import type { ModelRunner, RgbImage } from '../../../hal/accel/types';
+import type { ModelRunner } from '../../../hal/accel/types';
 import { type FacesConfig, FacesSchema } from '../../../runtime/config/schema/index';
 import { FaceAnalyzer } from '../../../runtime/faces/faceAnalyzer';
 import { FaceEnroller } from '../../../runtime/faces/faceEnroller';

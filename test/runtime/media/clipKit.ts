@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import { EventBus } from '../../../runtime/bus/eventBus';
 import { type AppEvents, TOPIC_POLICIES } from '../../../runtime/bus/topics';
-import type { EventInput } from '../../../runtime/events/eventModel';
+import type { EventInput } from '../../../runtime/domain/eventModel';
 import { ClipService, type ClipServiceDeps } from '../../../runtime/media/clips/clipService';
 import { Metrics } from '../../../runtime/metrics/metrics';
 import { makeCameraVideo } from '../../hal/camera/recording/recordingKit';

@@ -5,7 +5,7 @@ import type { ObjectDetector } from '../../../hal/accel/types';
 import type { Frame } from '../../../hal/camera/types';
 import { applyDefaults } from '../../../runtime/config/applyDefaults';
 import { type CameraConfig, CameraSchema } from '../../../runtime/config/schema/camera';
-import type { EventInput } from '../../../runtime/events/eventModel';
+import type { EventInput } from '../../../runtime/domain/eventModel';
 import { CameraPipeline, type FrameObservation } from '../../../runtime/pipeline/cameraPipeline';
 import { decodeFrames } from '../../fixtures/decodeFrames';
 import { makePersonVideo, type PersonVideo } from '../../fixtures/personVideo';

@@ -4,7 +4,7 @@ import { createDetector } from '../../../hal/accel/createDetector';
 import type { ObjectDetector } from '../../../hal/accel/types';
 import { applyDefaults } from '../../../runtime/config/applyDefaults';
 import { type CameraConfig, CameraSchema } from '../../../runtime/config/schema/camera';
-import type { EventInput } from '../../../runtime/events/eventModel';
+import type { EventInput } from '../../../runtime/domain/eventModel';
 import type { FacesService } from '../../../runtime/faces/facesService';
 import { CameraPipeline } from '../../../runtime/pipeline/cameraPipeline';
 import { decodeFrames } from '../../fixtures/decodeFrames';

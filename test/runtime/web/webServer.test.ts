@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { RequestError } from '../../../base/requestError';
 import { probeBoard } from '../../../hal/board/index';
 import type { ServiceStatus } from '../../../runtime/lifecycle/serviceRunner';
 import { Metrics } from '../../../runtime/metrics/metrics';
-import { HttpError } from '../../../runtime/web/httpErrors';
 import { registerHealthRoutes } from '../../../runtime/web/routes/healthRoutes';
 import { registerMetricsRoutes } from '../../../runtime/web/routes/metricsRoutes';
 import { registerStatusPageRoutes } from '../../../runtime/web/routes/statusPageRoutes';
@@ -50,7 +50,7 @@ describe('WebServer', () => {
       async (request) => request.body,
     );
     server.app.get('/api/v1/teapot', async () => {
-      throw new HttpError(418, 'camera "x" does not exist', 'camera');
+      throw new RequestError('conflict', 'camera "x" does not exist', 'camera');
     });
     server.app.get('/api/v1/boom', async () => {
       throw new Error('secret internal detail');
@@ -102,7 +102,7 @@ describe('WebServer', () => {
     assert.equal(((await unknown.json()) as { field: string }).field, 'extra');
 
     const teapot = await fetch(`${base}/api/v1/teapot`);
-    assert.equal(teapot.status, 418);
+    assert.equal(teapot.status, 409);
     assert.deepEqual(await teapot.json(), { error: 'camera "x" does not exist', field: 'camera' });
 
     const boom = await fetch(`${base}/api/v1/boom`);

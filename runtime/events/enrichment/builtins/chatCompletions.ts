@@ -1,4 +1,4 @@
-import type { DescriptionProviderConfig } from '../enrichmentConfigSchema';
+import type { DescriptionProviderConfig } from '../../../config/schema/enrichment';
 
 /** Longest description kept from a provider; it is stored, indexed and shown in one line of the UI. */
 const MAX_TEXT = 1000;

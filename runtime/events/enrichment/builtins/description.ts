@@ -1,5 +1,5 @@
-import type { VigilEvent } from '../../eventModel';
-import type { DescriptionProviderConfig } from '../enrichmentConfigSchema';
+import type { DescriptionProviderConfig } from '../../../config/schema/enrichment';
+import type { VigilEvent } from '../../../domain/eventModel';
 import { errorText } from '../errors';
 import type { Enricher, EnrichmentResult } from '../types';
 import type { DescriptionRequest } from './chatCompletions';

@@ -1,4 +1,4 @@
-import type { VigilEvent } from '../../eventModel';
+import type { VigilEvent } from '../../../domain/eventModel';
 import type { Enricher } from '../types';
 
 /** A gallery match: who, on which list, and how far the embedding was from theirs (lower is closer). */

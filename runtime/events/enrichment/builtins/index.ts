@@ -1,4 +1,4 @@
-import type { EnrichmentConfig } from '../enrichmentConfigSchema';
+import type { EnrichmentConfig } from '../../../config/schema/enrichment';
 import type { Enricher } from '../types';
 import { createDescriptionEnricher, type SnapshotLoader } from './description';
 import { createFaceIdentityEnricher, type FaceGallery } from './faceIdentity';

@@ -1,4 +1,4 @@
-import type { VigilEvent } from '../../eventModel';
+import type { VigilEvent } from '../../../domain/eventModel';
 import { EnrichmentConfigError } from '../errors';
 import type { Enricher } from '../types';
 import { cameraDisplayName } from './displayText';

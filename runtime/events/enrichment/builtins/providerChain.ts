@@ -1,4 +1,4 @@
-import type { DescriptionProviderConfig } from '../enrichmentConfigSchema';
+import type { DescriptionProviderConfig } from '../../../config/schema/enrichment';
 import { errorText } from '../errors';
 import { type DescriptionRequest, requestDescription } from './chatCompletions';
 

@@ -1,4 +1,4 @@
-import type { VigilEvent } from '../../eventModel';
+import type { VigilEvent } from '../../../domain/eventModel';
 import { clean } from './displayText';
 
 /** Sensor kinds whose two states read as opened/closed rather than triggered/cleared. */

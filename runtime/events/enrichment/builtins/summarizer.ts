@@ -1,4 +1,4 @@
-import type { VigilEvent } from '../../eventModel';
+import type { VigilEvent } from '../../../domain/eventModel';
 import { clean } from './displayText';
 import type { FaceIdentity } from './faceIdentity';
 import { sensorSummary } from './sensorSummary';

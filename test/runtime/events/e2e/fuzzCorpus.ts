@@ -1,4 +1,4 @@
-import { EVENT_TYPES, SEVERITIES } from '../../../../runtime/events/eventModel';
+import { EVENT_TYPES, SEVERITIES } from '../../../../runtime/domain/eventModel';
 
 /**
  * A seeded corpus of bad bodies for `POST /api/v1/events`. Each case starts from a random valid

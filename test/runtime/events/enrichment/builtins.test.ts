@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { VigilEvent } from '../../../../runtime/domain/eventModel';
 import type { FaceGallery } from '../../../../runtime/events/enrichment/builtins/faceIdentity';
 import {
   type BuiltinEnricherOptions,
@@ -9,7 +10,6 @@ import { isDayHour } from '../../../../runtime/events/enrichment/builtins/metada
 import { EnrichmentConfigError } from '../../../../runtime/events/enrichment/errors';
 import { EnrichmentOrchestrator } from '../../../../runtime/events/enrichment/orchestrator';
 import type { EnrichmentResult } from '../../../../runtime/events/enrichment/types';
-import type { VigilEvent } from '../../../../runtime/events/eventModel';
 import { enrichmentConfig, makeEvent } from './enrichmentTestKit';
 
 const device = { id: 'porch-pi', name: 'Porch', timezone: 'Europe/Berlin' };

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Value } from '@sinclair/typebox/value';
 import { applyDefaults } from '../../../../runtime/config/applyDefaults';
+import { EnrichmentConfigSchema } from '../../../../runtime/config/schema/enrichment';
 import { redactSecrets, secretPaths } from '../../../../runtime/config/secrets';
-import { EnrichmentConfigSchema } from '../../../../runtime/events/enrichment/enrichmentConfigSchema';
 import { enrichmentConfig } from './enrichmentTestKit';
 
 describe('events.enrichment config schema', () => {

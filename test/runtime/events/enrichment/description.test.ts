@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import type { VigilEvent } from '../../../../runtime/domain/eventModel';
 import { createBuiltinEnrichers } from '../../../../runtime/events/enrichment/builtins/index';
 import type { ProviderError } from '../../../../runtime/events/enrichment/builtins/providerChain';
 import { EnrichmentOrchestrator } from '../../../../runtime/events/enrichment/orchestrator';
-import type { VigilEvent } from '../../../../runtime/events/eventModel';
 import { chatReply, enrichmentConfig, makeEvent, startChatServer } from './enrichmentTestKit';
 
 const device = { id: 'porch-pi', name: 'Porch', timezone: 'UTC' };

@@ -2,12 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Value } from '@sinclair/typebox/value';
 import { applyDefaults } from '../../../../runtime/config/applyDefaults';
-import {
-  type EnrichmentConfig,
-  EnrichmentConfigSchema,
-} from '../../../../runtime/events/enrichment/enrichmentConfigSchema';
+import { type EnrichmentConfig, EnrichmentConfigSchema } from '../../../../runtime/config/schema/enrichment';
+import type { VigilEvent } from '../../../../runtime/domain/eventModel';
 import type { Enricher, EnrichmentContext } from '../../../../runtime/events/enrichment/types';
-import type { VigilEvent } from '../../../../runtime/events/eventModel';
 
 /** A classified event with sensible defaults; override what the test is about. */
 export function makeEvent(overrides: Partial<VigilEvent> = {}): VigilEvent {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { VigilEvent } from '../../../../runtime/domain/eventModel';
 import type { FaceIdentity } from '../../../../runtime/events/enrichment/builtins/faceIdentity';
 import { summarizeEvent } from '../../../../runtime/events/enrichment/builtins/summarizer';
-import type { VigilEvent } from '../../../../runtime/events/eventModel';
 import { makeEvent } from './enrichmentTestKit';
 
 const unknownFace: FaceIdentity = { name: null, list: 'unknown', source: 'gallery' };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { RequestError } from '../../../../base/requestError';
 import { EventQueries } from '../../../../runtime/events/queries/eventQueries';
-import { HttpError } from '../../../../runtime/web/httpErrors';
 import { freshStore, insertEvent } from './eventStoreFixture';
 
 const HOUR = 3_600_000;
@@ -83,7 +83,7 @@ describe('EventQueries.aggregates', () => {
     assert.equal(utc.aggregates({ by: 'hour' }).buckets[0]?.key, '2024-05-01T08:00+00:00');
     assert.throws(
       () => queries.aggregates({ by: 'week' }),
-      (err: unknown) => err instanceof HttpError && err.field === 'by',
+      (err: unknown) => err instanceof RequestError && err.field === 'by',
     );
     assert.throws(
       () => new EventQueries({ db, timeZone: 'Mars/Olympus' }),

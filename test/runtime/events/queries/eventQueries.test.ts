@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { RequestError } from '../../../../base/requestError';
 import { EventQueries } from '../../../../runtime/events/queries/eventQueries';
-import { HttpError } from '../../../../runtime/web/httpErrors';
 import { freshStore, insertAudit, insertEnrichment, insertEvent } from './eventStoreFixture';
 
 const T0 = Date.parse('2024-05-01T10:00:00Z');
@@ -62,15 +62,15 @@ function seeded() {
 
 const ids = (page: { events: Array<{ id: string }> }) => page.events.map((e) => e.id);
 
-/** Runs fn and returns the HttpError it threw, failing if it did not throw one. */
-function httpError(fn: () => unknown): HttpError {
+/** Runs fn and returns the RequestError it threw, failing if it did not throw one. */
+function requestError(fn: () => unknown): RequestError {
   try {
     fn();
   } catch (err) {
-    assert.ok(err instanceof HttpError, `expected an HttpError, got ${String(err)}`);
+    assert.ok(err instanceof RequestError, `expected a RequestError, got ${String(err)}`);
     return err;
   }
-  assert.fail('expected an HttpError, nothing was thrown');
+  assert.fail('expected a RequestError, nothing was thrown');
 }
 
 describe('EventQueries.listEvents filters', () => {
@@ -143,17 +143,17 @@ describe('EventQueries.listEvents filters', () => {
   });
 
   test('bad values are 400s naming the field', () => {
-    assert.equal(httpError(() => queries.listEvents({ limit: 0 })).field, 'limit');
-    assert.equal(httpError(() => queries.listEvents({ limit: 501 })).field, 'limit');
-    assert.equal(httpError(() => queries.listEvents({ since: 'yesterday' })).field, 'since');
-    assert.equal(httpError(() => queries.listEvents({ until: '2024-13-45T99:00Z' })).field, 'until');
-    assert.equal(httpError(() => queries.listEvents({ type: 'intrusion,burglary' })).field, 'type');
-    assert.equal(httpError(() => queries.listEvents({ severity: 'urgent' })).field, 'severity');
-    const cursor = httpError(() => queries.listEvents({ cursor: 'bm90LWpzb24' }));
-    assert.equal(cursor.statusCode, 400);
+    assert.equal(requestError(() => queries.listEvents({ limit: 0 })).field, 'limit');
+    assert.equal(requestError(() => queries.listEvents({ limit: 501 })).field, 'limit');
+    assert.equal(requestError(() => queries.listEvents({ since: 'yesterday' })).field, 'since');
+    assert.equal(requestError(() => queries.listEvents({ until: '2024-13-45T99:00Z' })).field, 'until');
+    assert.equal(requestError(() => queries.listEvents({ type: 'intrusion,burglary' })).field, 'type');
+    assert.equal(requestError(() => queries.listEvents({ severity: 'urgent' })).field, 'severity');
+    const cursor = requestError(() => queries.listEvents({ cursor: 'bm90LWpzb24' }));
+    assert.equal(cursor.kind, 'invalid');
     assert.equal(cursor.field, 'cursor');
     assert.equal(
-      httpError(() => queries.listEvents({ cursor: Buffer.from('[1]').toString('base64url') })).field,
+      requestError(() => queries.listEvents({ cursor: Buffer.from('[1]').toString('base64url') })).field,
       'cursor',
     );
   });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { RequestError, type RequestErrorKind } from '../../../../base/requestError';
 import { EventQueries } from '../../../../runtime/events/queries/eventQueries';
 import { IncidentActions } from '../../../../runtime/events/queries/incidentActions';
-import { HttpError } from '../../../../runtime/web/httpErrors';
 import { countRows, freshStore, insertIncident } from './eventStoreFixture';
 
 function setup() {
@@ -22,15 +22,15 @@ function setup() {
 
 async function rejectsWith(
   promise: Promise<unknown>,
-  status: number,
+  kind: RequestErrorKind,
   field: string | null,
-): Promise<HttpError> {
+): Promise<RequestError> {
   const err = await promise.then(
-    () => assert.fail(`expected HTTP ${status}, it succeeded`),
+    () => assert.fail(`expected a ${kind} error, it succeeded`),
     (e: unknown) => e,
   );
-  assert.ok(err instanceof HttpError, String(err));
-  assert.equal(err.statusCode, status);
+  assert.ok(err instanceof RequestError, String(err));
+  assert.equal(err.kind, kind);
   assert.equal(err.field, field);
   return err;
 }
@@ -49,7 +49,7 @@ describe('IncidentActions', () => {
       (audit() as Array<{ state: string; actor: string }>).map((r) => `${r.state}:${r.actor}`),
       ['protected:api', 'unprotected:mqtt'],
     );
-    await rejectsWith(actions.setProtected('nope', true, { actor: 'api' }), 404, 'id');
+    await rejectsWith(actions.setProtected('nope', true, { actor: 'api' }), 'not_found', 'id');
   });
 
   test('an incident shows its clip and snapshot only as URLs, and only once the clip is ready', () => {
@@ -103,7 +103,7 @@ describe('IncidentActions', () => {
   test('acknowledging a resolved incident is a 409 and changes nothing', async () => {
     const { db, actions, audit } = setup();
     await actions.resolve('inc', { actor: 'api' });
-    const err = await rejectsWith(actions.acknowledge('inc', { actor: 'api' }), 409, null);
+    const err = await rejectsWith(actions.acknowledge('inc', { actor: 'api' }), 'conflict', null);
     assert.match(err.message, /resolved/);
     assert.equal(audit().length, 1);
     assert.equal(countRows(db, 'incidents', 'acknowledged_at IS NOT NULL'), 0);
@@ -111,11 +111,11 @@ describe('IncidentActions', () => {
 
   test('an unknown id is a 404 naming id; a long note a 400 naming note', async () => {
     const { db, actions } = setup();
-    await rejectsWith(actions.acknowledge('ghost', { actor: 'api' }), 404, 'id');
-    await rejectsWith(actions.resolve('ghost', { actor: 'api' }), 404, 'id');
+    await rejectsWith(actions.acknowledge('ghost', { actor: 'api' }), 'not_found', 'id');
+    await rejectsWith(actions.resolve('ghost', { actor: 'api' }), 'not_found', 'id');
     assert.throws(
       () => actions.resolve('inc', { actor: 'api', note: 'x'.repeat(1001) }),
-      (err: unknown) => err instanceof HttpError && err.field === 'note',
+      (err: unknown) => err instanceof RequestError && err.field === 'note',
     );
     assert.equal(countRows(db, 'audit'), 0);
   });

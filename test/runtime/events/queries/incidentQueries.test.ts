@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { RequestError } from '../../../../base/requestError';
 import { EventQueries } from '../../../../runtime/events/queries/eventQueries';
-import { HttpError } from '../../../../runtime/web/httpErrors';
 import { freshStore, insertAudit, insertEvent, insertIncident } from './eventStoreFixture';
 
 const T0 = Date.parse('2024-05-01T10:00:00Z');
@@ -54,7 +54,7 @@ describe('EventQueries incidents', () => {
     assert.deepEqual(ids({ state: 'resolved' }), ['res1']);
     assert.throws(
       () => ids({ state: 'closed' }),
-      (err: unknown) => err instanceof HttpError && err.field === 'state',
+      (err: unknown) => err instanceof RequestError && err.field === 'state',
     );
   });
 

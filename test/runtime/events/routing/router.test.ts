@@ -10,7 +10,7 @@ import {
   Router,
   WebhookChannel,
 } from '../../../../runtime/events/routing/index';
-import type { Decision } from '../../../../runtime/events/rules/index';
+import type { Decision } from '../../../../runtime/rules/index';
 import { makeEvent } from '../rules/ruleTestKit';
 import { webhookServer } from './webhookServer';
 

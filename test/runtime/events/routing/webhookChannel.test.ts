@@ -9,7 +9,7 @@ import {
   type WebhookConfig,
   WebhooksSchema,
 } from '../../../../runtime/events/routing/index';
-import type { Decision } from '../../../../runtime/events/rules/index';
+import type { Decision } from '../../../../runtime/rules/index';
 import { makeEvent } from '../rules/ruleTestKit';
 import { webhookServer } from './webhookServer';
 

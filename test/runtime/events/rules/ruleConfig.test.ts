@@ -4,7 +4,7 @@ import { applyDefaults } from '../../../../runtime/config/applyDefaults';
 import { type AlarmConfig, loadConfig } from '../../../../runtime/config/index';
 import { type GpioLineConfig, GpioLineSchema } from '../../../../runtime/config/schema/index';
 import { alarmIssues, routeTargets } from '../../../../runtime/config/semantic/alarm';
-import { compileRules, RulesConfigError } from '../../../../runtime/events/rules/index';
+import { compileRules, RulesConfigError } from '../../../../runtime/rules/index';
 import { MODES, makeRule } from './ruleTestKit';
 
 /** Issues of a config whose alarm section is `alarm` (YAML), as `path: message` lines. */

@@ -3,8 +3,8 @@ import type {
   RuleConditionConfig,
   RuleThenConfig,
 } from '../../../../runtime/config/schema/alarm';
-import type { VigilEvent } from '../../../../runtime/events/eventModel';
-import { compileRules, type Decision, type RuleSet } from '../../../../runtime/events/rules/index';
+import type { VigilEvent } from '../../../../runtime/domain/eventModel';
+import { compileRules, type Decision, type RuleSet } from '../../../../runtime/rules/index';
 
 /** The default alarm modes. */
 export const MODES = ['disarmed', 'home', 'away'] as const;

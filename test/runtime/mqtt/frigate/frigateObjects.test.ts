@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { VigilEvent } from '../../../../runtime/events/eventModel';
-import type { Decision } from '../../../../runtime/events/rules/decision';
+import type { VigilEvent } from '../../../../runtime/domain/eventModel';
 import { FrigateObjects } from '../../../../runtime/mqtt/frigate/frigateObjects';
+import type { Decision } from '../../../../runtime/rules/decision';
 
 const CAMERA = { width: 1280, height: 720, fps: 5, record: false };
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { OutputState } from '../../../../runtime/alarm/outputController';
 import type { AppEvents } from '../../../../runtime/bus/topics';
-import type { VigilEvent } from '../../../../runtime/events/eventModel';
+import type { VigilEvent } from '../../../../runtime/domain/eventModel';
 import { type Broker, startBroker } from '../../../helpers/mosquitto';
 import { MqttObserver, retainedUnder, type Seen } from '../../../helpers/mqttObserver';
 import { tempDir } from '../../../helpers/tempDir';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NormalizedBox } from '../../../../hal/accel/types';
+import type { NormalizedBox } from '../../../../models/types';
 import {
   detectionRegions,
   isDueForRecheck,

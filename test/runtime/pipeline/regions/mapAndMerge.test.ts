@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Detection } from '../../../../hal/accel/types';
+import type { Detection } from '../../../../models/types';
 import { mapToFrame, mergeDetections, regionToBox } from '../../../../runtime/pipeline/regions/index';
 import type { DetectionRegion } from '../../../../runtime/pipeline/types';
 

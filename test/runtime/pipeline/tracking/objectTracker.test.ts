@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Detection } from '../../../../hal/accel/types';
+import type { Detection } from '../../../../models/types';
 import { trackEvent } from '../../../../runtime/pipeline/pipelineEvents';
 import { ObjectTracker } from '../../../../runtime/pipeline/tracking/index';
 import { detection, FRAME, type LoggedReport, logUpdate, OBJECTS, rounded, trackById } from './trackingKit';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NormalizedBox, RgbImage } from '../../../../hal/accel/types';
+import type { RgbImage } from '../../../../base/image/rgbImage';
+import type { NormalizedBox } from '../../../../models/types';
 import {
   defaultSnapshotScore,
   ObjectTracker,

@@ -1,4 +1,4 @@
-import type { Detection, NormalizedBox } from '../../../../hal/accel/types';
+import type { Detection, NormalizedBox } from '../../../../models/types';
 import type { ObjectsConfig } from '../../../../runtime/config/schema/camera';
 import type { TrackedObject, TrackerUpdate } from '../../../../runtime/pipeline/tracking/index';
 

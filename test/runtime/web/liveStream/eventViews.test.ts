@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { VigilEvent } from '../../../../runtime/events/eventModel';
+import type { VigilEvent } from '../../../../runtime/domain/eventModel';
 import { eventRowOf } from '../../../../runtime/events/eventRows';
 import { EventStore } from '../../../../runtime/events/eventStore';
 import { EventQueries } from '../../../../runtime/events/queries/eventQueries';
 import { eventViewOf } from '../../../../runtime/events/queries/rowMapping';
 import { RoutingStore } from '../../../../runtime/events/routingStore';
-import type { Decision } from '../../../../runtime/events/rules/decision';
+import type { Decision } from '../../../../runtime/rules/decision';
 import { StoreService } from '../../../../runtime/store/storeService';
 import { storedEventViews } from '../../../../runtime/web/liveStream/eventViews';
 import { memoryLogger } from '../../../helpers/memoryLogger';

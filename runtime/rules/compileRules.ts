@@ -1,5 +1,5 @@
-import type { AlarmRuleConfig, RuleConditionConfig, RuleThenConfig } from '../../config/schema/alarm';
-import { severityRank, type VigilEvent } from '../eventModel';
+import type { AlarmRuleConfig, RuleConditionConfig, RuleThenConfig } from '../config/schema/alarm';
+import { severityRank, type VigilEvent } from '../domain/eventModel';
 import type { Decision, RuleContext } from './decision';
 import { defaultRules } from './defaultRules';
 import { RulesConfigError } from './errors';

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { literalUnion, NAME_PATTERN, SECRET, strictObject } from '../../config/schema/common';
-import { SEVERITIES } from '../eventModel';
+import { literalUnion, NAME_PATTERN, SECRET, strictObject } from '../../../base/schema';
+import { SEVERITIES } from '../../domain/eventModel';
 
 /** One webhook: where events routed to `webhook:<name>` are POSTed, and how hard to try. */
 export const WebhookSchema = strictObject(

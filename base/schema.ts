@@ -39,3 +39,13 @@ export function literalUnion<const T extends readonly string[]>(
  * does not break fastify's strict schema compilation the way a custom keyword would.
  */
 export const SECRET = { writeOnly: true } as const;
+
+/**
+ * A closed set of strings for HTTP and MQTT schemas, as a JSON Schema `enum`, so a bad value's
+ * 400 says "must be equal to one of the allowed values" and names the field. Config schemas use
+ * {@link literalUnion} instead: the config loader checks with TypeBox's own Value functions,
+ * which cannot check an `Unsafe` schema.
+ */
+export function stringEnum<const T extends readonly string[]>(values: T, description: string) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], description });
+}

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { literalUnion, strictObject } from './common';
+import { literalUnion, strictObject } from '../../base/schema';
 
 /** Hardware decoders ffmpeg may use; `auto` probes the board at start. */
 export const HWACCELS = ['auto', 'none', 'v4l2m2m', 'nvv4l2dec', 'vaapi', 'qsv'] as const;

@@ -1,5 +1,6 @@
-import type { NormalizedBox, RgbImage } from '../../../hal/accel/types';
-import { laplacianVariance } from '../laplacianVariance';
+import { laplacianVariance } from '../../../base/image/laplacianVariance';
+import type { RgbImage } from '../../../base/image/rgbImage';
+import type { NormalizedBox } from '../../../models/types';
 
 /** Longest side, in samples, of the gray crop the Laplacian runs on: enough to tell blur, cheap on a Pi. */
 const MAX_SAMPLES = 96;

@@ -1,5 +1,5 @@
-import type { ConditionOp } from '../../config/schema/alarm';
-import { SEVERITIES, type Severity } from '../eventModel';
+import type { ConditionOp } from '../config/schema/alarm';
+import { SEVERITIES, type Severity } from '../domain/eventModel';
 import type { FieldRoot } from './fieldRoots';
 
 /** A compiled test of one field's value. */

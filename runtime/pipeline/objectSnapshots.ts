@@ -1,7 +1,7 @@
-import type { RgbImage } from '../../../hal/accel/types';
-import type { Polygon } from '../../config/schema/zones';
-import type { SnapshotCandidate, TrackedObject, TrackerUpdate } from '../../pipeline/tracking/index';
-import type { SnapshotSaver } from './snapshotSaver';
+import type { RgbImage } from '../../base/image/rgbImage';
+import type { Polygon } from '../config/schema/zones';
+import type { SnapshotSaver } from '../media/snapshots/snapshotSaver';
+import type { SnapshotCandidate, TrackedObject, TrackerUpdate } from './tracking/index';
 
 /** Least time (frame ms) between snapshot refreshes on `update`; `new` and `end` never wait for it. */
 const REFRESH_INTERVAL_MS = 10_000;

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { literalUnion, NAME_PATTERN, strictObject } from './common';
+import { literalUnion, NAME_PATTERN, strictObject } from '../../base/schema';
 
 /** GPIO drivers: the character device, the legacy sysfs interface, or a simulation. */
 export const GPIO_DRIVERS = ['gpiod', 'sysfs', 'sim'] as const;

@@ -1,4 +1,4 @@
-import type { Severity } from '../eventModel';
+import type { Severity } from '../domain/eventModel';
 
 /**
  * What the rules decided for one event. The router delivers it to `routes`; the

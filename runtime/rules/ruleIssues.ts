@@ -1,6 +1,6 @@
-import type { PathIssue, PathSegment } from '../../config/paths';
-import type { AlarmRuleConfig } from '../../config/schema/alarm';
-import { closest } from '../../config/suggest';
+import { closest } from '../../base/closest';
+import type { PathIssue, PathSegment } from '../../base/pathIssue';
+import type { AlarmRuleConfig } from '../config/schema/alarm';
 import { conditionIssues } from './conditionIssues';
 import { DEFAULT_RULE_NAMES } from './defaultRules';
 import { type RouteTargets, routeIssue } from './routeNames';

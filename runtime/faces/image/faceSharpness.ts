@@ -1,5 +1,5 @@
-import type { RgbImage } from '../../../hal/accel/types';
-import { laplacianVariance } from '../../pipeline/laplacianVariance';
+import { laplacianVariance } from '../../../base/image/laplacianVariance';
+import type { RgbImage } from '../../../base/image/rgbImage';
 import type { PixelBox } from '../types';
 
 /** Side of the grey square a face is measured at, so faces of any size score on one scale. */

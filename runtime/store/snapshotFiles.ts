@@ -1,5 +1,5 @@
 import { basename, dirname, join } from 'node:path';
-import { datedMediaPath, kindDir } from '../mediaPaths';
+import { datedMediaPath, kindDir } from './mediaPaths';
 
 /** The three files kept for one tracked object's best frame, as paths relative to data_dir. */
 export interface SnapshotFiles {

@@ -1,7 +1,7 @@
-import type { PathSegment } from '../../config/paths';
-import type { RuleConditionConfig } from '../../config/schema/alarm';
-import { closest } from '../../config/suggest';
-import { EVENT_TYPES, SEVERITIES } from '../eventModel';
+import { closest } from '../../base/closest';
+import type { PathSegment } from '../../base/pathIssue';
+import type { RuleConditionConfig } from '../config/schema/alarm';
+import { EVENT_TYPES, SEVERITIES } from '../domain/eventModel';
 import { FIELD_ROOTS, type FieldChoices, type FieldKind, type FieldRoot, resolveField } from './fieldRoots';
 import { parseRegex } from './operators';
 

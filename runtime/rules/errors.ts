@@ -1,4 +1,4 @@
-import { formatPath, type PathIssue } from '../../config/paths';
+import { formatPath, type PathIssue } from '../../base/pathIssue';
 
 /** Rules that cannot be compiled; `issues` holds every problem, each at its config path. */
 export class RulesConfigError extends Error {

@@ -1,5 +1,5 @@
-import { NAME_PATTERN } from '../../config/schema/common';
-import { closest } from '../../config/suggest';
+import { closest } from '../../base/closest';
+import { NAME_PATTERN } from '../../base/schema';
 
 /** Channels named by a plain word. */
 export const PLAIN_CHANNELS = ['web', 'mqtt', 'clip'] as const;

@@ -1,4 +1,4 @@
-import type { Severity, VigilEvent } from '../eventModel';
+import type { Severity, VigilEvent } from '../domain/eventModel';
 import type { RuleContext } from './decision';
 
 /** What a condition sees: the event, the alarm state, and what earlier rules decided so far. */

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
-import type { NormalizedBox, RgbImage } from '../../hal/accel/types';
+import type { RgbImage } from '../../base/image/rgbImage';
+import type { NormalizedBox } from '../../models/types';
 import type { Polygon } from '../config/schema/zones';
 
 /** Something to draw on a snapshot. */

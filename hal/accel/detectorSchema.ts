@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { literalUnion, NAME_PATTERN, strictObject } from './common';
+import { literalUnion, NAME_PATTERN, strictObject } from '../../base/schema';
 
 /** Built-in model names the local detectors can run. */
 export const BUILTIN_MODELS = ['centernet'] as const;
