@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
+import { VERSION } from '../base/version';
 import { probeBoardDetails } from '../hal/board/accelerators';
 import { AlarmService } from './alarm/alarmService';
 import { SensorService } from './alarm/sensorService';
+import { type AppEvents, TOPIC_POLICIES } from './appTopics';
 import { BusService } from './bus/busService';
 import type { Config } from './config/schema/index';
 import type { AppContext } from './context';
@@ -19,7 +21,6 @@ import { MqttService } from './mqtt/mqttService';
 import { PipelineService } from './pipeline/pipelineService';
 import { databaseFileOf } from './store/databaseFile';
 import { StoreService } from './store/storeService';
-import { VERSION } from './version';
 import { installAuthGuard } from './web/auth/authGuard';
 import { registerAuthRoutes } from './web/auth/authRoutes';
 import { AuthService } from './web/auth/authService';
@@ -65,7 +66,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     logger: logging.forModule('store'),
     ...commitMetrics(metrics),
   });
-  const busService = new BusService(logging.forModule('bus'), metrics);
+  const busService = new BusService<AppEvents>(TOPIC_POLICIES, logging.forModule('bus'), metrics);
   const web = new WebServer({
     host: config.http.host,
     port: config.http.port,

@@ -1,7 +1,7 @@
 import type { BoardInfo } from '../hal/board/index';
 import type { AlarmService } from './alarm/alarmService';
+import type { AppEvents } from './appTopics';
 import type { EventBus } from './bus/eventBus';
-import type { AppEvents } from './bus/topics';
 import type { Config } from './config/schema/index';
 import type { EventsService } from './events/eventsService';
 import type { LoggerFactory } from './logging/logger';

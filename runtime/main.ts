@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { VERSION } from '../base/version';
 import { adminPasswordCommand } from './cli/adminPasswordCommand';
 import { centralCommand } from './cli/centralCommand';
 import { checkConfigCommand } from './cli/checkConfigCommand';
@@ -6,7 +7,6 @@ import { facesCommand } from './cli/facesCommand';
 import { gpioCommand } from './cli/gpioCommand';
 import { runCommand } from './cli/runCommand';
 import { USAGE } from './cli/usage';
-import { VERSION } from './version';
 
 /** Entry point of `vigil` (dist/vigil.mjs): parses the command line and dispatches. */
 async function main(argv: string[]): Promise<number> {

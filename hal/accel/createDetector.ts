@@ -1,6 +1,6 @@
 import type { Logger } from '../../base/logger';
 import { modelManifest } from '../../models/registry';
-import type { DetectorConfig, DetectorType } from '../../runtime/config/schema/index';
+import type { DetectorConfig, DetectorType } from './detectorSchema';
 import { DEFAULT_DETECTION_FILTER, type DetectionFilter } from './detectors/detectionFilter';
 import { OnnxDetector } from './detectors/onnxDetector';
 import { RemoteDetector } from './detectors/remoteDetector';

@@ -1,6 +1,6 @@
 import type { RgbImage } from '../../base/image/rgbImage';
 import type { Detection, TensorData } from '../../models/types';
-import type { DetectorType } from '../../runtime/config/schema/index';
+import type { DetectorType } from './detectorSchema';
 
 /** An object detector backend; one instance per configured detector. */
 export interface ObjectDetector {

@@ -1,4 +1,4 @@
-import type { CameraDriver, CameraSourceConfig } from '../../runtime/config/schema/index';
+import type { CameraDriver, CameraSourceConfig } from './cameraSourceSchema';
 import { createFfmpegSource } from './ffmpeg/ffmpegSource';
 import { createFileSource } from './file/fileSource';
 import { createLibcameraSource } from './libcamera/libcameraSource';

@@ -1,5 +1,5 @@
 import type { Logger } from '../../base/logger';
-import type { CameraConfig } from '../../runtime/config/schema/index';
+import type { CameraSourceConfig } from './cameraSourceSchema';
 import type { CameraSourceTiming } from './timing';
 
 /**
@@ -44,10 +44,23 @@ export interface CameraSource {
   stats(): CameraSourceStats;
 }
 
+/** The size and rate frames are delivered at: the camera's `detect` settings. */
+export interface FrameFormat {
+  width: number;
+  height: number;
+  fps: number;
+}
+
+/** What a camera driver reads of its camera's config (`cameras.<name>`). */
+export interface CameraDriverConfig {
+  source: CameraSourceConfig;
+  detect: FrameFormat;
+}
+
 export interface CameraSourceOptions {
   /** The camera's name (the key under `cameras`). */
   camera: string;
-  config: CameraConfig;
+  config: CameraDriverConfig;
   logger: Logger;
   onStatus: (status: CameraStatus) => void;
   /** Stall timeout, reconnect backoff and stop grace; defaults suit real cameras, tests shorten them. */

@@ -1,6 +1,6 @@
-import type { GpioLineConfig } from '../../runtime/config/schema/index';
 import { createGpiodInput } from './gpiod/gpiodInput';
 import { createGpiodOutput } from './gpiod/gpiodOutput';
+import type { GpioLineConfig } from './gpioSchema';
 import { createSimInput, createSimOutput } from './sim/simLine';
 import { createSysfsInput, createSysfsOutput } from './sysfs/sysfsLine';
 import type { GpioInput, GpioLine, GpioLineOptions, GpioOutput } from './types';

@@ -1,6 +1,6 @@
-import { type GpioConfig, type GpioLineConfig, gpioLines } from '../../runtime/config/schema/index';
 import { gpiosetArgs } from './gpiod/gpiodArgs';
 import { gpiodMajor, runTool } from './gpiod/gpiodTools';
+import { type GpioConfig, type GpioLineConfig, gpioLines } from './gpioSchema';
 import { physicalLevel } from './level';
 import { exportPin, writePinFile } from './sysfs/sysfsFiles';
 import { DEFAULT_GPIOD_TOOLS, gpioTiming } from './timing';

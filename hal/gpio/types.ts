@@ -1,5 +1,5 @@
 import type { Logger } from '../../base/logger';
-import type { GpioLineConfig } from '../../runtime/config/schema/index';
+import type { GpioLineConfig } from './gpioSchema';
 
 /**
  * A GPIO output (siren, relay). `on` is LOGICAL: with `active_low` the driver drives the line

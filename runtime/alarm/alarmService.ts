@@ -1,14 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../../base/logger';
+import { gpioLines } from '../../hal/gpio/gpioSchema';
 import { createGpioLine, type GpioOutput } from '../../hal/gpio/index';
-import type { EventBus } from '../bus/eventBus';
-import type { AppEvents } from '../bus/topics';
-import { type Config, gpioLines } from '../config/schema/index';
+import type { Bus } from '../bus/eventBus';
+import type { Config } from '../config/schema/index';
 import type { EventsService } from '../events/eventsService';
+import type { EventTopics, GpioCommand } from '../events/eventTopics';
 import type { Service } from '../lifecycle/service';
 import type { StoreService } from '../store/storeService';
 import { type AlarmAuditRow, AlarmJournal, type Cause } from './alarmJournal';
 import { AlarmModes, type ModeChange } from './alarmModes';
+import type { AlarmTopics } from './alarmTopics';
 import { registerAlarmRoutes } from './api/alarmRoutes';
 import { registerGpioRoutes } from './api/gpioRoutes';
 import { CommandError } from './commandError';
@@ -24,7 +26,7 @@ import type { InputState } from './sensorService';
 export interface AlarmServiceDeps {
   config: Config;
   store: StoreService;
-  bus: EventBus<AppEvents>;
+  bus: Bus<EventTopics & AlarmTopics>;
   /** The event processor: its rules and severity scoring see the mode. */
   events: Pick<EventsService, 'setMode'>;
   /** The web server's app: the gpio and alarm API is registered on it at start. */
@@ -242,7 +244,7 @@ export class AlarmService implements Service {
     );
   }
 
-  async #command(command: AppEvents['gpio.command']): Promise<ActivationOutcome | undefined> {
+  async #command(command: GpioCommand): Promise<ActivationOutcome | undefined> {
     const cause = { actor: 'rules', reason: `event ${command.event_id}: ${command.reason}` };
     const output = this.#outputs.get(command.output);
     if (!output) {

@@ -1,6 +1,6 @@
 import type { Logger } from '../../base/logger';
+import type { GpioLineConfig } from '../../hal/gpio/gpioSchema';
 import type { GpioOutput } from '../../hal/gpio/index';
-import type { GpioLineConfig } from '../config/schema/index';
 import type { Cause } from './alarmJournal';
 import { CommandError } from './commandError';
 import { type PatternStep, patternSteps } from './outputPattern';

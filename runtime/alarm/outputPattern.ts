@@ -1,4 +1,4 @@
-import type { GpioLineConfig } from '../config/schema/index';
+import type { GpioLineConfig } from '../../hal/gpio/gpioSchema';
 
 /** One step of a pattern: the level and how long it lasts (Infinity: until switched off). */
 export interface PatternStep {

@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../base/logger';
+import { type GpioLineConfig, gpioLines } from '../../hal/gpio/gpioSchema';
 import { createGpioLine, type GpioInput } from '../../hal/gpio/index';
-import type { EventBus } from '../bus/eventBus';
-import type { AppEvents } from '../bus/topics';
-import { type Config, type GpioLineConfig, gpioLines } from '../config/schema/index';
+import type { Bus } from '../bus/eventBus';
+import type { Config } from '../config/schema/index';
 import type { EventInput } from '../domain/eventModel';
 import { newEventId } from '../events/eventId';
+import type { EventTopics } from '../events/eventTopics';
 import type { Service } from '../lifecycle/service';
 
 /** What `GET /api/v1/gpio` shows for an input. */
@@ -25,7 +26,7 @@ export interface InputState {
 
 export interface SensorServiceDeps {
   config: Config;
-  bus: EventBus<AppEvents>;
+  bus: Bus<EventTopics>;
   logger: Logger;
   /** Delays between attempts to store a sensor event (tests shorten them). */
   retryDelaysMs?: readonly number[];

@@ -2,19 +2,19 @@ import type { Logger } from '../../base/logger';
 import type { Service } from '../lifecycle/service';
 import type { Metrics } from '../metrics/metrics';
 import { EventBus } from './eventBus';
-import { type AppEvents, TOPIC_POLICIES } from './topics';
+import type { TopicPolicies } from './types';
 
 /**
  * Owns the app's event bus: logs handler failures and drops, exports its counters as metrics,
  * and on stop refuses new publishes and lets subscribers finish what is queued.
  */
-export class BusService implements Service {
+export class BusService<M extends object> implements Service {
   readonly name = 'bus';
-  readonly bus: EventBus<AppEvents>;
+  readonly bus: EventBus<M>;
 
-  constructor(logger: Logger, metrics: Metrics) {
-    this.bus = new EventBus<AppEvents>({
-      policies: TOPIC_POLICIES,
+  constructor(policies: TopicPolicies<M>, logger: Logger, metrics: Metrics) {
+    this.bus = new EventBus<M>({
+      policies,
       onHandlerError: (err, envelope, subscriber) =>
         logger.error(
           { err, topic: envelope.topic, subscriber, correlationId: envelope.correlationId },

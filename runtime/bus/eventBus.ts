@@ -222,3 +222,12 @@ export class EventBus<M extends object> {
     return state;
   }
 }
+
+/**
+ * What an area does with the bus: subscribe and publish on the topics of its own map `M`. The
+ * application's bus carries every area's topics and fits any of these.
+ */
+export type Bus<M extends object> = Pick<
+  EventBus<M>,
+  'on' | 'publish' | 'publishAndWaitForHandlers' | 'removeOwner'
+>;

@@ -1,4 +1,5 @@
 import { isAbsolute, join } from 'node:path';
+import { VERSION } from '../../base/version';
 import { probeBoard } from '../../hal/board/index';
 import type { Config } from '../config/schema/index';
 import { SdNotifier } from '../lifecycle/sdNotify';
@@ -7,7 +8,6 @@ import { GracefulShutdown } from '../lifecycle/shutdown';
 import { LoggerFactory, type LoggerOptions } from '../logging/logger';
 import { Metrics } from '../metrics/metrics';
 import { StoreService } from '../store/storeService';
-import { VERSION } from '../version';
 import { registerHealthRoutes } from '../web/routes/healthRoutes';
 import { registerMetricsRoutes } from '../web/routes/metricsRoutes';
 import { WebServer } from '../web/webServer';

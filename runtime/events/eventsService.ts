@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../../base/logger';
-import type { EventBus } from '../bus/eventBus';
-import type { AppEvents } from '../bus/topics';
-import { type Config, gpioLines } from '../config/schema/index';
+import { gpioLines } from '../../hal/gpio/gpioSchema';
+import type { Bus } from '../bus/eventBus';
+import type { Config } from '../config/schema/index';
 import type { EventType } from '../domain/eventModel';
 import type { Service } from '../lifecycle/service';
 import type { Metrics } from '../metrics/metrics';
@@ -20,6 +20,7 @@ import { EventIngest, type IngestOrigin } from './eventIngest';
 import { EventLog } from './eventLog/eventLog';
 import { createEventMetrics, type EventMetrics } from './eventMetrics';
 import { EventStore, type IngestResult } from './eventStore';
+import type { EventTopics } from './eventTopics';
 import { IncidentAggregator, type OpenIncident } from './incidentAggregator';
 import { KnownIds } from './knownIds';
 import { EventQueries } from './queries/eventQueries';
@@ -34,7 +35,7 @@ import { RoutingWorker } from './routingWorker';
 export interface EventsServiceDeps {
   config: Config;
   store: StoreService;
-  bus: EventBus<AppEvents>;
+  bus: Bus<EventTopics>;
   metrics: Metrics;
   /** The web server's app: the event API is registered on it at start, before it listens. */
   http: FastifyInstance;

@@ -1,15 +1,20 @@
 import type { Logger } from '../../base/logger';
 import type { BoardDetails } from '../../hal/board/accelerators';
 import type { AlarmService } from '../alarm/alarmService';
-import type { EventBus } from '../bus/eventBus';
-import type { AppEvents } from '../bus/topics';
+import type { AlarmTopics } from '../alarm/alarmTopics';
+import type { Bus } from '../bus/eventBus';
 import type { Config } from '../config/schema/index';
+import type { EventTopics } from '../events/eventTopics';
 import type { Metrics } from '../metrics/metrics';
 import type { PipelineService } from '../pipeline/pipelineService';
+import type { PipelineTopics } from '../pipeline/pipelineTopics';
 import type { StoreService } from '../store/storeService';
 import type { MqttConnection } from './mqttConnection';
 import type { SyncStatus } from './sync/syncStatus';
 import type { VigilTopics } from './vigilTopics';
+
+/** The bus topics the MQTT features follow: processed events, alarm state, camera state. */
+export type MqttTopics = EventTopics & AlarmTopics & PipelineTopics;
 
 /** What MQTT needs of the cameras: their figures, run-time tuning and latest picture. */
 export type MqttPipelinePort = Pick<PipelineService, 'stats' | 'cameraNames' | 'latestSnapshot' | 'tune'>;
@@ -25,7 +30,7 @@ export interface MqttContext {
   config: Config;
   connection: MqttConnection;
   topics: VigilTopics;
-  bus: EventBus<AppEvents>;
+  bus: Bus<MqttTopics>;
   store: StoreService;
   pipeline: MqttPipelinePort;
   alarm: MqttAlarmPort;

@@ -1,14 +1,13 @@
 import type { Logger } from '../../base/logger';
 import type { BoardDetails } from '../../hal/board/accelerators';
-import type { EventBus } from '../bus/eventBus';
-import type { AppEvents } from '../bus/topics';
+import type { Bus } from '../bus/eventBus';
 import type { Config } from '../config/schema/index';
 import type { Service } from '../lifecycle/service';
 import type { Metrics } from '../metrics/metrics';
 import type { StoreService } from '../store/storeService';
 import { createMqttFeatures } from './features';
 import { MqttConnection } from './mqttConnection';
-import type { MqttAlarmPort, MqttContext, MqttFeature, MqttPipelinePort } from './mqttContext';
+import type { MqttAlarmPort, MqttContext, MqttFeature, MqttPipelinePort, MqttTopics } from './mqttContext';
 import { registerMqttMetrics, type SyncMetrics } from './mqttMetrics';
 import { SyncWorker } from './sync/syncWorker';
 import { VigilTopics } from './vigilTopics';
@@ -16,7 +15,7 @@ import { VigilTopics } from './vigilTopics';
 export interface MqttServiceDeps {
   config: Config;
   store: StoreService;
-  bus: EventBus<AppEvents>;
+  bus: Bus<MqttTopics>;
   pipeline: MqttPipelinePort;
   alarm: MqttAlarmPort;
   board: BoardDetails;

@@ -2,7 +2,6 @@ import type { Logger } from '../../base/logger';
 import type { ObjectDetector } from '../../hal/accel/types';
 import type { CameraSourceStats, CameraStatus, Frame } from '../../hal/camera/types';
 import type { Detection, NormalizedBox } from '../../models/types';
-import type { CameraActivity } from '../bus/topics';
 import type { CameraConfig, MotionConfig } from '../config/schema/camera';
 import type { EventInput } from '../domain/eventModel';
 import { newEventId } from '../events/eventId';
@@ -13,6 +12,7 @@ import { MotionDetector } from './motion/index';
 import { ObjectSnapshots } from './objectSnapshots';
 import { cameraStatusEvent, faceEvent, motionEvent, trackEvent } from './pipelineEvents';
 import type { CameraStats } from './pipelineStats';
+import type { CameraActivity } from './pipelineTopics';
 import { RateMeter } from './rateMeter';
 import {
   detectionRegions,

@@ -1,14 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../../base/logger';
 import { createDetector } from '../../hal/accel/createDetector';
+import type { DetectorConfig } from '../../hal/accel/detectorSchema';
 import type { ObjectDetector } from '../../hal/accel/types';
 import { createCameraSource } from '../../hal/camera/createCameraSource';
 import type { CameraSource, Frame } from '../../hal/camera/types';
 import { modelManifest } from '../../models/registry';
-import type { EventBus } from '../bus/eventBus';
-import type { AppEvents } from '../bus/topics';
-import type { Config, DetectorConfig } from '../config/schema/index';
+import type { Bus } from '../bus/eventBus';
+import type { Config } from '../config/schema/index';
 import type { EventInput } from '../domain/eventModel';
+import type { EventTopics } from '../events/eventTopics';
 import type { FacesService } from '../faces/facesService';
 import type { Service } from '../lifecycle/service';
 import { encodeJpeg } from '../media/annotate';
@@ -18,10 +19,11 @@ import { registerCameraRoutes } from './api/cameraRoutes';
 import { CameraPipeline, type FaceRecognizerPort } from './cameraPipeline';
 import { registerPipelineMetrics } from './pipelineMetrics';
 import type { PipelineStats } from './pipelineStats';
+import type { PipelineTopics } from './pipelineTopics';
 
 export interface PipelineServiceDeps {
   config: Config;
-  bus: EventBus<AppEvents>;
+  bus: Bus<EventTopics & PipelineTopics>;
   logger: Logger;
   metrics: Metrics;
   /** Web server app: `/api/v1/stats` and the camera routes are registered on it. */

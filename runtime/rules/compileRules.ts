@@ -1,4 +1,3 @@
-import type { AlarmRuleConfig, RuleConditionConfig, RuleThenConfig } from '../config/schema/alarm';
 import { severityRank, type VigilEvent } from '../domain/eventModel';
 import type { Decision, RuleContext } from './decision';
 import { defaultRules } from './defaultRules';
@@ -8,6 +7,7 @@ import { OPERATORS, type Predicate } from './operators';
 import { parseRoute, type RouteTargets } from './routeNames';
 import { ruleIssues } from './ruleIssues';
 import { orderRules } from './ruleOrder';
+import type { AlarmRuleConfig, RuleConditionConfig, RuleThenConfig } from './ruleSchema';
 
 /** What rules are compiled against. */
 export interface CompileOptions extends RouteTargets {

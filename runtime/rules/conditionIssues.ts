@@ -1,9 +1,9 @@
 import { closest } from '../../base/closest';
 import type { PathSegment } from '../../base/pathIssue';
-import type { RuleConditionConfig } from '../config/schema/alarm';
 import { EVENT_TYPES, SEVERITIES } from '../domain/eventModel';
 import { FIELD_ROOTS, type FieldChoices, type FieldKind, type FieldRoot, resolveField } from './fieldRoots';
 import { parseRegex } from './operators';
+import type { RuleConditionConfig } from './ruleSchema';
 
 /** A problem in one condition, at a path relative to the condition. */
 export interface ConditionIssue {

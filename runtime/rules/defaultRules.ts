@@ -1,4 +1,4 @@
-import type { AlarmRuleConfig, RuleThenConfig, RuleWhenConfig } from '../config/schema/alarm';
+import type { AlarmRuleConfig, RuleThenConfig, RuleWhenConfig } from './ruleSchema';
 
 /** Names of the built-in rules; a user rule with one of these names replaces that rule. */
 export const DEFAULT_RULE_NAMES = [

@@ -1,6 +1,6 @@
-import type { ConditionOp } from '../config/schema/alarm';
 import { SEVERITIES, type Severity } from '../domain/eventModel';
 import type { FieldRoot } from './fieldRoots';
+import type { ConditionOp } from './ruleSchema';
 
 /** A compiled test of one field's value. */
 export type Predicate = (actual: unknown) => boolean;

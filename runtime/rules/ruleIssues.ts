@@ -1,10 +1,10 @@
 import { closest } from '../../base/closest';
 import type { PathIssue, PathSegment } from '../../base/pathIssue';
-import type { AlarmRuleConfig } from '../config/schema/alarm';
 import { conditionIssues } from './conditionIssues';
 import { DEFAULT_RULE_NAMES } from './defaultRules';
 import { type RouteTargets, routeIssue } from './routeNames';
 import { findCycles } from './ruleOrder';
+import type { AlarmRuleConfig } from './ruleSchema';
 
 /** What rules are checked against. */
 export interface RuleCheckOptions extends RouteTargets {

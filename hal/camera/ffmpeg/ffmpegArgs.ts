@@ -1,4 +1,4 @@
-import type { DetectConfig } from '../../../runtime/config/schema/index';
+import type { FrameFormat } from '../types';
 
 /** The ffmpeg program; found on PATH (Debian's `ffmpeg` package on the image). */
 export const FFMPEG_BINARY = 'ffmpeg';
@@ -12,7 +12,7 @@ export function ffmpegGlobalArgs(options: { readsStdin: boolean }): string[] {
  * Output side of every capture: drop audio/subtitles/data, thin to detect.fps (unless the
  * input already runs at or below it), scale to detect size, write packed rgb24 to stdout.
  */
-export function rgbOutputArgs(detect: DetectConfig, options: { limitFps: boolean }): string[] {
+export function rgbOutputArgs(detect: FrameFormat, options: { limitFps: boolean }): string[] {
   const filters = [
     ...(options.limitFps ? [`fps=${detect.fps}`] : []),
     `scale=${detect.width}:${detect.height}:flags=bilinear`,

@@ -1,5 +1,5 @@
 import type { Logger } from '../../../base/logger';
-import type { CameraSourceConfig } from '../../../runtime/config/schema/index';
+import type { CameraSourceConfig } from '../cameraSourceSchema';
 import { type CapturePipeline, capturePipeline } from '../core/capturePipeline';
 import { spawnStage, stageStdout } from '../core/spawnStage';
 import {

@@ -1,5 +1,6 @@
-import type { CameraSourceConfig, DetectConfig } from '../../../runtime/config/schema/index';
+import type { CameraSourceConfig } from '../cameraSourceSchema';
 import { ffmpegGlobalArgs, rgbOutputArgs } from '../ffmpeg/ffmpegArgs';
+import type { FrameFormat } from '../types';
 
 /** The `libcamera` driver's config section. */
 export type LibcameraSourceConfig = Extract<CameraSourceConfig, { driver: 'libcamera' }>;
@@ -12,7 +13,7 @@ export interface CaptureMode {
 }
 
 /** Capture size and rate: the source's own settings, else detect size and fps. */
-export function captureMode(source: LibcameraSourceConfig, detect: DetectConfig): CaptureMode {
+export function captureMode(source: LibcameraSourceConfig, detect: FrameFormat): CaptureMode {
   return {
     width: source.width ?? detect.width,
     height: source.height ?? detect.height,
@@ -42,7 +43,7 @@ export function rpicamArgs(source: LibcameraSourceConfig, mode: CaptureMode): st
 }
 
 /** ffmpeg reading those YUV420 frames on stdin and writing rgb24 at detect size and fps. */
-export function yuvToRgbArgs(mode: CaptureMode, detect: DetectConfig): string[] {
+export function yuvToRgbArgs(mode: CaptureMode, detect: FrameFormat): string[] {
   return [
     ...ffmpegGlobalArgs({ readsStdin: true }),
     '-f',

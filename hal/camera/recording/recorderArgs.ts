@@ -1,4 +1,4 @@
-import type { CameraSourceConfig } from '../../../runtime/config/schema/index';
+import type { CameraSourceConfig } from '../cameraSourceSchema';
 import { ffmpegGlobalArgs } from '../ffmpeg/ffmpegArgs';
 import { inputArgsForUrl, isLiveUrl } from '../ffmpeg/inputUrl';
 import type { RecordingEncoder } from './recordingPlan';

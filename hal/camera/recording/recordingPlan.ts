@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { CameraConfig } from '../../../runtime/config/schema/index';
-import type { RecordingMode } from './types';
+import type { RecorderCameraConfig, RecordingMode } from './types';
 
 /** The device node of the Raspberry Pi's (4 and earlier) H.264 hardware encoder (bcm2835-codec). */
 export const HARDWARE_ENCODER_DEVICE = '/dev/video11';
@@ -29,7 +28,7 @@ export function hardwareEncoderPresent(): boolean {
  */
 export function planRecording(
   camera: string,
-  config: CameraConfig,
+  config: RecorderCameraConfig,
   hasHardwareEncoder: () => boolean = hardwareEncoderPresent,
 ): RecordingPlan {
   const { encoder } = config.record;

@@ -1,7 +1,6 @@
 import type { Logger } from '../../../base/logger';
-import type { CameraConfig } from '../../../runtime/config/schema/index';
 import type { CameraSourceTiming } from '../timing';
-import type { Frame } from '../types';
+import type { CameraDriverConfig, Frame } from '../types';
 
 /** One finished segment of a camera's recording ring. */
 export interface Segment {
@@ -71,9 +70,17 @@ export interface SegmentRecorder {
   stats(): SegmentRecorderStats;
 }
 
+/** The values of `cameras.<name>.record.encoder`. */
+export const RECORD_ENCODERS = ['auto', 'copy', 'h264_v4l2m2m', 'libx264'] as const;
+
+/** What the recorder reads of its camera's config (`cameras.<name>`). */
+export interface RecorderCameraConfig extends CameraDriverConfig {
+  record: { encoder: (typeof RECORD_ENCODERS)[number]; segment_seconds: number };
+}
+
 export interface SegmentRecorderOptions {
   camera: string;
-  config: CameraConfig;
+  config: RecorderCameraConfig;
   /** This camera's own directory in the ring (created if missing). */
   dir: string;
   logger: Logger;

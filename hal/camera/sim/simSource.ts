@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../../../base/logger';
-import type { CameraSourceConfig } from '../../../runtime/config/schema/index';
+import type { CameraSourceConfig } from '../cameraSourceSchema';
 import { FrameDelivery } from '../core/frameDelivery';
 import type { CameraSource, CameraSourceOptions, CameraSourceStats, Frame } from '../types';
 import { SimScene } from './simScene';

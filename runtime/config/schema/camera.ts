@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { NAME_PATTERN, strictObject } from '../../../base/schema';
+import { literalUnion, NAME_PATTERN, strictObject } from '../../../base/schema';
 import { CameraSourceSchema } from '../../../hal/camera/cameraSourceSchema';
+import { RECORD_ENCODERS } from '../../../hal/camera/recording/types';
 import { PolygonSchema, ZonesSchema } from './zones';
 
 const DetectSchema = strictObject(
@@ -127,14 +128,11 @@ const RecordSchema = strictObject(
       default: 2,
       description: 'Length of each recording segment.',
     }),
-    encoder: Type.Union(
-      [Type.Literal('auto'), Type.Literal('copy'), Type.Literal('h264_v4l2m2m'), Type.Literal('libx264')],
-      {
-        default: 'auto',
-        description:
-          "How the ring is recorded. auto: stream copy for ffmpeg and file sources (no re-encode), and for raw-frame sources (libcamera, sim) the Pi's hardware H.264 encoder when present, else libx264 ultrafast.",
-      },
-    ),
+    encoder: literalUnion(RECORD_ENCODERS, {
+      default: 'auto',
+      description:
+        "How the ring is recorded. auto: stream copy for ffmpeg and file sources (no re-encode), and for raw-frame sources (libcamera, sim) the Pi's hardware H.264 encoder when present, else libx264 ultrafast.",
+    }),
   },
   { default: {}, description: 'Event clip recording.' },
 );

@@ -55,13 +55,7 @@ export const ConfigSchema = strictObject(
 export type Config = Static<typeof ConfigSchema>;
 
 export { NAME_PATTERN } from '../../../base/schema';
-export type { DetectorConfig, DetectorType } from '../../../hal/accel/detectorSchema';
-export { BUILTIN_MODELS, DetectorSchema, DetectorsSchema } from '../../../hal/accel/detectorSchema';
-export type { CameraDriver, CameraSourceConfig } from '../../../hal/camera/cameraSourceSchema';
-export { CameraSourceSchema, HWACCELS } from '../../../hal/camera/cameraSourceSchema';
-export type { GpioConfig, GpioLineConfig } from '../../../hal/gpio/gpioSchema';
-export { GPIO_DRIVERS, GpioLineSchema, GpioSchema, gpioLines } from '../../../hal/gpio/gpioSchema';
-export type { AlarmConfig, AlarmRuleConfig, AlarmScheduleConfig } from './alarm';
+export type { AlarmConfig, AlarmScheduleConfig } from './alarm';
 export { AlarmSchema } from './alarm';
 export type {
   CameraConfig,

@@ -1,7 +1,8 @@
 import { closest } from '../../../base/closest';
 import type { PathIssue, PathSegment } from '../../../base/pathIssue';
+import { type GpioConfig, gpioLines } from '../../../hal/gpio/gpioSchema';
 import { type RouteTargets, ruleIssues } from '../../rules/index';
-import { type AlarmConfig, type GpioConfig, gpioLines } from '../schema/index';
+import type { AlarmConfig } from '../schema/index';
 import { cronProblem } from './cron';
 
 function modeIssue(path: PathSegment[], mode: string, modes: readonly string[]): PathIssue[] {

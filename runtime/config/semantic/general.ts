@@ -1,6 +1,6 @@
 import type { PathIssue } from '../../../base/pathIssue';
+import { gpioLines } from '../../../hal/gpio/gpioSchema';
 import type { Config } from '../schema/index';
-import { gpioLines } from '../schema/index';
 import { cronProblem } from './cron';
 
 const BROKER_URL = /^(mqtts?|wss?|tcp|ssl|tls):\/\/[^/\s]+/i;

@@ -1,5 +1,5 @@
 import type { PathIssue } from '../../../base/pathIssue';
-import type { GpioConfig, GpioLineConfig } from '../schema/index';
+import type { GpioConfig, GpioLineConfig } from '../../../hal/gpio/gpioSchema';
 
 // Two names for the same physical line must collide, so the key is what the driver opens.
 function lineKey(line: GpioLineConfig): string {

@@ -1,11 +1,11 @@
-import type { EventBus } from '../../bus/eventBus';
-import type { AppEvents } from '../../bus/topics';
+import type { Bus } from '../../bus/eventBus';
 import type { VigilEvent } from '../../domain/eventModel';
 import type { Decision } from '../../rules/decision';
+import type { EventTopics } from '../eventTopics';
 import { type Channel, ChannelError } from './channel';
 
 /** The part of the bus the channels use. */
-export type Publisher = Pick<EventBus<AppEvents>, 'publish'>;
+export type Publisher = Pick<Bus<EventTopics>, 'publish'>;
 
 // One correlation id from camera to siren, so the audit trail can follow an event through the bus.
 function options(event: VigilEvent) {

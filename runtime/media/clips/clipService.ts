@@ -11,9 +11,9 @@ import type {
   SegmentRecorderStats,
 } from '../../../hal/camera/recording/types';
 import type { Frame } from '../../../hal/camera/types';
-import type { EventBus } from '../../bus/eventBus';
-import type { AppEvents } from '../../bus/topics';
+import type { Bus } from '../../bus/eventBus';
 import type { CameraConfig, Config } from '../../config/schema/index';
+import type { EventTopics } from '../../events/eventTopics';
 import type { Metrics } from '../../metrics/metrics';
 import type { Database } from '../../store/database';
 import type { GroupCommitWriter } from '../../store/groupCommitWriter';
@@ -37,7 +37,7 @@ export interface ClipServiceDeps {
   config: Config;
   db: Database;
   writer: GroupCommitWriter;
-  bus: EventBus<AppEvents>;
+  bus: Bus<EventTopics>;
   logger: Logger;
   metrics: Metrics;
   /** data_dir, where clips go (`clips/YYYY-MM-DD/`). */

@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
-import type { AppEvents, CameraActivity } from '../../bus/topics';
 import type { Unsubscribe } from '../../bus/types';
+import type { EventTopics } from '../../events/eventTopics';
 import type { PipelineStats } from '../../pipeline/pipelineStats';
+import type { CameraActivity, PipelineTopics } from '../../pipeline/pipelineTopics';
 import { resolveMediaPath } from '../../store/mediaPaths';
 import { snapshotFilesOf } from '../../store/snapshotFiles';
 import type { MqttContext, MqttFeature } from '../mqttContext';
@@ -88,7 +89,7 @@ export class FrigateFeature implements MqttFeature {
       bus.on(
         owner,
         'event.processed',
-        guarded('a processed event', (p: AppEvents['event.processed']) => this.#processed(p)),
+        guarded('a processed event', (p: EventTopics['event.processed']) => this.#processed(p)),
       ),
       bus.on(
         owner,
@@ -98,7 +99,7 @@ export class FrigateFeature implements MqttFeature {
       bus.on(
         owner,
         'camera.settings',
-        guarded('camera settings', (p: AppEvents['camera.settings']) => this.#settingsChanged(p)),
+        guarded('camera settings', (p: PipelineTopics['camera.settings']) => this.#settingsChanged(p)),
       ),
     );
     this.#statsTimer = setInterval(() => {
@@ -141,7 +142,7 @@ export class FrigateFeature implements MqttFeature {
     };
   }
 
-  async #processed({ event, decision }: AppEvents['event.processed']): Promise<void> {
+  async #processed({ event, decision }: EventTopics['event.processed']): Promise<void> {
     const face = this.#objects.face(event);
     if (face) {
       this.#send(this.#topics.trackedObjectUpdate, JSON.stringify(face.update), false);
@@ -228,7 +229,7 @@ export class FrigateFeature implements MqttFeature {
     }
   }
 
-  #settingsChanged(settings: AppEvents['camera.settings']): void {
+  #settingsChanged(settings: PipelineTopics['camera.settings']): void {
     const { camera, detect_enabled, motion_enabled } = settings;
     this.#send(this.#topics.state(camera, 'detect'), onOff(detect_enabled), true);
     this.#send(this.#topics.state(camera, 'motion'), onOff(motion_enabled), true);

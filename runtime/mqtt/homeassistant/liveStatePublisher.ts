@@ -1,5 +1,5 @@
-import type { AppEvents, CameraActivity } from '../../bus/topics';
 import type { VigilEvent } from '../../domain/eventModel';
+import type { CameraActivity, PipelineTopics } from '../../pipeline/pipelineTopics';
 import type { MqttContext } from '../mqttContext';
 import { readDeviceState } from './deviceState';
 import { SnapshotSender } from './snapshotSender';
@@ -151,7 +151,7 @@ export class LiveStatePublisher {
     return this.#publish(this.#context.topics.camera(camera, 'objects'), counts, true);
   }
 
-  #onSettings(settings: AppEvents['camera.settings']): void {
+  #onSettings(settings: PipelineTopics['camera.settings']): void {
     if (!this.cameras.includes(settings.camera)) return;
     this.#settings.set(settings.camera, { detect: settings.detect_enabled, motion: settings.motion_enabled });
     const { topics } = this.#context;

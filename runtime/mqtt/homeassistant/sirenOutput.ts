@@ -1,4 +1,5 @@
-import { type Config, gpioLines } from '../../config/schema/index';
+import { gpioLines } from '../../../hal/gpio/gpioSchema';
+import type { Config } from '../../config/schema/index';
 
 /**
  * The GPIO output behind the siren entity and `<base>/siren/...`: `mqtt.siren_output`, else

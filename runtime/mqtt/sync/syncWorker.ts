@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Database } from 'better-sqlite3';
 import type { Logger } from '../../../base/logger';
-import type { EventBus } from '../../bus/eventBus';
-import type { AppEvents } from '../../bus/topics';
+import type { Bus } from '../../bus/eventBus';
 import type { MqttConfig } from '../../config/schema/index';
+import type { EventTopics } from '../../events/eventTopics';
 import type { GroupCommitWriter } from '../../store/groupCommitWriter';
 import type { MqttConnection } from '../mqttConnection';
 import type { SyncMetrics } from '../mqttMetrics';
@@ -21,7 +21,7 @@ export interface SyncWorkerDeps {
   db: Database;
   writer: GroupCommitWriter;
   /** A full outbox raises a `system` event through the event processor. */
-  bus: EventBus<AppEvents>;
+  bus: Bus<EventTopics>;
   logger: Logger;
   metrics: SyncMetrics;
 }

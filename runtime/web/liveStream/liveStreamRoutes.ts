@@ -2,14 +2,15 @@ import websocket from '@fastify/websocket';
 import type { Database } from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../../../base/logger';
-import type { EventBus } from '../../bus/eventBus';
-import type { AppEvents } from '../../bus/topics';
+import type { Bus } from '../../bus/eventBus';
 import type { Unsubscribe } from '../../bus/types';
 import type { HttpConfig } from '../../config/schema/http';
+import type { EventTopics } from '../../events/eventTopics';
 import type { Metrics } from '../../metrics/metrics';
 import { feedFromBus } from './busFeed';
 import { storedEventViews } from './eventViews';
 import { LiveStreamHub, resumeRequest } from './liveStreamHub';
+import type { LiveStreamTopics } from './streamMessages';
 
 /** Largest message a client may send (they are ignored anyway); more closes its connection. */
 export const MAX_CLIENT_MESSAGE_BYTES = 4096;
@@ -17,7 +18,7 @@ export const MAX_CLIENT_MESSAGE_BYTES = 4096;
 export interface LiveStreamDeps {
   /** `http.stream`. */
   config: HttpConfig['stream'];
-  bus: EventBus<AppEvents>;
+  bus: Bus<EventTopics & LiveStreamTopics>;
   /** The open database (read when an event is streamed, so after the store started). */
   db: () => Database;
   metrics: Metrics;

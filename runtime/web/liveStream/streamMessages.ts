@@ -1,5 +1,7 @@
-import type { AppEvents } from '../../bus/topics';
+import type { AlarmTopics } from '../../alarm/alarmTopics';
 import type { EventView } from '../../events/queries/views';
+import type { LifecycleTopics } from '../../lifecycle/lifecycleTopics';
+import type { PipelineTopics } from '../../pipeline/pipelineTopics';
 import type { Decision } from '../../rules/decision';
 
 /**
@@ -26,6 +28,9 @@ export interface EventMessage {
   decision: Decision;
 }
 
+/** The bus topics the live stream forwards: processed events and the state of every area. */
+export type LiveStreamTopics = LifecycleTopics & AlarmTopics & PipelineTopics;
+
 /** Bus topics streamed as `state` messages, and the `topic` name each is sent under. */
 export const STATE_TOPICS = {
   'alarm.mode': 'alarm.mode',
@@ -33,7 +38,7 @@ export const STATE_TOPICS = {
   'camera.settings': 'camera.settings',
   'camera.activity': 'camera.activity',
   'system.service_state': 'service',
-} as const satisfies Partial<Record<keyof AppEvents, string>>;
+} as const satisfies Record<keyof LiveStreamTopics, string>;
 
 export type StateBusTopic = keyof typeof STATE_TOPICS;
 export type StateTopic = (typeof STATE_TOPICS)[StateBusTopic];

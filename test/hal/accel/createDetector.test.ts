@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createDetector, DETECTOR_TYPES } from '../../../hal/accel/createDetector';
+import type { DetectorConfig } from '../../../hal/accel/detectorSchema';
 import { InProcessRunner } from '../../../hal/accel/tfjs/inProcessRunner';
-import type { DetectorConfig } from '../../../runtime/config/schema/index';
 import { memoryLogger } from '../../helpers/memoryLogger';
 
 describe('createDetector', () => {

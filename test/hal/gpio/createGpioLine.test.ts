@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createGpioLine, GPIO_LINE_DRIVERS } from '../../../hal/gpio/createGpioLine';
-import { GPIO_DRIVERS } from '../../../runtime/config/schema/index';
+import { GPIO_DRIVERS } from '../../../hal/gpio/gpioSchema';
 import { lineConfig } from './fixtures/gpioFixtures';
 
 describe('createGpioLine', () => {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGpioLine } from '../../../hal/gpio/createGpioLine';
+import type { GpioLineConfig } from '../../../hal/gpio/gpioSchema';
 import type { GpioInput, GpioLine, GpioLineOptions, GpioOutput } from '../../../hal/gpio/types';
-import type { GpioLineConfig } from '../../../runtime/config/schema/index';
 import { eventually, lineConfig, TEST_GPIO_TIMING } from './fixtures/gpioFixtures';
 
 type Level = 0 | 1;

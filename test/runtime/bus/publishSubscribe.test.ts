@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { type AppEvents, TOPIC_POLICIES } from '../../../runtime/appTopics';
 import { childOf } from '../../../runtime/bus/delivery';
 import { EventBus } from '../../../runtime/bus/eventBus';
-import { type AppEvents, TOPIC_POLICIES } from '../../../runtime/bus/topics';
 import type { Envelope } from '../../../runtime/bus/types';
 import { makeBus, type TestEvents } from './busTestKit';
 

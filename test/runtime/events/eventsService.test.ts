@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildApp } from '../../../runtime/app';
-import type { AppEvents } from '../../../runtime/bus/topics';
+import type { AppEvents } from '../../../runtime/appTopics';
 import { loadConfig } from '../../../runtime/config/index';
 import { freePort } from '../../helpers/freePort';
 import { tempDir } from '../../helpers/tempDir';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { after } from 'node:test';
+import { type AppEvents, TOPIC_POLICIES } from '../../../runtime/appTopics';
 import { EventBus } from '../../../runtime/bus/eventBus';
-import { type AppEvents, TOPIC_POLICIES } from '../../../runtime/bus/topics';
 import type { EventInput } from '../../../runtime/domain/eventModel';
 import { ClipService, type ClipServiceDeps } from '../../../runtime/media/clips/clipService';
 import { Metrics } from '../../../runtime/metrics/metrics';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { AppEvents } from '../../../../runtime/appTopics';
 import { EventBus } from '../../../../runtime/bus/eventBus';
-import type { AppEvents } from '../../../../runtime/bus/topics';
 import type { AnyEnvelope } from '../../../../runtime/bus/types';
 import {
   busChannels,

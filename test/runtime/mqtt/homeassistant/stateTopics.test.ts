@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { OutputState } from '../../../../runtime/alarm/outputController';
-import type { AppEvents } from '../../../../runtime/bus/topics';
+import type { AppEvents } from '../../../../runtime/appTopics';
 import type { VigilEvent } from '../../../../runtime/domain/eventModel';
 import { type Broker, startBroker } from '../../../helpers/mosquitto';
 import { MqttObserver, retainedUnder, type Seen } from '../../../helpers/mqttObserver';
