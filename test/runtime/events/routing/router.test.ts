@@ -11,7 +11,7 @@ import {
   WebhookChannel,
 } from '../../../../runtime/events/routing/index';
 import type { Decision } from '../../../../runtime/rules/index';
-import { makeEvent } from '../rules/ruleTestKit';
+import { makeEvent } from '../../rules/ruleTestKit';
 import { webhookServer } from './webhookServer';
 
 function appBus(): { bus: EventBus<AppEvents>; seen: AnyEnvelope<AppEvents>[] } {

@@ -10,7 +10,7 @@ import {
   WebhooksSchema,
 } from '../../../../runtime/events/routing/index';
 import type { Decision } from '../../../../runtime/rules/index';
-import { makeEvent } from '../rules/ruleTestKit';
+import { makeEvent } from '../../rules/ruleTestKit';
 import { webhookServer } from './webhookServer';
 
 const decision: Decision = {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compileRules } from '../../../../runtime/rules/index';
+import { compileRules } from '../../../runtime/rules/index';
 import { decide, MODES, makeEvent, makeRule } from './ruleTestKit';
 
 const withSiren = compileRules([], { modes: MODES, gpioOutputs: ['siren', 'relay'] });

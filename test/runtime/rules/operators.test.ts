@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RuleConditionConfig } from '../../../../runtime/rules/ruleSchema';
+import type { RuleConditionConfig } from '../../../runtime/rules/ruleSchema';
 import { holds, makeEvent } from './ruleTestKit';
 
 const event = makeEvent({

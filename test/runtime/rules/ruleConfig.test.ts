@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type GpioLineConfig, GpioLineSchema } from '../../../../hal/gpio/gpioSchema';
-import { applyDefaults } from '../../../../runtime/config/applyDefaults';
-import { type AlarmConfig, loadConfig } from '../../../../runtime/config/index';
-import { alarmIssues, routeTargets } from '../../../../runtime/config/semantic/alarm';
-import { compileRules, RulesConfigError } from '../../../../runtime/rules/index';
+import { type GpioLineConfig, GpioLineSchema } from '../../../hal/gpio/gpioSchema';
+import { applyDefaults } from '../../../runtime/config/applyDefaults';
+import { type AlarmConfig, loadConfig } from '../../../runtime/config/index';
+import { alarmIssues, routeTargets } from '../../../runtime/config/semantic/alarm';
+import { compileRules, RulesConfigError } from '../../../runtime/rules/index';
 import { MODES, makeRule } from './ruleTestKit';
 
 /** Issues of a config whose alarm section is `alarm` (YAML), as `path: message` lines. */

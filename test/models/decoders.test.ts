@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { iou as intersectionOverUnion } from '../../../base/geometry';
-import { nonMaxSuppression } from '../../../base/nonMaxSuppression';
-import { decodeCenternet } from '../../../models/decoders/centernet';
-import { decodeYolo, yoloLayout } from '../../../models/decoders/yolo';
-import type { Detection, TensorData } from '../../../models/types';
+import { iou as intersectionOverUnion } from '../../base/geometry';
+import { nonMaxSuppression } from '../../base/nonMaxSuppression';
+import { decodeCenternet } from '../../models/decoders/centernet';
+import { decodeYolo, yoloLayout } from '../../models/decoders/yolo';
+import type { Detection, TensorData } from '../../models/types';
 
 const LABELS = ['person', 'bicycle', 'car'];
 const rounded = (detections: Detection[]) =>
