@@ -2,7 +2,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** The suffix of a file being written; a sweep may delete any `*.part` it finds (a crash left it). */
-export const PART_SUFFIX = '.part';
+const PART_SUFFIX = '.part';
 
 /**
  * Writes files so that each final name only ever holds a complete file: every file goes to

@@ -2,7 +2,7 @@
  * Edit distance counting a swap of two neighbouring letters as one edit (optimal string
  * alignment), because `detcet` for `detect` is the commonest typo and should be close.
  */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const rows: number[][] = [];
   for (let i = 0; i <= a.length; i++) {
     const row: number[] = [];

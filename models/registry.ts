@@ -29,7 +29,7 @@ export function humanModelsDir(): string {
 }
 
 /** The built-in models; nothing is downloaded at run time. */
-export const MODELS: Record<string, ModelManifest> = {
+const MODELS: Record<string, ModelManifest> = {
   centernet: {
     id: 'centernet',
     task: 'objects',

@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { literalUnion, NAME_PATTERN, strictObject } from '../../base/schema';
 
 /** Built-in model names the local detectors can run. */
-export const BUILTIN_MODELS = ['centernet'] as const;
+const BUILTIN_MODELS = ['centernet'] as const;
 
 function builtinDetector(type: 'wasm' | 'cpu' | 'tfjs-node', what: string) {
   return strictObject(
@@ -55,7 +55,7 @@ const RemoteDetector = strictObject(
 );
 
 /** One object detector backend, chosen by `type`. */
-export const DetectorSchema = Type.Union(
+const DetectorSchema = Type.Union(
   [
     builtinDetector('wasm', 'TensorFlow.js on WebAssembly; runs everywhere.'),
     builtinDetector('cpu', 'TensorFlow.js on the plain CPU backend.'),

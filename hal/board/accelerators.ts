@@ -6,7 +6,7 @@ import { type BoardInfo, type BoardProbeOptions, probeBoard } from './index';
 export type BoardFamily = 'raspberry-pi' | 'jetson' | 'generic';
 
 /** An inference accelerator found on this machine. */
-export interface Accelerator {
+interface Accelerator {
   kind: 'coral-usb' | 'coral-pcie' | 'hailo' | 'nvidia-gpu';
   /** Where it was seen, e.g. `/dev/apex_0`, `usb 2-1 (18d1:9302)`, or the GPU's model name. */
   detail: string;

@@ -19,7 +19,7 @@ const DRIVER_FACTORIES: { readonly [K in CameraDriver]: DriverFactory<K> } = {
 };
 
 /** The valid values of `cameras.<name>.source.driver`. */
-export const CAMERA_DRIVERS = Object.keys(DRIVER_FACTORIES) as readonly CameraDriver[];
+const CAMERA_DRIVERS = Object.keys(DRIVER_FACTORIES) as readonly CameraDriver[];
 
 /**
  * Builds the camera source `options.config.source.driver` names. Nothing starts until

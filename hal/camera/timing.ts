@@ -16,7 +16,7 @@ export interface CameraSourceTiming {
 }
 
 /** Defaults: stall after 10 s, reconnect 1 s → 30 s, SIGKILL 2 s after SIGTERM. */
-export const DEFAULT_CAMERA_TIMING: Readonly<CameraSourceTiming> = {
+const DEFAULT_CAMERA_TIMING: Readonly<CameraSourceTiming> = {
   stallTimeoutMs: 10_000,
   backoffInitialMs: 1_000,
   backoffMaxMs: 30_000,

@@ -4,9 +4,9 @@ import { literalUnion, NAME_PATTERN, strictObject } from '../../base/schema';
 /** GPIO drivers: the character device, the legacy sysfs interface, or a simulation. */
 export const GPIO_DRIVERS = ['gpiod', 'sysfs', 'sim'] as const;
 /** How an output behaves while on. */
-export const OUTPUT_PATTERNS = ['steady', 'pulse', 'sequence'] as const;
+const OUTPUT_PATTERNS = ['steady', 'pulse', 'sequence'] as const;
 /** What an input is wired to; it becomes `data.sensor` of the input's events. */
-export const SENSOR_KINDS = ['motion', 'door', 'tamper'] as const;
+const SENSOR_KINDS = ['motion', 'door', 'tamper'] as const;
 
 /** One GPIO line: a siren or relay output, or a sensor input such as a PIR. */
 export const GpioLineSchema = strictObject(

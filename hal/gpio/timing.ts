@@ -1,7 +1,7 @@
 import type { GpiodTools, GpioTiming } from './types';
 
 /** Timing for real hardware: 20 ms input polling, 1 s for udev to publish an exported pin. */
-export const DEFAULT_GPIO_TIMING: GpioTiming = {
+const DEFAULT_GPIO_TIMING: GpioTiming = {
   pollMs: 20,
   exportWaitMs: 1_000,
   settleMs: 100,

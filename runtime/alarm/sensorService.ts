@@ -122,7 +122,7 @@ export class SensorService implements Service {
 }
 
 /** The event an input change becomes. */
-export function sensorEvent(name: string, config: GpioLineConfig, active: boolean, at: number): EventInput {
+function sensorEvent(name: string, config: GpioLineConfig, active: boolean, at: number): EventInput {
   const tamper = config.sensor === 'tamper' && active;
   return {
     id: newEventId(at),

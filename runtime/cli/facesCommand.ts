@@ -13,7 +13,7 @@ import { checkFaceList, checkPersonName } from '../faces/personName';
 import { databaseFileOf } from '../store/databaseFile';
 
 /** Usage of `vigil faces`, printed on a usage error. */
-export const FACES_USAGE = `Usage:
+const FACES_USAGE = `Usage:
   vigil faces enroll [--config FILE] --name NAME [--list known|blacklist] IMAGE...
   vigil faces list [--config FILE]
 `;
@@ -161,7 +161,7 @@ async function withGallery(
 }
 
 /** The gallery as a table: name, list, descriptors, enrolled date. */
-export function formatPeople(people: PersonSummary[]): string {
+function formatPeople(people: PersonSummary[]): string {
   if (people.length === 0)
     return 'no faces enrolled; add one with: vigil faces enroll --name NAME IMAGE...\n';
   const rows = [

@@ -16,7 +16,7 @@ export interface AppliedOverride {
 const PREFIX = 'VIGIL_';
 
 /** `VIGIL_` variables that are not settings (read by the CLI, not by the loader), so they are not errors. */
-export const NON_CONFIG_ENV: readonly string[] = ['VIGIL_CONFIG'];
+const NON_CONFIG_ENV: readonly string[] = ['VIGIL_CONFIG'];
 
 /**
  * Applies `VIGIL_<PATH>` variables to the raw document, in place. Names are resolved by

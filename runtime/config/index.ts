@@ -3,9 +3,9 @@
  * overrides), the YAML loader that reports every problem at once, and secret redaction.
  */
 export { DEMO_CONFIG_YAML } from './demoConfig';
-export { NON_CONFIG_ENV } from './envOverrides';
+
 export { formatIssues } from './formatIssues';
 export type { ConfigIssue } from './issue';
-export { type LoadConfigInput, type LoadConfigResult, loadConfig } from './loadConfig';
+export { type LoadConfigInput, loadConfig } from './loadConfig';
 export * from './schema/index';
 export { REDACTED, redactSecrets, secretPaths } from './secrets';

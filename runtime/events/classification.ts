@@ -2,7 +2,7 @@ import type { EventType, Severity } from '../domain/eventModel';
 import { SEVERITIES, severityRank } from '../domain/eventModel';
 
 /** Object labels and the security event they mean (seed 001): who is there matters more than what moved. */
-export const LABEL_EVENT_TYPES: Readonly<Record<string, EventType>> = {
+const LABEL_EVENT_TYPES: Readonly<Record<string, EventType>> = {
   person: 'intrusion',
   car: 'suspicious_activity',
   truck: 'suspicious_activity',
@@ -15,7 +15,7 @@ export const LABEL_EVENT_TYPES: Readonly<Record<string, EventType>> = {
 };
 
 /** Where each type starts before confidence, zone and alarm mode move it. */
-export const BASE_SEVERITY: Readonly<Record<EventType, Severity>> = {
+const BASE_SEVERITY: Readonly<Record<EventType, Severity>> = {
   motion: 'info',
   object_detected: 'low',
   intrusion: 'medium',

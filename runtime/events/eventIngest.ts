@@ -18,7 +18,7 @@ function knownField(field: string): string {
   return Object.hasOwn(EventInputSchema.properties, root) || root === 'body' ? root : 'unknown_field';
 }
 
-export interface AlarmView {
+interface AlarmView {
   /** The alarm mode now. */
   mode(): string;
   disarmedMode: string;
@@ -26,7 +26,7 @@ export interface AlarmView {
 }
 
 /** Where the ingest path's writes go: the event log writer thread (eventLog/eventLog.ts). */
-export interface EventLogWriter {
+interface EventLogWriter {
   /** Resolves once the write is durable. */
   write(write: EventLogWrite): Promise<void>;
 }

@@ -16,7 +16,7 @@ export interface GpioCommand {
 }
 
 /** Cut a clip for an event from the camera's recording ring. */
-export interface ClipRequest {
+interface ClipRequest {
   event_id: string;
   camera: string;
   incident_id: string | null;

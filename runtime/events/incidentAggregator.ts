@@ -144,9 +144,7 @@ export class IncidentAggregator {
 }
 
 /** One object on one camera: the tracker's id when there is one, else the label (or type). */
-export function incidentKey(
-  event: Pick<VigilEvent, 'type' | 'camera' | 'label' | 'objectId' | 'source'>,
-): string {
+function incidentKey(event: Pick<VigilEvent, 'type' | 'camera' | 'label' | 'objectId' | 'source'>): string {
   const where = event.camera ?? `source:${event.source}`;
   const what = event.objectId ? `object:${event.objectId}` : `label:${event.label ?? event.type}`;
   return `${where}\u0000${what}`;

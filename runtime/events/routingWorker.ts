@@ -8,7 +8,7 @@ import type { EventStore } from './eventStore';
 import type { RoutingStore } from './routingStore';
 
 /** One channel's delivery outcome. */
-export interface Delivery {
+interface Delivery {
   channel: string;
   ok: boolean;
   attempts: number;

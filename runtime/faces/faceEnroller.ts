@@ -8,7 +8,7 @@ import { checkFaceList, checkPersonName } from './personName';
 import type { CheckedFace } from './types';
 
 /** One image to enroll from. */
-export interface EnrollImage {
+interface EnrollImage {
   /** A file path, or the encoded bytes (JPEG, PNG, WebP). */
   input: string | Buffer;
   /** How errors name it: the file path, or e.g. `image` for an upload. */

@@ -8,7 +8,7 @@ export const MAX_PERSON_NAME_LENGTH = 64;
  * Letters (any script), digits, spaces and `. _ ' -`, starting with a letter or digit: readable in
  * logs and MQTT payloads, and safe as one URL path segment (`DELETE /api/v1/faces/:name`).
  */
-export const PERSON_NAME_PATTERN = "^[\\p{L}\\p{N}][\\p{L}\\p{N} ._'-]*$";
+const PERSON_NAME_PATTERN = "^[\\p{L}\\p{N}][\\p{L}\\p{N} ._'-]*$";
 
 const NAME = new RegExp(PERSON_NAME_PATTERN, 'u');
 

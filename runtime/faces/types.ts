@@ -7,7 +7,7 @@ export type FaceList = 'known' | 'blacklist';
 export const FACE_LISTS: readonly FaceList[] = ['known', 'blacklist'];
 
 /** What recognition concluded about one face. */
-export type FaceKind = 'known' | 'unknown' | 'blacklisted';
+type FaceKind = 'known' | 'unknown' | 'blacklisted';
 
 /** A rectangle in (fractional) pixels of an image. */
 export interface PixelBox {
@@ -34,7 +34,7 @@ export interface DetectedFace {
 }
 
 /** Why a detected face was not recognised. */
-export type FaceRejection = 'too_small' | 'blurred';
+type FaceRejection = 'too_small' | 'blurred';
 
 /** A detected face with the quality checks applied. */
 export interface CheckedFace extends DetectedFace {

@@ -2,7 +2,7 @@ import type { ModelRunner } from '../../hal/accel/types';
 import { modelManifest } from '../../models/registry';
 
 /** The face models, in the order recognition uses them. */
-export const FACE_MODELS = ['blazeface', 'faceres'] as const;
+const FACE_MODELS = ['blazeface', 'faceres'] as const;
 
 /**
  * Loads both face models and runs each once, one after the other: the first run compiles kernels

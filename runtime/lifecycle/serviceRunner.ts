@@ -148,6 +148,6 @@ function safeHealth(service: Service): Record<string, unknown> | undefined {
   }
 }
 
-export function errorMessage(err: unknown): string {
+function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

@@ -29,7 +29,7 @@ export interface MediaServiceDeps {
 }
 
 /** data_dir as an absolute path (the demo's is relative), and the ring directory inside or beside it. */
-export function mediaDirs(config: Pick<Config, 'data_dir' | 'storage'>): {
+function mediaDirs(config: Pick<Config, 'data_dir' | 'storage'>): {
   dataDir: string;
   ringDir: string;
 } {

@@ -22,12 +22,12 @@ const LATENCY_BUCKETS = [
   0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ];
 
-export interface LabelledValue {
+interface LabelledValue {
   labels: Labels;
   value: number;
 }
 
-export interface SummaryValue {
+interface SummaryValue {
   labels: Labels;
   count: number;
   sum: number;

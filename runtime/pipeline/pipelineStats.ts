@@ -17,7 +17,7 @@ export interface CameraStats {
   offline_reason: string | null;
 }
 
-export interface DetectorStats {
+interface DetectorStats {
   type: string;
   /** Exponential moving average of one inference, ms. */
   inference_speed: number | null;

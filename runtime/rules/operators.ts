@@ -23,7 +23,7 @@ export function parseRegex(source: string): RegExp {
 }
 
 /** null, undefined and an empty list count as "not there": only `exists: false` matches them. */
-export function isMissing(value: unknown): boolean {
+function isMissing(value: unknown): boolean {
   return value === undefined || value === null || (Array.isArray(value) && value.length === 0);
 }
 

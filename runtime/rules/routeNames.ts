@@ -2,9 +2,9 @@ import { closest } from '../../base/closest';
 import { NAME_PATTERN } from '../../base/schema';
 
 /** Channels named by a plain word. */
-export const PLAIN_CHANNELS = ['web', 'mqtt', 'clip'] as const;
+const PLAIN_CHANNELS = ['web', 'mqtt', 'clip'] as const;
 /** Channels named `<kind>:<target>`: a configured webhook or GPIO output. */
-export const TARGETED_CHANNELS = ['webhook', 'gpio'] as const;
+const TARGETED_CHANNELS = ['webhook', 'gpio'] as const;
 
 /** A route name taken apart. */
 export type ParsedRoute =

@@ -9,7 +9,7 @@ import { SEVERITIES } from '../domain/eventModel';
  */
 
 /** Comparison operators a rule condition can use. */
-export const CONDITION_OPS = [
+const CONDITION_OPS = [
   'eq',
   'neq',
   'gt',

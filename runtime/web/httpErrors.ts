@@ -3,13 +3,13 @@ import type { Logger } from '../../base/logger';
 import { RequestError, type RequestErrorKind } from '../../base/requestError';
 
 /** The JSON body of every error the API returns. `field` names the offending input, when there is one. */
-export interface ErrorBody {
+interface ErrorBody {
   error: string;
   field: string | null;
 }
 
 /** The HTTP status of each kind of request error. */
-export const REQUEST_ERROR_STATUS: Record<RequestErrorKind, number> = {
+const REQUEST_ERROR_STATUS: Record<RequestErrorKind, number> = {
   invalid: 400,
   unauthorized: 401,
   forbidden: 403,

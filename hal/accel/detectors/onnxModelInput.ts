@@ -2,7 +2,7 @@ import type { TensorLayout } from '../preprocess/inputTensor';
 import type { ModelInfo } from '../types';
 
 /** Input size used when an ONNX model leaves its height and width open (Ultralytics' default). */
-export const DEFAULT_ONNX_INPUT_SIZE = 640;
+const DEFAULT_ONNX_INPUT_SIZE = 640;
 
 /** How to feed an image-detection ONNX model, read from its first input. */
 export interface OnnxModelInput {

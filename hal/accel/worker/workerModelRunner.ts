@@ -8,7 +8,7 @@ import { detectorWorkerUrl } from './workerScript';
 /** Default: a call unanswered for 10 s means the worker is stuck (centernet on wasm takes ~0.3 s). */
 export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
 /** Default bound on loading (and warming up) one model in a worker. */
-export const DEFAULT_LOAD_TIMEOUT_MS = 120_000;
+const DEFAULT_LOAD_TIMEOUT_MS = 120_000;
 
 export interface WorkerModelRunnerOptions {
   /** The runner each worker hosts: TensorFlow.js on a backend, or onnxruntime on a provider. */

@@ -226,6 +226,6 @@ export class SupervisedSource implements CameraSource {
 }
 
 /** `10 s`, `1.5 s`. */
-export function formatSeconds(ms: number): string {
+function formatSeconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))} s`;
 }

@@ -2,7 +2,7 @@ import { FFPROBE_BINARY } from './binaries';
 import { runTool } from './runTool';
 
 /** The video stream's coding parameters: equal before and after a stream copy. */
-export interface VideoParameters {
+interface VideoParameters {
   codec: string;
   profile: string;
   width: number;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { RecorderCameraConfig, RecordingMode } from './types';
 
 /** The device node of the Raspberry Pi's (4 and earlier) H.264 hardware encoder (bcm2835-codec). */
-export const HARDWARE_ENCODER_DEVICE = '/dev/video11';
+const HARDWARE_ENCODER_DEVICE = '/dev/video11';
 
 /** What ffmpeg writes the ring with. */
 export type RecordingEncoder = 'copy' | 'h264_v4l2m2m' | 'libx264';
@@ -17,7 +17,7 @@ export interface RecordingPlan {
 export class RecordingConfigError extends Error {}
 
 /** True when the board has the Pi's H.264 encoder (absent on a Pi 5, a PC, a CI machine). */
-export function hardwareEncoderPresent(): boolean {
+function hardwareEncoderPresent(): boolean {
   return existsSync(HARDWARE_ENCODER_DEVICE);
 }
 

@@ -8,7 +8,7 @@ export interface ToolResult {
 }
 
 /** A one-shot ffmpeg/ffprobe run that failed; the message ends with its last stderr lines. */
-export class ToolError extends Error {}
+class ToolError extends Error {}
 
 /**
  * Runs ffmpeg or ffprobe to completion (tracked like every other child, so it dies with the

@@ -8,7 +8,7 @@ import { makeSprite, type Sprite } from './sprite';
 const FEATHER_PX = 4;
 
 /** The photo grid shipped in the @vladmandic/human package (assets/samples.jpg). */
-export function samplesImagePath(): string {
+function samplesImagePath(): string {
   const require = createRequire(import.meta.url);
   // The package's exports do not include package.json; its main entry lives in dist/.
   return join(dirname(dirname(require.resolve('@vladmandic/human'))), 'assets', 'samples.jpg');

@@ -1,7 +1,7 @@
 /** The scene repeats every 20 s: people cross during the first 12 s, then 8 s of empty scene. */
 export const SCENE_CYCLE_SECONDS = 20;
 /** Time one person takes to cross the frame. */
-export const WALK_SECONDS = 8;
+const WALK_SECONDS = 8;
 /** People start within this many seconds of the cycle start, so the quiet part stays quiet. */
 const START_SPREAD_SECONDS = 4;
 

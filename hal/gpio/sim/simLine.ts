@@ -5,7 +5,7 @@ import { outputLine } from '../outputLine';
 import type { GpioInput, GpioLineOptions, GpioOutput } from '../types';
 
 /** One recorded level of a simulated line. */
-export interface SimRecord {
+interface SimRecord {
   /** Logical value (on/active). */
   value: boolean;
   /** Physical level on the (imaginary) wire. */

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Level } from '../level';
 
 /** The directory of one exported pin, e.g. /sys/class/gpio/gpio17. */
-export function pinDir(root: string, pin: number): string {
+function pinDir(root: string, pin: number): string {
   return join(root, `gpio${pin}`);
 }
 

@@ -172,15 +172,9 @@ export const CamerasSchema = Type.Record(Type.String({ pattern: NAME_PATTERN }),
 
 /** One camera. */
 export type CameraConfig = Static<typeof CameraSchema>;
-/** Detection resolution and rate of one camera. */
-export type DetectConfig = Static<typeof DetectSchema>;
 /** Motion detection settings of one camera. */
 export type MotionConfig = Static<typeof MotionSchema>;
 /** Tracked labels and their filters. */
 export type ObjectsConfig = Static<typeof ObjectsSchema>;
 /** Score and size filters for one label. */
 export type ObjectFilterConfig = Static<typeof FilterSchema>;
-/** Event clip recording. */
-export type RecordConfig = Static<typeof RecordSchema>;
-/** Event snapshots. */
-export type SnapshotsConfig = Static<typeof SnapshotsSchema>;

@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { strictObject } from '../../../base/schema';
 
 /**
@@ -25,5 +25,3 @@ export const CentralSchema = strictObject(
   },
   { default: {}, description: 'The central receiver (vigil central).' },
 );
-
-export type CentralConfig = Static<typeof CentralSchema>;

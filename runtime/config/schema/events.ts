@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { strictObject } from '../../../base/schema';
 import { EnrichmentConfigSchema } from './enrichment';
 import { WebhooksSchema } from './webhooks';
@@ -82,5 +82,3 @@ export const EventsSchema = strictObject(
   },
   { default: {}, description: 'Event processing.' },
 );
-
-export type EventsConfig = Static<typeof EventsSchema>;

@@ -54,34 +54,19 @@ export const ConfigSchema = strictObject(
 /** A complete, validated configuration with every default filled in. */
 export type Config = Static<typeof ConfigSchema>;
 
-export { NAME_PATTERN } from '../../../base/schema';
 export type { AlarmConfig, AlarmScheduleConfig } from './alarm';
-export { AlarmSchema } from './alarm';
-export type {
-  CameraConfig,
-  DetectConfig,
-  MotionConfig,
-  ObjectFilterConfig,
-  ObjectsConfig,
-  RecordConfig,
-  SnapshotsConfig,
-} from './camera';
-export { CameraSchema, CamerasSchema } from './camera';
-export type { CentralConfig } from './central';
-export { CentralSchema } from './central';
+
+export type { CameraConfig } from './camera';
+export { CameraSchema } from './camera';
+
 export type { DeviceConfig } from './device';
-export { DeviceSchema } from './device';
+
 export type { FacesConfig } from './faces';
 export { FacesSchema } from './faces';
 export type { HttpConfig } from './http';
-export { HttpSchema } from './http';
-export type { LogConfig, LogLevelName, ShutdownConfig } from './logging';
-export { LOG_LEVELS, LogSchema, ShutdownSchema } from './logging';
+
 export type { MqttConfig } from './mqtt';
-export { MQTT_COMMANDS, MqttSchema } from './mqtt';
+export { MQTT_COMMANDS } from './mqtt';
 export type { RetentionConfig } from './retention';
-export { RetentionSchema } from './retention';
-export type { StorageConfig } from './storage';
-export { StorageSchema } from './storage';
-export type { Polygon, ZoneConfig } from './zones';
-export { PointSchema, PolygonSchema, ZoneSchema, ZonesSchema } from './zones';
+
+export type { Polygon } from './zones';

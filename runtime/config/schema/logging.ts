@@ -1,8 +1,8 @@
-import { type SchemaOptions, type Static, Type } from '@sinclair/typebox';
+import { type SchemaOptions, Type } from '@sinclair/typebox';
 import { literalUnion, strictObject } from '../../../base/schema';
 
 /** Log levels, most verbose first (the same names pino uses). */
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 
 const logLevel = (options: SchemaOptions = {}) =>
   literalUnion(LOG_LEVELS, { description: 'One of trace, debug, info, warn, error, fatal.', ...options });
@@ -38,10 +38,3 @@ export const ShutdownSchema = strictObject(
   },
   { default: {}, description: 'Graceful shutdown budget.' },
 );
-
-/** Logging levels. */
-export type LogConfig = Static<typeof LogSchema>;
-/** A log level name. */
-export type LogLevelName = (typeof LOG_LEVELS)[number];
-/** Graceful shutdown budget. */
-export type ShutdownConfig = Static<typeof ShutdownSchema>;

@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { strictObject } from '../../../base/schema';
 
 /** The SQLite database and how writes are grouped into commits. */
@@ -36,6 +36,3 @@ export const StorageSchema = strictObject(
   },
   { default: {}, description: 'Database.' },
 );
-
-/** Database settings. */
-export type StorageConfig = Static<typeof StorageSchema>;

@@ -3,7 +3,7 @@ import { literalUnion, NAME_PATTERN, SECRET, strictObject } from '../../../base/
 import { SEVERITIES } from '../../domain/eventModel';
 
 /** One webhook: where events routed to `webhook:<name>` are POSTed, and how hard to try. */
-export const WebhookSchema = strictObject(
+const WebhookSchema = strictObject(
   {
     url: Type.String({
       pattern: '^https?://[^\\s/]+',

@@ -9,7 +9,7 @@ const Coordinate = Type.Number({
 });
 
 /** One point of a polygon as `[x, y]`, each a fraction of the frame size. */
-export const PointSchema = Type.Tuple([Coordinate, Coordinate], {
+const PointSchema = Type.Tuple([Coordinate, Coordinate], {
   description: 'A point [x, y]; x and y are fractions of the frame, 0..1.',
 });
 
@@ -20,7 +20,7 @@ export const PolygonSchema = Type.Array(PointSchema, {
 });
 
 /** A named area of the frame in which objects raise events of their own. */
-export const ZoneSchema = strictObject(
+const ZoneSchema = strictObject(
   {
     coordinates: PolygonSchema,
     objects: Type.Array(Type.String({ minLength: 1 }), {

@@ -18,7 +18,7 @@ export interface EnricherStats {
 }
 
 /** Enough samples for a stable p95 while keeping `stats()` a cheap sort. */
-export const DURATION_SAMPLES = 256;
+const DURATION_SAMPLES = 256;
 
 const COUNTER_BY_STATUS: Record<
   EnrichmentStatus,

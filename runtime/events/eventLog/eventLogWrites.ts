@@ -17,14 +17,14 @@ export interface PersistEvent {
 }
 
 /** A duplicate folded into the original event. */
-export interface RecordDuplicate {
+interface RecordDuplicate {
   op: 'duplicate';
   originalId: string;
   at: number;
 }
 
 /** Open incidents changed since the last sweep, and those that ended. */
-export interface SaveIncidents {
+interface SaveIncidents {
   op: 'incidents';
   at: number;
   changed: IncidentRowValues[];

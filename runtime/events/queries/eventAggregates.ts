@@ -3,7 +3,7 @@ import { Conditions, type StatementCache } from './sqlParts';
 import { parseTime } from './timeParam';
 
 export const AGGREGATE_KEYS = ['camera', 'label', 'type', 'hour', 'day'] as const;
-export type AggregateBy = (typeof AGGREGATE_KEYS)[number];
+type AggregateBy = (typeof AGGREGATE_KEYS)[number];
 
 export interface AggregateOptions {
   by: AggregateBy | string;
@@ -14,7 +14,7 @@ export interface AggregateOptions {
   camera?: string;
 }
 
-export interface AggregateBucket {
+interface AggregateBucket {
   /** Camera/label/type (null for events without one), or the local hour `2024-05-01T13:00+02:00` / day `2024-05-01`. */
   key: string | null;
   count: number;

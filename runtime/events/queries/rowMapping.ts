@@ -10,7 +10,7 @@ import type {
 } from './views';
 
 /** Stored JSON text → value. Text that is not JSON is returned as is, so one bad row cannot fail a listing. */
-export function parseJson(text: string | null): unknown {
+function parseJson(text: string | null): unknown {
   if (text === null) return null;
   try {
     return JSON.parse(text);
@@ -106,7 +106,7 @@ export type IncidentRow = Omit<
 };
 
 /** The one place that decides an incident's status from its timestamps. */
-export function incidentStatus(
+function incidentStatus(
   row: Pick<IncidentRow, 'resolved_at' | 'acknowledged_at' | 'ended_at'>,
 ): IncidentStatus {
   if (row.resolved_at !== null) return 'resolved';

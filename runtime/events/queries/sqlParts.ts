@@ -58,7 +58,7 @@ export function severitiesFrom(minimum: string): Severity[] {
   return SEVERITIES.filter((s) => severityRank(s) >= severityRank(minimum as Severity));
 }
 
-export const DEFAULT_LIMIT = 50;
+const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
 
 /** Page size, checked here too so programmatic callers get the same 400 the route gives. */

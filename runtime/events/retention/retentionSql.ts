@@ -11,10 +11,10 @@
 const PENDING_STATES = "('persisted', 'enriched')";
 
 /** Not yet acknowledged by the central server, or not yet routed at all. */
-export const UNSYNCED = `(e.state IN ${PENDING_STATES} OR EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = e.id AND o.acked_at IS NULL))`;
+const UNSYNCED = `(e.state IN ${PENDING_STATES} OR EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = e.id AND o.acked_at IS NULL))`;
 
 /** Part of an incident someone may still act on: open, or acknowledged but not resolved. */
-export const PROTECTED = `EXISTS (SELECT 1 FROM incidents i WHERE i.id = e.incident_id AND i.resolved_at IS NULL AND (i.ended_at IS NULL OR i.acknowledged_at IS NOT NULL))`;
+const PROTECTED = `EXISTS (SELECT 1 FROM incidents i WHERE i.id = e.incident_id AND i.resolved_at IS NULL AND (i.ended_at IS NULL OR i.acknowledged_at IS NOT NULL))`;
 
 /**
  * Oldest deletable events after a scan position (timestamp, rowid). Continuing from the last

@@ -13,7 +13,7 @@ function options(event: VigilEvent) {
 }
 
 /** `web`: publishes `event.stream` for the web server's live stream. */
-export function webChannel(bus: Publisher): Channel {
+function webChannel(bus: Publisher): Channel {
   return {
     name: 'web',
     async deliver(event, decision) {
@@ -28,7 +28,7 @@ function reason(event: VigilEvent, decision: Decision): string {
 }
 
 /** `gpio:<output>`: publishes `gpio.command` to switch that output on. */
-export function gpioChannel(bus: Publisher, output: string): Channel {
+function gpioChannel(bus: Publisher, output: string): Channel {
   return {
     name: `gpio:${output}`,
     async deliver(event, decision) {
@@ -46,7 +46,7 @@ export function gpioChannel(bus: Publisher, output: string): Channel {
 }
 
 /** `clip`: publishes `clip.request` for the event's camera; fails for events without a camera. */
-export function clipChannel(bus: Publisher): Channel {
+function clipChannel(bus: Publisher): Channel {
   return {
     name: 'clip',
     async deliver(event) {

@@ -5,11 +5,9 @@
 
 export {
   type WebhookConfig,
-  WebhookSchema,
-  type WebhooksConfig,
   WebhooksSchema,
 } from '../../config/schema/webhooks';
-export { busChannels, clipChannel, gpioChannel, type Publisher, webChannel } from './busChannels';
-export { type Channel, ChannelError, type ChannelOutcome, type DeliveryResult } from './channel';
+export { busChannels } from './busChannels';
+export { type Channel, ChannelError } from './channel';
 export { Router } from './router';
-export { WebhookChannel, type WebhookChannelOptions, webhookChannels } from './webhookChannel';
+export { WebhookChannel, webhookChannels } from './webhookChannel';

@@ -38,7 +38,7 @@ export class FaceEmbedder {
 }
 
 /** Scales a vector to unit length in place (a zero vector stays zero) and returns it. */
-export function l2Normalize(vector: Float32Array): Float32Array {
+function l2Normalize(vector: Float32Array): Float32Array {
   let sum = 0;
   for (const value of vector) sum += value * value;
   const norm = Math.sqrt(sum);

@@ -2,7 +2,7 @@ import type { NormalizedBox } from '../../../models/types';
 import type { PixelBox } from '../types';
 
 /** How much human grows blazeface's box before cropping the face (`face.detector.scale`). */
-export const FACE_CROP_SCALE = 1.4;
+const FACE_CROP_SCALE = 1.4;
 
 /**
  * The crop human takes for the face models: the box grown by `scale` around its centre

@@ -13,7 +13,7 @@ import { faceCropBox, normalizeBox } from './faceBoxes';
  * drops the false ones; without the mesh, 0.2 lets through lamps and drapes (0.25-0.49 on the
  * ceiling of human's samples.jpg) while real faces score 0.75-0.95.
  */
-export const DEFAULT_MIN_FACE_SCORE = 0.6;
+const DEFAULT_MIN_FACE_SCORE = 0.6;
 
 export interface FaceDetectorOptions {
   /** Lowest detector confidence kept (default `DEFAULT_MIN_FACE_SCORE`). */

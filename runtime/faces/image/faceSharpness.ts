@@ -3,7 +3,7 @@ import type { RgbImage } from '../../../base/image/rgbImage';
 import type { PixelBox } from '../types';
 
 /** Side of the grey square a face is measured at, so faces of any size score on one scale. */
-export const SHARPNESS_SIZE = 64;
+const SHARPNESS_SIZE = 64;
 
 /**
  * Variance of the Laplacian of the face inside `box`, resampled to a 64×64 grey square (each output

@@ -3,7 +3,7 @@ import type { RgbImage } from '../../../base/image/rgbImage';
 import type { PixelBox } from '../types';
 
 /** Largest side an uploaded or enrolled image is decoded at; bigger photos are scaled down first. */
-export const MAX_DECODE_SIDE = 2048;
+const MAX_DECODE_SIDE = 2048;
 
 /**
  * Decodes a JPEG/PNG/WebP (file path or bytes) to packed RGB, applying its EXIF orientation.

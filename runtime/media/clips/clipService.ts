@@ -27,7 +27,7 @@ import { RecordingRing } from './recordingRing';
  * The ring stops recording below this much free space (a few segments' worth, so ffmpeg never
  * meets a full disk mid-segment if it can be helped), and starts again above twice as much.
  */
-export const RING_MIN_FREE_BYTES = 16 * 1024 * 1024;
+const RING_MIN_FREE_BYTES = 16 * 1024 * 1024;
 /** Extra seconds the ring keeps beyond the longest pre_capture, so an incident stored late still finds its start. */
 const RING_SLACK_MS = 20_000;
 /** How long to wait for the segment that reaches past a window's end before cutting what there is. */

@@ -9,7 +9,7 @@ import type { Owners } from './heldMedia';
 export type MediaGroup = 'clips' | 'snapshots';
 
 /** One file of a unit, as its `media` row has it. */
-export interface UnitFile {
+interface UnitFile {
   path: string;
   kind: MediaKind;
   bytes: number;
@@ -77,7 +77,7 @@ type MutableOwners = { paths: string[]; incidentIds: Array<string | null>; event
  * The clean snapshot path of the set a snapshot, annotated copy or thumbnail belongs to; a path
  * that is not part of a set Vigil writes is a set of its own.
  */
-export function snapshotSetKey(path: string): string {
+function snapshotSetKey(path: string): string {
   const day = basename(dirname(path));
   const top = dirname(dirname(path));
   const name = basename(path);

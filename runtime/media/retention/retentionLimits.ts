@@ -8,7 +8,7 @@ export interface MediaRetentionConfig {
 }
 
 /** Limits of one group; null means no limit of that sort. */
-export interface GroupLimits {
+interface GroupLimits {
   maxAgeMs: number | null;
   maxBytes: number | null;
 }

@@ -32,7 +32,7 @@ export function createRetentionMetrics(metrics: Metrics, db: Database): Retentio
   return { deleted };
 }
 
-export function unknownFaceBytes(db: Database): number {
+function unknownFaceBytes(db: Database): number {
   return (
     db.prepare('SELECT coalesce(sum(length(crop)), 0) AS bytes FROM face_unknown').get() as { bytes: number }
   ).bytes;

@@ -5,7 +5,7 @@ import type { SnapshotRequest } from './snapshotSaver';
 /** JPEG quality of the full-size snapshots: close to the source without the file size of 95+. */
 const SNAPSHOT_QUALITY = 85;
 /** Longest side of a thumbnail in pixels: enough for an event list or a notification. */
-export const THUMBNAIL_SIZE = 320;
+const THUMBNAIL_SIZE = 320;
 const THUMBNAIL_QUALITY = 75;
 
 /** The three encoded images of one snapshot, in the order of `SnapshotFiles`. */

@@ -12,7 +12,7 @@ import { encodeSnapshotImages } from './snapshotImages';
 import type { SnapshotRequest, SnapshotSaver } from './snapshotSaver';
 
 /** The database side of the store. `StoreService` fits as is: it is only read on first use, after it started. */
-export interface SnapshotDatabase {
+interface SnapshotDatabase {
   readonly db: Database;
   readonly writer: GroupCommitWriter;
 }

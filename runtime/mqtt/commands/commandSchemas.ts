@@ -5,7 +5,7 @@ import { ModeBody } from '../../alarm/api/alarmSchemas';
 import { CommandError } from '../../alarm/commandError';
 
 /** `.../detect/set`, `.../motion/set`: Frigate's and Home Assistant's switch payloads. */
-export const SwitchCommand = Type.Union([Type.Literal('ON'), Type.Literal('OFF')], {
+const SwitchCommand = Type.Union([Type.Literal('ON'), Type.Literal('OFF')], {
   description: 'ON or OFF.',
 });
 
@@ -14,7 +14,7 @@ export const SwitchCommand = Type.Union([Type.Literal('ON'), Type.Literal('OFF')
  * `{"state": "ON", "duration": 30}` or `{"state": "OFF"}` (tone and volume_level are accepted and
  * ignored: a GPIO siren has neither). Plain `ON` / `OFF` is taken as `{"state": ...}`.
  */
-export const SirenCommand = Type.Object(
+const SirenCommand = Type.Object(
   {
     state: SwitchCommand,
     duration: Type.Optional(
@@ -31,14 +31,14 @@ export const SirenCommand = Type.Object(
 );
 
 /** `<prefix>/<id>/alarm/set`: `{"mode": "away", "reason"?: "..."}` as the HTTP API's body; plain text is the mode. */
-export const AlarmCommand = ModeBody;
+const AlarmCommand = ModeBody;
 
 export type SwitchCommandValue = Static<typeof SwitchCommand>;
 export type SirenCommandValue = Static<typeof SirenCommand>;
 export type AlarmCommandValue = Static<typeof AlarmCommand>;
 
 /** The largest command payload read; anything longer is refused unread. */
-export const MAX_COMMAND_BYTES = 4096;
+const MAX_COMMAND_BYTES = 4096;
 
 /** Fields with a closed set of values get the list instead of TypeBox's "expected union value". */
 const CLOSED_SETS: Record<string, string> = {

@@ -299,7 +299,7 @@ export class FrigateFeature implements MqttFeature {
  * Frigate's per-camera and per-detector shape) plus the total `detection_fps` and
  * `service.last_updated` (seconds).
  */
-export function frigateStats(stats: PipelineStats): Record<string, unknown> {
+function frigateStats(stats: PipelineStats): Record<string, unknown> {
   const detectionFps = Object.values(stats.cameras).reduce((sum, camera) => sum + camera.detection_fps, 0);
   return {
     ...stats,

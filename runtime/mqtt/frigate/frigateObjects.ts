@@ -2,17 +2,17 @@ import { type Severity, severityRank, type VigilEvent } from '../../domain/event
 import type { Decision } from '../../rules/decision';
 
 /** A box in pixels of the camera's detect size: `[x1, y1, x2, y2]`, integers. */
-export type PixelBox = [number, number, number, number];
+type PixelBox = [number, number, number, number];
 
 /** One detected attribute of an object in one frame (Vigil knows one kind: a face). */
-export interface FrigateAttribute {
+interface FrigateAttribute {
   label: string;
   box: PixelBox;
   score: number;
 }
 
 /** The frame a tracked object's snapshot was taken from, as Frigate describes it. */
-export interface FrigateSnapshot {
+interface FrigateSnapshot {
   /** Seconds since the epoch. */
   frame_time: number;
   box: PixelBox;
@@ -27,7 +27,7 @@ export interface FrigateSnapshot {
  * (frigate/track/tracked_object.py `to_dict`), field for field, with Frigate's types: times in
  * seconds since the epoch, boxes and areas in pixels of the detect size.
  */
-export interface FrigateTrackedObject {
+interface FrigateTrackedObject {
   id: string;
   camera: string;
   frame_time: number;

@@ -4,7 +4,7 @@ import { displayName, topicId } from './discoveryIds';
 import type { HaEntity } from './haEntity';
 
 /** Face event types of the HA `event` entity, as in `<base>/<camera>/face/event`. */
-export const FACE_EVENT_TYPES = ['known', 'unknown', 'blacklisted'] as const;
+const FACE_EVENT_TYPES = ['known', 'unknown', 'blacklisted'] as const;
 
 /**
  * One camera's entities. State topics are Vigil's own (`<base>/<camera>/...`); commands go to

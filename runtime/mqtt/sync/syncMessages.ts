@@ -20,7 +20,7 @@ export const SYNC_FORMAT_VERSION = 1;
 
 const Id = Type.String({ minLength: 1, maxLength: 128 });
 
-export const EventBatchSchema = Type.Object(
+const EventBatchSchema = Type.Object(
   {
     v: Type.Literal(SYNC_FORMAT_VERSION),
     device: Type.String({ minLength: 1, maxLength: 63 }),
@@ -47,7 +47,7 @@ export const EventBatchSchema = Type.Object(
 );
 export type EventBatch = Static<typeof EventBatchSchema>;
 
-export const AckSchema = Type.Object(
+const AckSchema = Type.Object(
   {
     v: Type.Literal(SYNC_FORMAT_VERSION),
     batch: Id,
@@ -61,7 +61,7 @@ const batchCheck = TypeCompiler.Compile(EventBatchSchema);
 const ackCheck = TypeCompiler.Compile(AckSchema);
 
 /** A sync message that cannot be used; `field` names what is wrong. */
-export class SyncMessageError extends Error {
+class SyncMessageError extends Error {
   constructor(
     readonly field: string,
     message: string,

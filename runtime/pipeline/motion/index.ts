@@ -1,1 +1,1 @@
-export { GLOBAL_CHANGE_FRACTION, MotionDetector, type MotionDetectorOptions } from './motionDetector';
+export { MotionDetector } from './motionDetector';

@@ -21,14 +21,14 @@ import { DEFAULT_WORKING_HEIGHT, type WorkingGeometry, workingGeometry } from '.
  * IR cut filter, auto exposure), not something moving in it. Frigate's lightning_threshold is 0.8;
  * a person filling two thirds of the view is already rare for a security camera.
  */
-export const GLOBAL_CHANGE_FRACTION = 0.65;
+const GLOBAL_CHANGE_FRACTION = 0.65;
 /**
  * After a global change, frames changing more than this share still count as the same change
  * (exposure often settles over a few frames) until one is calmer or `SETTLE_LIMIT_MS` passes.
  */
-export const SETTLE_FRACTION = 0.25;
+const SETTLE_FRACTION = 0.25;
 /** Longest time a global change may keep suppressing motion after it started. */
-export const SETTLE_LIMIT_MS = 3000;
+const SETTLE_LIMIT_MS = 3000;
 /**
  * A moving pixel that changed by less than this share of the threshold since the previous frame
  * is still (a ghost, a stopped object) and is learnt into the background at the normal rate.

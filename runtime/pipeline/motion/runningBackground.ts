@@ -2,7 +2,7 @@
  * Learning rate once settled: the background moves 3 % of the way to each new frame, so a
  * changed scene (a moved chair, the sun coming out) stops being motion within seconds.
  */
-export const SETTLED_LEARNING_RATE = 0.03;
+const SETTLED_LEARNING_RATE = 0.03;
 /**
  * Pixels of a moving body learn this many times slower than the settled rate; learnt at the
  * full rate, a passing person smears into the background and leaves a trail of false motion.

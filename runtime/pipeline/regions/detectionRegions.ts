@@ -68,7 +68,7 @@ export function detectionRegions(
 }
 
 /** The whole frame as one (not necessarily square) region. */
-export function wholeFrame(frame: FrameSize): DetectionRegion {
+function wholeFrame(frame: FrameSize): DetectionRegion {
   return { x: 0, y: 0, width: frame.width, height: frame.height, reason: 'full' };
 }
 

@@ -34,7 +34,7 @@ export const defaultSnapshotScore: SnapshotScore = (candidate, frameArea) =>
   (touchesFrameEdge(candidate.box) ? EDGE_FACTOR : 1);
 
 /** 0.5 for a flat crop, rising towards 1 for a crisp one. */
-export function sharpnessFactor(sharpness: number): number {
+function sharpnessFactor(sharpness: number): number {
   const value = Math.max(0, sharpness);
   return 0.5 + (0.5 * value) / (value + SHARPNESS_HALF);
 }

@@ -75,7 +75,7 @@ export function trackerSettings(options: ObjectTrackerOptions): TrackerSettings 
 }
 
 /** A track id like Frigate's (`1718000000.123456-k3x9qa`): unique across restarts, sortable by start. */
-export function frigateStyleId(timestamp: number): string {
+function frigateStyleId(timestamp: number): string {
   const random = Math.floor(Math.random() * 36 ** 6)
     .toString(36)
     .padStart(6, '0');

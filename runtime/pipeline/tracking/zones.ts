@@ -82,7 +82,7 @@ export function inZone(box: NormalizedBox, zone: CompiledZone, label: string): b
 }
 
 /** Names of the compiled zones a box of `label` is in, in zone order. */
-export function zonesContaining(box: NormalizedBox, zones: readonly CompiledZone[], label: string): string[] {
+function zonesContaining(box: NormalizedBox, zones: readonly CompiledZone[], label: string): string[] {
   const names: string[] = [];
   for (const zone of zones) if (inZone(box, zone, label)) names.push(zone.name);
   return names;

@@ -51,7 +51,7 @@ function parseCredential(text: string): AdminCredential | null {
 }
 
 /** Hashes `password` and replaces the stored credential atomically (written, fsync'd, renamed; mode 0600). */
-export async function writeAdminCredential(file: string, password: string, now = new Date()): Promise<void> {
+async function writeAdminCredential(file: string, password: string, now = new Date()): Promise<void> {
   const credential: AdminCredential = {
     version: 1,
     user: 'admin',

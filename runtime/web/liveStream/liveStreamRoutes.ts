@@ -13,7 +13,7 @@ import { LiveStreamHub, resumeRequest } from './liveStreamHub';
 import type { LiveStreamTopics } from './streamMessages';
 
 /** Largest message a client may send (they are ignored anyway); more closes its connection. */
-export const MAX_CLIENT_MESSAGE_BYTES = 4096;
+const MAX_CLIENT_MESSAGE_BYTES = 4096;
 
 export interface LiveStreamDeps {
   /** `http.stream`. */

@@ -21,7 +21,7 @@ export interface HelloMessage {
 }
 
 /** A processed event the rules routed to `web`; `event` is shaped as in `GET /api/v1/events`. */
-export interface EventMessage {
+interface EventMessage {
   type: 'event';
   seq: number;
   event: EventView;
@@ -41,17 +41,15 @@ export const STATE_TOPICS = {
 } as const satisfies Record<keyof LiveStreamTopics, string>;
 
 export type StateBusTopic = keyof typeof STATE_TOPICS;
-export type StateTopic = (typeof STATE_TOPICS)[StateBusTopic];
+type StateTopic = (typeof STATE_TOPICS)[StateBusTopic];
 
 /** A state change: `payload` is the bus payload of the topic as is. */
-export interface StateMessage {
+interface StateMessage {
   type: 'state';
   seq: number;
   topic: StateTopic;
   payload: unknown;
 }
-
-export type StreamMessage = EventMessage | StateMessage;
 
 /** A message before the hub numbers it. */
 export type UnsequencedMessage = Omit<EventMessage, 'seq'> | Omit<StateMessage, 'seq'>;

@@ -4,13 +4,13 @@ import type { BuildOptions, OutputFile } from 'esbuild';
 import type { UiAssets } from './uiAssets';
 
 /** The front end's entry point (it imports its stylesheet, so esbuild emits one .js and one .css). */
-export const UI_ENTRY = fileURLToPath(new URL('../ui/main.ts', import.meta.url));
+const UI_ENTRY = fileURLToPath(new URL('../ui/main.ts', import.meta.url));
 
 /**
  * esbuild options of the status page bundle: browser platform, minified, no external requests
  * (everything is bundled), results in memory.
  */
-export function uiBuildOptions(): BuildOptions & { write: false } {
+function uiBuildOptions(): BuildOptions & { write: false } {
   return {
     entryPoints: { status: UI_ENTRY },
     outdir: 'ui-out',
@@ -27,7 +27,7 @@ export function uiBuildOptions(): BuildOptions & { write: false } {
 }
 
 /** The script and stylesheet from a build with `uiBuildOptions()`, with their content hash. */
-export function uiAssetsOf(outputFiles: OutputFile[]): UiAssets {
+function uiAssetsOf(outputFiles: OutputFile[]): UiAssets {
   const js = outputFiles.find((file) => file.path.endsWith('.js'))?.text;
   const css = outputFiles.find((file) => file.path.endsWith('.css'))?.text;
   if (js === undefined || css === undefined) throw new Error('the status page build produced no .js or .css');

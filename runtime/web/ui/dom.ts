@@ -25,7 +25,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 }
 
 /** Appends children, skipping null/undefined/false; strings become text (never HTML). */
-export function append(parent: Element, ...children: Array<Child | Child[]>): void {
+function append(parent: Element, ...children: Array<Child | Child[]>): void {
   for (const child of children.flat()) {
     if (child === null || child === undefined || child === false) continue;
     parent.append(typeof child === 'number' ? String(child) : child);

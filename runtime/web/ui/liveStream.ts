@@ -9,7 +9,7 @@ import type { EventView } from './types';
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'stopped';
 
-export interface EventMessage {
+interface EventMessage {
   type: 'event';
   seq: number;
   event: EventView;

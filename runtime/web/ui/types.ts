@@ -18,7 +18,7 @@ export interface Health {
   services: ServiceStatus[];
 }
 
-export interface CameraStats {
+interface CameraStats {
   camera_fps: number;
   process_fps: number;
   skipped_fps: number;
@@ -32,7 +32,7 @@ export interface CameraStats {
 }
 
 /** The `service` block of `GET /api/v1/stats`; the device fields arrive with the board health probe. */
-export interface ServiceStats {
+interface ServiceStats {
   version?: string;
   uptime?: number;
   uptime_seconds?: number;
@@ -123,7 +123,7 @@ export interface EnrollResult {
 }
 
 /** Who changed something and why (audit trail). */
-export interface Cause {
+interface Cause {
   actor: string;
   reason: string;
 }
@@ -150,7 +150,7 @@ export interface GpioOutput {
   max_on_seconds: number;
 }
 
-export interface GpioInput {
+interface GpioInput {
   name: string;
   driver: string;
   pin: number;

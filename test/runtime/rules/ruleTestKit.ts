@@ -1,10 +1,6 @@
 import type { VigilEvent } from '../../../runtime/domain/eventModel';
 import { compileRules, type Decision, type RuleSet } from '../../../runtime/rules/index';
-import type {
-  AlarmRuleConfig,
-  RuleConditionConfig,
-  RuleThenConfig,
-} from '../../../runtime/rules/ruleSchema';
+import type { AlarmRuleConfig, RuleConditionConfig, RuleThenConfig } from '../../../runtime/rules/ruleSchema';
 
 /** The default alarm modes. */
 export const MODES = ['disarmed', 'home', 'away'] as const;

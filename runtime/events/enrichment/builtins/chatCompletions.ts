@@ -21,7 +21,7 @@ export interface DescriptionRequest {
 }
 
 /** The body of an OpenAI-compatible `POST /chat/completions` asking for a description. */
-export function chatCompletionsBody(model: string, request: DescriptionRequest): Record<string, unknown> {
+function chatCompletionsBody(model: string, request: DescriptionRequest): Record<string, unknown> {
   const text = `Event facts (JSON): ${JSON.stringify(request.facts)}\nSummary: ${request.summary}\nDescribe the event.`;
   // Plain string content when there is no image: text-only models and older servers reject content arrays.
   const content =
@@ -79,7 +79,7 @@ export async function requestDescription(
 }
 
 /** `{base_url}/chat/completions`, tolerating a trailing slash on the base URL. */
-export function completionsUrl(baseUrl: string): string {
+function completionsUrl(baseUrl: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/chat/completions`;
 }
 

@@ -62,7 +62,7 @@ export function createFaceIdentityEnricher(options: FaceIdentityEnricherOptions)
 }
 
 /** The identity a producer reported, falling back to what the event type implies. */
-export function identityFromEventData(event: VigilEvent): FaceIdentity {
+function identityFromEventData(event: VigilEvent): FaceIdentity {
   const { face_name: rawName, face_list: rawList, face_distance: distance } = event.data;
   const name = typeof rawName === 'string' && rawName.trim() !== '' ? rawName.trim() : null;
   let list: FaceIdentity['list'];
