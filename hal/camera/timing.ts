@@ -13,15 +13,21 @@ export interface CameraSourceTiming {
   stableAfterMs: number;
   /** Time a child process gets after SIGTERM before it is sent SIGKILL. */
   stopGraceMs: number;
+  /**
+   * Wait before trying again when ffmpeg is not installed: only installing it helps, which takes
+   * a person, so trying sooner would only repeat the error (it is logged once).
+   */
+  notInstalledRetryMs: number;
 }
 
-/** Defaults: stall after 10 s, reconnect 1 s → 30 s, SIGKILL 2 s after SIGTERM. */
+/** Defaults: stall after 10 s, reconnect 1 s → 30 s, SIGKILL 2 s after SIGTERM, ffmpeg looked for every minute. */
 const DEFAULT_CAMERA_TIMING: Readonly<CameraSourceTiming> = {
   stallTimeoutMs: 10_000,
   backoffInitialMs: 1_000,
   backoffMaxMs: 30_000,
   stableAfterMs: 30_000,
   stopGraceMs: 2_000,
+  notInstalledRetryMs: 60_000,
 };
 
 /** The defaults with `overrides` laid over them. */

@@ -1,19 +1,18 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  describeMissing,
+  ensureSystemPackages as installMissing,
+  RUNTIME_REQUIREMENTS,
+  type SystemRequirement,
+} from '../../scripts/systemPackages';
 
-/** A program the tests need from the OS, and the Debian package that provides it. */
-export interface SystemRequirement {
-  command: string;
-  debianPackage: string;
-  why: string;
-}
+export type { SystemRequirement } from '../../scripts/systemPackages';
 
-/** Grows as issues land (ffmpeg, mosquitto, chromium…). */
-export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
-  {
-    command: 'ffmpeg',
-    debianPackage: 'ffmpeg',
-    why: 'camera drivers decode and record with ffmpeg; tests make their videos with it and check clips with ffprobe',
-  },
+/**
+ * What the tests need from the OS: everything the appliance runs, plus the tests' own tools.
+ * Grows as issues land.
+ */
+export const TEST_REQUIREMENTS: readonly SystemRequirement[] = [
+  ...RUNTIME_REQUIREMENTS,
   {
     command: 'mosquitto',
     debianPackage: 'mosquitto',
@@ -31,30 +30,11 @@ export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
   },
 ];
 
-function has(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
-}
-
 /**
  * Installs missing Debian packages with apt-get when running as root on Debian/Ubuntu;
- * otherwise names exactly what to install and fails.
+ * otherwise names exactly what to install and fails: the tests cannot run without them.
  */
-export function ensureSystemPackages(requirements: readonly SystemRequirement[] = SYSTEM_REQUIREMENTS): void {
-  const missing = requirements.filter((r) => !has(r.command));
-  if (missing.length === 0) return;
-  const packages = [...new Set(missing.map((r) => r.debianPackage))];
-  const canInstall = process.getuid?.() === 0 && has('apt-get');
-  if (!canInstall) {
-    const lines = missing.map((r) => `  ${r.command} (Debian package ${r.debianPackage}): ${r.why}`);
-    throw new Error(
-      `the tests need programs that are not installed:\n${lines.join('\n')}\ninstall them with: sudo apt-get install -y ${packages.join(' ')}`,
-    );
-  }
-  console.error(`installing Debian packages for the tests: ${packages.join(' ')}`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
-    stdio: 'inherit',
-    env,
-  });
+export function ensureSystemPackages(requirements: readonly SystemRequirement[] = TEST_REQUIREMENTS): void {
+  const plan = installMissing(requirements, 'the tests');
+  if (plan.missing.length > 0) throw new Error(describeMissing(plan, 'the tests'));
 }

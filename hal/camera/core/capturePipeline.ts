@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { SupervisedChild } from '../../../base/childProcesses';
+import { notInstalledReason } from './notInstalled';
 import type { StderrTail } from './stderrTail';
 
 /** One process of a capture pipeline (rpicam-vid, ffmpeg). */
@@ -18,6 +19,8 @@ export interface PipelineEnd {
   reason: string;
   /** Exit code of the stage that ended first; null when it was signalled or never started. */
   exitCode: number | null;
+  /** A stage's program (ffmpeg) is not installed: reconnecting soon cannot help. */
+  notInstalled?: boolean;
 }
 
 /**
@@ -55,9 +58,11 @@ export function capturePipeline(stages: readonly PipelineStage[], output: Readab
 function stageEnded(stage: PipelineStage): Promise<PipelineEnd> {
   return new Promise((resolve) => {
     stage.process.child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
+      const notInstalled = notInstalledReason(stage.process.command, stage.process.spawnError());
       resolve({
-        reason: describeEnd(stage, code, signal),
+        reason: notInstalled ?? describeEnd(stage, code, signal),
         exitCode: stage.process.spawnError() ? null : code,
+        notInstalled: notInstalled !== undefined,
       });
     });
   });

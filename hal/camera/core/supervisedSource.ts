@@ -120,8 +120,8 @@ export class SupervisedSource implements CameraSource {
       }
       this.#delivery.offline(outcome.reason);
       if (outcome.gotFrame && outcome.durationMs >= this.#timing.stableAfterMs) this.#backoff.reset();
-      const delayMs = this.#backoff.next();
-      this.#logFailure(outcome.reason, delayMs);
+      const delayMs = outcome.notInstalled ? this.#timing.notInstalledRetryMs : this.#backoff.next();
+      this.#logFailure(outcome.reason, delayMs, outcome.notInstalled === true);
       await this.#sleep(delayMs);
     }
   }
@@ -201,10 +201,14 @@ export class SupervisedSource implements CameraSource {
     });
   }
 
-  #logFailure(reason: string, delayMs: number): void {
+  #logFailure(reason: string, delayMs: number, notInstalled: boolean): void {
     const fields = { reason, retryInMs: delayMs };
     if (reason === this.#lastLoggedReason) {
       this.#logger.debug(fields, 'camera still offline');
+    } else if (notInstalled) {
+      // Not a camera problem: nothing works until someone installs the package, so say it loudly.
+      this.#logger.error(fields, `camera ${this.camera} is offline: ${reason}`);
+      this.#lastLoggedReason = reason;
     } else {
       this.#logger.warn(fields, 'camera offline; will reconnect');
       this.#lastLoggedReason = reason;

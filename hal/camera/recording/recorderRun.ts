@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type SupervisedChild, spawnSupervised } from '../../../base/childProcesses';
 import type { Logger } from '../../../base/logger';
+import { notInstalledReason } from '../core/notInstalled';
 import { redactCredentials } from '../core/redactCredentials';
 import { StderrTail } from '../core/stderrTail';
 import { FFMPEG_BINARY } from './binaries';
@@ -184,12 +185,13 @@ export class RecorderRun {
       this.#spec.logger.warn({ err: error, dir: this.#spec.dir }, 'cannot remove unfinished segments');
     }
     const stderrLines = this.#stderr.lines();
+    const spawnError = this.#process.spawnError();
     const reason =
       this.#ending?.reason ??
       describeRunEnd({
         exitCode,
         signal,
-        spawnError: this.#process.spawnError(),
+        spawnError,
         stderrLines,
         command: FFMPEG_BINARY,
         hint: this.#spec.hint,
@@ -200,6 +202,7 @@ export class RecorderRun {
       exitCode,
       signal,
       diskFull: this.#diskFull || isDiskFull(stderrLines),
+      notInstalled: notInstalledReason(FFMPEG_BINARY, spawnError) !== undefined,
       segments: this.#segments,
       durationMs: Date.now() - this.#startedAt,
     };

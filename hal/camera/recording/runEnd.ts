@@ -1,3 +1,5 @@
+import { notInstalledReason } from '../core/notInstalled';
+
 /** How one ffmpeg recording run ended. */
 export interface RunEnd {
   /**
@@ -12,6 +14,8 @@ export interface RunEnd {
   signal: NodeJS.Signals | null;
   /** ffmpeg said ENOSPC: the ring's file system is full. */
   diskFull: boolean;
+  /** ffmpeg is not installed: nothing records until it is. */
+  notInstalled: boolean;
   /** Segments this run finished. */
   segments: number;
   durationMs: number;
@@ -40,6 +44,8 @@ export function describeRunEnd(options: {
   hint: string;
 }): string {
   const { exitCode, signal, spawnError, stderrLines, command, hint } = options;
+  const notInstalled = notInstalledReason(command, spawnError);
+  if (notInstalled) return notInstalled;
   if (spawnError?.code === 'ENOENT') return `'${command}' not found — install ffmpeg`;
   if (spawnError) return `cannot start '${command}': ${spawnError.message}`;
   // On a full disk the line that says so is not always the last one ffmpeg prints.

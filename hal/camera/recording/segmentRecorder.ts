@@ -117,7 +117,13 @@ class FfmpegSegmentRecorder implements SegmentRecorder {
         const reason = `cannot record into ${this.#options.dir}: ${(error as Error).message}`;
         this.#logger.error({ err: error, dir: this.#options.dir }, 'recorder failed; recording stopped');
         const { onFailure } = this.#options;
-        const failure = { camera: this.camera, at: Date.now(), reason, diskFull: code === 'ENOSPC' };
+        const failure = {
+          camera: this.camera,
+          at: Date.now(),
+          reason,
+          diskFull: code === 'ENOSPC',
+          notInstalled: false,
+        };
         if (onFailure) this.#notify('onFailure', () => onFailure(failure));
       }
     });
@@ -187,7 +193,7 @@ class FfmpegSegmentRecorder implements SegmentRecorder {
         return;
       }
       this.#onFailure(session, end);
-      await this.#sleep(session, this.#backoff.next());
+      await this.#sleep(session, end.notInstalled ? this.#timing.notInstalledRetryMs : this.#backoff.next());
     }
   }
 
@@ -261,6 +267,13 @@ class FfmpegSegmentRecorder implements SegmentRecorder {
     if (end.segments > 0 && end.durationMs >= this.#timing.stableAfterMs) this.#backoff.reset();
     if (end.reason === this.#lastLoggedReason) {
       this.#logger.debug({ reason: end.reason }, 'ffmpeg recorder failed again');
+    } else if (end.notInstalled) {
+      this.#lastLoggedReason = end.reason;
+      // Once, loudly: every incident of this camera goes without a clip until it is installed.
+      this.#logger.error(
+        { reason: end.reason, retryInMs: this.#timing.notInstalledRetryMs },
+        `camera ${this.camera} cannot record: ${end.reason}; incidents get no clip until then`,
+      );
     } else {
       this.#lastLoggedReason = end.reason;
       this.#logger.warn(
@@ -273,6 +286,7 @@ class FfmpegSegmentRecorder implements SegmentRecorder {
       at,
       reason: end.reason,
       diskFull: end.diskFull,
+      notInstalled: end.notInstalled,
     };
     const { onFailure } = this.#options;
     if (onFailure) this.#notify('onFailure', () => onFailure(failure));

@@ -35,6 +35,11 @@ export interface RecordingFailure {
   reason: string;
   /** ffmpeg could not write: no space left on the ring's file system. */
   diskFull: boolean;
+  /**
+   * ffmpeg is not installed: nothing can be recorded until it is (the reason names the package).
+   * It is looked for again every `notInstalledRetryMs`.
+   */
+  notInstalled: boolean;
 }
 
 /** How the ring is written: the camera's own stream copied, or decoded frames encoded once. */

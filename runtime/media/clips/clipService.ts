@@ -60,6 +60,8 @@ interface RecordingCamera {
   ring: RecordingRing;
   /** Why recording is paused (disk full), or null while it runs. */
   pausedFor: string | null;
+  /** Why the recorder cannot run at all (ffmpeg is not installed), until it records a segment. */
+  cannotRecord: string | null;
 }
 
 /**
@@ -124,7 +126,7 @@ export class ClipService {
         onGap: (gap) => this.#onGap(gap),
         onFailure: (failure) => this.#onFailure(failure),
       });
-      this.#cameras.set(name, { name, config: camera, recorder, ring, pausedFor: null });
+      this.#cameras.set(name, { name, config: camera, recorder, ring, pausedFor: null, cannotRecord: null });
     }
     for (const camera of this.#cameras.values()) {
       if (!this.#pauseIfFull(camera)) camera.recorder.start();
@@ -187,6 +189,7 @@ export class ClipService {
             ring_segments: camera.ring.segments.length,
             recorded_until: camera.ring.recordedUntil || null,
             ...(camera.pausedFor ? { paused: camera.pausedFor } : {}),
+            ...(camera.cannotRecord ? { cannot_record: camera.cannotRecord } : {}),
           },
         ];
       }),
@@ -232,6 +235,10 @@ export class ClipService {
         continue;
       }
       const window = clipWindow(job, camera.config.record);
+      if (camera.cannotRecord !== null && segmentsIn(window, camera.ring.segments).length === 0) {
+        await this.#noRecorder(job, window, camera.name, camera.cannotRecord, now);
+        continue;
+      }
       if (window.until === null || !this.#canCut(camera, window.until, now)) {
         held.set(camera.name, [...(held.get(camera.name) ?? []), window]);
         continue;
@@ -242,6 +249,21 @@ export class ClipService {
       const keepMs = camera.config.record.pre_capture * 1000 + RING_SLACK_MS;
       camera.ring.prune(now - keepMs, held.get(camera.name) ?? []);
     }
+  }
+
+  /**
+   * The camera's recorder cannot run (ffmpeg is not installed) and has nothing of the window: the
+   * clip is `missing` at once, saying what to install, rather than `recording` one that cannot come.
+   */
+  async #noRecorder(job: ClipJob, window: ClipWindow, camera: string, reason: string, now: number) {
+    const gap = { from: window.from, to: Math.max(window.from, Math.min(window.until ?? now, now)), reason };
+    await this.#store.noClip(job, 'missing', [gap], reason, now);
+    this.#clipsTotal.inc({ result: 'missing' });
+    // Debug only: the recorder logged the cause once, and incidents can come every few seconds.
+    this.#deps.logger.debug(
+      { incident: job.id, camera, reason },
+      'no clip for the incident: the camera cannot record',
+    );
   }
 
   /** The window has passed and the ring has recorded past it, or waited long enough for that. */
@@ -287,17 +309,26 @@ export class ClipService {
   }
 
   #onSegment(segment: Segment): void {
-    this.#cameras.get(segment.camera)?.ring.add(segment);
+    const camera = this.#cameras.get(segment.camera);
+    if (!camera) return;
+    camera.cannotRecord = null;
+    camera.ring.add(segment);
   }
 
   #onGap(gap: RecordingGap): void {
     this.#cameras.get(gap.camera)?.ring.addGap(gap);
   }
 
-  /** ffmpeg failed; a full disk pauses the ring at once rather than letting it restart into it. */
+  /**
+   * ffmpeg failed; a full disk pauses the ring at once rather than letting it restart into it.
+   * A failure of another kind means ffmpeg ran after all (or recording stopped for a reason the
+   * usual cut reports), so incidents wait for their window again.
+   */
   #onFailure(failure: RecordingFailure): void {
     const camera = this.#cameras.get(failure.camera);
-    if (camera && failure.diskFull) this.#pause(camera, `disk full: ${failure.reason}`);
+    if (!camera) return;
+    camera.cannotRecord = failure.notInstalled ? failure.reason : null;
+    if (failure.diskFull) this.#pause(camera, `disk full: ${failure.reason}`);
   }
 
   /** Pauses the camera's ring when its disk is nearly full; true while paused. */

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createCameraSource } from '../../../hal/camera/createCameraSource';
 import { tempDir } from '../../helpers/tempDir';
+import { hideFfmpeg } from '../../helpers/withoutFfmpeg';
 import { cameraSourceContract } from './cameraSourceContract';
 import { cameraConfig, testSourceOptions } from './fixtures/cameraConfig';
 import { makeTestVideo } from './fixtures/testVideo';
@@ -55,6 +57,40 @@ describe('file driver', () => {
     assert.equal(harness.statuses.at(-1)?.state, 'offline');
     assert.match(harness.statuses.at(-1)?.reason ?? '', /end of file .*short\.mp4/);
     await source.stop();
+  });
+
+  it('without ffmpeg installed: offline saying to install it, no reconnect loop, online once it is there', async () => {
+    const harness = testSourceOptions(
+      cameraConfig({ driver: 'file', path: video, loop: true, realtime: true }, { fps: 10 }),
+    );
+    harness.options.timing = { ...harness.options.timing, notInstalledRetryMs: 2000 };
+    const source = createCameraSource(harness.options);
+    const showFfmpeg = hideFfmpeg();
+    const consumer = (async () => {
+      for await (const _frame of source.frames()) {
+        // Just keep the source running.
+      }
+    })();
+    try {
+      const offline = await harness.waitForStatus((status) => status.state === 'offline');
+      assert.match(
+        offline.reason ?? '',
+        /^ffmpeg is not installed — install the Debian package ffmpeg \(sudo apt-get install ffmpeg\)$/,
+      );
+      // The test backoff (200 ms doubling to 1 s) would have reconnected twice by now.
+      await sleep(1000);
+      assert.equal(source.stats().reconnects, 0, 'waits notInstalledRetryMs before looking again');
+      const errors = harness.lines.filter((line) => line.level === 50);
+      assert.equal(errors.length, 1);
+      assert.match(String(errors[0]?.msg), /^camera test is offline: ffmpeg is not installed/);
+      showFfmpeg();
+      await harness.waitForStatus((status) => status.state === 'online');
+      assert.equal(source.stats().reconnects, 1);
+    } finally {
+      showFfmpeg();
+      await source.stop();
+      await consumer;
+    }
   });
 
   it('loops a file past its end', async () => {

@@ -68,7 +68,7 @@ export interface RecorderHarness {
 export function recorderHarness(
   config: CameraConfig,
   dir: string,
-  extra: { onFailure?: (failure: RecordingFailure) => void } = {},
+  extra: { onFailure?: (failure: RecordingFailure) => void; timing?: Partial<CameraSourceTiming> } = {},
 ): RecorderHarness {
   const { logger, lines } = memoryLogger();
   const segments: Segment[] = [];
@@ -80,7 +80,7 @@ export function recorderHarness(
       config,
       dir,
       logger,
-      timing: TEST_RECORDER_TIMING,
+      timing: { ...TEST_RECORDER_TIMING, ...extra.timing },
       onSegment: (segment) => segments.push(segment),
       onGap: (gap) => gaps.push(gap),
       onFailure: (failure) => {

@@ -197,7 +197,7 @@ describe('ffmpeg exit reasons', () => {
     const enoent = Object.assign(new Error('spawn ffmpeg ENOENT'), { code: 'ENOENT' });
     assert.match(
       describeRunEnd({ ...base, exitCode: null, signal: null, spawnError: enoent, stderrLines: [] }),
-      /not found — install ffmpeg/,
+      /^ffmpeg is not installed — install the Debian package ffmpeg/,
     );
     assert.equal(
       ffmpegMessage("[segment @ 0x5647] Failure occurred when ending segment 'x.ts'"),
