@@ -9,9 +9,6 @@ import type { TfjsBackend } from './tfjs/backend';
 import type { LoadableModelRunner, ModelRunner, ObjectDetector } from './types';
 import { DEFAULT_CALL_TIMEOUT_MS, WorkerModelRunner } from './worker/workerModelRunner';
 
-/** Every detector type, in the order error messages list them. */
-export const DETECTOR_TYPES: readonly DetectorType[] = ['wasm', 'cpu', 'tfjs-node', 'onnx', 'remote'];
-
 /** The TensorFlow.js backend behind each tfjs detector type. */
 const TFJS_BACKENDS: Record<TfjsDetectorType, TfjsBackend> = {
   wasm: 'wasm',
@@ -42,59 +39,82 @@ export interface DetectorDeps {
   runner?: ModelRunner | LoadableModelRunner;
 }
 
+/** Builds one type of detector from its own config section. */
+type DetectorFactory<K extends DetectorType> = (
+  name: string,
+  config: Extract<DetectorConfig, { type: K }>,
+  deps: DetectorDeps,
+  filter: DetectionFilter,
+) => ObjectDetector;
+
+function tfjsDetector(
+  name: string,
+  config: Extract<DetectorConfig, { type: TfjsDetectorType }>,
+  deps: DetectorDeps,
+  filter: DetectionFilter,
+): ObjectDetector {
+  const { logger } = deps;
+  const runner =
+    deps.runner ??
+    new WorkerModelRunner({
+      engine: { engine: 'tfjs', backend: TFJS_BACKENDS[config.type] },
+      label: `detector '${name}' (${config.type})`,
+      logger,
+      // One by default, not one per core: each wasm worker holds ~180 MB (centernet + its
+      // activations), too much ×4 on a 2 GB Pi. With `threads`, workers are added one at a time,
+      // only while every worker is busy (several cameras at once).
+      threads: config.threads ?? 1,
+      callTimeoutMs:
+        deps.callTimeoutMs ?? (config.type === 'cpu' ? CPU_CALL_TIMEOUT_MS : DEFAULT_CALL_TIMEOUT_MS),
+      loadTimeoutMs: deps.loadTimeoutMs,
+    });
+  return new TfjsDetector(name, config.type, {
+    manifest: modelManifest(config.model),
+    runner,
+    ownsRunner: deps.runner === undefined,
+    filter,
+    logger,
+  });
+}
+
+/**
+ * One factory per detector type; the mapped type makes a type without a factory a compile
+ * error, and the list of valid types in messages comes from here.
+ */
+const DETECTOR_FACTORIES: { readonly [K in DetectorType]: DetectorFactory<K> } = {
+  wasm: tfjsDetector,
+  cpu: tfjsDetector,
+  'tfjs-node': tfjsDetector,
+  onnx: (name, config, deps, filter) => {
+    const runner = new WorkerModelRunner({
+      engine: { engine: 'onnx', executionProvider: config.execution_provider },
+      label: `detector '${name}' (onnx)`,
+      logger: deps.logger,
+      // onnxruntime parallelises one inference over all cores itself.
+      threads: 1,
+      callTimeoutMs: deps.callTimeoutMs,
+      loadTimeoutMs: deps.loadTimeoutMs,
+    });
+    return new OnnxDetector(name, { modelPath: config.model_path, runner, filter, logger: deps.logger });
+  },
+  remote: (name, config, deps, filter) =>
+    new RemoteDetector(name, { url: config.url, timeoutMs: config.timeout_ms, filter, logger: deps.logger }),
+};
+
+/** The valid values of `detectors.<name>.type`, in the order error messages list them. */
+export const DETECTOR_TYPES = Object.keys(DETECTOR_FACTORIES) as readonly DetectorType[];
+
 /**
  * Builds the object detector a config names; call load() before detect(). Local model types run
  * in worker threads; an unknown type fails with the list of valid ones.
  */
 export function createDetector(name: string, config: DetectorConfig, deps: DetectorDeps): ObjectDetector {
-  const filter: DetectionFilter = { ...DEFAULT_DETECTION_FILTER, ...deps.filter };
-  const logger = deps.logger;
-  switch (config.type) {
-    case 'wasm':
-    case 'cpu':
-    case 'tfjs-node': {
-      const label = `detector '${name}' (${config.type})`;
-      const runner =
-        deps.runner ??
-        new WorkerModelRunner({
-          engine: { engine: 'tfjs', backend: TFJS_BACKENDS[config.type] },
-          label,
-          logger,
-          // One by default, not one per core: each wasm worker holds ~180 MB (centernet + its
-          // activations), too much ×4 on a 2 GB Pi. With `threads`, workers are added one at a time,
-          // only while every worker is busy (several cameras at once).
-          threads: config.threads ?? 1,
-          callTimeoutMs:
-            deps.callTimeoutMs ?? (config.type === 'cpu' ? CPU_CALL_TIMEOUT_MS : DEFAULT_CALL_TIMEOUT_MS),
-          loadTimeoutMs: deps.loadTimeoutMs,
-        });
-      return new TfjsDetector(name, config.type, {
-        manifest: modelManifest(config.model),
-        runner,
-        ownsRunner: deps.runner === undefined,
-        filter,
-        logger,
-      });
-    }
-    case 'onnx': {
-      const runner = new WorkerModelRunner({
-        engine: { engine: 'onnx', executionProvider: config.execution_provider },
-        label: `detector '${name}' (onnx)`,
-        logger,
-        // onnxruntime parallelises one inference over all cores itself.
-        threads: 1,
-        callTimeoutMs: deps.callTimeoutMs,
-        loadTimeoutMs: deps.loadTimeoutMs,
-      });
-      return new OnnxDetector(name, { modelPath: config.model_path, runner, filter, logger });
-    }
-    case 'remote':
-      return new RemoteDetector(name, { url: config.url, timeoutMs: config.timeout_ms, filter, logger });
-    default: {
-      const type = (config as { type?: unknown }).type;
-      throw new Error(
-        `detector '${name}': unknown type ${JSON.stringify(type)}; valid types: ${DETECTOR_TYPES.join(', ')}`,
-      );
-    }
+  const type: string = config.type;
+  if (!Object.hasOwn(DETECTOR_FACTORIES, type)) {
+    throw new Error(
+      `detector '${name}': unknown type ${JSON.stringify(type)}; valid types: ${DETECTOR_TYPES.join(', ')}`,
+    );
   }
+  const factory = DETECTOR_FACTORIES[config.type] as DetectorFactory<DetectorType>;
+  return factory(name, config, deps, { ...DEFAULT_DETECTION_FILTER, ...deps.filter });
 }

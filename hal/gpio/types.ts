@@ -62,3 +62,31 @@ export interface GpioLineOptions {
   /** gpiod driver: tool paths. */
   tools?: Partial<GpiodTools>;
 }
+
+/** Tool paths and timing for forcing outputs off (defaults: Debian's tools on PATH, real-hardware timing). */
+export interface ForceOffOptions {
+  tools?: Partial<GpiodTools>;
+  timing?: Partial<GpioTiming>;
+}
+
+/**
+ * One GPIO driver: everything Vigil does with a line of its kind. The registry in gpioDrivers.ts
+ * maps every driver name the config accepts to one of these, so a driver missing any part is a
+ * compile error.
+ */
+export interface GpioDriver {
+  /** Opens an output; it is OFF once this resolves. */
+  output(options: GpioLineOptions): Promise<GpioOutput>;
+  /** Opens a debounced input. */
+  input(options: GpioLineOptions): Promise<GpioInput>;
+  /**
+   * Drives an output to its OFF physical `level` with no daemon running: `vigil gpio off`, run by
+   * systemd after a crash. A driver with nothing physical to switch does nothing.
+   */
+  forceOff(line: GpioLineConfig, level: 0 | 1, options: ForceOffOptions): Promise<void>;
+  /**
+   * Where the pin lives for this driver (its chip, or the sysfs tree): two lines of one driver
+   * with the same location and pin are the same physical line.
+   */
+  location(line: GpioLineConfig): string;
+}

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { type ForceOffOptions, forceOutputsOff } from '../../hal/gpio/forceOff';
+import { forceOutputsOff } from '../../hal/gpio/forceOff';
+import type { ForceOffOptions } from '../../hal/gpio/types';
 import { formatIssues, loadConfig } from '../config/index';
 import { type CommandIo, PROCESS_IO } from './commandIo';
 

@@ -1,11 +1,6 @@
 import type { PathIssue } from '../../../base/pathIssue';
+import { gpioDriver, lineKey } from '../../../hal/gpio/gpioDrivers';
 import type { GpioConfig, GpioLineConfig } from '../../../hal/gpio/gpioSchema';
-
-// Two names for the same physical line must collide, so the key is what the driver opens.
-function lineKey(line: GpioLineConfig): string {
-  if (line.driver === 'sysfs') return `sysfs:${line.sysfs_root}:${line.pin}`;
-  return `${line.driver}:${line.chip}:${line.pin}`;
-}
 
 /**
  * A GPIO line may be claimed once: two devices on one pin, or an input wired to an output, is a
@@ -16,6 +11,7 @@ export function gpioIssues(gpio: GpioConfig, cameras: readonly string[]): PathIs
   for (const [name, line] of Object.entries(gpio)) issues.push(...lineIssues(name, line, cameras));
   const owners = new Map<string, [string, GpioLineConfig]>();
   for (const [name, line] of Object.entries(gpio)) {
+    // Two names for the same physical line must collide, so the key is what the driver opens.
     const key = lineKey(line);
     const owner = owners.get(key);
     if (owner === undefined) {
@@ -23,7 +19,7 @@ export function gpioIssues(gpio: GpioConfig, cameras: readonly string[]): PathIs
       continue;
     }
     const [ownerName, ownerLine] = owner;
-    const where = line.driver === 'sysfs' ? line.sysfs_root : line.chip;
+    const where = gpioDriver(name, line).location(line);
     const message =
       ownerLine.direction === line.direction
         ? `pin ${line.pin} on ${where} is already used by gpio.${ownerName} — give each device its own pin`

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createGpioLine, GPIO_LINE_DRIVERS } from '../../../hal/gpio/createGpioLine';
+import { createGpioLine } from '../../../hal/gpio/createGpioLine';
+import { GPIO_LINE_DRIVERS } from '../../../hal/gpio/gpioDrivers';
 import { GPIO_DRIVERS } from '../../../hal/gpio/gpioSchema';
 import { lineConfig } from './fixtures/gpioFixtures';
 

@@ -70,6 +70,15 @@ describe('forceOutputsOff (ExecStopPost after a crash)', () => {
     assert.equal(sysfsRead(root, 6, 'value'), '0');
   });
 
+  it('reports a line of a driver it does not know as failed, never as silently off', async () => {
+    const unknown = { ...lineConfig({ pin: 9 }), driver: 'gpiochip-x' } as unknown as ReturnType<
+      typeof lineConfig
+    >;
+    const [result] = await forceOutputsOff({ mystery: unknown });
+    assert.equal(result?.ok, false);
+    assert.match(result?.error ?? '', /unknown driver 'gpiochip-x'.*valid drivers: gpiod, sysfs, sim/);
+  });
+
   it('`vigil gpio off --config FILE` loads the config and exits 0 when all are off', async () => {
     const dir = tempDir('vigil-gpio-cli-');
     const root = sysfsTree(join(dir, 'gpio'), [17]);
