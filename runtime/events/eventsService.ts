@@ -29,6 +29,7 @@ import { Redelivery } from './redelivery';
 import { rebuildIncidents } from './replay';
 import { EventRetention } from './retention/eventRetention';
 import { busChannels, Router, webhookChannels } from './routing/index';
+import { outboxChannel } from './routing/outboxChannel';
 import { RoutingStore } from './routingStore';
 import { RoutingWorker } from './routingWorker';
 
@@ -127,6 +128,7 @@ export class EventsService implements Service {
     this.#log = log;
     const eventStore = new EventStore(db);
     const routingStore = new RoutingStore(db);
+    this.#router.register(outboxChannel(routingStore, config.mqtt.enabled));
     const modes = config.alarm.modes;
     const worker = new RoutingWorker({
       writer: store.writer,
@@ -134,16 +136,13 @@ export class EventsService implements Service {
       routing: routingStore,
       enrich: (event) => this.#enrichment.run(event),
       decide: (event, context) => this.#rules.evaluate(event, context),
+      stage: (event, decision, description, at) => this.#router.stage(event, decision, description, at),
       deliver: (event, decision, description) => {
         // Live views first (never blocks: the topic drops its oldest under overload).
         void bus.publish('event.processed', { event, decision, description });
-        return this.#router.route(event, {
-          ...decision,
-          routes: decision.routes.filter((r) => r !== 'mqtt'),
-        });
+        return this.#router.route(event, decision);
       },
       context: (event) => ({ mode: this.#mode, hour: localHour(event.timestamp, config.device.timezone) }),
-      outbox: config.mqtt.enabled,
       metrics: this.#metrics,
       logger,
       concurrency: config.events.workers,

@@ -5,6 +5,7 @@ import type { GroupCommitWriter } from '../store/groupCommitWriter';
 import type { EnrichmentResult } from './enrichment/types';
 import { type EventMetrics, endStage } from './eventMetrics';
 import type { EventStore } from './eventStore';
+import type { DeliveryResult } from './routing/channel';
 import type { RoutingStore } from './routingStore';
 
 /** One channel's delivery outcome. */
@@ -21,11 +22,11 @@ export interface RoutingDeps {
   routing: RoutingStore;
   enrich: (event: VigilEvent) => Promise<EnrichmentResult[]>;
   decide: (event: VigilEvent, context: RuleContext) => Decision;
-  /** Delivers to every channel in the decision except `mqtt` (that one is the outbox row, written here). */
-  deliver: (event: VigilEvent, decision: Decision, description: string | null) => Promise<Delivery[]>;
+  /** Hands the event to the staged channels (the MQTT outbox); runs inside the decision's transaction. */
+  stage: (event: VigilEvent, decision: Decision, description: string | null, at: number) => DeliveryResult[];
+  /** Delivers to the other channels in the decision, once the decision is stored. */
+  deliver: (event: VigilEvent, decision: Decision, description: string | null) => Promise<DeliveryResult[]>;
   context: (event: VigilEvent) => RuleContext;
-  /** Whether `mqtt` routes fill the outbox (only when MQTT sync is configured). */
-  outbox: boolean;
   metrics: EventMetrics;
   logger: Logger;
   concurrency: number;
@@ -142,20 +143,19 @@ export class RoutingWorker {
       mark = endStage(this.#deps.metrics, this.#deps.logger, 'rules', mark, event.id);
       const description = descriptionOf(results);
       const at = this.#now();
-      await writer.write(() => {
+      const staged = await writer.write(() => {
         routing.saveEnrichments(event.id, results);
         routing.applyDecision(event, decision, description);
-        if (decision.allowed && this.#deps.outbox && decision.routes.includes('mqtt')) {
-          routing.addToOutbox(event, decision, description, at);
-        }
+        const handed = this.#deps.stage(event, decision, description, at);
         const reason = decision.matched.length > 0 ? `rules: ${decision.matched.join(', ')}` : null;
         events.setState(event.id, decision.allowed ? 'enriched' : 'filtered', at, 'processor', reason);
+        return handed;
       });
       if (!decision.allowed) {
         metrics.filtered.inc();
         return;
       }
-      const deliveries = await this.#deps.deliver(event, decision, description);
+      const deliveries = [...staged, ...(await this.#deps.deliver(event, decision, description))];
       endStage(this.#deps.metrics, this.#deps.logger, 'route', mark, event.id);
       for (const d of deliveries) metrics.routed.inc({ channel: d.channel, ok: String(d.ok) });
       const failed = deliveries.filter((d) => !d.ok);
@@ -170,7 +170,7 @@ export class RoutingWorker {
             done,
           );
         }
-        events.setState(event.id, 'routed', done, 'processor', routeSummary(decision, deliveries));
+        events.setState(event.id, 'routed', done, 'processor', routeSummary(deliveries));
       });
       for (const f of failed) metrics.deadLetters.inc({ stage: `route:${f.channel}` });
       metrics.endToEndSeconds.observe((this.#now() - event.receivedAt) / 1000);
@@ -198,8 +198,10 @@ function descriptionOf(results: readonly EnrichmentResult[]): string | null {
   return typeof text === 'string' ? text : null;
 }
 
-function routeSummary(decision: Decision, deliveries: readonly Delivery[]): string {
-  const parts = deliveries.map((d) => `${d.channel} ${d.ok ? 'ok' : `failed (${d.error ?? 'error'})`}`);
-  if (decision.routes.includes('mqtt')) parts.unshift('mqtt outbox');
+function routeSummary(deliveries: readonly DeliveryResult[]): string {
+  const parts = deliveries.map((d) => {
+    if (!d.ok) return `${d.channel} failed (${d.error ?? 'error'})`;
+    return d.skipped === undefined ? `${d.channel} ok` : `${d.channel} skipped (${d.skipped})`;
+  });
   return parts.length > 0 ? parts.join(', ') : 'no channel';
 }

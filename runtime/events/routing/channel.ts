@@ -10,16 +10,32 @@ export interface ChannelOutcome {
 }
 
 /**
- * Somewhere an event can be routed: the web stream, the MQTT outbox, a GPIO output, a
- * webhook, clip extraction. `deliver` resolves once the channel has taken the event
+ * Somewhere an event is delivered once the rules' decision is stored: the web stream, a GPIO
+ * output, a webhook, clip extraction. `deliver` resolves once the channel has taken the event
  * (durably, for channels that promise that) and rejects when it could not; throw a
  * {@link ChannelError} to report how many tries it took.
  */
 export interface Channel {
-  /** The route name rules use: `web`, `mqtt`, `clip`, `gpio:siren`, `webhook:ops`. */
+  /** The route name rules use: `web`, `clip`, `gpio:siren`, `webhook:ops`. */
   readonly name: string;
   // biome-ignore lint/suspicious/noConfusingVoidType: a channel that has nothing to report is a plain async function returning nothing.
   deliver(event: VigilEvent, decision: Decision): Promise<void | ChannelOutcome>;
+}
+
+/**
+ * A channel whose delivery is a row written in the same transaction as the rules' decision: the
+ * MQTT outbox (`mqtt`). The event is handed over exactly when its decision is durable, so a crash
+ * can neither lose it nor hand it over twice. `stage` runs inside that transaction: it must be
+ * synchronous, and a throw rolls the whole outcome back.
+ */
+export interface StagedChannel {
+  readonly name: string;
+  stage(
+    event: VigilEvent,
+    decision: Decision,
+    description: string | null,
+    at: number,
+  ): ChannelOutcome | undefined;
 }
 
 /** A delivery that failed, after `attempts` tries. */

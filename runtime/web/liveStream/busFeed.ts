@@ -1,7 +1,6 @@
 import type { Bus } from '../../bus/eventBus';
 import type { Unsubscribe } from '../../bus/types';
 import type { EventTopics } from '../../events/eventTopics';
-import type { Decision } from '../../rules/decision';
 import type { EventViewer } from './eventViews';
 import type { LiveStreamHub } from './liveStreamHub';
 import { type LiveStreamTopics, STATE_TOPICS, type StateBusTopic } from './streamMessages';
@@ -18,11 +17,7 @@ export function feedFromBus(
 ): Unsubscribe {
   const owner = hub;
   bus.on(owner, 'event.stream', ({ payload }) => {
-    const event = view(payload.event, payload.decision);
-    // The stored decision is the rules' own; the router's copy in the payload leaves out `mqtt`,
-    // whose delivery is the outbox row rather than a channel.
-    const decision = (event.decision as Decision | null) ?? payload.decision;
-    hub.publish({ type: 'event', event, decision });
+    hub.publish({ type: 'event', event: view(payload.event, payload.decision), decision: payload.decision });
   });
   for (const topic of Object.keys(STATE_TOPICS) as StateBusTopic[]) {
     bus.on(owner, topic, ({ payload }) => {

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { AppEvents } from '../../../../runtime/appTopics';
 import { EventBus } from '../../../../runtime/bus/eventBus';
 import type { AnyEnvelope } from '../../../../runtime/bus/types';
+import type { StagedChannel } from '../../../../runtime/events/routing/channel';
 import {
   busChannels,
   type Channel,
@@ -85,7 +86,7 @@ describe('router', () => {
     const router = new Router(busChannels(bus, ['siren']));
     router.register(new WebhookChannel('down', { ...webhookConfig, url: failing.url }));
     router.register(new WebhookChannel('up', { ...webhookConfig, url: working.url }));
-    // An externally owned channel (like the MQTT outbox) that throws before returning a promise.
+    // An externally owned channel that throws before returning a promise.
     const broken: Channel = {
       name: 'mqtt',
       deliver: () => {
@@ -122,6 +123,46 @@ describe('router', () => {
       seen.map((envelope) => envelope.topic),
       ['event.stream', 'gpio.command'],
     );
+  });
+
+  it('hands staged channels the event in stage() and leaves them out of route()', async () => {
+    const { bus, seen } = appBus();
+    const staged: Array<[string, string | null, number]> = [];
+    const outbox: StagedChannel = {
+      name: 'mqtt',
+      stage: (event, _decision, description, at) => {
+        staged.push([event.id, description, at]);
+        return undefined;
+      },
+    };
+    const router = new Router([...busChannels(bus, []), outbox]);
+    const event = makeEvent();
+    const routed = decision(['mqtt', 'web', 'mqtt']);
+    assert.deepEqual(router.stage(event, routed, 'a person', 42), [
+      { channel: 'mqtt', ok: true, attempts: 1 },
+    ]);
+    assert.deepEqual(staged, [[event.id, 'a person', 42]]);
+    assert.deepEqual(
+      (await router.route(event, routed)).map((r) => r.channel),
+      ['web'],
+      'the staged channel is delivered by stage(), not again by route()',
+    );
+    assert.deepEqual(router.stage(event, decision(['mqtt'], { allowed: false }), null, 43), []);
+    assert.equal(staged.length, 1, 'a blocked decision is staged nowhere');
+    await bus.drain();
+    assert.equal(seen.length, 1);
+  });
+
+  it('a staged channel that throws fails stage(), so the transaction around it rolls back', () => {
+    const router = new Router([
+      {
+        name: 'mqtt',
+        stage: () => {
+          throw new Error('disk I/O error');
+        },
+      } satisfies StagedChannel,
+    ]);
+    assert.throws(() => router.stage(makeEvent(), decision(['mqtt']), null, 1), /disk I\/O error/);
   });
 
   it('delivers a blocked decision nowhere', async () => {
