@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { EventBus } from '../runtime/bus/eventBus';
+import { benchSize, benchTitle, SMOKE } from './benchMode';
 
 interface BenchEvents {
   'bench.tick': { i: number; t: number };
@@ -16,8 +17,8 @@ interface Result {
   p99Us: number;
 }
 
-const EVENTS = Number(process.argv[2] ?? 500_000);
-const WARMUP = 50_000;
+const EVENTS = benchSize(process.argv[2], 500_000, 2_000);
+const WARMUP = SMOKE ? 1_000 : 50_000;
 
 /** Handlers that only record publish→handle latency, so the bus's own cost dominates. */
 function recorders(
@@ -78,7 +79,7 @@ function row(label: string, r: Result, ratio?: number): string {
 async function main(): Promise<void> {
   const out = process.stdout;
   out.write(
-    `event bus bench: ${EVENTS.toLocaleString('en-US')} events, block policy, default capacity, node ${process.version}\n`,
+    `${benchTitle(`event bus bench: ${EVENTS.toLocaleString('en-US')} events, block policy, default capacity, node ${process.version}`)}\n`,
   );
   for (const subscribers of [1, 4]) {
     // Warm both paths so the JIT has compiled them before timing.

@@ -7,8 +7,6 @@
  * (`npm run bench:events`). Budgets (design.md): ≥ 20,000 events/s, p99 ingest→durable ≤ 50 ms,
  * ratio ≥ 0.4, RSS ≤ 200 MB with 10,000 active incidents.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Deduplicator } from '../runtime/events/deduplicator';
 import { newEventId } from '../runtime/events/eventId';
@@ -22,12 +20,14 @@ import { Metrics } from '../runtime/metrics/metrics';
 import { openDatabase } from '../runtime/store/database';
 import { MIGRATIONS } from '../runtime/store/migrations/index';
 import { migrate } from '../runtime/store/migrator';
+import { benchSize, benchTitle } from './benchMode';
+import { benchTempDir } from './benchTempDir';
 
-const TOTAL = Number(process.env.BENCH_EVENTS ?? 100_000);
+const TOTAL = benchSize(process.env.BENCH_EVENTS, 100_000, 500);
 const PRODUCERS = 8;
 const IN_FLIGHT_PER_PRODUCER = 32;
 const INCIDENTS = 11_000;
-const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-events-'));
+const dir = benchTempDir('vigil-bench-events-');
 const T0 = Date.now();
 
 function freshDb(name: string) {
@@ -163,10 +163,11 @@ function rawBatched(): number {
 
 const result = await processed();
 const raw = rawBatched();
-rmSync(dir, { recursive: true, force: true });
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 console.log(
-  `event processor bench: ${fmt(TOTAL)} events, ${PRODUCERS}×${IN_FLIGHT_PER_PRODUCER} concurrent producers, WAL + synchronous=FULL`,
+  benchTitle(
+    `event processor bench: ${fmt(TOTAL)} events, ${PRODUCERS}×${IN_FLIGHT_PER_PRODUCER} concurrent producers, WAL + synchronous=FULL`,
+  ),
 );
 console.log(`  raw batched insert of the same rows: ${fmt(raw)} rows/s`);
 console.log(`  processed + acknowledged durable:    ${fmt(result.rate)} events/s (budget ≥ 20,000)`);

@@ -1,17 +1,18 @@
 /**
  * Group commit vs the raw batched SQLite insert rate, measured in the same run on the same disk.
  * Budget (design.md): ≥ 20,000 durable writes/s, p99 write→durable ≤ 50 ms, ≥ 0.4 × raw batched.
+ * Run: `npx tsx bench/groupCommit.bench.ts` (BENCH_GROUP_COMMIT_WRITES sets the number of writes).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../runtime/store/database';
 import { GroupCommitWriter } from '../runtime/store/groupCommitWriter';
+import { benchSize, benchTitle } from './benchMode';
+import { benchTempDir } from './benchTempDir';
 
-const TOTAL = 100_000;
+const TOTAL = benchSize(process.env.BENCH_GROUP_COMMIT_WRITES, 100_000, 500);
 const IN_FLIGHT = 2_000;
 const PAYLOAD = JSON.stringify({ camera: 'front', label: 'person', score: 0.91, box: [0.1, 0.2, 0.3, 0.4] });
-const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
+const dir = benchTempDir('vigil-bench-group-commit-');
 
 function freshDb(name: string) {
   const db = openDatabase(join(dir, name));
@@ -63,10 +64,11 @@ async function groupCommitted(): Promise<{ rate: number; p50: number; p99: numbe
 
 const raw = rawBatched();
 const group = await groupCommitted();
-rmSync(dir, { recursive: true, force: true });
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 console.log(
-  `group commit bench: ${fmt(TOTAL)} writes, ${IN_FLIGHT} callers in flight, WAL + synchronous=FULL`,
+  benchTitle(
+    `group commit bench: ${fmt(TOTAL)} writes, ${IN_FLIGHT} callers in flight, WAL + synchronous=FULL`,
+  ),
 );
 console.log(`  raw batched insert (512/txn):   ${fmt(raw)} rows/s`);
 console.log(`  group-commit writer (awaited):  ${fmt(group.rate)} writes/s in ${fmt(group.commits)} commits`);

@@ -9,12 +9,13 @@ import { performance } from 'node:perf_hooks';
 import type { Frame } from '../hal/camera/types';
 import type { MotionConfig } from '../runtime/config/schema/camera';
 import { MotionDetector } from '../runtime/pipeline/motion/motionDetector';
+import { benchSize, benchTitle, SMOKE } from './benchMode';
 
 const WIDTH = 640;
 const HEIGHT = 360;
-const FRAMES = Number(process.argv[2] ?? 1000);
-const WARMUP = 200;
-const VARIANTS = 24;
+const FRAMES = benchSize(process.argv[2], 1000, 20);
+const WARMUP = SMOKE ? 10 : 200;
+const VARIANTS = SMOKE ? 4 : 24;
 const FPS = 5;
 
 const config: MotionConfig = {
@@ -133,7 +134,9 @@ function row(label: string, t: Timing, baseline?: Timing): string {
 
 function main(): void {
   const out = process.stdout;
-  out.write(`motion bench: ${WIDTH}×${HEIGHT} rgb24, ${FRAMES} frames per scene, node ${process.version}\n`);
+  out.write(
+    `${benchTitle(`motion bench: ${WIDTH}×${HEIGHT} rgb24, ${FRAMES} frames per scene, node ${process.version}`)}\n`,
+  );
   const scenes: [string, Buffer[]][] = [
     ['idle', frames(() => undefined)],
     ['busy', frames(paintMovers)],

@@ -47,10 +47,18 @@ function reapOnExit(child: ChildProcess): void {
 }
 reapOnExit.installed = false;
 
-/** Runs `node dist/vigil.mjs ARGS`; the process is killed when the test process exits if still alive. */
-export function startVigil(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): VigilProcess {
-  if (!existsSync(VIGIL_BUNDLE)) throw new Error(`${VIGIL_BUNDLE} is missing: run 'npm run build' first`);
-  const child = spawn(process.execPath, [VIGIL_BUNDLE, ...args], {
+/**
+ * Runs `node dist/vigil.mjs ARGS` (or another build of it: `bundle`, as bench/web.bench.ts
+ * makes its own); the process is killed when the test process exits if still alive.
+ */
+export function startVigil(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd = ROOT,
+  bundle = VIGIL_BUNDLE,
+): VigilProcess {
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run 'npm run build' first`);
+  const child = spawn(process.execPath, [bundle, ...args], {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
