@@ -8,14 +8,6 @@ import type { EventStore } from './eventStore';
 import type { DeliveryResult } from './routing/channel';
 import type { RoutingStore } from './routingStore';
 
-/** One channel's delivery outcome. */
-interface Delivery {
-  channel: string;
-  ok: boolean;
-  attempts: number;
-  error?: string;
-}
-
 export interface RoutingDeps {
   writer: GroupCommitWriter;
   events: EventStore;
