@@ -2,8 +2,10 @@ import {
   type ObjectOptions,
   type SchemaOptions,
   type TLiteral,
+  type TNull,
   type TObject,
   type TProperties,
+  type TSchema,
   type TUnion,
   Type,
 } from '@sinclair/typebox';
@@ -48,4 +50,9 @@ export const SECRET = { writeOnly: true } as const;
  */
 export function stringEnum<const T extends readonly string[]>(values: T, description: string) {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], description });
+}
+
+/** `schema` or null, e.g. a column that may be empty. */
+export function nullable<T extends TSchema>(schema: T): TUnion<[T, TNull]> {
+  return Type.Union([schema, Type.Null()]);
 }

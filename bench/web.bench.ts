@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { ENTRY_POINTS } from '../build';
-import type { EventView } from '../runtime/events/queries/views';
+import type { EventView } from '../runtime/events/eventTable';
 import type { Decision } from '../runtime/rules/decision';
 import { LiveStreamHub } from '../runtime/web/liveStream/liveStreamHub';
 import { freePort } from '../test/helpers/freePort';

@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { EventJson } from '../domain/eventJson';
 import type { EventBatch } from '../mqtt/sync/syncMessages';
 
 export interface CentralDevice {
@@ -13,7 +14,7 @@ export interface CentralEvent {
   device: string;
   seq: number;
   received_at: number;
-  event: Record<string, unknown>;
+  event: EventJson;
 }
 
 export interface EventQuery {
@@ -94,7 +95,7 @@ export class CentralStore {
         device: r.device,
         seq: r.seq,
         received_at: r.received_at,
-        event: JSON.parse(r.payload) as Record<string, unknown>,
+        event: JSON.parse(r.payload) as EventJson,
       })),
       next: rows.length < limit || !last ? null : device === undefined ? last.position : last.seq,
     };

@@ -5,11 +5,12 @@ import { type Deduplicator, sightingOf } from './deduplicator';
 import { newEventId } from './eventId';
 import type { EventLogWrite } from './eventLog/eventLogWrites';
 import { type EventMetrics, endStage, type Stage } from './eventMetrics';
-import { eventRowOf, incidentRowOf } from './eventRows';
 import type { IngestResult } from './eventStore';
+import { eventRowOf } from './eventTable';
 import { EventValidationError, type ValidEventInput, validateEventInput } from './eventValidation';
 import { fingerprint } from './fingerprint';
 import type { IncidentAggregator } from './incidentAggregator';
+import { incidentRowOf } from './incidentRows';
 import type { KnownIds } from './knownIds';
 
 /** The metric label for a rejected field: only schema fields, so a sender cannot mint label values. */

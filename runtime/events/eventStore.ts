@@ -1,7 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Severity, VigilEvent } from '../domain/eventModel';
 import { snapshotFilesOf } from '../store/snapshotFiles';
-import { EVENT_ROW_COLUMNS, type EventRowValues, type IncidentRowValues } from './eventRows';
+import { EVENT_INSERT_COLUMNS, type EventRowValues } from './eventTable';
+import type { IncidentRowValues } from './incidentRows';
 
 /** States an event moves through; each change is an audit row. */
 export type EventState =
@@ -37,8 +38,8 @@ export class EventStore {
     this.#db = db;
     this.#statements = {
       insertEvent: db.prepare(
-        `INSERT INTO events (${EVENT_ROW_COLUMNS.join(', ')}, state)
-         VALUES (${EVENT_ROW_COLUMNS.map(() => '?').join(', ')}, 'persisted')`,
+        `INSERT INTO events (${EVENT_INSERT_COLUMNS.join(', ')}, state)
+         VALUES (${EVENT_INSERT_COLUMNS.map(() => '?').join(', ')}, 'persisted')`,
       ),
       insertZone: db.prepare('INSERT OR IGNORE INTO event_zones (zone, event_id) VALUES (?, ?)'),
       audit: db.prepare(

@@ -1,8 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { eventToJson } from '../domain/eventJson';
 import type { VigilEvent } from '../domain/eventModel';
 import type { Decision } from '../rules/decision';
 import type { EnrichmentResult } from './enrichment/types';
-import { type EventRow, eventFromRow, eventToJson } from './eventRows';
+import { type EventRow, eventFromRow } from './eventTable';
 
 /** Statements of the after-acknowledgement part: enrichments, decisions, outbox, dead letters. */
 export class RoutingStore {

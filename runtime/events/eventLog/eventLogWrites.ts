@@ -1,5 +1,6 @@
-import type { EventRowValues, IncidentRowValues } from '../eventRows';
 import type { EventStore } from '../eventStore';
+import type { EventRowValues } from '../eventTable';
+import type { IncidentRowValues } from '../incidentRows';
 
 /** A new event and what its arrival did to incidents: stored in one transaction. */
 export interface PersistEvent {

@@ -1,6 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { RequestError } from '../../../base/requestError';
 import { EVENT_TYPES } from '../../domain/eventModel';
+import type { EventView } from '../eventTable';
+import { type EventRow, toEventView } from '../eventTable';
 import { decodeCursor, encodeCursor } from './cursor';
 import { type AggregateOptions, type AggregateResult, EventAggregates } from './eventAggregates';
 import { toFtsQuery } from './ftsQuery';
@@ -9,14 +11,12 @@ import {
   type AuditRow,
   type DeadLetterRow,
   type EnrichmentRow,
-  type EventRow,
   toDeadLetterView,
   toEnrichmentView,
-  toEventView,
 } from './rowMapping';
 import { Conditions, newestFirstPage, pageLimit, StatementCache, severitiesFrom } from './sqlParts';
 import { parseTime } from './timeParam';
-import type { DeadLetterView, EventDetail, EventView, IncidentDetail, Page } from './views';
+import type { DeadLetterView, EventDetail, IncidentDetail, Page } from './views';
 
 /** Filters of `GET /api/v1/events`; all optional and ANDed. Times: `since` ≤ timestamp < `until`. */
 export interface EventFilter {

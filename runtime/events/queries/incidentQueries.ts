@@ -1,12 +1,6 @@
 import { RequestError } from '../../../base/requestError';
-import {
-  type AuditRow,
-  type EventRow,
-  INCIDENT_STATUS_SQL,
-  type IncidentRow,
-  toEventView,
-  toIncidentView,
-} from './rowMapping';
+import { type EventRow, toEventView } from '../eventTable';
+import { type AuditRow, INCIDENT_STATUS_SQL, type IncidentRow, toIncidentView } from './rowMapping';
 import { Conditions, newestFirstPage, pageLimit, type StatementCache, severitiesFrom } from './sqlParts';
 import { parseTime } from './timeParam';
 import {

@@ -1,34 +1,8 @@
 /**
- * Rows as the API shows them: the stored snake_case columns, with the JSON columns parsed.
- * Kept as plain interfaces (responses have no schema) so adding a column is one line here.
+ * Rows as the API shows them: the stored snake_case columns, with the JSON columns parsed. The
+ * event's own columns are listed once, in ../eventTable.ts.
  */
-
-/** An event as `GET /api/v1/events` lists it. */
-export interface EventView {
-  id: string;
-  type: string;
-  timestamp: number;
-  received_at: number;
-  source: string;
-  camera: string | null;
-  label: string | null;
-  object_id: string | null;
-  confidence: number | null;
-  box: unknown;
-  zones: unknown;
-  data: unknown;
-  correlation_id: string;
-  parent_id: string | null;
-  severity: string;
-  fingerprint: string;
-  incident_id: string | null;
-  state: string;
-  duplicates: number;
-  last_duplicate_at: number | null;
-  description: string | null;
-  tags: unknown;
-  decision: unknown;
-}
+import type { EventView } from '../eventTable';
 
 /** One enricher's stored outcome for an event. */
 export interface EnrichmentView {

@@ -2,6 +2,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { fieldPath } from '../../../base/fieldPath';
+import { EventJsonSchema } from '../../domain/eventJson';
 
 /**
  * The wire format between an appliance and the central receiver (`vigil central`).
@@ -29,16 +30,7 @@ const EventBatchSchema = Type.Object(
     events: Type.Array(
       Type.Object({
         seq: Type.Integer({ minimum: 0 }),
-        event: Type.Object(
-          {
-            id: Id,
-            type: Type.String({ minLength: 1 }),
-            timestamp: Type.String({ minLength: 10, maxLength: 40, description: 'ISO 8601 date-time' }),
-            camera: Type.Union([Type.String(), Type.Null()]),
-            severity: Type.String({ minLength: 1 }),
-          },
-          { additionalProperties: true },
-        ),
+        event: EventJsonSchema,
       }),
       { minItems: 1, maxItems: 10_000 },
     ),

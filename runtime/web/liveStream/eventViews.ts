@@ -1,8 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Logger } from '../../../base/logger';
 import type { VigilEvent } from '../../domain/eventModel';
-import { type EventRow, eventViewOf, toEventView } from '../../events/queries/rowMapping';
-import type { EventView } from '../../events/queries/views';
+import type { EventView } from '../../events/eventTable';
+import { type EventRow, eventViewOf, toEventView } from '../../events/eventTable';
 import type { Decision } from '../../rules/decision';
 
 /** Shows a routed event as `GET /api/v1/events` lists it. */

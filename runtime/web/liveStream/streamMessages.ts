@@ -1,5 +1,5 @@
 import type { AlarmTopics } from '../../alarm/alarmTopics';
-import type { EventView } from '../../events/queries/views';
+import type { EventView } from '../../events/eventTable';
 import type { LifecycleTopics } from '../../lifecycle/lifecycleTopics';
 import type { PipelineTopics } from '../../pipeline/pipelineTopics';
 import type { Decision } from '../../rules/decision';
