@@ -1,16 +1,15 @@
 /**
- * Bundles the daemon into dist/vigil.mjs and its worker threads into dist/detectorWorker.mjs and
- * dist/eventLogWorker.mjs (+ sourcemaps). Packages with native parts or files loaded at run time stay external: they are
- * loaded from node_modules (on the image, built for arm64). The status page front end
- * (runtime/web/ui/) is bundled for the browser first and embedded in dist/vigil.mjs as text.
+ * Builds dist/: the browser app (ui/) into dist/ui/, then the daemon into dist/vigil.mjs and its
+ * worker threads into dist/detectorWorker.mjs and dist/eventLogWorker.mjs (+ sourcemaps).
+ * Packages with native parts or files loaded at run time stay external: they are loaded from
+ * node_modules (on the image, built for arm64). The daemon serves dist/ui/ as the status page.
  */
 import { chmodSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type BuildOptions, build, type Plugin } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import packageJson from './package.json' with { type: 'json' };
-import type { UiAssets } from './runtime/web/statusPage/uiAssets';
-import { buildUiAssets } from './runtime/web/statusPage/uiBuild';
+import { UI_FILES } from './runtime/web/statusPage/uiAssets';
 
 /**
  * Node options the daemon runs with (systemd/vigil.service, `npm start`, the event benchmark):
@@ -58,7 +57,6 @@ export function bundleOptions(outdir = 'dist'): BuildOptions & { metafile: true 
     external: EXTERNAL_PACKAGES,
     metafile: true,
     logLevel: 'warning',
-    plugins: [statusPageUiPlugin()],
     // Bundled CommonJS dependencies call require() and use __dirname; give them ESM equivalents.
     banner: {
       js: [
@@ -73,53 +71,46 @@ export function bundleOptions(outdir = 'dist'): BuildOptions & { metafile: true 
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// The status page front end (runtime/web/ui/: vanilla TypeScript + DOM, no framework, no CDN).
-// It is bundled for the browser (platform browser, minified; options in
-// runtime/web/statusPage/uiBuild.ts, shared with the build-on-demand used when running from
-// sources) and the daemon bundle gets it as text: this plugin replaces the module
-// runtime/web/statusPage/embeddedUi.ts (whose source says null) with the built script and
-// stylesheet, so dist/vigil.mjs serves `/` and `/assets/*` with no other file on disk.
-// ---------------------------------------------------------------------------------------------
-
-const EMBEDDED_UI_MODULE = resolve(import.meta.dirname, 'runtime/web/statusPage/embeddedUi.ts');
-
-/** Embeds the built front end into any bundle that imports embeddedUi.ts; `onBuilt` hears its size. */
-export function statusPageUiPlugin(onBuilt?: (assets: UiAssets) => void): Plugin {
-  return {
-    name: 'vigil-status-page-ui',
-    setup(pluginBuild) {
-      pluginBuild.onLoad({ filter: /[\\/]statusPage[\\/]embeddedUi\.ts$/ }, async (args) => {
-        if (resolve(args.path) !== EMBEDDED_UI_MODULE) return undefined;
-        const assets = await buildUiAssets();
-        onBuilt?.(assets);
-        return {
-          contents: `export const EMBEDDED_UI = ${JSON.stringify(assets)};\n`,
-          loader: 'js',
-        };
-      });
-    },
-  };
+/**
+ * The browser app (ui/: vanilla TypeScript + DOM, no framework, no CDN), bundled for the browser
+ * into `outdir` as status.js and status.css. The daemon reads them from beside its bundle at run
+ * time (runtime/web/statusPage/uiAssets.ts); nothing is built at run time.
+ */
+export async function buildUi(outdir = 'dist/ui'): Promise<{ js: number; css: number }> {
+  const result = await build({
+    entryPoints: { status: 'ui/main.ts' },
+    outdir,
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    // Browsers of 2022 on: phones and desktops the page is opened from.
+    target: ['chrome100', 'edge100', 'firefox100', 'safari15'],
+    minify: true,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const size = (name: string) => result.metafile.outputs[`${outdir}/${name}`]?.bytes ?? 0;
+  const js = size(UI_FILES.js);
+  const css = size(UI_FILES.css);
+  if (js === 0 || css === 0)
+    throw new Error(`the status page build wrote no ${UI_FILES.js} or ${UI_FILES.css} to ${outdir}`);
+  return { js, css };
 }
 
 async function main(): Promise<void> {
   const outfile = 'dist/vigil.mjs';
-  let ui: UiAssets | undefined;
-  const options = bundleOptions('dist');
-  const result = await build({
-    ...options,
-    plugins: [statusPageUiPlugin((assets) => (ui = assets))],
-  });
+  const ui = await buildUi('dist/ui');
+  const result = await build(bundleOptions('dist'));
   chmodSync(outfile, 0o755);
-  if (!ui) throw new Error('the status page front end was not embedded in dist/vigil.mjs');
   const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
   console.error(
-    `built ${outfile}, dist/detectorWorker.mjs and dist/eventLogWorker.mjs (vigil ${packageJson.version}, ${(bytes / 1024 / 1024).toFixed(1)} MiB with sourcemaps; status page ${kib(ui.js)} KiB script + ${kib(ui.css)} KiB style)`,
+    `built ${outfile}, dist/detectorWorker.mjs and dist/eventLogWorker.mjs (vigil ${packageJson.version}, ${(bytes / 1024 / 1024).toFixed(1)} MiB with sourcemaps; status page dist/ui: ${kib(ui.js)} KiB script + ${kib(ui.css)} KiB style)`,
   );
 }
 
-function kib(text: string): string {
-  return (Buffer.byteLength(text) / 1024).toFixed(1);
+function kib(bytes: number): string {
+  return (bytes / 1024).toFixed(1);
 }
 
 // Tests import bundleOptions() without building.

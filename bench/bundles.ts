@@ -6,7 +6,7 @@
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { bundleOptions } from '../build';
+import { buildUi, bundleOptions } from '../build';
 import { benchTempDir } from './benchTempDir';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -23,5 +23,7 @@ export async function withBundles<T>(
     Object.entries(entryPoints).map(([name, src]) => [name, join(ROOT, src)]),
   );
   await build({ ...bundleOptions(dir), entryPoints: sources });
+  // The daemon serves the status page from ui/ beside its bundle.
+  await buildUi(join(dir, 'ui'));
   return await use(dir);
 }

@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildUi } from '../build';
 import { ensureSystemPackages } from './setup/systemPackages';
 
 /**
@@ -47,6 +48,8 @@ function runTests(group: string[], timeoutMs: number): number {
 }
 
 ensureSystemPackages();
+// In-process tests serve the status page from dist/ui, as the daemon does; building it takes a second.
+await buildUi();
 const isLongRunning = (file: string) => file.startsWith(`${LONG_RUNNING_DIR}/`);
 const statuses = [
   runTests(

@@ -36,6 +36,12 @@ export interface AlarmServiceDeps {
   inputs?: () => InputState[];
 }
 
+/** `GET /api/v1/gpio`: every output (or why it could not be opened) and every input. */
+export interface GpioStatus {
+  outputs: Array<OutputState | { name: string; error: string }>;
+  inputs: InputState[];
+}
+
 /** The alarm as the API shows it. */
 export interface AlarmState {
   mode: string;
@@ -137,7 +143,7 @@ export class AlarmService implements Service {
   }
 
   /** Every output's state (or why it could not be opened), in config order, plus the inputs. */
-  gpio(): { outputs: Array<OutputState | { name: string; error: string }>; inputs: InputState[] } {
+  gpio(): GpioStatus {
     const outputs = gpioLines(this.#deps.config.gpio, 'output');
     return {
       outputs: outputs.map(

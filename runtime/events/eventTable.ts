@@ -9,7 +9,7 @@ import type { Decision } from '../rules/decision';
  * all derived from it, so adding a column is a line here (and a migration; see
  * store/migrations/m002Events.ts).
  */
-export const EventViewSchema = Type.Object({
+const EventViewSchema = Type.Object({
   id: Type.String(),
   type: Type.String(),
   /** When it happened, epoch ms. */

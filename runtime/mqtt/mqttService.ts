@@ -6,9 +6,10 @@ import type { Service } from '../lifecycle/service';
 import type { Metrics } from '../metrics/metrics';
 import type { StoreService } from '../store/storeService';
 import { createMqttFeatures } from './features';
-import { MqttConnection } from './mqttConnection';
+import { type ConnectionStatus, MqttConnection } from './mqttConnection';
 import type { MqttAlarmPort, MqttContext, MqttFeature, MqttPipelinePort, MqttTopics } from './mqttContext';
 import { registerMqttMetrics, type SyncMetrics } from './mqttMetrics';
+import type { SyncStatus } from './sync/syncStatus';
 import { SyncWorker } from './sync/syncWorker';
 import { VigilTopics } from './vigilTopics';
 
@@ -23,6 +24,11 @@ export interface MqttServiceDeps {
   logger: Logger;
   metrics: Metrics;
 }
+
+/** The MQTT service's health detail: the broker connection and the sync's progress. */
+export type MqttHealth =
+  | { enabled: false }
+  | ({ enabled: true; sync: SyncStatus | undefined } & ConnectionStatus & Record<string, unknown>);
 
 /**
  * The MQTT link (when `mqtt.enabled`): one connection to the broker carrying the outbox sync to
@@ -97,7 +103,7 @@ export class MqttService implements Service {
     this.#connection = undefined;
   }
 
-  health(): Record<string, unknown> {
+  health(): MqttHealth {
     if (!this.#connection) return { enabled: false };
     const features = Object.assign({}, ...this.#features.map((f) => f.health?.() ?? {}));
     return { enabled: true, ...this.#connection.status(), sync: this.#sync?.status(), ...features };

@@ -1,9 +1,10 @@
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { RequestError } from '../../../base/requestError';
-import type { FaceEnroller } from '../faceEnroller';
+import type { EnrollResult, FaceEnroller } from '../faceEnroller';
 import type { FaceGallery } from '../gallery/faceGallery';
 import type { PersonSummary } from '../gallery/galleryStore';
+import type { UnknownFaceSummary } from '../gallery/unknownFaceStore';
 import { checkPersonName } from '../personName';
 import { decodeBase64Image } from './base64Image';
 import { EnrollBody, MoveBody, NameParams, UnknownIdParams, UnknownListQuery } from './faceSchemas';
@@ -40,16 +41,7 @@ export function registerFaceRoutes(app: FastifyInstance, deps: FaceRouteDeps): v
         list,
         images: [{ input: bytes, label: 'the uploaded image', field: 'image' }],
       });
-      return reply.code(201).send({
-        person: personView(result.person),
-        created: result.created,
-        added: result.added,
-        faces: result.faces.map(({ score, sizePx, sharpness }) => ({
-          score: round(score),
-          size_px: Math.round(sizePx),
-          sharpness: round(sharpness),
-        })),
-      });
+      return reply.code(201).send(enrollView(result));
     },
   );
 
@@ -90,11 +82,7 @@ export function registerFaceRoutes(app: FastifyInstance, deps: FaceRouteDeps): v
     async (request) => ({
       faces: gallery
         .recentUnknown(request.query.limit ?? DEFAULT_UNKNOWN_LIMIT, request.query.since)
-        .map(({ has_crop, ...face }) => ({
-          ...face,
-          score: round(face.score),
-          crop_url: has_crop ? `/api/v1/faces/unknown/${face.id}/crop.jpg` : null,
-        })),
+        .map(unknownFaceView),
     }),
   );
 
@@ -114,8 +102,36 @@ export function registerFaceRoutes(app: FastifyInstance, deps: FaceRouteDeps): v
   );
 }
 
+/** A person of the gallery as the API shows them. */
+export type PersonView = ReturnType<typeof personView>;
+/** A recent unknown face (`GET /api/v1/faces/unknown`). */
+export type UnknownFaceView = ReturnType<typeof unknownFaceView>;
+/** What `POST /api/v1/faces` did. */
+export type EnrollView = ReturnType<typeof enrollView>;
+
 function personView(person: PersonSummary) {
   return { ...person, thumbnail_url: `/api/v1/faces/${encodeURIComponent(person.name)}/thumbnail.jpg` };
+}
+
+function unknownFaceView({ has_crop, ...face }: UnknownFaceSummary) {
+  return {
+    ...face,
+    score: round(face.score),
+    crop_url: has_crop ? `/api/v1/faces/unknown/${face.id}/crop.jpg` : null,
+  };
+}
+
+function enrollView(result: EnrollResult) {
+  return {
+    person: personView(result.person),
+    created: result.created,
+    added: result.added,
+    faces: result.faces.map(({ score, sizePx, sharpness }) => ({
+      score: round(score),
+      size_px: Math.round(sizePx),
+      sharpness: round(sharpness),
+    })),
+  };
 }
 
 function sendJpeg(reply: FastifyReply, jpeg: Buffer) {

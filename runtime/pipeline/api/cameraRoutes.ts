@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { RequestError } from '../../../base/requestError';
 import { type MotionConfig, MotionSchema } from '../../config/schema/camera';
-import type { PipelineStats } from '../pipelineStats';
+import type { CameraStats, PipelineStats } from '../pipelineStats';
 
 /** `PATCH /api/v1/cameras/:camera`: run-time tuning, validated by the config's own motion schema. */
 const CameraTuningSchema = Type.Object(
@@ -13,6 +13,9 @@ const CameraTuningSchema = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 type CameraTuning = Static<typeof CameraTuningSchema>;
+
+/** One camera in `GET /api/v1/cameras`: its name and, once it runs, its figures. */
+export type CameraView = { name: string } & Partial<CameraStats>;
 
 export interface CameraRoutesSource {
   stats(): PipelineStats;
@@ -30,7 +33,7 @@ export interface CameraRoutesSource {
 export function registerCameraRoutes(app: FastifyInstance, source: CameraRoutesSource): void {
   app.get('/api/v1/cameras', async () => {
     const { cameras } = source.stats();
-    return { cameras: source.cameraNames().map((name) => ({ name, ...cameras[name] })) };
+    return { cameras: source.cameraNames().map((name): CameraView => ({ name, ...cameras[name] })) };
   });
 
   const mustExist = (camera: string) => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RequestError } from '../../../base/requestError';
-import type { AuthService, Identity } from './authService';
+import type { AuthService } from './authService';
+import type { Identity } from './sessionView';
 
 /**
  * API routes anyone may call. Matched on the route pattern fastify resolved, not on the raw URL,

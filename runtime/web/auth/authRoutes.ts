@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../../base/logger';
 import { RequestError } from '../../../base/requestError';
 import { identityOf } from './authGuard';
-import { type AuthService, type Identity, SESSION_COOKIE } from './authService';
+import { type AuthService, SESSION_COOKIE } from './authService';
+import { sessionView } from './sessionView';
 
 const LoginBody = Type.Object(
   {
@@ -19,14 +20,6 @@ export interface AuthRoutesOptions {
   /** `http.auth.login_attempts_per_minute` */
   attemptsPerMinute: number;
   logger: Logger;
-}
-
-function sessionView(identity: Identity) {
-  return {
-    user: identity.method === 'disabled' ? null : identity.user,
-    method: identity.method,
-    expires_at: identity.expiresAt === null ? null : new Date(identity.expiresAt).toISOString(),
-  };
 }
 
 /**

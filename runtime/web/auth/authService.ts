@@ -12,14 +12,7 @@ import {
 } from './adminCredential';
 import { verifyPassword } from './passwordHash';
 import { type Session, SessionStore } from './sessionStore';
-
-/** Who a request acts as. `disabled`: auth is off and everyone is admin. */
-export interface Identity {
-  user: 'admin' | 'token';
-  method: 'session' | 'token' | 'disabled';
-  /** When the session ends (sessions only). */
-  expiresAt: number | null;
-}
+import type { Identity } from './sessionView';
 
 export interface AuthServiceDeps {
   auth: HttpConfig['auth'];

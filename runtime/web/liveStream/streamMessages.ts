@@ -21,7 +21,7 @@ export interface HelloMessage {
 }
 
 /** A processed event the rules routed to `web`; `event` is shaped as in `GET /api/v1/events`. */
-interface EventMessage {
+export interface EventMessage {
   type: 'event';
   seq: number;
   event: EventView;
@@ -44,7 +44,7 @@ export type StateBusTopic = keyof typeof STATE_TOPICS;
 type StateTopic = (typeof STATE_TOPICS)[StateBusTopic];
 
 /** A state change: `payload` is the bus payload of the topic as is. */
-interface StateMessage {
+export interface StateMessage {
   type: 'state';
   seq: number;
   topic: StateTopic;

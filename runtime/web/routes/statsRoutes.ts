@@ -3,6 +3,7 @@ import type { BoardInfo } from '../../../hal/board/index';
 import { readThrottling } from '../../../hal/board/throttling';
 import type { PipelineStats } from '../../pipeline/pipelineStats';
 import { CachedDeviceFigures } from '../../system/deviceFigures';
+import type { StatsResponse } from './statsResponse';
 
 export interface StatsSource {
   pipeline: { stats(): PipelineStats };
@@ -17,7 +18,7 @@ export interface StatsSource {
  */
 export function registerStatsRoutes(app: FastifyInstance, source: StatsSource): void {
   const figures = new CachedDeviceFigures(source.dataDir);
-  app.get('/api/v1/stats', { schema: { tags: ['status'] } }, async () => {
+  app.get('/api/v1/stats', { schema: { tags: ['status'] } }, async (): Promise<StatsResponse> => {
     const stats = source.pipeline.stats();
     const device = await figures.read();
     const throttling = readThrottling();

@@ -1,4 +1,6 @@
-import { EMBEDDED_UI } from './embeddedUi';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 
 /** The status page's browser bundle: one minified script and one stylesheet. */
 export interface UiAssets {
@@ -8,28 +10,41 @@ export interface UiAssets {
   version: string;
 }
 
+/** The files `npm run build` writes for the browser app (ui/), see build.ts. */
+export const UI_FILES = { js: 'status.js', css: 'status.css' } as const;
+
+/**
+ * Where the built browser app is: `ui/` beside the daemon bundle (dist/vigil.mjs, where esbuild
+ * puts this code, and on the image /opt/vigil/ui), or the project's dist/ui when running from
+ * TypeScript sources (tests, tsx).
+ */
+function uiAssetsDir(): string {
+  const fromSources = import.meta.url.endsWith('.ts');
+  return fileURLToPath(new URL(fromSources ? '../../../dist/ui/' : './ui/', import.meta.url));
+}
+
 let loading: Promise<UiAssets> | undefined;
 
 /**
- * The front end built from runtime/web/ui/. The daemon bundle (dist/vigil.mjs) carries it
- * embedded (build.ts swaps embeddedUi.ts for the built text), so `dist/` alone serves the page.
- * Run from sources (tsx, in-process tests) it is built once on first use with esbuild, a dev
- * dependency; where neither is possible the error says how to fix it.
+ * The built front end, read once from {@link uiAssetsDir}. Nothing is built at run time: when the
+ * files are missing the error says how to make them (and the next request tries again).
  */
-export function loadUiAssets(): Promise<UiAssets> {
-  loading ??= EMBEDDED_UI ? Promise.resolve(EMBEDDED_UI) : buildFromSources();
+export function loadUiAssets(dir = uiAssetsDir()): Promise<UiAssets> {
+  loading ??= read(dir).catch((err: unknown) => {
+    loading = undefined;
+    throw new Error(
+      `the status page is not built (${(err as Error).message}); run 'npm run build', which writes it to dist/ui/`,
+      { cause: err },
+    );
+  });
   return loading;
 }
 
-async function buildFromSources(): Promise<UiAssets> {
-  try {
-    const { buildUiAssets } = await import('./uiBuild');
-    return await buildUiAssets();
-  } catch (err) {
-    loading = undefined;
-    throw new Error(
-      `the status page is not built into this program and cannot be built here (${(err as Error).message}); run 'npm run build' and start dist/vigil.mjs`,
-      { cause: err },
-    );
-  }
+async function read(dir: string): Promise<UiAssets> {
+  const [js, css] = await Promise.all([
+    readFile(`${dir}/${UI_FILES.js}`, 'utf8'),
+    readFile(`${dir}/${UI_FILES.css}`, 'utf8'),
+  ]);
+  const version = createHash('sha256').update(js).update('\0').update(css).digest('hex').slice(0, 12);
+  return { js, css, version };
 }

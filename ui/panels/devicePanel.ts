@@ -27,7 +27,7 @@ export function devicePanel(ctx: PanelContext): PanelModule {
 }
 
 function deviceFacts(health: Health | undefined, stats: Stats | undefined): HTMLElement {
-  const service = stats?.service ?? {};
+  const service: Partial<Stats['service']> = stats?.service ?? {};
   const board = service.board ?? health?.board;
   const uptime = service.uptime_seconds ?? health?.uptime_seconds ?? service.uptime;
   const temperature = service.cpu_temperature ?? health?.board.cpuTemperatureC ?? null;

@@ -1,24 +1,8 @@
 import type { PanelContext, PanelModule } from '../context';
 import { badge, facts, h } from '../dom';
 import { ago, bytes, clock, duration } from '../format';
+import type { MqttHealth } from '../types';
 import { empty, panel } from './panel';
-
-interface MqttDetail {
-  enabled?: boolean;
-  connected?: boolean;
-  url?: string;
-  since?: number | null;
-  reconnects?: number;
-  last_error?: string | null;
-  sync?: {
-    backlog: number;
-    backlog_bytes: number;
-    oldest_age_seconds: number;
-    last_ack_at: number | null;
-    acked: number;
-    dropped: number;
-  };
-}
 
 /**
  * Sync to the central server over MQTT: connected, backlog size and age, last ack — the `mqtt`
@@ -33,8 +17,9 @@ export function syncPanel(ctx: PanelContext): PanelModule {
       p.show(empty('This appliance has no MQTT sync.'));
       return;
     }
-    const mqtt = (service.detail ?? {}) as MqttDetail;
-    if (mqtt.enabled === false) {
+    // The service's health detail is typed loosely in ServiceStatus; this service's is MqttHealth.
+    const mqtt = (service.detail ?? { enabled: false }) as MqttHealth;
+    if (!mqtt.enabled) {
       p.show(
         empty('MQTT sync is off: events stay on this appliance.', [
           'To forward them to a central server or Home Assistant, set ',
@@ -55,7 +40,7 @@ export function syncPanel(ctx: PanelContext): PanelModule {
                 ? badge('connected', 'ok', { id: 'mqtt-state' })
                 : badge('disconnected', 'failed', { id: 'mqtt-state' }),
               ' ',
-              h('span', { class: 'muted' }, mqtt.url ?? ''),
+              h('span', { class: 'muted' }, mqtt.url),
             ],
           ],
           ['Since', mqtt.since ? `${clock(mqtt.since)} (${ago(mqtt.since)})` : null],

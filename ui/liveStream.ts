@@ -5,30 +5,9 @@
  * `?stream=<id>&after=<last seq>`; a hello with `resumed: false` means messages were missed and
  * the lists must be reloaded over REST.
  */
-import type { EventView } from './types';
+import type { EventMessage, HelloMessage, StateMessage } from './types';
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'stopped';
-
-interface EventMessage {
-  type: 'event';
-  seq: number;
-  event: EventView;
-  decision?: unknown;
-}
-
-export interface StateMessage {
-  type: 'state';
-  seq: number;
-  topic: string;
-  payload: unknown;
-}
-
-interface HelloMessage {
-  type: 'hello';
-  stream: string;
-  seq: number;
-  resumed: boolean;
-}
 
 export interface StreamHandlers {
   onEvent(message: EventMessage): void;

@@ -2,7 +2,7 @@ import { errorText, refreshError } from '../api';
 import type { PanelContext, PanelModule } from '../context';
 import { badge, busy, h, replace } from '../dom';
 import { ago, cause, clock } from '../format';
-import type { Gpio, GpioOutput } from '../types';
+import type { Gpio, OutputState } from '../types';
 import { empty, panel } from './panel';
 
 const REFRESH_MS = 5000;
@@ -15,7 +15,7 @@ export function gpioPanel(ctx: PanelContext): PanelModule {
   const p = panel('gpio-panel', 'Outputs and sensors');
   const gpio = ctx.resource(() => ctx.api.get<Gpio>('/api/v1/gpio'), REFRESH_MS);
 
-  const drive = (button: HTMLButtonElement, output: GpioOutput, action: 'off' | 'silence') =>
+  const drive = (button: HTMLButtonElement, output: OutputState, action: 'off' | 'silence') =>
     busy(button, async () => {
       try {
         await ctx.api.send('POST', `/api/v1/gpio/${encodeURIComponent(output.name)}`, { action });
@@ -26,7 +26,18 @@ export function gpioPanel(ctx: PanelContext): PanelModule {
       }
     });
 
-  const outputItem = (output: GpioOutput): HTMLElement => {
+  const outputItem = (output: Gpio['outputs'][number]): HTMLElement => {
+    if ('error' in output) {
+      // The output could not be opened (wrong pin, missing permission): say why instead of a state.
+      return h(
+        'li',
+        { class: 'output', 'data-output': output.name, 'data-on': 'false' },
+        h('strong', null, output.name),
+        ' ',
+        badge('unavailable', 'failed'),
+        h('div', { class: 'muted' }, output.error),
+      );
+    }
     const silenced = output.silenced_until !== null && output.silenced_until > Date.now();
     const off = h('button', { type: 'button', class: 'secondary small' }, 'Off');
     off.addEventListener('click', () => void drive(off, output, 'off'));

@@ -1,7 +1,6 @@
 import type { Api } from './api';
-import type { StateMessage } from './liveStream';
 import type { Resource } from './resource';
-import type { EventView, Health, Stats, UnknownFace } from './types';
+import type { EventView, Health, StateMessage, Stats, UnknownFace } from './types';
 
 /** What every panel gets from the app. */
 export interface PanelContext {
