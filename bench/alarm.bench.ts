@@ -102,7 +102,7 @@ await app.runner.startAll();
 const startMs = performance.now() - startedAt;
 
 const inject = async (method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) => {
-  const reply = await app.context.web.app.inject({
+  const reply = await app.parts.web.app.inject({
     method,
     url,
     headers: { authorization: `Bearer ${TOKEN}` },
@@ -118,7 +118,7 @@ await inject('POST', '/api/v1/faces', {
 });
 
 // Per-frame model times: the pipeline's own stage timer, read around each frame.
-const pipeline = app.context.pipeline.pipeline(CAMERA);
+const pipeline = app.parts.pipeline.pipeline(CAMERA);
 if (!pipeline) throw new Error(`camera ${CAMERA} is not running`);
 const frames = new Map<number, FrameRecord>();
 const process1 = pipeline.process.bind(pipeline);
@@ -141,7 +141,7 @@ pipeline.process = async (frame: Frame) => {
   }
 };
 
-const siren = () => app.context.alarm.gpio().outputs.find((o) => o.name === 'siren') as OutputState;
+const siren = () => app.parts.alarm.gpio().outputs.find((o) => o.name === 'siren') as OutputState;
 const samples: Sample[] = [];
 const missing: string[] = [];
 const deadline = Date.now() + TIME_LIMIT_MS;
@@ -154,7 +154,7 @@ while (samples.length < SAMPLES && Date.now() < deadline) {
   await sleep(20);
   const state = siren();
   if (!state.active) continue;
-  await app.context.alarm.drive('siren', 'off', undefined, { actor: 'bench', reason: 'sample taken' });
+  await app.parts.alarm.drive('siren', 'off', undefined, { actor: 'bench', reason: 'sample taken' });
   const eventId = /^event (\S+):/.exec(state.activated_by?.reason ?? '')?.[1];
   if (!eventId || state.active_since === null) {
     missing.push(`activation without an event: ${state.activated_by?.reason}`);

@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import type { AppEvents } from '../runtime/appTopics';
 import { EventBus } from '../runtime/bus/eventBus';
-import { buildCentralApp } from '../runtime/central/centralApp';
+import { buildCentralApp } from '../runtime/centralApp';
 import { applyDefaults } from '../runtime/config/applyDefaults';
 import { type Config, ConfigSchema } from '../runtime/config/schema/index';
 import { Metrics } from '../runtime/metrics/metrics';
@@ -76,7 +76,7 @@ async function run(): Promise<void> {
     mqtt: { url: broker.url },
     log: { level: 'warn' },
   });
-  const central = buildCentralApp(centralConfig, { env: {}, logDestination: { write: () => {} } });
+  const central = await buildCentralApp(centralConfig, { env: {}, logDestination: { write: () => {} } });
   await central.runner.startAll();
   await sleep(300);
 

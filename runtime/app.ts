@@ -1,90 +1,88 @@
 import { resolve } from 'node:path';
-import { VERSION } from '../base/version';
-import { probeBoardDetails } from '../hal/board/accelerators';
 import { AlarmService } from './alarm/alarmService';
 import { SensorService } from './alarm/sensorService';
 import { type AppEvents, TOPIC_POLICIES } from './appTopics';
 import { BusService } from './bus/busService';
+import type { Bus } from './bus/eventBus';
 import type { Config } from './config/schema/index';
-import type { AppContext } from './context';
+import {
+  assembleDaemon,
+  buildDaemonParts,
+  type Daemon,
+  type DaemonOptions,
+  type DaemonParts,
+} from './daemon';
 import { EventsService } from './events/eventsService';
 import { FacesService } from './faces/facesService';
-import { SdNotifier } from './lifecycle/sdNotify';
 import type { Service } from './lifecycle/service';
-import { ServiceRunner } from './lifecycle/serviceRunner';
-import { GracefulShutdown } from './lifecycle/shutdown';
-import { LoggerFactory, type LoggerOptions } from './logging/logger';
 import { MediaService } from './media/mediaService';
 import { SnapshotStore } from './media/snapshots/snapshotStore';
-import { Metrics } from './metrics/metrics';
 import { MqttService } from './mqtt/mqttService';
 import { PipelineService } from './pipeline/pipelineService';
 import { databaseFileOf } from './store/databaseFile';
-import { StoreService } from './store/storeService';
 import { installAuthGuard } from './web/auth/authGuard';
 import { registerAuthRoutes } from './web/auth/authRoutes';
 import { AuthService } from './web/auth/authService';
 import { registerLiveStream } from './web/liveStream/liveStreamRoutes';
-import { registerHealthRoutes } from './web/routes/healthRoutes';
-import { registerMetricsRoutes } from './web/routes/metricsRoutes';
 import { registerStatsRoutes } from './web/routes/statsRoutes';
 import { registerStatusPageRoutes } from './web/routes/statusPageRoutes';
 import { registerSystemRoutes } from './web/routes/systemRoutes';
-import { WebServer } from './web/webServer';
 
-export interface App {
-  readonly context: AppContext;
-  readonly runner: ServiceRunner;
-  readonly shutdown: GracefulShutdown;
-  readonly notifier: SdNotifier;
+/** What the appliance is built from: the shared parts, the bus and the services tools and tests reach into. */
+interface ApplianceParts extends DaemonParts {
+  readonly bus: Bus<AppEvents>;
+  readonly events: EventsService;
+  readonly alarm: AlarmService;
+  readonly pipeline: PipelineService;
 }
 
-export interface BuildOptions {
-  env: NodeJS.ProcessEnv;
-  /** Where log lines go; stdout when absent. */
-  logDestination?: LoggerOptions['destination'];
-}
+/** The appliance (`vigil run`), built and not yet started. */
+export type App = Daemon<ApplianceParts>;
 
 /**
- * The composition root: builds every service from the config, wires them through one context,
- * and declares the start order (stop order is its reverse). Nothing is started here.
+ * The appliance's composition root: the shared skeleton (daemon.ts) plus the bus, login, the
+ * event processor, sensors and alarm, faces, media, the camera pipeline and MQTT, each given the
+ * parts it uses; then the status page's routes and the start order. Nothing is started here.
  */
-export async function buildApp(config: Config, options: BuildOptions): Promise<App> {
-  const logging = new LoggerFactory({
-    level: config.log.level,
-    modules: config.log.modules,
-    destination: options.logDestination,
-  });
-  const metrics = new Metrics();
-  const store = new StoreService({
-    file: databaseFileOf(config),
-    version: VERSION,
-    groupCommit: {
-      maxBatch: config.storage.group_commit.max_batch,
-      maxDelayMs: config.storage.group_commit.max_delay_ms,
+export async function buildApp(config: Config, options: DaemonOptions): Promise<App> {
+  const parts = await buildDaemonParts(config, { file: databaseFileOf(config) }, options);
+  const busService = new BusService<AppEvents>(TOPIC_POLICIES, parts.logging.forModule('bus'), parts.metrics);
+  const services = applianceServices(parts, busService.bus);
+  const app: ApplianceParts = {
+    ...parts,
+    bus: busService.bus,
+    events: services.events,
+    alarm: services.alarm,
+    pipeline: services.pipeline,
+  };
+  registerPageRoutes(app);
+  return assembleDaemon(app, startOrder(config, parts, busService, services), {
+    env: options.env,
+    device: { id: config.device.id, name: config.device.name },
+    onStateChange: ({ name, state, error }) => {
+      if (state === 'idle') return;
+      void busService.bus
+        .publish('system.service_state', { service: name, state, ...(error ? { error } : {}) })
+        .catch(() => {
+          // The bus is closed during shutdown; state changes after that are only logged by the runner.
+        });
     },
-    logger: logging.forModule('store'),
-    ...commitMetrics(metrics),
   });
-  const busService = new BusService<AppEvents>(TOPIC_POLICIES, logging.forModule('bus'), metrics);
-  const web = new WebServer({
-    host: config.http.host,
-    port: config.http.port,
-    bodyLimitBytes: config.http.body_limit_kb * 1024,
-    logger: logging.forModule('web'),
-    metrics,
-    tls: config.http.tls,
-  });
-  // Before any route is declared: the OpenAPI document only sees routes declared after it.
-  await web.installPlugins(VERSION);
+}
+
+type ApplianceServices = ReturnType<typeof applianceServices>;
+
+function applianceServices(parts: DaemonParts, bus: Bus<AppEvents>) {
+  const { config, logging, metrics, store, web } = parts;
+  const http = web.app;
   const auth = new AuthService({
     auth: config.http.auth,
     dataDir: config.data_dir,
     store,
     logger: logging.forModule('auth'),
   });
-  installAuthGuard(web.app, auth);
-  registerAuthRoutes(web.app, {
+  installAuthGuard(http, auth);
+  registerAuthRoutes(http, {
     auth,
     attemptsPerMinute: config.http.auth.login_attempts_per_minute,
     logger: logging.forModule('auth'),
@@ -92,25 +90,25 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   const events = new EventsService({
     config,
     store,
-    bus: busService.bus,
+    bus,
     metrics,
-    http: web.app,
+    http,
     logger: logging.forModule('events'),
   });
-  const sensors = new SensorService({ config, bus: busService.bus, logger: logging.forModule('sensors') });
+  const sensors = new SensorService({ config, bus, logger: logging.forModule('sensors') });
   const alarm = new AlarmService({
     config,
     store,
-    bus: busService.bus,
+    bus,
     events,
-    http: web.app,
+    http,
     logger: logging.forModule('alarm'),
     inputs: () => sensors.states(),
   });
   const faces = new FacesService({
     config: config.faces,
     store,
-    http: web.app,
+    http,
     logger: logging.forModule('faces'),
     // Load the models at start only when a camera will use them; enrolling loads them on first use.
     warmUp: Object.values(config.cameras).some((camera) => camera.enabled),
@@ -125,131 +123,66 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   const media = new MediaService({
     config,
     store,
-    bus: busService.bus,
-    http: web.app,
+    bus,
+    http,
     logger: logging.forModule('media'),
     metrics,
     snapshots,
   });
   const pipeline = new PipelineService({
     config,
-    bus: busService.bus,
+    bus,
     logger: logging.forModule('pipeline'),
     metrics,
-    http: web.app,
+    http,
     faces: config.faces.enabled ? faces : null,
-    version: VERSION,
-    startedAt: Date.now(),
+    version: parts.version,
+    startedAt: parts.startedAt,
     snapshots,
     frameTap: (camera, frame) => media.pushFrame(camera, frame),
   });
-  const board = probeBoardDetails();
   const mqtt = new MqttService({
     config,
     store,
-    bus: busService.bus,
+    bus,
     pipeline,
     alarm,
-    board,
-    version: VERSION,
+    board: parts.board,
+    version: parts.version,
     logger: logging.forModule('mqtt'),
     metrics,
   });
-  const context: AppContext = {
-    config,
-    version: VERSION,
-    startedAt: Date.now(),
-    board,
-    logging,
-    metrics,
-    bus: busService.bus,
-    store,
-    events,
-    alarm,
-    web,
-    pipeline,
-  };
+  return { auth, events, sensors, alarm, faces, media, pipeline, mqtt };
+}
 
-  // Start order: persistence first, then the bus; the alarm before the event processor so that
-  // every gpio.command it routes is heard; sensors and cameras after it so that every event they
-  // publish is stored; media (the recording ring) before the cameras whose frames it may encode;
-  // MQTT after the cameras so that its commands find them running; the web server last so that
-  // nothing is served before the rest is up.
-  const services: Service[] = [store, busService, alarm, events, sensors, faces, media, pipeline, mqtt];
-  if (config.http.enabled) {
-    // Auth right after the store that holds its sessions; the web server last.
-    services.splice(1, 0, auth);
-    services.push(web);
-  }
+/**
+ * Persistence first, then the bus; the alarm before the event processor so that every
+ * gpio.command it routes is heard; sensors and cameras after it so that every event they publish
+ * is stored; media (the recording ring) before the cameras whose frames it may encode; MQTT after
+ * the cameras so that its commands find them running; the web server last so that nothing is
+ * served before the rest is up. Auth comes right after the store that holds its sessions.
+ */
+function startOrder(
+  config: Config,
+  parts: DaemonParts,
+  bus: BusService<AppEvents>,
+  s: ApplianceServices,
+): Service[] {
+  const core: Service[] = [bus, s.alarm, s.events, s.sensors, s.faces, s.media, s.pipeline, s.mqtt];
+  return config.http.enabled ? [parts.store, s.auth, ...core, parts.web] : [parts.store, ...core];
+}
 
-  const lifecycleLogger = logging.forModule('lifecycle');
-  const runner = new ServiceRunner(services, {
-    logger: lifecycleLogger,
-    serviceStopMs: config.shutdown.service_stop_seconds * 1000,
-    onStateChange: ({ name, state, error }) => {
-      if (state === 'idle') return;
-      void context.bus
-        .publish('system.service_state', { service: name, state, ...(error ? { error } : {}) })
-        .catch(() => {
-          // The bus is closed during shutdown; state changes after that are only logged by the runner.
-        });
-    },
-  });
-  registerHealthRoutes(web.app, {
-    version: VERSION,
-    device: { id: config.device.id, name: config.device.name },
-    board: context.board,
-    startedAt: context.startedAt,
-    services: () => runner.statuses(),
-  });
-  registerMetricsRoutes(web.app, metrics);
-  registerStatsRoutes(web.app, { pipeline, board: context.board, dataDir: config.data_dir });
+/** The status page and the read-only routes that sit above every area: stats, system, live stream. */
+function registerPageRoutes(app: ApplianceParts): void {
+  const { config, web, logging, metrics, store } = app;
+  registerStatsRoutes(web.app, { pipeline: app.pipeline, board: app.board, dataDir: config.data_dir });
   registerSystemRoutes(web.app, { config, problems: logging.problems });
   registerStatusPageRoutes(web.app);
   registerLiveStream(web.app, {
     config: config.http.stream,
-    bus: busService.bus,
+    bus: app.bus,
     db: () => store.db,
     metrics,
     logger: logging.forModule('web'),
   });
-  registerServiceMetrics(metrics, runner);
-
-  const notifier = new SdNotifier(options.env, lifecycleLogger);
-  const shutdown = new GracefulShutdown({
-    runner,
-    notifier,
-    logger: lifecycleLogger,
-    budgetMs: config.shutdown.timeout_seconds * 1000,
-  });
-  return { context, runner, shutdown, notifier };
-}
-
-function commitMetrics(metrics: Metrics): { onCommit: (batchSize: number, commitMs: number) => void } {
-  const commitSeconds = metrics.summary({
-    name: 'vigil_db_commit_seconds',
-    help: 'Duration of one group commit (with fsync)',
-  });
-  const batchSize = metrics.summary({ name: 'vigil_db_commit_batch_size', help: 'Writes per group commit' });
-  return {
-    onCommit: (size, ms) => {
-      commitSeconds.observe(ms / 1000);
-      batchSize.observe(size);
-    },
-  };
-}
-
-function registerServiceMetrics(metrics: Metrics, runner: ServiceRunner): void {
-  metrics.gauge({
-    name: 'vigil_service_up',
-    help: '1 when the service is running, 0 otherwise',
-    labelNames: ['service'],
-    collect() {
-      for (const status of runner.statuses())
-        this.set({ service: status.name }, status.state === 'running' ? 1 : 0);
-    },
-  });
-  metrics
-    .gauge({ name: 'vigil_build_info', help: 'Vigil version', labelNames: ['version'] })
-    .set({ version: VERSION }, 1);
 }

@@ -53,7 +53,7 @@ const batchCheck = TypeCompiler.Compile(EventBatchSchema);
 const ackCheck = TypeCompiler.Compile(AckSchema);
 
 /** A sync message that cannot be used; `field` names what is wrong. */
-class SyncMessageError extends Error {
+export class SyncMessageError extends Error {
   constructor(
     readonly field: string,
     message: string,

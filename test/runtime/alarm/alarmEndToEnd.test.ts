@@ -90,7 +90,7 @@ async function startAlarmApp(dir: string, video: string, mode: string) {
   });
   await app.runner.startAll();
   const api = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) => {
-    const reply = await app.context.web.app.inject({
+    const reply = await app.parts.web.app.inject({
       method,
       url,
       ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
@@ -104,7 +104,7 @@ async function startAlarmApp(dir: string, video: string, mode: string) {
   });
   assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
 
-  const siren = () => app.context.alarm.gpio().outputs.find((o) => o.name === 'siren') as OutputState;
+  const siren = () => app.parts.alarm.gpio().outputs.find((o) => o.name === 'siren') as OutputState;
   const events = async (type: string) =>
     (await api('GET', `/api/v1/events?type=${type}&limit=50`)).body.events as EventView[];
   const event = async (id: string) => (await api('GET', `/api/v1/events/${id}`)).body as unknown as EventView;
@@ -185,7 +185,7 @@ describe('alarm end to end: file camera → faces → events → rules → GPIO 
       const row = await waitFor(
         'the siren on row in the alarm history',
         () =>
-          harness.app.context.alarm
+          harness.app.parts.alarm
             .history(50)
             .find((h) => h.kind === 'gpio' && h.subject === 'siren' && h.state === 'on'),
         10_000,
@@ -269,7 +269,7 @@ describe('alarm end to end: file camera → faces → events → rules → GPIO 
       assert.equal(blacklisted.data.face_name, 'Mallory');
       // Routed means every channel it was routed to has been delivered: a gpio.command would be heard by now.
       await sleep(300);
-      const history = harness.app.context.alarm.history(100);
+      const history = harness.app.parts.alarm.history(100);
       assert.deepEqual(
         history.filter((h) => h.kind === 'gpio' && h.state === 'on'),
         [],
@@ -279,7 +279,7 @@ describe('alarm end to end: file camera → faces → events → rules → GPIO 
       assert.equal(siren.on, false);
       assert.equal(siren.active, false);
       assert.equal(siren.active_since, null);
-      assert.equal(harness.app.context.alarm.alarm().mode, 'disarmed');
+      assert.equal(harness.app.parts.alarm.alarm().mode, 'disarmed');
       assert.deepEqual(errorsIn(harness.logs), [], 'the app logged errors');
 
       await harness.stop();

@@ -60,7 +60,7 @@ events:
     const loaded = loadConfig({ text: yaml, env: {} });
     assert.ok(loaded.ok, JSON.stringify(!loaded.ok && loaded.errors));
     app = await buildApp(loaded.config, { env: {} });
-    app.context.bus.on('test', 'gpio.command', (envelope) => {
+    app.parts.bus.on('test', 'gpio.command', (envelope) => {
       gpioCommands.push(envelope.payload);
     });
     await app.runner.startAll();
@@ -115,7 +115,7 @@ events:
     );
     const states = (event.audit as Array<{ state: string }>).map((a) => a.state);
     assert.deepEqual(states, ['persisted', 'enriched', 'routed']);
-    const outbox = app.context.store.db
+    const outbox = app.parts.store.db
       .prepare('SELECT payload FROM outbox WHERE event_id = ?')
       .get(created.body.id) as {
       payload: string;

@@ -47,7 +47,7 @@ describe('HTTP API document and status routes', () => {
       assert.equal(response.status, 200);
       const doc = (await response.json()) as OpenApiDocument;
       assert.equal(doc.openapi, '3.1.0');
-      assert.equal(doc.info.version, running.app.context.version);
+      assert.equal(doc.info.version, running.app.parts.version);
       for (const [path, method] of PROMISED)
         assert.ok(doc.paths[path]?.[method], `${method} ${path} is documented`);
       // Every documented body schema is the one the route validates with: a body the document
@@ -93,13 +93,13 @@ describe('HTTP API document and status routes', () => {
         service: Record<string, unknown>;
       };
       assert.deepEqual(stats.cameras, {});
-      assert.equal(stats.service.version, running.app.context.version);
+      assert.equal(stats.service.version, running.app.parts.version);
       assert.equal(typeof stats.service.uptime_seconds, 'number');
-      assert.equal((stats.service.board as { model: string }).model, running.app.context.board.model);
+      assert.equal((stats.service.board as { model: string }).model, running.app.parts.board.model);
       assert.equal(typeof stats.service.memory_used_percent, 'number');
       assert.ok('cpu_throttled' in stats.service && 'cpu_temperature' in stats.service);
 
-      running.app.context.logging
+      running.app.parts.logging
         .forModule('camera')
         .error({ err: new Error('ffmpeg exited 1') }, 'camera front lost');
       const problems = (await (await fetch(`${running.url}/api/v1/errors`, { headers: TOKEN })).json()) as {

@@ -35,7 +35,7 @@ function rawRequest(
 
 /** Every row of every table, so "changed nothing" can be checked as a whole. */
 function databaseContents(running: RunningApp): string {
-  const db = running.app.context.store.db;
+  const db = running.app.parts.store.db;
   const tables = db
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%' ORDER BY name")
     .all() as Array<{ name: string }>;

@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { eventToJson } from '../../../../runtime/domain/eventJson';
 import { startBroker } from '../../../helpers/mosquitto';
 import { MqttObserver } from '../../../helpers/mqttObserver';
 import { tempDir } from '../../../helpers/tempDir';
 import { stopVigil } from '../../events/e2e/e2eKit';
+import { makeEvent } from '../../rules/ruleTestKit';
 import { central } from './syncKit';
 
 /** A batch as an appliance sends it. */
@@ -17,15 +19,17 @@ function batch(device: string, from: number, count: number, camera = 'front') {
     sent_at: Date.now(),
     events: Array.from({ length: count }, (_, i) => ({
       seq: from + i,
-      event: {
-        id: `${device}-ev-${from + i}`,
-        type: 'sensor',
-        timestamp: new Date(1_700_000_000_000 + (from + i) * 1000).toISOString(),
-        camera,
-        severity: 'info',
-        label: 'pir',
-        data: { n: from + i },
-      },
+      event: eventToJson(
+        makeEvent({
+          id: `${device}-ev-${from + i}`,
+          type: 'sensor',
+          timestamp: 1_700_000_000_000 + (from + i) * 1000,
+          camera,
+          severity: 'info',
+          label: 'pir',
+          data: { n: from + i },
+        }),
+      ),
     })),
   };
 }

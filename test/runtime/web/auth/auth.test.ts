@@ -9,7 +9,7 @@ import { tempDir } from '../../../helpers/tempDir';
 import { generatedPassword, logIn, type RunningApp, sessionCookie, startApp } from './authKit';
 
 async function alarmMode(running: RunningApp): Promise<string> {
-  const reply = await running.app.context.web.app.inject({
+  const reply = await running.app.parts.web.app.inject({
     method: 'GET',
     url: '/api/v1/alarm',
     headers: { authorization: 'Bearer t0ken' },
@@ -18,8 +18,7 @@ async function alarmMode(running: RunningApp): Promise<string> {
 }
 
 function sessionRows(running: RunningApp): number {
-  return (running.app.context.store.db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number })
-    .n;
+  return (running.app.parts.store.db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n;
 }
 
 describe('login for the page and API', () => {
@@ -101,7 +100,7 @@ describe('login for the page and API', () => {
       assert.doesNotMatch(setCookie, /Secure/, 'plain HTTP: a Secure cookie would never come back');
       const cookie = sessionCookie(ok);
       assert.ok(
-        !JSON.stringify(running.app.context.store.db.prepare('SELECT * FROM sessions').all()).includes(
+        !JSON.stringify(running.app.parts.store.db.prepare('SELECT * FROM sessions').all()).includes(
           cookie.split('=')[1] ?? '-',
         ),
       );
