@@ -225,13 +225,13 @@ async function hubFanOut(sample: EventView | undefined) {
   return { rate: HUB_MESSAGES / seconds, bytes };
 }
 
-/** Waits until `count` events have been through rules and routing (`events_end_to_end_seconds` observations). */
+/** Waits until `count` events have been through rules and routing (`vigil_events_end_to_end_seconds` observations). */
 async function untilRouted(base: string, count: number): Promise<void> {
   const deadline = Date.now() + 300_000;
   while (Date.now() < deadline) {
     const response = await fetch(`${base}/api/v1/metrics`, { headers: AUTH });
     const snapshot = (await response.json()) as { summaries: Record<string, Array<{ count: number }>> };
-    if ((snapshot.summaries.events_end_to_end_seconds?.[0]?.count ?? 0) >= count) return;
+    if ((snapshot.summaries.vigil_events_end_to_end_seconds?.[0]?.count ?? 0) >= count) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`the ${count} stored events were not all routed within 5 minutes`);

@@ -33,52 +33,52 @@ export interface EventMetrics {
 export function createEventMetrics(metrics: Metrics): EventMetrics {
   return {
     processed: metrics.counter({
-      name: 'events_processed_total',
+      name: 'vigil_events_processed_total',
       help: 'Events stored, by type',
       labelNames: ['type'],
     }),
     rejected: metrics.counter({
-      name: 'events_rejected_total',
+      name: 'vigil_events_rejected_total',
       help: 'Events refused as invalid, by field',
       labelNames: ['field'],
     }),
     deduplicated: metrics.counter({
-      name: 'events_deduplicated_total',
+      name: 'vigil_events_deduplicated_total',
       help: 'Events folded into an earlier one, by reason (id, fingerprint, iou, window)',
       labelNames: ['reason'],
     }),
     enriched: metrics.counter({
-      name: 'events_enriched_total',
+      name: 'vigil_events_enriched_total',
       help: 'Enricher runs by outcome',
       labelNames: ['enricher', 'status'],
     }),
-    filtered: metrics.counter({ name: 'events_filtered_total', help: 'Events blocked by a rule' }),
+    filtered: metrics.counter({ name: 'vigil_events_filtered_total', help: 'Events blocked by a rule' }),
     routed: metrics.counter({
-      name: 'events_routed_total',
+      name: 'vigil_events_routed_total',
       help: 'Deliveries per channel',
       labelNames: ['channel', 'ok'],
     }),
     deadLetters: metrics.counter({
-      name: 'dead_letter_total',
+      name: 'vigil_dead_letter_total',
       help: 'Events sent to the dead-letter table',
       labelNames: ['stage'],
     }),
     stageSeconds: metrics.histogram({
-      name: 'events_stage_seconds',
+      name: 'vigil_events_stage_seconds',
       help: 'Time per pipeline stage',
       labelName: 'stage',
     }),
     ingestToDurableSeconds: metrics.histogram({
-      name: 'events_ingest_to_durable_seconds',
+      name: 'vigil_events_ingest_to_durable_seconds',
       help: 'From receipt to acknowledged (committed to disk)',
     }),
     endToEndSeconds: metrics.histogram({
-      name: 'events_end_to_end_seconds',
+      name: 'vigil_events_end_to_end_seconds',
       help: 'From receipt to routed to every channel',
     }),
-    openIncidents: metrics.gauge({ name: 'incidents_open', help: 'Incidents still collecting events' }),
+    openIncidents: metrics.gauge({ name: 'vigil_incidents_open', help: 'Incidents still collecting events' }),
     routingQueue: metrics.gauge({
-      name: 'events_routing_queue',
+      name: 'vigil_events_routing_queue',
       help: 'Stored events waiting to be enriched and routed',
     }),
   };

@@ -242,7 +242,7 @@ export class EventsService implements Service {
 /** Enricher outcomes and breaker states, read from the orchestrator when Prometheus scrapes. */
 function registerEnricherMetrics(metrics: Metrics, enrichment: EnrichmentOrchestrator): void {
   metrics.gauge({
-    name: 'enricher_circuit_open',
+    name: 'vigil_enricher_circuit_open',
     help: '1 while the enricher circuit breaker is open or half-open',
     labelNames: ['enricher'],
     collect() {
@@ -250,7 +250,7 @@ function registerEnricherMetrics(metrics: Metrics, enrichment: EnrichmentOrchest
     },
   });
   metrics.gauge({
-    name: 'enricher_success_ratio',
+    name: 'vigil_enricher_success_ratio',
     help: 'Share of enricher runs that succeeded (skipped runs excluded)',
     labelNames: ['enricher'],
     collect() {

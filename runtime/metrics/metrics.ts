@@ -43,6 +43,10 @@ export interface MetricsSnapshot {
   summaries: Record<string, SummaryValue[]>;
 }
 
+/** Every metric lives in one namespace; the compiler refuses a name without it. */
+type MetricName = `vigil_${string}`;
+type Named<C> = Omit<C, 'registers' | 'name'> & { name: MetricName };
+
 /**
  * The app's metrics registry (one per app, not prom-client's global default registry), with
  * helpers that fix the conventions: `vigil_` names, summaries over a sliding 10-minute window.
@@ -54,16 +58,16 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'vigil_' });
   }
 
-  counter<L extends string>(config: Omit<CounterConfiguration<L>, 'registers'>): Counter<L> {
+  counter<L extends string>(config: Named<CounterConfiguration<L>>): Counter<L> {
     return new Counter({ ...config, registers: [this.registry] });
   }
 
-  gauge<L extends string>(config: Omit<GaugeConfiguration<L>, 'registers'>): Gauge<L> {
+  gauge<L extends string>(config: Named<GaugeConfiguration<L>>): Gauge<L> {
     return new Gauge({ ...config, registers: [this.registry] });
   }
 
   /** A latency or size distribution reported as p50/p95/p99 over the last 10 minutes. */
-  summary<L extends string>(config: Omit<SummaryConfiguration<L>, 'registers' | 'percentiles'>): Summary<L> {
+  summary<L extends string>(config: Omit<Named<SummaryConfiguration<L>>, 'percentiles'>): Summary<L> {
     return new Summary({
       maxAgeSeconds: 600,
       ageBuckets: 5,
@@ -78,7 +82,7 @@ export class Metrics {
    * observation where a summary costs a t-digest insert, and this one allocates nothing. The
    * JSON snapshot estimates its p50/p95/p99 from the buckets. Buckets: 0.1 ms … 10 s.
    */
-  histogram(options: Omit<LatencyHistogramOptions, 'buckets'>): LatencyHistogram {
+  histogram(options: Omit<LatencyHistogramOptions, 'buckets' | 'name'> & { name: MetricName }): LatencyHistogram {
     const histogram = new LatencyHistogram({ buckets: LATENCY_BUCKETS, ...options });
     this.registry.registerMetric(histogram.asMetric());
     return histogram;

@@ -29,7 +29,7 @@ export function registerMqttMetrics(
       this.set(read.connection()?.reconnects ?? 0);
     },
   });
-  const syncGauge = (name: string, help: string, value: (s: SyncStatus) => number) =>
+  const syncGauge = (name: `vigil_${string}`, help: string, value: (s: SyncStatus) => number) =>
     metrics.gauge({
       name,
       help,

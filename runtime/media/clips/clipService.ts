@@ -91,17 +91,17 @@ export class ClipService {
     this.#freeSpace = deps.freeSpace ?? freeBytes;
     this.#minFree = deps.ringMinFreeBytes ?? RING_MIN_FREE_BYTES;
     this.#clipsTotal = deps.metrics.counter({
-      name: 'clips_total',
+      name: 'vigil_clips_total',
       help: 'Incident clips by outcome (ready, missing, failed)',
       labelNames: ['result'],
     });
     this.#assemblySeconds = deps.metrics.summary({
-      name: 'clip_assembly_seconds',
+      name: 'vigil_clip_assembly_seconds',
       help: 'Time to join a clip from its segments (stream copy)',
     });
     const cameras = this.#cameras;
     deps.metrics.gauge({
-      name: 'recording_ring_bytes',
+      name: 'vigil_recording_ring_bytes',
       help: 'Bytes of finished segments in each camera recording ring',
       labelNames: ['camera'],
       collect() {

@@ -9,17 +9,17 @@ export interface RetentionMetrics {
 }
 
 /**
- * `media_deleted_total{kind, reason}`, and `media_bytes{kind}` read from the database when scraped
+ * `vigil_media_deleted_total{kind, reason}`, and `vigil_media_bytes{kind}` read from the database when scraped
  * (two indexed sums), so the gauge is current between sweeps.
  */
 export function createRetentionMetrics(metrics: Metrics, db: Database): RetentionMetrics {
   const deleted = metrics.counter({
-    name: 'media_deleted_total',
+    name: 'vigil_media_deleted_total',
     help: 'Media files and unknown faces deleted by retention, by kind and reason (age, size, low_space, orphan, missing)',
     labelNames: ['kind', 'reason'],
   });
   metrics.gauge({
-    name: 'media_bytes',
+    name: 'vigil_media_bytes',
     help: 'Bytes of media kept, by kind (clip, snapshot, thumbnail, unknown_face)',
     labelNames: ['kind'],
     collect() {

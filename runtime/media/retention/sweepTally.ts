@@ -15,7 +15,7 @@ export type Deleted =
   | { kind: 'unknown_face'; id: number; bytes: number };
 
 /**
- * Where every deletion of a sweep is recorded: counted in `media_deleted_total`, logged one line
+ * Where every deletion of a sweep is recorded: counted in `vigil_media_deleted_total`, logged one line
  * each (so a missing clip can always be traced to the sweep that took it), and summed for the
  * sweep's result and summary line.
  */

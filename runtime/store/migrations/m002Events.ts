@@ -82,7 +82,7 @@ export const events: Migration = {
     ) STRICT;
     CREATE INDEX incidents_started ON incidents (started_at);
     CREATE INDEX incidents_camera_started ON incidents (camera, started_at);
-    CREATE INDEX incidents_open ON incidents (key) WHERE ended_at IS NULL;
+    CREATE INDEX vigil_incidents_open ON incidents (key) WHERE ended_at IS NULL;
 
     -- Append-only: every state change of an event or incident, who made it and why.
     CREATE TABLE audit (

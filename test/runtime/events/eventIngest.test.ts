@@ -201,7 +201,7 @@ describe('event ingest', () => {
       });
     }
     assert.equal(kit.count(), 0);
-    const rejected = (await kit.metrics.snapshot()).counters.events_rejected_total ?? [];
+    const rejected = (await kit.metrics.snapshot()).counters.vigil_events_rejected_total ?? [];
     assert.equal(
       rejected.reduce((sum, r) => sum + r.value, 0),
       cases.length,

@@ -181,13 +181,13 @@ events:
     assert.equal((await post({ id: 'pir-7', type: 'sensor', label: 'pir' })).status, 200);
     const text = await (await fetch(`${base}/metrics`)).text();
     for (const name of [
-      'events_processed_total',
-      'events_deduplicated_total',
-      'events_enriched_total',
-      'dead_letter_total',
-      'events_stage_seconds_bucket',
-      'events_ingest_to_durable_seconds_count',
-      'enricher_circuit_open',
+      'vigil_events_processed_total',
+      'vigil_events_deduplicated_total',
+      'vigil_events_enriched_total',
+      'vigil_dead_letter_total',
+      'vigil_events_stage_seconds_bucket',
+      'vigil_events_ingest_to_durable_seconds_count',
+      'vigil_enricher_circuit_open',
     ]) {
       assert.match(text, new RegExp(`^${name}`, 'm'), `${name} missing`);
     }

@@ -168,7 +168,7 @@ function assertConsistent(w: World): void {
 }
 
 async function deletedCounter(w: World): Promise<Record<string, number>> {
-  const values = (await w.metrics.snapshot()).counters.media_deleted_total ?? [];
+  const values = (await w.metrics.snapshot()).counters.vigil_media_deleted_total ?? [];
   return Object.fromEntries(values.map((v) => [`${v.labels.kind}.${v.labels.reason}`, v.value]));
 }
 
@@ -237,7 +237,7 @@ describe('size caps', () => {
     assert.deepEqual(counted, { 'clip.size': 3, 'snapshot.size': 2, 'thumbnail.size': 1 });
     assert.equal(summaries(w).length, 1);
     assert.equal(summaries(w)[0]?.total_deleted, 6);
-    const bytes = (await w.metrics.snapshot()).gauges.media_bytes ?? [];
+    const bytes = (await w.metrics.snapshot()).gauges.vigil_media_bytes ?? [];
     const byKind = Object.fromEntries(bytes.map((v) => [v.labels.kind, v.value]));
     assert.deepEqual(byKind, { clip: 2000, snapshot: 1200, thumbnail: 60, unknown_face: 0 });
   });

@@ -55,9 +55,9 @@ describe('latency histogram', () => {
 
   test("the app's JSON snapshot estimates percentiles from it", async () => {
     const metrics = new Metrics();
-    const histogram = metrics.histogram({ name: 'x_seconds', help: 'x', labelName: 'stage' });
+    const histogram = metrics.histogram({ name: 'vigil_x_seconds', help: 'x', labelName: 'stage' });
     for (let i = 1; i <= 100; i++) histogram.series('a').observe(i / 10_000);
-    const [series] = (await metrics.snapshot()).summaries.x_seconds ?? [];
+    const [series] = (await metrics.snapshot()).summaries.vigil_x_seconds ?? [];
     assert.equal(series?.count, 100);
     assert.deepEqual(series?.labels, { stage: 'a' });
     assert.ok(

@@ -46,13 +46,13 @@ function judge(c: FuzzCase, reply: Reply): string[] {
   return problems;
 }
 
-/** Sum of every `events_rejected_total` series, and the `field` labels seen. */
+/** Sum of every `vigil_events_rejected_total` series, and the `field` labels seen. */
 async function rejectedMetric(base: string): Promise<{ total: number; fields: string[]; text: string }> {
   const text = await (await fetch(`${base}/metrics`)).text();
   let total = 0;
   const fields: string[] = [];
   for (const line of text.split('\n')) {
-    const match = /^events_rejected_total(?:\{(.*)\})? (\S+)$/.exec(line);
+    const match = /^vigil_events_rejected_total(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match) continue;
     total += Number(match[2]);
     const field = /field="((?:[^"\\]|\\.)*)"/.exec(match[1] ?? '')?.[1];
@@ -129,11 +129,11 @@ describe(`POST /api/v1/events with fuzzed bad bodies (${corpus.length} cases, ${
     assert.equal(
       total - rejectedBefore,
       countedSent,
-      'events_rejected_total did not count each rejected event',
+      'vigil_events_rejected_total did not count each rejected event',
     );
   });
 
-  test('the server still takes a valid event, and /metrics has events_rejected_total', async () => {
+  test('the server still takes a valid event, and /metrics has vigil_events_rejected_total', async () => {
     const reply = await postEvent(base, {
       id: 'fuzz-after',
       type: 'object_detected',
@@ -150,8 +150,8 @@ describe(`POST /api/v1/events with fuzzed bad bodies (${corpus.length} cases, ${
     assert.equal(reply.json?.id, 'fuzz-after');
     assert.equal(reply.json?.polluted, undefined);
     const { text } = await rejectedMetric(base);
-    assert.match(text, /^# TYPE events_rejected_total counter$/m);
-    assert.match(text, /^events_rejected_total\{field="type"\} \d+$/m);
+    assert.match(text, /^# TYPE vigil_events_rejected_total counter$/m);
+    assert.match(text, /^vigil_events_rejected_total\{field="type"\} \d+$/m);
     const health = await fetch(`${base}/api/v1/health`);
     assert.equal(health.status, 200);
   });
@@ -165,7 +165,7 @@ describe(`POST /api/v1/events with fuzzed bad bodies (${corpus.length} cases, ${
     assert.deepEqual(
       unbounded,
       [],
-      'events_rejected_total{field} takes its value from the sender: every new unknown field name is a new series',
+      'vigil_events_rejected_total{field} takes its value from the sender: every new unknown field name is a new series',
     );
   });
 
