@@ -1,7 +1,7 @@
 import type { Logger } from '../../base/logger';
 import { modelManifest } from '../../models/registry';
 import type { DetectorConfig, DetectorType } from './detectorSchema';
-import { DEFAULT_DETECTION_FILTER, type DetectionFilter } from './detectors/detectionFilter';
+import { type CandidateFilter, DEFAULT_CANDIDATE_FILTER } from './detectors/candidateFilter';
 import { OnnxDetector } from './detectors/onnxDetector';
 import { RemoteDetector } from './detectors/remoteDetector';
 import { TfjsDetector, type TfjsDetectorType } from './detectors/tfjsDetector';
@@ -25,8 +25,8 @@ const CPU_CALL_TIMEOUT_MS = 120_000;
 /** What detectors need besides their config. */
 export interface DetectorDeps {
   logger: Logger;
-  /** Which candidates a detector keeps; default DEFAULT_DETECTION_FILTER (min score 0.3, IoU 0.5, 50 max). */
-  filter?: Partial<DetectionFilter>;
+  /** Which candidates a detector keeps; default DEFAULT_CANDIDATE_FILTER (min score 0.3, IoU 0.5, 50 max). */
+  filter?: Partial<CandidateFilter>;
   /** A worker call unanswered this long fails and restarts the worker; default 10 s (cpu: 120 s). */
   callTimeoutMs?: number;
   /** Bound on loading a model in a worker; default 120 s. */
@@ -44,14 +44,14 @@ type DetectorFactory<K extends DetectorType> = (
   name: string,
   config: Extract<DetectorConfig, { type: K }>,
   deps: DetectorDeps,
-  filter: DetectionFilter,
+  filter: CandidateFilter,
 ) => ObjectDetector;
 
 function tfjsDetector(
   name: string,
   config: Extract<DetectorConfig, { type: TfjsDetectorType }>,
   deps: DetectorDeps,
-  filter: DetectionFilter,
+  filter: CandidateFilter,
 ): ObjectDetector {
   const { logger } = deps;
   const runner =
@@ -116,5 +116,5 @@ export function createDetector(name: string, config: DetectorConfig, deps: Detec
     );
   }
   const factory = DETECTOR_FACTORIES[config.type] as DetectorFactory<DetectorType>;
-  return factory(name, config, deps, { ...DEFAULT_DETECTION_FILTER, ...deps.filter });
+  return factory(name, config, deps, { ...DEFAULT_CANDIDATE_FILTER, ...deps.filter });
 }

@@ -82,7 +82,9 @@ export class Metrics {
    * observation where a summary costs a t-digest insert, and this one allocates nothing. The
    * JSON snapshot estimates its p50/p95/p99 from the buckets. Buckets: 0.1 ms … 10 s.
    */
-  histogram(options: Omit<LatencyHistogramOptions, 'buckets' | 'name'> & { name: MetricName }): LatencyHistogram {
+  histogram(
+    options: Omit<LatencyHistogramOptions, 'buckets' | 'name'> & { name: MetricName },
+  ): LatencyHistogram {
     const histogram = new LatencyHistogram({ buckets: LATENCY_BUCKETS, ...options });
     this.registry.registerMetric(histogram.asMetric());
     return histogram;

@@ -7,7 +7,7 @@ import { InferenceSpeed } from '../inferenceSpeed';
 import { toInputTensor } from '../preprocess/inputTensor';
 import { letterbox } from '../preprocess/letterbox';
 import type { LoadableModelRunner, ObjectDetector } from '../types';
-import { type DetectionFilter, finishDetections } from './detectionFilter';
+import { type CandidateFilter, finishDetections } from './candidateFilter';
 import { type OnnxModelInput, onnxModelInput } from './onnxModelInput';
 
 export interface OnnxDetectorOptions {
@@ -15,7 +15,7 @@ export interface OnnxDetectorOptions {
   modelPath: string;
   /** A runner hosting an OnnxRunner (normally in a worker; onnxruntime-node runs on the calling thread). */
   runner: LoadableModelRunner;
-  filter: DetectionFilter;
+  filter: CandidateFilter;
   logger: Logger;
 }
 

@@ -6,14 +6,14 @@ import type { Detection } from '../../../models/types';
 import { InferenceSpeed } from '../inferenceSpeed';
 import { assertRgbImage } from '../preprocess/letterbox';
 import type { ObjectDetector } from '../types';
+import type { CandidateFilter } from './candidateFilter';
 import { parseDeepstackResponse } from './deepstackResponse';
-import type { DetectionFilter } from './detectionFilter';
 
 export interface RemoteDetectorOptions {
   /** Detection endpoint, e.g. http://gpu-box:32168/v1/vision/detection (CodeProject.AI). */
   url: string;
   timeoutMs: number;
-  filter: DetectionFilter;
+  filter: CandidateFilter;
   logger: Logger;
 }
 

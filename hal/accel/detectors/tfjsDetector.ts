@@ -8,7 +8,7 @@ import { InferenceSpeed } from '../inferenceSpeed';
 import { toInputTensor } from '../preprocess/inputTensor';
 import { letterbox } from '../preprocess/letterbox';
 import type { LoadableModelRunner, ModelRunner, ObjectDetector } from '../types';
-import { type DetectionFilter, finishDetections } from './detectionFilter';
+import { type CandidateFilter, finishDetections } from './candidateFilter';
 
 /** Detector types served by TensorFlow.js graph models from the registry. */
 export type TfjsDetectorType = 'wasm' | 'cpu' | 'tfjs-node';
@@ -19,7 +19,7 @@ export interface TfjsDetectorOptions {
   runner: ModelRunner | LoadableModelRunner;
   /** Whether close() closes the runner too (false when it is shared, e.g. with face recognition). */
   ownsRunner: boolean;
-  filter: DetectionFilter;
+  filter: CandidateFilter;
   logger: Logger;
 }
 

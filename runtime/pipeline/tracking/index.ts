@@ -1,7 +1,7 @@
 /** Object tracking for one camera: filters, tracker, zones and the snapshot choice. */
 
 export { sharpness } from './cropSharpness';
-export { filterDetections, labelFilter } from './detectionFilter';
+export { filterDetections, labelFilter } from './objectFilters';
 export { ObjectTracker, type TrackerUpdate } from './objectTracker';
 export {
   defaultSnapshotScore,

@@ -1,7 +1,7 @@
 import type { RgbImage } from '../../../base/image/rgbImage';
 import type { Detection, NormalizedBox } from '../../../models/types';
-import { labelFilter } from './detectionFilter';
 import { GreedyMatcher } from './greedyMatcher';
+import { labelFilter } from './objectFilters';
 import { LOITERING_CHANGED, STATIONARY_CHANGED, Track, type TrackContext, ZONES_CHANGED } from './track';
 import type { TrackedObject } from './trackedObject';
 import { type ObjectTrackerOptions, type TrackerSettings, trackerSettings } from './trackerOptions';

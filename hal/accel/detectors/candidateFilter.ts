@@ -3,7 +3,7 @@ import type { Detection } from '../../../models/types';
 import { boxToImage, type LetterboxPlacement } from '../preprocess/letterbox';
 
 /** What a detector keeps of a model's raw candidates. */
-export interface DetectionFilter {
+export interface CandidateFilter {
   /** Candidates scoring lower are dropped before NMS. Cameras filter further by their own min_score. */
   minScore: number;
   /** Same-label boxes overlapping more than this (IoU) are merged into the best one. */
@@ -13,7 +13,7 @@ export interface DetectionFilter {
 }
 
 /** Defaults: low enough that a camera's min_score (default 0.5) decides, like Frigate's detector threshold. */
-export const DEFAULT_DETECTION_FILTER: DetectionFilter = {
+export const DEFAULT_CANDIDATE_FILTER: CandidateFilter = {
   minScore: 0.3,
   iouThreshold: 0.5,
   maxDetections: 50,
@@ -26,7 +26,7 @@ export const DEFAULT_DETECTION_FILTER: DetectionFilter = {
 export function finishDetections(
   decoded: readonly Detection[],
   placement: LetterboxPlacement,
-  filter: DetectionFilter,
+  filter: CandidateFilter,
 ): Detection[] {
   const onImage: Detection[] = [];
   for (const detection of decoded) {
