@@ -57,7 +57,7 @@ export class ModeSchedules {
 
 /** node-cron's own warnings (a run missed while the CPU was starved…) go to the log, not the console. */
 function routeCronLogs(logger: Logger): void {
-  const log = logger.child({ module: 'cron' });
+  const log = logger.child({ part: 'schedule' });
   setLogger({
     info: (message) => log.info(message),
     warn: (message) => log.warn(message),

@@ -11,6 +11,8 @@ export interface VigilProcess {
   child: ChildProcess;
   /** Parsed JSON log lines from stdout, in order. */
   logs: Array<Record<string, unknown>>;
+  /** Log lines whose JSON names a key twice (JSON.parse keeps only the last, so `logs` cannot tell). */
+  repeatedKeys: string[];
   stderr: () => string;
   waitForLog(
     predicate: (line: Record<string, unknown>) => boolean,
@@ -64,6 +66,7 @@ export function startVigil(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Array<Record<string, unknown>> = [];
+  const repeatedKeys: string[] = [];
   const waiters = new Set<() => void>();
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -72,6 +75,7 @@ export function startVigil(
   createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
     try {
       logs.push(JSON.parse(line) as Record<string, unknown>);
+      if (namesAKeyTwice(line)) repeatedKeys.push(line);
     } catch {
       logs.push({ raw: line });
     }
@@ -119,5 +123,27 @@ export function startVigil(
       check();
     });
 
-  return { child, logs, stderr: () => stderr, waitForLog, exited };
+  return { child, logs, repeatedKeys, stderr: () => stderr, waitForLog, exited };
+}
+
+/** Whether a top-level key of a JSON object line appears twice (pino child bindings can repeat one). */
+function namesAKeyTwice(line: string): boolean {
+  const keys = new Set<string>();
+  let depth = 0;
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i];
+    if (char === '{' || char === '[') depth++;
+    else if (char === '}' || char === ']') depth--;
+    else if (char === '"') {
+      let end = i + 1;
+      while (end < line.length && line[end] !== '"') end += line[end] === '\\' ? 2 : 1;
+      if (depth === 1 && line[end + 1] === ':') {
+        const key = line.slice(i + 1, end);
+        if (keys.has(key)) return true;
+        keys.add(key);
+      }
+      i = end;
+    }
+  }
+  return false;
 }

@@ -45,9 +45,9 @@ export class OnnxDetector implements ObjectDetector {
     });
     this.#input = onnxModelInput(info, modelPath);
     this.#labels = info.labels;
-    for (const warning of info.warnings) logger.warn({ detector: this.name }, warning);
+    for (const warning of info.warnings) logger.warn(warning);
     logger.info(
-      { detector: this.name, model: modelPath, on: info.executionProvider, input: this.#input },
+      { model: modelPath, on: info.executionProvider, input: this.#input },
       'object detector ready',
     );
   }

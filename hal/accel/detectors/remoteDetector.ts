@@ -61,10 +61,10 @@ export class RemoteDetector implements ObjectDetector {
     };
     try {
       await this.#request(probe);
-      this.#options.logger.info({ detector: this.name, url: url.href }, 'remote detector answers');
+      this.#options.logger.info({ url: url.href }, 'remote detector answers');
     } catch (err) {
       this.#options.logger.warn(
-        { detector: this.name, err: (err as Error).message },
+        { err: (err as Error).message },
         'remote detector not usable yet',
       );
     }

@@ -50,9 +50,9 @@ export class TfjsDetector implements ObjectDetector {
         `detector '${this.name}' (${this.type}): cannot load model '${manifest.id}': ${err.message}`,
       );
     });
-    for (const warning of info.warnings) logger.warn({ detector: this.name }, warning);
+    for (const warning of info.warnings) logger.warn(warning);
     logger.info(
-      { detector: this.name, model: manifest.id, on: info.executionProvider },
+      { model: manifest.id, on: info.executionProvider },
       'object detector ready',
     );
   }

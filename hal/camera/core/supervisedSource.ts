@@ -61,7 +61,7 @@ export class SupervisedSource implements CameraSource {
     this.driver = settings.driver;
     this.#settings = settings;
     this.#timing = resolveTiming(options.timing);
-    this.#logger = options.logger.child({ camera: options.camera, driver: settings.driver });
+    this.#logger = options.logger.child({ driver: settings.driver });
     this.#backoff = new Backoff(this.#timing.backoffInitialMs, this.#timing.backoffMaxMs);
     const { width, height, fps } = options.config.detect;
     this.#delivery = new FrameDelivery({

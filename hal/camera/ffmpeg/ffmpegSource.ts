@@ -31,7 +31,7 @@ export function createFfmpegSource(
   deps: FfmpegSourceDeps = {},
 ): CameraSource {
   const hwaccel = resolveHwaccel(source.hwaccel, deps.boardModel);
-  const logger = options.logger.child({ camera: options.camera, driver: 'ffmpeg' });
+  const logger = options.logger.child({ driver: 'ffmpeg' });
   return new SupervisedSource(options, {
     driver: 'ffmpeg',
     mode: 'latest',

@@ -22,7 +22,7 @@ export type FileSourceConfig = Extract<CameraSourceConfig, { driver: 'file' }>;
  * frames and drops none. `loop: false` ends `frames()` at the end of the file.
  */
 export function createFileSource(options: CameraSourceOptions, source: FileSourceConfig): CameraSource {
-  const logger = options.logger.child({ camera: options.camera, driver: 'file' });
+  const logger = options.logger.child({ driver: 'file' });
   const pathHint = `check cameras.${options.camera}.source.path`;
 
   const pipeline: PipelineDriver = {

@@ -17,7 +17,7 @@ export function createLibcameraSource(
   options: CameraSourceOptions,
   source: LibcameraSourceConfig,
 ): CameraSource {
-  const logger = options.logger.child({ camera: options.camera, driver: 'libcamera' });
+  const logger = options.logger.child({ driver: 'libcamera' });
   const { detect } = options.config;
   const mode = captureMode(source, detect);
   const sourceKey = `cameras.${options.camera}.source`;

@@ -84,7 +84,7 @@ class FfmpegSegmentRecorder implements SegmentRecorder {
     this.#options = options;
     this.#plan = plan;
     this.#timing = resolveTiming(options.timing);
-    this.#logger = options.logger.child({ camera: options.camera, component: 'recorder' });
+    this.#logger = options.logger.child({ component: 'recorder' });
     this.#backoff = new Backoff(this.#timing.backoffInitialMs, this.#timing.backoffMaxMs);
     const { width, height, fps } = options.config.detect;
     this.#frameFormat = { width, height, fps };

@@ -32,7 +32,7 @@ class SimSource implements CameraSource {
     this.camera = options.camera;
     this.#options = options;
     this.#source = source;
-    this.#logger = options.logger.child({ camera: options.camera, driver: 'sim' });
+    this.#logger = options.logger.child({ driver: 'sim' });
     const { width, height, fps } = options.config.detect;
     this.#delivery = new FrameDelivery({
       width,

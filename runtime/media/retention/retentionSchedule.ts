@@ -71,7 +71,7 @@ export function startRetentionSchedule(options: RetentionScheduleOptions): Reten
 
 /** node-cron's own messages (a run missed while the CPU was starved…) go to the log, not the console. */
 function cronLogger(logger: Logger): CronLogger {
-  const log = logger.child({ module: 'cron' });
+  const log = logger.child({ part: 'schedule' });
   return {
     info: (message) => log.info(message),
     warn: (message) => log.warn(message),

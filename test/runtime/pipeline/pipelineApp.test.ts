@@ -53,6 +53,7 @@ describe('vigil run with a camera', () => {
         if (events.some((e) => e.label === 'person' && e.object_id)) break;
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
+      assert.deepEqual(vigil.repeatedKeys, [], 'log lines name a key twice');
       const types = events.map((e) => e.type);
       assert.ok(types.includes('camera_online'), `no camera_online among ${types.join(', ')}`);
       assert.ok(
