@@ -1,70 +1,20 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { literalUnion, NAME_PATTERN, strictObject } from '../../base/schema';
+import { NAME_PATTERN } from '../../base/schema';
+import { OnnxDetectorSchema } from './detectors/onnxDetectorSchema';
+import { RemoteDetectorSchema } from './detectors/remoteDetectorSchema';
+import { tfjsDetectorSchema } from './detectors/tfjsDetectorSchema';
 
-/** Built-in model names the local detectors can run. */
-const BUILTIN_MODELS = ['centernet'] as const;
-
-function builtinDetector(type: 'wasm' | 'cpu' | 'tfjs-node', what: string) {
-  return strictObject(
-    {
-      type: Type.Literal(type, { description: what }),
-      model: literalUnion(BUILTIN_MODELS, {
-        default: 'centernet',
-        description: 'Model from the built-in registry.',
-      }),
-      threads: Type.Optional(
-        Type.Integer({
-          minimum: 1,
-          maximum: 64,
-          description:
-            'Most worker threads (each holds the model, ~180 MB); more start only while all are busy. Default 1.',
-        }),
-      ),
-    },
-    { description: what },
-  );
-}
-
-const OnnxDetector = strictObject(
-  {
-    type: Type.Literal('onnx', { description: 'A user-supplied ONNX model via onnxruntime-node.' }),
-    model_path: Type.String({ minLength: 1, description: 'Path of the .onnx model file.' }),
-    execution_provider: literalUnion(['cpu', 'cuda', 'tensorrt'], {
-      default: 'cpu',
-      description: 'onnxruntime execution provider.',
-    }),
-  },
-  { description: 'A user-supplied ONNX model.' },
-);
-
-const RemoteDetector = strictObject(
-  {
-    type: Type.Literal('remote', { description: 'Detection done by another machine over HTTP.' }),
-    url: Type.String({
-      minLength: 1,
-      description: 'Endpoint of the remote detector, e.g. http://gpu-box:8000/detect.',
-    }),
-    timeout_ms: Type.Integer({
-      minimum: 1,
-      maximum: 60_000,
-      default: 2000,
-      description: 'Give up on one request after this long.',
-    }),
-  },
-  { description: 'A detector on another machine.' },
-);
-
-/** One object detector backend, chosen by `type`. */
+/** One object detector backend, chosen by `type`; each detector owns its section's schema beside its code. */
 const DetectorSchema = Type.Union(
   [
-    builtinDetector('wasm', 'TensorFlow.js on WebAssembly; runs everywhere.'),
-    builtinDetector('cpu', 'TensorFlow.js on the plain CPU backend.'),
-    builtinDetector(
+    tfjsDetectorSchema('wasm', 'TensorFlow.js on WebAssembly; runs everywhere.'),
+    tfjsDetectorSchema('cpu', 'TensorFlow.js on the plain CPU backend.'),
+    tfjsDetectorSchema(
       'tfjs-node',
       'TensorFlow.js with libtensorflow, when @tensorflow/tfjs-node is installed.',
     ),
-    OnnxDetector,
-    RemoteDetector,
+    OnnxDetectorSchema,
+    RemoteDetectorSchema,
   ],
   { description: 'A detector; `type` is one of wasm, cpu, tfjs-node, onnx, remote.' },
 );

@@ -63,10 +63,7 @@ export class RemoteDetector implements ObjectDetector {
       await this.#request(probe);
       this.#options.logger.info({ url: url.href }, 'remote detector answers');
     } catch (err) {
-      this.#options.logger.warn(
-        { err: (err as Error).message },
-        'remote detector not usable yet',
-      );
+      this.#options.logger.warn({ err: (err as Error).message }, 'remote detector not usable yet');
     }
   }
 

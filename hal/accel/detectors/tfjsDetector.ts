@@ -51,10 +51,7 @@ export class TfjsDetector implements ObjectDetector {
       );
     });
     for (const warning of info.warnings) logger.warn(warning);
-    logger.info(
-      { model: manifest.id, on: info.executionProvider },
-      'object detector ready',
-    );
+    logger.info({ model: manifest.id, on: info.executionProvider }, 'object detector ready');
   }
 
   async detect(image: RgbImage): Promise<Detection[]> {

@@ -1,5 +1,5 @@
 import { probeBoard } from '../../board/index';
-import type { HWACCELS } from '../cameraSourceSchema';
+import type { HWACCELS } from './ffmpegSourceSchema';
 
 /** A configured hardware decoding preset. */
 export type HwaccelPreset = (typeof HWACCELS)[number];

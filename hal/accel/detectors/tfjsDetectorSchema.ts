@@ -1,0 +1,27 @@
+import { Type } from '@sinclair/typebox';
+import { literalUnion, strictObject } from '../../../base/schema';
+
+/** Built-in model names the local detectors can run. */
+const BUILTIN_MODELS = ['centernet'] as const;
+
+/** The section of a detector that runs a built-in model with TensorFlow.js (wasm, cpu, tfjs-node). */
+export function tfjsDetectorSchema(type: 'wasm' | 'cpu' | 'tfjs-node', what: string) {
+  return strictObject(
+    {
+      type: Type.Literal(type, { description: what }),
+      model: literalUnion(BUILTIN_MODELS, {
+        default: 'centernet',
+        description: 'Model from the built-in registry.',
+      }),
+      threads: Type.Optional(
+        Type.Integer({
+          minimum: 1,
+          maximum: 64,
+          description:
+            'Most worker threads (each holds the model, ~180 MB); more start only while all are busy. Default 1.',
+        }),
+      ),
+    },
+    { description: what },
+  );
+}
