@@ -4,8 +4,8 @@
  * Packages with native parts or files loaded at run time stay external: they are loaded from
  * node_modules (on the image, built for arm64). The daemon serves dist/ui/ as the status page.
  */
-import { chmodSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { chmodSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
 import packageJson from './package.json' with { type: 'json' };
@@ -77,7 +77,7 @@ export function bundleOptions(outdir = 'dist'): BuildOptions & { metafile: true 
  * time (runtime/web/statusPage/uiAssets.ts); nothing is built at run time.
  */
 export async function buildUi(outdir = 'dist/ui'): Promise<{ js: number; css: number }> {
-  const result = await build({
+  await build({
     entryPoints: { status: 'ui/main.ts' },
     outdir,
     bundle: true,
@@ -87,10 +87,9 @@ export async function buildUi(outdir = 'dist/ui'): Promise<{ js: number; css: nu
     target: ['chrome100', 'edge100', 'firefox100', 'safari15'],
     minify: true,
     legalComments: 'none',
-    metafile: true,
     logLevel: 'warning',
   });
-  const size = (name: string) => result.metafile.outputs[`${outdir}/${name}`]?.bytes ?? 0;
+  const size = (name: string) => statSync(join(outdir, name), { throwIfNoEntry: false })?.size ?? 0;
   const js = size(UI_FILES.js);
   const css = size(UI_FILES.css);
   if (js === 0 || css === 0)
