@@ -11,11 +11,13 @@
  * Run: `npm run bench:sync` (BENCH_SYNC_EVENTS sets the backlog size). Fails if a drain stops
  * making progress for a minute.
  */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import type { AppEvents } from '../runtime/appTopics';
 import { EventBus } from '../runtime/bus/eventBus';
+import { enrollDevice } from '../runtime/central/deviceKeys';
 import { buildCentralApp } from '../runtime/centralApp';
 import { applyDefaults } from '../runtime/config/applyDefaults';
 import { type Config, ConfigSchema } from '../runtime/config/schema/index';
@@ -36,6 +38,8 @@ const SUSTAINED_SECONDS = SMOKE ? 2 : 10;
 /** A drain with no acknowledgement for this long is stuck, not slow. */
 const STALL_MS = 60_000;
 const DEVICE = 'bench-pi';
+/** The device key both ends sign with (the appliance's, enrolled on the central server). */
+const KEY = randomBytes(32);
 
 const dir = benchTempDir('vigil-bench-sync-');
 const logger = pino({ level: 'warn' });
@@ -76,6 +80,7 @@ async function run(): Promise<void> {
     mqtt: { url: broker.url },
     log: { level: 'warn' },
   });
+  enrollDevice(centralConfig.data_dir, DEVICE, KEY.toString('base64url'));
   const central = await buildCentralApp(centralConfig, { env: {}, logDestination: { write: () => {} } });
   await central.runner.startAll();
   await sleep(300);
@@ -124,12 +129,18 @@ async function appliance(url: string, batch: number, gzip: boolean, name: string
   });
   await store.start();
   const topics = new VigilTopics('vigil', DEVICE);
-  const connection = new MqttConnection({ config: appConfig.mqtt, clientId: `bench-${name}`, logger });
+  const connection = new MqttConnection({
+    config: appConfig.mqtt,
+    clientId: `bench-${name}`,
+    maxPacketBytes: 4 * 1024 * 1024,
+    logger,
+  });
   const metrics = registerMqttMetrics(new Metrics(), { connection: () => null, sync: () => null });
   const bus = new EventBus<AppEvents>({ onHandlerError: () => {} });
   const worker = new SyncWorker({
     config: appConfig.mqtt,
     deviceId: DEVICE,
+    key: KEY,
     connection,
     topics,
     db: store.db,

@@ -2,9 +2,12 @@ import { parseArgs } from 'node:util';
 import { VERSION } from '../base/version';
 import { adminPasswordCommand } from './cli/adminPasswordCommand';
 import { centralCommand } from './cli/centralCommand';
+import { centralEnrollCommand } from './cli/centralEnrollCommand';
 import { checkConfigCommand } from './cli/checkConfigCommand';
+import { deviceKeyCommand } from './cli/deviceKeyCommand';
 import { facesCommand } from './cli/facesCommand';
 import { gpioCommand } from './cli/gpioCommand';
+import { mqttSignCommand } from './cli/mqttSignCommand';
 import { runCommand } from './cli/runCommand';
 import { USAGE } from './cli/usage';
 
@@ -15,6 +18,9 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'faces') return facesCommand(argv.slice(1), process.env);
   if (argv[0] === 'gpio') return gpioCommand(argv.slice(1), process.env);
   if (argv[0] === 'admin-password') return adminPasswordCommand(argv.slice(1), process.env);
+  if (argv[0] === 'device-key') return deviceKeyCommand(argv.slice(1), process.env);
+  if (argv[0] === 'mqtt' && argv[1] === 'sign') return mqttSignCommand(argv.slice(2), process.env);
+  if (argv[0] === 'central' && argv[1] === 'enroll') return centralEnrollCommand(argv.slice(2), process.env);
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);

@@ -4,10 +4,18 @@ import type { Config } from '../config/schema/index';
 import type { Service } from '../lifecycle/service';
 import type { Metrics } from '../metrics/metrics';
 import { MqttConnection } from '../mqtt/mqttConnection';
-import { decodeEventBatch, encodeSyncMessage, SYNC_FORMAT_VERSION } from '../mqtt/sync/syncMessages';
+import {
+  decodeEventBatch,
+  type EventBatch,
+  encodeSyncMessage,
+  MAX_BATCH_BYTES,
+  SYNC_FORMAT_VERSION,
+  SyncMessageError,
+} from '../mqtt/sync/syncMessages';
 import { deviceOfTopic, sharedEventsFilter, VigilTopics } from '../mqtt/vigilTopics';
 import type { StoreService } from '../store/storeService';
 import { CentralStore } from './centralStore';
+import { DeviceKeys } from './deviceKeys';
 
 export interface CentralReceiverDeps {
   config: Config;
@@ -26,6 +34,8 @@ export class CentralReceiver implements Service {
   readonly name = 'receiver';
   readonly #deps: CentralReceiverDeps;
   readonly #counters;
+  readonly #keys: DeviceKeys;
+  readonly #warnedAt = new Map<string, number>();
   #connection: MqttConnection | undefined;
   #central: CentralStore | undefined;
 
@@ -40,9 +50,11 @@ export class CentralReceiver implements Service {
       }),
       rejected: metrics.counter({
         name: 'vigil_central_batches_rejected_total',
-        help: 'Batches that were not valid sync messages',
+        help: 'Batches not stored: retained, from a device not enrolled, badly signed, invalid, or out of sequence',
+        labelNames: ['reason'],
       }),
     };
+    this.#keys = new DeviceKeys(deps.config.data_dir);
   }
 
   async start(): Promise<void> {
@@ -52,13 +64,21 @@ export class CentralReceiver implements Service {
     const connection = new MqttConnection({
       config: config.mqtt,
       clientId: config.central.client_id ?? `vigil-central-${hostname()}-${process.pid}`,
+      maxPacketBytes: SIGNED_BATCH_BYTES + 1024,
       logger,
     });
     const filter = sharedEventsFilter(prefix, config.central.share_group);
-    connection.subscribe(filter, (topic, payload) => this.#receive(topic, payload), 1);
+    connection.subscribe(filter, (topic, payload, packet) => this.#receive(topic, payload, packet.retain), {
+      maxBytes: SIGNED_BATCH_BYTES,
+    });
     this.#connection = connection;
     connection.start();
-    logger.info({ url: connection.status().url, subscription: filter }, 'central receiver listening');
+    logger.info(
+      { url: connection.status().url, subscription: filter, enrolled_devices: this.#keys.size },
+      'central receiver listening',
+    );
+    if (this.#keys.size === 0)
+      logger.warn("no appliance is enrolled yet: run 'vigil central enroll --device ID --key KEY' for each");
   }
 
   async stop(): Promise<void> {
@@ -70,37 +90,74 @@ export class CentralReceiver implements Service {
     return { mqtt: this.#connection?.status() ?? null };
   }
 
-  async #receive(topic: string, payload: Buffer): Promise<void> {
-    const { config, logger, store } = this.#deps;
-    const prefix = config.mqtt.topic_prefix;
-    const device = deviceOfTopic(prefix, topic);
-    let batch: ReturnType<typeof decodeEventBatch>;
-    try {
-      batch = decodeEventBatch(payload);
-      if (batch.device !== device)
-        throw new Error(`device: '${batch.device}' does not match the topic's device '${device}'`);
-    } catch (err) {
-      this.#counters.rejected.inc();
-      logger.warn(
-        { topic, err: (err as Error).message },
-        'rejected a batch that is not a valid sync message',
+  /**
+   * One batch: from an enrolled device, signed with its key for this topic, valid, its sequence
+   * following what was acknowledged — else refused unacknowledged, and nothing stored. Acks are
+   * signed too.
+   */
+  async #receive(topic: string, payload: Buffer, retained: boolean): Promise<void> {
+    const { config, store } = this.#deps;
+    const device = deviceOfTopic(config.mqtt.topic_prefix, topic);
+    const refuse = (reason: RejectReason, detail: string) => this.#refuse(device ?? topic, reason, detail);
+    if (retained)
+      return refuse('retained', 'a retained batch is never taken (it would come back at every connect)');
+    if (device === null) return refuse('invalid', `${topic} is not a device's events topic`);
+    const key = this.#keys.get(device);
+    if (!key)
+      return refuse(
+        'not_enrolled',
+        `'${device}' is not enrolled: run 'vigil central enroll --device ${device} --key KEY'`,
       );
-      return;
+    let batch: EventBatch;
+    try {
+      batch = decodeEventBatch(topic, payload, key);
+    } catch (err) {
+      const field = err instanceof SyncMessageError ? err.field : 'payload';
+      const reason = field === 'signature' ? 'signature' : field.endsWith('.seq') ? 'sequence' : 'invalid';
+      return refuse(reason, (err as Error).message);
     }
+    if (batch.device !== device)
+      return refuse('invalid', `device: '${batch.device}' does not match the topic's device '${device}'`);
     const central = this.#central as CentralStore;
     const added = await store.writer.write(() => central.storeBatch(batch, Date.now()));
     this.#counters.stored.inc(added);
     this.#counters.repeats.inc(batch.events.length - added);
+    const ackTopic = new VigilTopics(config.mqtt.topic_prefix, device).ack;
     const ack = {
       v: SYNC_FORMAT_VERSION,
       batch: batch.batch,
       ids: batch.events.map((e) => e.event.id),
     } as const;
-    const ackTopic = new VigilTopics(prefix, batch.device).ack;
     await this.#connection
-      ?.publish(ackTopic, encodeSyncMessage(ack, false), { qos: 1 })
+      ?.publish(ackTopic, encodeSyncMessage(ackTopic, ack, key, false), { qos: 1 })
       .catch((err: unknown) =>
-        logger.warn({ err, device }, 'ack not sent (the appliance sends the batch again and gets it then)'),
+        this.#deps.logger.warn(
+          { err, device },
+          'ack not sent (the appliance sends the batch again and gets it then)',
+        ),
       );
   }
+
+  /** Counts a refused batch, and says why at most once a minute per device and reason. */
+  #refuse(source: string, reason: RejectReason, detail: string): void {
+    this.#counters.rejected.inc({ reason });
+    const key = `${source} ${reason}`;
+    const now = Date.now();
+    if (now - (this.#warnedAt.get(key) ?? 0) < WARN_EVERY_MS) return;
+    this.#warnedAt.set(key, now);
+    if (this.#warnedAt.size > 10_000) this.#warnedAt.clear();
+    this.#deps.logger.warn(
+      { device: source, reason, detail },
+      'refused a batch: not stored, not acknowledged',
+    );
+  }
 }
+
+/** Why a batch was refused, as the metric's label. */
+type RejectReason = 'retained' | 'invalid' | 'not_enrolled' | 'signature' | 'sequence';
+
+/** The largest batch taken: its body and the signature line before it. */
+const SIGNED_BATCH_BYTES = MAX_BATCH_BYTES + 64;
+
+/** At most one warning per device and reason this often: a flood of forgeries must not flood the log. */
+const WARN_EVERY_MS = 60_000;

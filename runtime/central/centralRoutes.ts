@@ -11,7 +11,7 @@ const EventsQuerySchema = Type.Object(
       Type.Integer({
         minimum: 0,
         description:
-          "Cursor: the previous page's `next` (a device's seq with `device`, else an arrival position).",
+          "Cursor: the previous page's `next` (an arrival position; a device's events arrive in its own order).",
       }),
     ),
     limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),

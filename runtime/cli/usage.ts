@@ -7,6 +7,11 @@ Commands:
                              enroll a person from photos (largest face of each); exit 2 if an image has no usable face
   faces list [--config FILE] list enrolled people, their list and number of faces
   central [--config FILE]    run the central receiver the appliances sync their events to (mqtt, central, http)
+  central enroll [--config FILE] --device ID --key KEY
+                             let the central receiver take an appliance's signed batches (its key from 'vigil device-key')
+  device-key [--config FILE] print this appliance's device key (made the first time), which signs its sync
+  mqtt sign [--config FILE] --topic TOPIC --payload TEXT
+                             sign an MQTT command with mqtt.commands.secret (print the payload to publish)
   admin-password [--config FILE] [--reset]
                              create the status page's admin login if there is none (or replace it) and print the password
   gpio off [--config FILE]   switch every GPIO output off (systemd runs it after vigil stops, even after a crash)

@@ -24,6 +24,11 @@ export interface MqttConnectionOptions {
     'url' | 'username' | 'password' | 'tls' | 'protocol_version' | 'keepalive_seconds' | 'reconnect'
   >;
   clientId: string;
+  /**
+   * The largest packet taken: told to the broker at connect (MQTT 5's Maximum Packet Size, so a
+   * broker does not even send a larger one), and checked again on every message.
+   */
+  maxPacketBytes: number;
   /** Retained `online` after each connect, `offline` as the last will and on a clean stop. */
   availabilityTopic?: string;
   logger: Logger;
@@ -47,7 +52,12 @@ interface Subscription {
   filter: string;
   qos: 0 | 1 | 2;
   handler: MessageHandler;
+  /** Larger payloads on this filter are dropped unread (counted, and logged at most once a minute). */
+  maxBytes: number;
 }
+
+/** At most one warning a minute about oversized messages: a flood must not flood the log. */
+const OVERSIZE_WARNING_MS = 60_000;
 
 /**
  * One MQTT client: MQTT 5 with a fallback to 3.1.1 when the broker refuses 5, TLS from files,
@@ -61,6 +71,8 @@ export class MqttConnection {
   #client: MqttClient | undefined;
   #protocol: 5 | 4;
   #attempt = 0;
+  #dropped = 0;
+  #lastOversizeWarningAt = 0;
   #reconnectTimer: NodeJS.Timeout | undefined;
   #stopping = false;
   #status: ConnectionStatus;
@@ -87,8 +99,9 @@ export class MqttConnection {
   }
 
   /** Adds a subscription (also made on every later reconnect). Call before `start`, or any time after. */
-  subscribe(filter: string, handler: MessageHandler, qos: 0 | 1 | 2 = 1): void {
-    this.#subscriptions.push({ filter, qos, handler });
+  subscribe(filter: string, handler: MessageHandler, options: { qos?: 0 | 1 | 2; maxBytes: number }): void {
+    const qos = options.qos ?? 1;
+    this.#subscriptions.push({ filter, qos, handler, maxBytes: options.maxBytes });
     if (this.connected) this.#client?.subscribe(filter, { qos });
   }
 
@@ -148,6 +161,7 @@ export class MqttConnection {
       resubscribe: false,
       // Nothing piles up in memory while offline: the outbox is the queue.
       queueQoSZero: false,
+      ...(this.#protocol === 5 ? { properties: { maximumPacketSize: this.#options.maxPacketBytes } } : {}),
       ...tlsOptions(config.tls),
       ...(availabilityTopic
         ? { will: { topic: availabilityTopic, payload: Buffer.from('offline'), qos: 1, retain: true } }
@@ -225,8 +239,12 @@ export class MqttConnection {
   }
 
   #dispatch(topic: string, payload: Buffer, packet: IPublishPacket): void {
-    for (const { filter, handler } of this.#subscriptions) {
+    for (const { filter, handler, maxBytes } of this.#subscriptions) {
       if (!topicMatches(filter, topic)) continue;
+      if (payload.length > maxBytes) {
+        this.#oversized(topic, payload.length, maxBytes);
+        continue;
+      }
       try {
         const result = handler(topic, payload, packet);
         if (result instanceof Promise) result.catch((err: unknown) => this.#handlerFailed(topic, err));
@@ -234,6 +252,17 @@ export class MqttConnection {
         this.#handlerFailed(topic, err);
       }
     }
+  }
+
+  #oversized(topic: string, bytes: number, maxBytes: number): void {
+    this.#dropped += 1;
+    const now = Date.now();
+    if (now - this.#lastOversizeWarningAt < OVERSIZE_WARNING_MS) return;
+    this.#lastOversizeWarningAt = now;
+    this.#options.logger.warn(
+      { topic, bytes, max_bytes: maxBytes, dropped: this.#dropped },
+      'dropped an MQTT message larger than its topic takes (unread)',
+    );
   }
 
   #handlerFailed(topic: string, err: unknown): void {

@@ -8,6 +8,8 @@ export interface SyncMetrics {
   synced: Counter;
   dropped: Counter<'severity'>;
   resends: Counter<'reason'>;
+  /** Acks not taken: forged, stale, retained, or for another batch. */
+  ignoredAcks: Counter;
 }
 
 /** Registers the MQTT link's metrics once per app; gauges read the current state at scrape time. */
@@ -59,6 +61,10 @@ export function registerMqttMetrics(
       name: 'vigil_mqtt_batch_resends_total',
       help: 'Batches sent again: no ack in time, or the link dropped while waiting',
       labelNames: ['reason'],
+    }),
+    ignoredAcks: metrics.counter({
+      name: 'vigil_mqtt_acks_ignored_total',
+      help: 'Acks not taken: unsigned, badly signed, retained, or not for the batch in flight',
     }),
   };
 }

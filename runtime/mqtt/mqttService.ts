@@ -9,6 +9,7 @@ import { createMqttFeatures } from './features';
 import { type ConnectionStatus, MqttConnection } from './mqttConnection';
 import type { MqttAlarmPort, MqttContext, MqttFeature, MqttPipelinePort, MqttTopics } from './mqttContext';
 import { registerMqttMetrics, type SyncMetrics } from './mqttMetrics';
+import { ensureDeviceKey } from './security/deviceKey';
 import type { SyncStatus } from './sync/syncStatus';
 import { SyncWorker } from './sync/syncWorker';
 import { VigilTopics } from './vigilTopics';
@@ -29,6 +30,9 @@ export interface MqttServiceDeps {
 export type MqttHealth =
   | { enabled: false }
   | ({ enabled: true; sync: SyncStatus | undefined } & ConnectionStatus & Record<string, unknown>);
+
+/** The largest MQTT packet the appliance takes: an ack of a full batch, with room to spare. */
+const APPLIANCE_MAX_PACKET_BYTES = 2 * 1024 * 1024;
 
 /**
  * The MQTT link (when `mqtt.enabled`): one connection to the broker carrying the outbox sync to
@@ -62,14 +66,24 @@ export class MqttService implements Service {
     const connection = new MqttConnection({
       config: config.mqtt,
       clientId: config.mqtt.client_id ?? `vigil-${config.device.id}`,
+      // What the appliance receives: acks (the largest), commands, Home Assistant's status.
+      maxPacketBytes: APPLIANCE_MAX_PACKET_BYTES,
       availabilityTopic: topics.available,
       logger,
       onConnect: () => this.#connected(),
       onDisconnect: () => this.#sync?.disconnected(),
     });
+    const deviceKey = ensureDeviceKey(config.data_dir);
+    if (deviceKey.created) {
+      logger.warn(
+        { file: deviceKey.file },
+        "made this appliance's device key for signed sync: enrol it on the central server (vigil device-key shows how)",
+      );
+    }
     const sync = new SyncWorker({
       config: config.mqtt,
       deviceId: config.device.id,
+      key: deviceKey.key,
       connection,
       topics,
       db: store.db,

@@ -35,7 +35,7 @@ export class VigilTopics {
   }
 
   /** A per-appliance state or command topic: `alarm`, `siren`… (`/set` for commands). */
-  device(name: string, suffix?: 'set' | 'state'): string {
+  device(name: string, suffix?: 'set' | 'state' | 'panel'): string {
     return suffix ? `${this.base}/${name}/${suffix}` : `${this.base}/${name}`;
   }
 

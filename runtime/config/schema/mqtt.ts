@@ -90,8 +90,48 @@ const CommandsSchema = strictObject(
         description: 'Commands accepted; others get an error reply on <prefix>/<id>/response.',
       },
     ),
+    code: Type.Optional(
+      Type.String({
+        minLength: 4,
+        maxLength: 64,
+        description:
+          "The code Home Assistant's alarm panel asks for to arm, disarm and trigger. Without it (and without `secret`) nothing obeys arming, disarming or the siren over MQTT.",
+        ...SECRET,
+      }),
+    ),
+    code_attempts_per_minute: Type.Integer({
+      minimum: 1,
+      maximum: 100,
+      default: 5,
+      description: 'Wrong codes within a minute after which coded commands are refused for a minute.',
+    }),
+    secret: Type.Optional(
+      Type.String({
+        minLength: 32,
+        maxLength: 256,
+        description:
+          'Key of HMAC-signed commands from other clients (scripts, Node-RED): `vigil mqtt sign` signs with it. At least 32 characters.',
+        ...SECRET,
+      }),
+    ),
+    replay_window_seconds: Type.Integer({
+      minimum: 5,
+      maximum: 600,
+      default: 30,
+      description: 'A signed command older (or newer) than this is refused, and each one is taken once.',
+    }),
+    unsigned: Type.Array(Type.Union([Type.Literal('detect'), Type.Literal('motion')]), {
+      uniqueItems: true,
+      default: [],
+      description:
+        "Camera switches taken without a code or signature (Home Assistant's detection and motion switches cannot sign). Only behind a broker whose ACL lets nobody but Home Assistant publish on the command topics: switching detection off blinds the alarm. Arming, disarming and the siren are never taken unsigned.",
+    }),
   },
-  { default: {}, description: 'Commands over MQTT (Home Assistant switches, siren and select use them).' },
+  {
+    default: {},
+    description:
+      "Commands over MQTT: Home Assistant's alarm panel (with `code`), signed commands (with `secret`), and the camera switches listed in `unsigned`.",
+  },
 );
 
 /** MQTT: events to the central server, Home Assistant discovery, Frigate-compatible topics. */

@@ -3,6 +3,8 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { fieldPath } from '../../../base/fieldPath';
 import { ModeBody } from '../../alarm/api/alarmSchemas';
 import { CommandError } from '../../alarm/commandError';
+import { PANEL_ACTIONS } from './alarmPanel';
+import type { SignedCommand } from './commandAuth';
 
 /** `.../detect/set`, `.../motion/set`: Frigate's and Home Assistant's switch payloads. */
 const SwitchCommand = Type.Union([Type.Literal('ON'), Type.Literal('OFF')], {
@@ -33,20 +35,46 @@ const SirenCommand = Type.Object(
 /** `<prefix>/<id>/alarm/set`: `{"mode": "away", "reason"?: "..."}` as the HTTP API's body; plain text is the mode. */
 const AlarmCommand = ModeBody;
 
+/**
+ * `<prefix>/<id>/alarm/set` from Home Assistant's alarm panel: its action and the code the user
+ * typed (`command_template: {"action": "{{ action }}", "code": "{{ code }}"}`).
+ */
+const AlarmPanelCommand = Type.Object(
+  {
+    action: Type.Union(PANEL_ACTIONS.map((action) => Type.Literal(action))),
+    code: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+
+/** A signed command (see commandAuth.ts): any command's payload, wrapped. */
+const SignedCommandSchema = Type.Object(
+  {
+    ts: Type.Integer({ minimum: 0 }),
+    nonce: Type.String({ minLength: 8, maxLength: 64 }),
+    payload: Type.String({ maxLength: 2048 }),
+    sig: Type.String({ minLength: 43, maxLength: 43 }),
+  },
+  { additionalProperties: false },
+);
+
 export type SwitchCommandValue = Static<typeof SwitchCommand>;
 export type SirenCommandValue = Static<typeof SirenCommand>;
 export type AlarmCommandValue = Static<typeof AlarmCommand>;
 
 /** The largest command payload read; anything longer is refused unread. */
-const MAX_COMMAND_BYTES = 4096;
+export const MAX_COMMAND_BYTES = 4096;
 
 /** Fields with a closed set of values get the list instead of TypeBox's "expected union value". */
 const CLOSED_SETS: Record<string, string> = {
   payload: 'must be ON or OFF',
   state: 'must be ON or OFF',
+  action: `must be one of ${PANEL_ACTIONS.join(', ')}`,
 };
 
 const switchCheck = TypeCompiler.Compile(SwitchCommand);
+const panelCheck = TypeCompiler.Compile(AlarmPanelCommand);
+const signedCheck = TypeCompiler.Compile(SignedCommandSchema);
 const sirenCheck = TypeCompiler.Compile(SirenCommand);
 const alarmCheck = TypeCompiler.Compile(AlarmCommand);
 
@@ -67,6 +95,28 @@ export function parseAlarm(payload: Buffer): AlarmCommandValue {
   const text = textOf(payload).trim();
   const value = text.startsWith('{') ? jsonOf(text) : { mode: text };
   return checked(alarmCheck, value, 'payload');
+}
+
+/** How a command payload presents itself: signed, from HA's alarm panel, or plain. */
+export type CommandPayload =
+  | { kind: 'signed'; signed: SignedCommand }
+  | { kind: 'panel'; panel: Static<typeof AlarmPanelCommand> }
+  | { kind: 'plain'; text: string };
+
+/**
+ * Tells a signed command (`{"ts", "nonce", "payload", "sig"}`) and HA's alarm panel command
+ * (`{"action", "code"}`) from a plain payload, checking each against its schema. A JSON object
+ * with a `sig` or an `action` is judged as one of those, never passed on as plain.
+ */
+export function classifyCommand(payload: Buffer): CommandPayload {
+  const text = textOf(payload).trim();
+  if (!text.startsWith('{')) return { kind: 'plain', text };
+  const value = jsonOf(text);
+  if (typeof value === 'object' && value !== null && 'sig' in value)
+    return { kind: 'signed', signed: checked(signedCheck, value, 'payload') };
+  if (typeof value === 'object' && value !== null && 'action' in value)
+    return { kind: 'panel', panel: checked(panelCheck, value, 'payload') };
+  return { kind: 'plain', text };
 }
 
 function textOf(payload: Buffer): string {

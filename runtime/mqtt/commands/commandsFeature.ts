@@ -5,7 +5,29 @@ import { CommandError } from '../../alarm/commandError';
 import type { MQTT_COMMANDS } from '../../config/schema/index';
 import { sirenOutput } from '../homeassistant/sirenOutput';
 import type { MqttContext, MqttFeature } from '../mqttContext';
-import { parseAlarm, parseSiren, parseSwitch } from './commandSchemas';
+import { type PanelAction, panelModes } from './alarmPanel';
+import { AlarmCode, CommandSignatures } from './commandAuth';
+import {
+  type CommandPayload,
+  classifyCommand,
+  MAX_COMMAND_BYTES,
+  parseAlarm,
+  parseSiren,
+  parseSwitch,
+} from './commandSchemas';
+
+/**
+ * Payloads up to this size get a reply saying they are too long (commands are at most
+ * MAX_COMMAND_BYTES); larger ones are dropped unread.
+ */
+const UNREAD_COMMAND_BYTES = 16 * MAX_COMMAND_BYTES;
+
+/** A command whose sender proved it may give it, and how: the payload to carry out, or a panel action. */
+interface AuthenticatedCommand {
+  via: 'signed' | 'alarm panel' | 'unsigned';
+  text: string;
+  panel?: PanelAction;
+}
 
 /** What the commands use of the MQTT context. */
 export type CommandsContext = Pick<
@@ -33,16 +55,28 @@ export type CommandReply =
  */
 export class CommandsFeature implements MqttFeature {
   readonly #context: CommandsContext;
+  readonly #signatures: CommandSignatures | undefined;
+  readonly #code: AlarmCode | undefined;
   #counters = { accepted: 0, refused: 0 };
 
   constructor(context: CommandsContext) {
     this.#context = context;
+    const { secret, code, replay_window_seconds, code_attempts_per_minute } = context.config.mqtt.commands;
+    this.#signatures =
+      secret === undefined ? undefined : new CommandSignatures(secret, replay_window_seconds);
+    this.#code = code === undefined ? undefined : new AlarmCode(code, code_attempts_per_minute);
   }
 
   start(): void {
     const { connection, topics, config } = this.#context;
     const on = (filter: string, command: CommandName) =>
-      connection.subscribe(filter, (topic, payload, packet) => this.#handle(command, topic, payload, packet));
+      connection.subscribe(
+        filter,
+        (topic, payload, packet) => this.#handle(command, topic, payload, packet),
+        {
+          maxBytes: UNREAD_COMMAND_BYTES,
+        },
+      );
     on(`${topics.base}/+/detect/set`, 'detect');
     on(`${topics.base}/+/motion/set`, 'motion');
     on(topics.device('siren', 'set'), 'siren');
@@ -100,30 +134,94 @@ export class CommandsFeature implements MqttFeature {
         'command',
       );
     }
-    const cause: Cause = { actor: 'mqtt', reason: `command on ${topic}` };
+    const request = this.#authenticate(command, topic, classifyCommand(payload));
+    const cause: Cause = { actor: 'mqtt', reason: `${request.via} command on ${topic}` };
+    if (request.panel !== undefined) return this.#panel(request.panel, cause);
+    const body = Buffer.from(request.text);
     switch (command) {
       case 'detect':
       case 'motion': {
         const camera = topic.split('/').at(-3) ?? '';
-        const on = parseSwitch(payload) === 'ON';
+        const on = parseSwitch(body) === 'ON';
         const result = this.#tune(camera, command, on);
         logger.info({ ...cause, camera, [command]: on }, `camera ${command} switched by MQTT`);
         return result;
       }
       case 'siren': {
-        const siren = parseSiren(payload);
+        const siren = parseSiren(body);
         const output = this.#sirenOutput();
         const state = await this.#drive(output, siren.state, siren.duration, cause);
         return { output: state };
       }
       case 'alarm': {
-        const { mode, reason } = parseAlarm(payload);
+        const { mode, reason } = parseAlarm(body);
         return this.#context.alarm.setMode(
           mode,
           reason ? { ...cause, reason: `${cause.reason}: ${reason}` } : cause,
         );
       }
     }
+  }
+
+  /**
+   * Who may give this command: a signed command (any command, with `mqtt.commands.secret`), Home
+   * Assistant's alarm panel (`alarm`, with `mqtt.commands.code`), or a plain payload for the camera
+   * switches listed in `mqtt.commands.unsigned`. Anything else is refused, naming what it lacks.
+   */
+  #authenticate(command: CommandName, topic: string, payload: CommandPayload): AuthenticatedCommand {
+    const { commands } = this.#context.config.mqtt;
+    if (payload.kind === 'signed') {
+      if (!this.#signatures)
+        throw new CommandError(
+          'unauthorized',
+          'signed commands need mqtt.commands.secret on the appliance',
+          'sig',
+        );
+      return { via: 'signed', text: this.#signatures.open(topic, payload.signed) };
+    }
+    if (payload.kind === 'panel') {
+      if (command !== 'alarm')
+        throw new CommandError(
+          'invalid',
+          `the alarm panel's commands go to ${this.#context.topics.device('alarm', 'set')}`,
+          'action',
+        );
+      if (!this.#code)
+        throw new CommandError(
+          'unauthorized',
+          'set mqtt.commands.code to arm and disarm from the alarm panel',
+          'code',
+        );
+      this.#code.check(payload.panel.code);
+      return { via: 'alarm panel', text: '', panel: payload.panel.action };
+    }
+    if ((command === 'detect' || command === 'motion') && commands.unsigned.includes(command))
+      return { via: 'unsigned', text: payload.text };
+    throw new CommandError(
+      'unauthorized',
+      command === 'alarm'
+        ? "arming and disarming need the alarm code (Home Assistant's alarm panel) or a signed command (vigil mqtt sign)"
+        : `the ${command} command needs a signature (mqtt.commands.secret; vigil mqtt sign)${command === 'siren' ? '' : `, or ${command} in mqtt.commands.unsigned`}`,
+      'sig',
+    );
+  }
+
+  /** An arm, disarm or trigger from Home Assistant's panel, its code already checked. */
+  async #panel(action: PanelAction, cause: Cause): Promise<unknown> {
+    const { alarm, config } = this.#context;
+    if (action === 'TRIGGER') {
+      const output = this.#sirenOutput();
+      return { output: await this.#drive(output, 'ON', undefined, cause) };
+    }
+    const mode = panelModes(config.alarm.modes).get(action);
+    if (mode === undefined) {
+      throw new CommandError(
+        'invalid',
+        `action: ${action} names no mode of alarm.modes (${config.alarm.modes.join(', ')})`,
+        'action',
+      );
+    }
+    return alarm.setMode(mode, cause);
   }
 
   #tune(camera: string, command: 'detect' | 'motion', on: boolean) {
@@ -180,13 +278,23 @@ export class CommandsFeature implements MqttFeature {
     }
   }
 
-  /** On `<prefix>/<id>/response`, and on the MQTT 5 response topic the request named (with its correlation data). */
+  /**
+   * On `<prefix>/<id>/response`, and on the MQTT 5 response topic the request named (with its
+   * correlation data) when that topic is under `<prefix>/<id>/`: a command must not make the
+   * appliance publish onto someone else's topics (a Home Assistant discovery config, another
+   * device's state).
+   */
   async #reply(reply: CommandReply, packet: IPublishPacket): Promise<void> {
     const { connection, topics, logger } = this.#context;
     const json = JSON.stringify(reply);
     const sends = [connection.publish(topics.response, json, { qos: 1 })];
     const responseTopic = packet.properties?.responseTopic;
-    if (responseTopic && !/[#+]/.test(responseTopic)) {
+    if (responseTopic && !responseTopic.startsWith(`${topics.base}/`)) {
+      logger.warn(
+        { responseTopic },
+        "MQTT command asked for a reply outside this device's topics; not sent there",
+      );
+    } else if (responseTopic && !/[#+]/.test(responseTopic)) {
       const correlationData = packet.properties?.correlationData;
       sends.push(
         connection.publish(responseTopic, json, {

@@ -1,41 +1,42 @@
+import { panelFeatures } from '../commands/alarmPanel';
 import type { VigilTopics } from '../vigilTopics';
 import type { HaEntity } from './haEntity';
 
 /**
- * The appliance's own entities: the siren (when there is an output behind it), the alarm mode
- * and the device figures published as one JSON object on `<base>/state`.
+ * The appliance's own entities: the alarm panel (arm, disarm and trigger with the code the panel
+ * asks for, checked by the appliance), the siren's state (sounded and silenced through the panel,
+ * or by signed commands: a plain switch would let any broker client sound or silence it), and
+ * the device figures published as one JSON object on `<base>/state`.
  */
 export function applianceEntities(
   topics: VigilTopics,
   options: { modes: readonly string[]; siren: string | null },
 ): HaEntity[] {
   const entities: HaEntity[] = [];
-  if (options.siren !== null) {
+  if (options.modes.length > 0) {
     entities.push({
-      component: 'siren',
-      key: 'siren',
+      component: 'alarm_control_panel',
+      key: 'alarm',
       options: {
-        name: 'Siren',
-        state_topic: topics.device('siren', 'state'),
-        command_topic: topics.device('siren', 'set'),
-        // Turning on sends HA's JSON ({"state": "ON", "duration": 30}); the output's max_on still caps it.
-        support_duration: true,
-        // A GPIO siren has no volume (HA assumes one unless told).
-        support_volume_set: false,
+        name: 'Alarm',
+        state_topic: topics.device('alarm', 'panel'),
+        command_topic: topics.device('alarm', 'set'),
+        // HA asks for the code and hands it to the template; a code written here would be
+        // readable by every client of the broker from this retained message.
+        code: 'REMOTE_CODE',
+        code_arm_required: true,
+        code_disarm_required: true,
+        code_trigger_required: true,
+        command_template: '{"action": "{{ action }}", "code": "{{ code }}"}',
+        supported_features: panelFeatures(options.modes, options.siren !== null),
       },
     });
   }
-  if (options.modes.length > 0) {
+  if (options.siren !== null) {
     entities.push({
-      component: 'select',
-      key: 'alarm_mode',
-      options: {
-        name: 'Alarm mode',
-        icon: 'mdi:shield-home',
-        state_topic: topics.device('alarm', 'state'),
-        command_topic: topics.device('alarm', 'set'),
-        options: [...options.modes],
-      },
+      component: 'binary_sensor',
+      key: 'siren',
+      options: { name: 'Siren', device_class: 'sound', state_topic: topics.device('siren', 'state') },
     });
   }
   return [...entities, ...DEVICE_SENSORS.map((sensor) => deviceSensor(topics, sensor))];

@@ -10,7 +10,12 @@ const FACE_EVENT_TYPES = ['known', 'unknown', 'blacklisted'] as const;
  * One camera's entities. State topics are Vigil's own (`<base>/<camera>/...`); commands go to
  * `.../set`, where the commands feature validates them.
  */
-export function cameraEntities(camera: string, config: CameraConfig, topics: VigilTopics): HaEntity[] {
+export function cameraEntities(
+  camera: string,
+  config: CameraConfig,
+  topics: VigilTopics,
+  unsigned: readonly string[],
+): HaEntity[] {
   const id = topicId(camera);
   const name = displayName(camera);
   const objects = topics.camera(camera, 'objects');
@@ -83,30 +88,51 @@ export function cameraEntities(camera: string, config: CameraConfig, topics: Vig
         content_type: 'image/jpeg',
       },
     },
-    {
-      component: 'switch',
-      key: `${id}_detect`,
-      options: {
-        name: `${name} detection`,
-        icon: 'mdi:cctv',
-        entity_category: 'config',
-        state_topic: topics.camera(camera, 'detect', 'state'),
-        command_topic: topics.camera(camera, 'detect', 'set'),
-      },
-    },
-    {
-      component: 'switch',
-      key: `${id}_motion_detection`,
-      options: {
-        name: `${name} motion detection`,
-        icon: 'mdi:motion-sensor',
-        entity_category: 'config',
-        state_topic: topics.camera(camera, 'motion', 'state'),
-        command_topic: topics.camera(camera, 'motion', 'set'),
-      },
-    },
+    cameraSwitch(
+      topics,
+      camera,
+      'detect',
+      { key: `${id}_detect`, name: `${name} detection`, icon: 'mdi:cctv' },
+      unsigned,
+    ),
+    cameraSwitch(
+      topics,
+      camera,
+      'motion',
+      { key: `${id}_motion_detection`, name: `${name} motion detection`, icon: 'mdi:motion-sensor' },
+      unsigned,
+    ),
   );
   return entities;
+}
+
+/**
+ * Detection or motion detection of a camera: a switch when `mqtt.commands.unsigned` takes the
+ * plain ON/OFF Home Assistant sends (HA's switches cannot sign), else a state Home Assistant shows
+ * and cannot change — switching detection off would blind the alarm.
+ */
+function cameraSwitch(
+  topics: VigilTopics,
+  camera: string,
+  command: 'detect' | 'motion',
+  entity: { key: string; name: string; icon: string },
+  unsigned: readonly string[],
+): HaEntity {
+  const state = { name: entity.name, icon: entity.icon, entity_category: 'diagnostic' };
+  const stateTopic = topics.camera(camera, command, 'state');
+  if (!unsigned.includes(command)) {
+    return { component: 'binary_sensor', key: entity.key, options: { ...state, state_topic: stateTopic } };
+  }
+  return {
+    component: 'switch',
+    key: entity.key,
+    options: {
+      ...state,
+      entity_category: 'config',
+      state_topic: stateTopic,
+      command_topic: topics.camera(camera, command, 'set'),
+    },
+  };
 }
 
 /** A Jinja string literal for `text` (JSON string syntax is valid Jinja for any label). */

@@ -1,5 +1,5 @@
 /** The Home Assistant MQTT platforms Vigil announces. */
-type HaComponent = 'binary_sensor' | 'sensor' | 'switch' | 'select' | 'siren' | 'image' | 'event';
+type HaComponent = 'alarm_control_panel' | 'binary_sensor' | 'sensor' | 'switch' | 'image' | 'event';
 
 /**
  * One entity before the parts every entity shares (unique_id, device, origin, availability,

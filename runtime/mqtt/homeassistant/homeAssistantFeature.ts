@@ -53,9 +53,13 @@ export class HomeAssistantFeature implements MqttFeature {
     this.#stopped = false;
     const { config, connection } = this.#context;
     if (config.mqtt.homeassistant) {
-      connection.subscribe(`${config.mqtt.discovery_prefix}/status`, (_topic, payload) => {
-        if (payload.toString().trim() === 'online') this.#announce('Home Assistant came online');
-      });
+      connection.subscribe(
+        `${config.mqtt.discovery_prefix}/status`,
+        (_topic, payload) => {
+          if (payload.toString().trim() === 'online') this.#announce('Home Assistant came online');
+        },
+        { maxBytes: 64 },
+      );
     }
     this.#states.start();
   }
@@ -129,7 +133,7 @@ export class HomeAssistantFeature implements MqttFeature {
     const entities = [
       ...Object.entries(config.cameras)
         .filter(([, camera]) => camera.enabled)
-        .flatMap(([name, camera]) => cameraEntities(name, camera, topics)),
+        .flatMap(([name, camera]) => cameraEntities(name, camera, topics, config.mqtt.commands.unsigned)),
       ...applianceEntities(topics, { modes: config.alarm.modes, siren }),
     ];
     return discoveryMessages(entities, {

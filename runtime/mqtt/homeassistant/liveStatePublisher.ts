@@ -1,5 +1,6 @@
 import type { VigilEvent } from '../../domain/eventModel';
 import type { CameraActivity, PipelineTopics } from '../../pipeline/pipelineTopics';
+import { panelState } from '../commands/alarmPanel';
 import type { MqttContext } from '../mqttContext';
 import { readDeviceState } from './deviceState';
 import { SnapshotSender } from './snapshotSender';
@@ -70,10 +71,12 @@ export class LiveStatePublisher {
       if (payload.name !== this.#siren) return;
       this.#sirenOn = payload.active;
       this.#send(this.#context.topics.device('siren', 'state'), onOff(payload.active));
+      this.#sendPanel();
     });
     bus.on(owner, 'alarm.mode', ({ payload }) => {
       this.#mode = payload.mode;
       this.#send(this.#context.topics.device('alarm', 'state'), payload.mode);
+      this.#sendPanel();
     });
     this.#timer = setInterval(() => {
       // Reading the figures costs a df; pointless while nobody can receive them.
@@ -122,14 +125,30 @@ export class LiveStatePublisher {
     }
     if (this.#siren !== null) {
       const output = alarm.gpio().outputs.find((o) => o.name === this.#siren);
-      const on = output && 'active' in output ? output.active : (this.#sirenOn ?? false);
-      sends.push(this.#publish(topics.device('siren', 'state'), onOff(on), true));
+      this.#sirenOn = output && 'active' in output ? output.active : (this.#sirenOn ?? false);
+      sends.push(this.#publish(topics.device('siren', 'state'), onOff(this.#sirenOn), true));
     }
-    const mode = currentMode(this.#context) ?? this.#mode;
-    if (mode !== undefined) sends.push(this.#publish(topics.device('alarm', 'state'), mode, true));
+    this.#mode = currentMode(this.#context) ?? this.#mode;
+    if (this.#mode !== undefined) {
+      sends.push(
+        this.#publish(topics.device('alarm', 'state'), this.#mode, true),
+        this.#publish(
+          topics.device('alarm', 'panel'),
+          panelState(this.#mode, config.alarm.modes, this.#sirenOn ?? false),
+          true,
+        ),
+      );
+    }
     await Promise.all(sends);
     await this.#snapshots.resendAll();
     await this.#publishDeviceState();
+  }
+
+  /** Home Assistant's alarm panel: the mode as an arming state, `triggered` while the siren sounds armed. */
+  #sendPanel(): void {
+    if (this.#mode === undefined) return;
+    const state = panelState(this.#mode, this.#context.config.alarm.modes, this.#sirenOn ?? false);
+    this.#send(this.#context.topics.device('alarm', 'panel'), state);
   }
 
   #onActivity(activity: CameraActivity): void {

@@ -7,9 +7,15 @@ export interface OutboxRow {
   id: number;
   event_id: string;
   event_seq: number;
-  /** The event as JSON, exactly as stored. */
+  /** Its place in the sync sequence, once it was first sent; null before. */
+  sync_seq: number | null;
+  /** The event as JSON (EventJson, domain/eventJson.ts), exactly as stored. */
   payload: string;
+  bytes: number;
 }
+
+/** A row numbered for sending: its `sync_seq` is set. */
+export type NumberedRow = OutboxRow & { sync_seq: number };
 
 /** The backlog: rows not acknowledged yet. */
 export interface Backlog {
@@ -41,13 +47,16 @@ export class OutboxQueue {
   readonly #ack: Statement;
   readonly #victims: Record<MqttConfig['outbox']['when_full'], Statement>;
   readonly #delete: Statement;
+  readonly #state: Statement;
+  readonly #setState: Statement;
+  readonly #number: Statement;
 
   constructor(db: Database) {
     this.#firstUnrouted = db
       .prepare("SELECT MIN(rowid) FROM events WHERE state = 'persisted'")
       .pluck() as Statement;
     this.#batch = db.prepare(`
-      SELECT id, event_id, event_seq, payload FROM outbox
+      SELECT id, event_id, event_seq, sync_seq, payload, bytes FROM outbox
       WHERE acked_at IS NULL AND event_seq < ? ORDER BY event_seq LIMIT ?`);
     this.#backlog = db.prepare(
       'SELECT COUNT(*) AS rows, COALESCE(SUM(bytes), 0) AS bytes FROM outbox WHERE acked_at IS NULL',
@@ -56,19 +65,57 @@ export class OutboxQueue {
       .prepare('SELECT created_at FROM outbox WHERE acked_at IS NULL ORDER BY event_seq LIMIT 1')
       .pluck() as Statement;
     this.#ack = db.prepare('UPDATE outbox SET acked_at = ? WHERE event_id = ? AND acked_at IS NULL');
+    // Rows sent already (numbered) are never dropped: the central server may hold them, and a gap
+    // in the sequence would stop it taking the next batch. At most one batch of them waits.
     const victims = (order: string) =>
-      db.prepare(`SELECT id, bytes, severity FROM outbox WHERE acked_at IS NULL ORDER BY ${order}`);
+      db.prepare(
+        `SELECT id, bytes, severity FROM outbox WHERE acked_at IS NULL AND sync_seq IS NULL ORDER BY ${order}`,
+      );
     this.#victims = {
       drop_low_severity: victims(`${SEVERITY_RANK}, event_seq`),
       drop_oldest: victims('event_seq'),
     };
     this.#delete = db.prepare('DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?))');
+    this.#state = db.prepare('SELECT value FROM sync_state WHERE key = ?').pluck() as Statement;
+    this.#setState = db.prepare(
+      'INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    );
+    this.#number = db.prepare('UPDATE outbox SET sync_seq = ? WHERE id = ? AND sync_seq IS NULL');
   }
 
-  /** The next rows to send, oldest first, none past an event that is still being routed. */
-  nextBatch(limit: number): OutboxRow[] {
+  /**
+   * The next rows to send, oldest first, none past an event that is still being routed: at most
+   * `limit` rows and `maxBytes` of payload (always at least one row).
+   */
+  nextBatch(limit: number, maxBytes: number): OutboxRow[] {
     const watermark = (this.#firstUnrouted.get() as number | null) ?? Number.MAX_SAFE_INTEGER;
-    return this.#batch.all(watermark, limit) as OutboxRow[];
+    const rows = this.#batch.all(watermark, limit) as OutboxRow[];
+    let bytes = 0;
+    const fitting = rows.findIndex((row) => {
+      bytes += row.bytes;
+      return bytes > maxBytes;
+    });
+    return fitting === -1 ? rows : rows.slice(0, Math.max(1, fitting));
+  }
+
+  /**
+   * Gives the rows not sent before their place in the sync sequence, after the last one given (run
+   * inside a write, before the batch is published). Rows sent before keep theirs.
+   */
+  number(rows: readonly OutboxRow[]): NumberedRow[] {
+    let next = Number(this.#state.get('next_seq') ?? 1);
+    const numbered = rows.map((row) => {
+      if (row.sync_seq !== null) return row as NumberedRow;
+      this.#number.run(next, row.id);
+      return { ...row, sync_seq: next++ };
+    });
+    this.#setState.run('next_seq', String(next));
+    return numbered;
+  }
+
+  /** The last seq the central server has acknowledged (0 before the first ack). */
+  ackedThrough(): number {
+    return Number(this.#state.get('acked_through') ?? 0);
   }
 
   backlog(): Backlog {
@@ -80,10 +127,14 @@ export class OutboxQueue {
     };
   }
 
-  /** Marks events acknowledged by the central server; returns how many were still waiting. Run inside a write. */
-  acknowledge(eventIds: readonly string[], at: number): number {
+  /**
+   * Marks events acknowledged by the central server, and `throughSeq` as the last acknowledged
+   * seq; returns how many were still waiting. Run inside a write.
+   */
+  acknowledge(eventIds: readonly string[], throughSeq: number, at: number): number {
     let changed = 0;
     for (const id of eventIds) changed += this.#ack.run(at, id).changes;
+    if (throughSeq > this.ackedThrough()) this.#setState.run('acked_through', String(throughSeq));
     return changed;
   }
 

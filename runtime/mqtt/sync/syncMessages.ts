@@ -2,36 +2,54 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { fieldPath } from '../../../base/fieldPath';
+import { equalsConstantTime, hmacSha256 } from '../../../base/hmac';
 import { EventJsonSchema } from '../../domain/eventJson';
 
 /**
  * The wire format between an appliance and the central receiver (`vigil central`).
  *
- * Appliance → `<prefix>/<id>/events`: one batch of events, oldest first. `seq` is the event's
- * place in the appliance's ingest order; it only grows, so the central side can keep order per
- * device (and per camera) whatever happened on the way.
+ * Appliance → `<prefix>/<id>/events`: one batch of events, oldest first. `seq` numbers the events
+ * the appliance has sent, 1, 2, 3… without gaps, and `acked_through` is the last seq the central
+ * side has acknowledged: a batch continues right after it (or repeats unacknowledged ones), so the
+ * sequence moves forward by at most the batch's size and cannot skip or jump.
  *
  * Central → `<prefix>/<id>/ack`: the ids it has stored (committed and fsync'd), including ids it
  * already had (a batch sent again after a lost ack). Only then does the appliance let go of them:
  * a broker's PUBACK only says the broker has the message, and a broker can lose its queue.
  *
- * Either may be gzip'd (the payload then starts with gzip's magic bytes 1f 8b).
+ * Every message is signed with the appliance's device key, which both ends hold and the broker
+ * never sees: `<signature>\n<body>`, the signature being HMAC-SHA256 over the topic and the body
+ * bytes (base64url, 43 characters). The topic is inside the signature, so a batch cannot be
+ * replayed as another device's nor an ack as a batch. The body is JSON, or gzip'd JSON (it then
+ * starts with gzip's magic bytes 1f 8b); the signature is checked before anything is unzipped or
+ * parsed, and unzipping stops at a size limit.
  */
-export const SYNC_FORMAT_VERSION = 1;
+export const SYNC_FORMAT_VERSION = 2;
 
+/** The largest batch body, unzipped: the appliance never makes a larger one (see OutboxQueue.nextBatch). */
+export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+/** The largest ack body: 10,000 ids of at most 128 characters, quoted and separated. */
+export const MAX_ACK_BYTES = 1_400_000;
+
+const SIGNATURE_LENGTH = 43;
 const Id = Type.String({ minLength: 1, maxLength: 128 });
 
 const EventBatchSchema = Type.Object(
   {
     v: Type.Literal(SYNC_FORMAT_VERSION),
     device: Type.String({ minLength: 1, maxLength: 63 }),
+    /** The last seq acknowledged to the appliance (0 before the first ack). */
+    acked_through: Type.Integer({ minimum: 0 }),
     batch: Id,
     sent_at: Type.Integer({ minimum: 0 }),
     events: Type.Array(
-      Type.Object({
-        seq: Type.Integer({ minimum: 0 }),
-        event: EventJsonSchema,
-      }),
+      Type.Object(
+        {
+          seq: Type.Integer({ minimum: 1 }),
+          event: EventJsonSchema,
+        },
+        { additionalProperties: false },
+      ),
       { minItems: 1, maxItems: 10_000 },
     ),
   },
@@ -63,34 +81,86 @@ export class SyncMessageError extends Error {
   }
 }
 
-export function encodeSyncMessage(message: EventBatch | Ack, gzip: boolean): Buffer {
-  const json = Buffer.from(JSON.stringify(message));
-  return gzip ? gzipSync(json, { level: 6 }) : json;
+/** The signed payload of `body` (JSON text, gzip'd when `gzip`) for `topic`. */
+export function encodeSyncMessage(
+  topic: string,
+  message: EventBatch | Ack,
+  key: Buffer,
+  gzip: boolean,
+): Buffer {
+  return signSyncBody(topic, Buffer.from(JSON.stringify(message)), key, gzip);
 }
 
-export function decodeEventBatch(payload: Buffer): EventBatch {
-  return decode(payload, batchCheck) as EventBatch;
+/** Signs a body already serialised (the sync worker splices stored event JSON into it). */
+export function signSyncBody(topic: string, json: Buffer, key: Buffer, gzip: boolean): Buffer {
+  const body = gzip ? gzipSync(json, { level: 6 }) : json;
+  return Buffer.concat([Buffer.from(`${hmacSha256(key, topic, body)}\n`), body]);
 }
 
-export function decodeAck(payload: Buffer): Ack {
-  return decode(payload, ackCheck) as Ack;
+/** A batch from `topic`, checked: signature, size, JSON, schema, timestamps. Throws a SyncMessageError. */
+export function decodeEventBatch(topic: string, payload: Buffer, key: Buffer): EventBatch {
+  const batch = decode(openSyncMessage(topic, payload, key), MAX_BATCH_BYTES, batchCheck) as EventBatch;
+  checkSequence(batch);
+  checkTimestamps(batch);
+  return batch;
 }
 
-function decode(payload: Buffer, check: typeof batchCheck | typeof ackCheck): unknown {
+/** An ack from `topic`, checked: signature, size, JSON, schema. Throws a SyncMessageError. */
+export function decodeAck(topic: string, payload: Buffer, key: Buffer): Ack {
+  return decode(openSyncMessage(topic, payload, key), MAX_ACK_BYTES, ackCheck) as Ack;
+}
+
+/** The body of a signed message, once its signature for `topic` checks out. */
+function openSyncMessage(topic: string, payload: Buffer, key: Buffer): Buffer {
+  if (payload.length <= SIGNATURE_LENGTH || payload[SIGNATURE_LENGTH] !== 0x0a) {
+    throw new SyncMessageError('signature', 'the message is not signed (expected <signature>\\n<body>)');
+  }
+  const signature = payload.subarray(0, SIGNATURE_LENGTH).toString('latin1');
+  const body = payload.subarray(SIGNATURE_LENGTH + 1);
+  if (!equalsConstantTime(signature, hmacSha256(key, topic, body))) {
+    throw new SyncMessageError('signature', 'does not match: not signed with this device key for this topic');
+  }
+  return body;
+}
+
+function decode(body: Buffer, maxBytes: number, check: typeof batchCheck | typeof ackCheck): unknown {
   let value: unknown;
   try {
-    const json = payload[0] === 0x1f && payload[1] === 0x8b ? gunzipSync(payload) : payload;
+    const json =
+      body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body, { maxOutputLength: maxBytes }) : body;
+    if (json.length > maxBytes) throw new Error(`more than ${maxBytes} bytes`);
     value = JSON.parse(json.toString('utf8'));
   } catch (err) {
-    throw new SyncMessageError('payload', `is not JSON (or gzip'd JSON): ${(err as Error).message}`);
+    throw new SyncMessageError(
+      'payload',
+      `is not JSON (or gzip'd JSON) of at most ${maxBytes} bytes: ${(err as Error).message}`,
+    );
   }
-  if (check.Check(value)) {
-    if (check === batchCheck) checkTimestamps(value as EventBatch);
-    return value;
-  }
+  if (check.Check(value)) return value;
   const first = check.Errors(value).First();
   const field = fieldPath(first?.path, 'payload');
   throw new SyncMessageError(field, first?.message ?? 'is not a valid sync message');
+}
+
+/**
+ * Events are numbered without gaps (seq, seq + 1, …), starting no later than right after the last
+ * acknowledged one: a batch moves the sequence forward by at most its own size.
+ */
+function checkSequence(batch: EventBatch): void {
+  const first = batch.events[0]?.seq ?? 1;
+  if (first > batch.acked_through + 1) {
+    throw new SyncMessageError(
+      'events.0.seq',
+      `is ${first}, but ${batch.acked_through} is the last acknowledged: the batch skips ${batch.acked_through + 1}…${first - 1}`,
+    );
+  }
+  batch.events.forEach(({ seq }, i) => {
+    if (seq !== first + i)
+      throw new SyncMessageError(
+        `events.${i}.seq`,
+        `is ${seq}, expected ${first + i}: seq has no gaps within a batch`,
+      );
+  });
 }
 
 function checkTimestamps(batch: EventBatch): void {

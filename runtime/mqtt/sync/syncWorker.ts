@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
 import type { Database } from 'better-sqlite3';
 import type { Logger } from '../../../base/logger';
 import type { Bus } from '../../bus/eventBus';
@@ -9,13 +8,23 @@ import type { GroupCommitWriter } from '../../store/groupCommitWriter';
 import type { MqttConnection } from '../mqttConnection';
 import type { SyncMetrics } from '../mqttMetrics';
 import type { VigilTopics } from '../vigilTopics';
-import { type Backlog, type Dropped, OutboxQueue, type OutboxRow } from './outboxQueue';
-import { decodeAck, SYNC_FORMAT_VERSION } from './syncMessages';
+import { type Backlog, type Dropped, type NumberedRow, OutboxQueue } from './outboxQueue';
+import {
+  type Ack,
+  decodeAck,
+  MAX_ACK_BYTES,
+  MAX_BATCH_BYTES,
+  SYNC_FORMAT_VERSION,
+  SyncMessageError,
+  signSyncBody,
+} from './syncMessages';
 import type { SyncStatus } from './syncStatus';
 
 export interface SyncWorkerDeps {
   config: Pick<MqttConfig, 'qos' | 'outbox' | 'sync'>;
   deviceId: string;
+  /** The device key batches are signed with and acks checked against (see deviceKey.ts). */
+  key: Buffer;
   connection: MqttConnection;
   topics: VigilTopics;
   db: Database;
@@ -26,6 +35,12 @@ export interface SyncWorkerDeps {
   metrics: SyncMetrics;
 }
 
+/** The largest ack taken: its body and the signature line before it. */
+const SIGNED_ACK_BYTES = MAX_ACK_BYTES + 64;
+/** Room kept in a batch for its head (device, epoch, batch id) and the per-event wrapping. */
+const BATCH_OVERHEAD_BYTES = 64 * 1024;
+/** At most one warning a minute about acks that are not for this appliance's batch in flight. */
+const ACK_WARNING_MS = 60_000;
 /** How often an idle worker looks for new outbox rows, and how often the limits are checked. */
 const IDLE_POLL_MS = 200;
 const LIMIT_CHECK_MS = 2000;
@@ -49,7 +64,10 @@ export class SyncWorker {
   #stopped = true;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
-  #waiting: { batch: string; settle: (outcome: BatchOutcome) => void } | undefined;
+  #waiting:
+    | { batch: string; ids: ReadonlySet<string>; lastSeq: number; settle: (outcome: BatchOutcome) => void }
+    | undefined;
+  #lastAckWarningAt = 0;
   #limitTimer: NodeJS.Timeout | undefined;
   #backlog: Backlog = { rows: 0, bytes: 0, oldestAt: null };
   #lastAckAt: number | null = null;
@@ -67,7 +85,9 @@ export class SyncWorker {
   start(): void {
     this.#stopped = false;
     const { connection, topics } = this.#deps;
-    connection.subscribe(topics.ack, (_topic, payload) => this.#onAck(payload));
+    connection.subscribe(topics.ack, (topic, payload, packet) => this.#onAck(topic, payload, packet.retain), {
+      maxBytes: SIGNED_ACK_BYTES,
+    });
     this.#backlog = this.#queue.backlog();
     this.#limitTimer = setInterval(() => void this.#enforceLimits(), LIMIT_CHECK_MS);
     this.#limitTimer.unref();
@@ -112,12 +132,16 @@ export class SyncWorker {
           await this.#sleep(IDLE_POLL_MS * 5);
           continue;
         }
-        const rows = this.#queue.nextBatch(this.#deps.config.sync.batch_size);
+        const rows = this.#queue.nextBatch(
+          this.#deps.config.sync.batch_size,
+          MAX_BATCH_BYTES - BATCH_OVERHEAD_BYTES,
+        );
         if (rows.length === 0) {
           await this.#sleep(IDLE_POLL_MS);
           continue;
         }
-        const outcome = await this.#send(rows);
+        const numbered = await this.#deps.writer.write(() => this.#queue.number(rows));
+        const outcome = await this.#send(numbered);
         if (outcome === 'timeout' || outcome === 'disconnected') this.#resendLater(outcome, rows.length);
       } catch (err) {
         logger.error({ err }, 'sync to the central server failed; trying again');
@@ -127,9 +151,11 @@ export class SyncWorker {
   }
 
   /** Publishes one batch and waits for its ack (or a timeout, a dropped link, a stop). */
-  async #send(rows: readonly OutboxRow[]): Promise<BatchOutcome> {
+  async #send(rows: readonly NumberedRow[]): Promise<BatchOutcome> {
     const { connection, topics, config } = this.#deps;
     const batch = randomUUID();
+    const ids = new Set(rows.map((row) => row.event_id));
+    const lastSeq = rows.at(-1)?.sync_seq ?? 0;
     const outcome = new Promise<BatchOutcome>((resolve) => {
       const timer = setTimeout(() => settle('timeout'), config.sync.ack_timeout_seconds * 1000);
       const settle = (result: BatchOutcome) => {
@@ -137,7 +163,7 @@ export class SyncWorker {
         if (this.#waiting?.batch === batch) this.#waiting = undefined;
         resolve(result);
       };
-      this.#waiting = { batch, settle };
+      this.#waiting = { batch, ids, lastSeq, settle };
     });
     try {
       await connection.publish(topics.events, this.#encode(batch, rows), { qos: config.qos });
@@ -147,35 +173,63 @@ export class SyncWorker {
     return outcome;
   }
 
-  /** The batch as JSON, the stored event payloads spliced in as they are (no parse and re-stringify). */
-  #encode(batch: string, rows: readonly OutboxRow[]): Buffer {
+  /**
+   * The batch signed for the events topic, the stored event payloads spliced in as they are (no
+   * parse and re-stringify).
+   */
+  #encode(batch: string, rows: readonly NumberedRow[]): Buffer {
+    const { deviceId, topics, key, config } = this.#deps;
     const head = JSON.stringify({
       v: SYNC_FORMAT_VERSION,
-      device: this.#deps.deviceId,
+      device: deviceId,
+      acked_through: this.#queue.ackedThrough(),
       batch,
       sent_at: Date.now(),
     });
-    const events = rows.map((row) => `{"seq":${row.event_seq},"event":${row.payload}}`).join(',');
+    const events = rows.map((row) => `{"seq":${row.sync_seq},"event":${row.payload}}`).join(',');
     const json = Buffer.from(`${head.slice(0, -1)},"events":[${events}]}`);
-    return this.#deps.config.sync.compression === 'gzip' ? gzipSync(json, { level: 6 }) : json;
+    return signSyncBody(topics.events, json, key, config.sync.compression === 'gzip');
   }
 
-  async #onAck(payload: Buffer): Promise<void> {
-    const { writer, logger, metrics } = this.#deps;
-    let ack: ReturnType<typeof decodeAck>;
+  /**
+   * An ack counts only when it is signed with this appliance's key, is for the batch in flight,
+   * and for ids of that batch: a forged, stale or retained ack lets go of nothing.
+   */
+  async #onAck(topic: string, payload: Buffer, retained: boolean): Promise<void> {
+    const { writer, metrics, key } = this.#deps;
+    const waiting = this.#waiting;
+    let ack: Ack;
     try {
-      ack = decodeAck(payload);
+      if (retained) throw new SyncMessageError('retain', 'a retained ack is never taken');
+      ack = decodeAck(topic, payload, key);
+      if (waiting?.batch !== ack.batch)
+        throw new SyncMessageError('batch', `'${ack.batch}' is not the batch in flight`);
     } catch (err) {
-      logger.warn({ err: (err as Error).message }, 'ignored a malformed ack from the central server');
+      this.#ignoredAck(err);
       return;
     }
+    const ids = ack.ids.filter((id) => waiting.ids.has(id));
+    const complete = ids.length === waiting.ids.size;
     const at = Date.now();
-    const changed = await writer.write(() => this.#queue.acknowledge(ack.ids, at));
+    // Only a whole batch moves the acknowledged position: its seqs are then all stored.
+    const changed = await writer.write(() =>
+      this.#queue.acknowledge(ids, complete ? waiting.lastSeq : 0, at),
+    );
     this.#acked += changed;
     this.#lastAckAt = at;
     metrics.synced.inc(changed);
     this.#backlog = this.#queue.backlog();
-    if (this.#waiting?.batch === ack.batch) this.#waiting.settle('acked');
+    if (complete) waiting.settle('acked');
+  }
+
+  #ignoredAck(err: unknown): void {
+    this.#deps.metrics.ignoredAcks.inc();
+    if (Date.now() - this.#lastAckWarningAt < ACK_WARNING_MS) return;
+    this.#lastAckWarningAt = Date.now();
+    this.#deps.logger.warn(
+      { err: (err as Error).message },
+      'ignored an ack that is not from the central server for the batch in flight (forged, stale or retained)',
+    );
   }
 
   #resendLater(outcome: 'timeout' | 'disconnected', rows: number): void {

@@ -59,6 +59,7 @@ describe('MqttConnection against mosquitto', () => {
     const connection = new MqttConnection({
       config: { ...SETTINGS, url: broker.url },
       clientId: 'connection-test',
+      maxPacketBytes: 1024 * 1024,
       availabilityTopic: 'test/available',
       logger,
       onConnect: () => {
@@ -66,7 +67,9 @@ describe('MqttConnection against mosquitto', () => {
       },
     });
     const received: string[] = [];
-    connection.subscribe('test/in/+', (topic, payload) => void received.push(`${topic}=${payload}`));
+    connection.subscribe('test/in/+', (topic, payload) => void received.push(`${topic}=${payload}`), {
+      maxBytes: 1024,
+    });
     connection.start();
     await observer.next((m) => m.topic === 'test/available' && m.payload.toString() === 'online');
     await pollUntil('subscribed', () => connects === 1, 5000);
@@ -102,6 +105,7 @@ describe('MqttConnection against mosquitto', () => {
         tls: { ca: '/nonexistent/ca.pem', reject_unauthorized: true },
       },
       clientId: 'tls-test',
+      maxPacketBytes: 1024 * 1024,
       logger,
     });
     assert.throws(() => connection.start(), /mqtt\.tls\.ca: cannot read \/nonexistent\/ca\.pem \(ENOENT\)/);

@@ -9,6 +9,7 @@ import { type AppEvents, TOPIC_POLICIES } from '../../../../runtime/appTopics';
 import { EventBus } from '../../../../runtime/bus/eventBus';
 import { type Config, loadConfig } from '../../../../runtime/config/index';
 import type { MotionConfig } from '../../../../runtime/config/schema/camera';
+import { signCommand } from '../../../../runtime/mqtt/commands/commandAuth';
 import { CommandsFeature } from '../../../../runtime/mqtt/commands/commandsFeature';
 import { MqttConnection } from '../../../../runtime/mqtt/mqttConnection';
 import type { MqttPipelinePort } from '../../../../runtime/mqtt/mqttContext';
@@ -22,6 +23,8 @@ import { MqttObserver, type Seen } from '../../../helpers/mqttObserver';
 import { tempDir } from '../../../helpers/tempDir';
 
 const SIREN = 17;
+const CODE = '4711';
+const SECRET = 'a-secret-of-at-least-32-characters-!!';
 
 interface Reply {
   topic: string;
@@ -91,7 +94,7 @@ describe('MQTT commands against a real broker', async () => {
     'gpio:',
     `  siren: { driver: sysfs, sysfs_root: ${gpio}, pin: ${SIREN}, direction: output, max_on: 30 }`,
     'alarm: { mode: home }',
-    `mqtt: { enabled: true, url: '${broker.url}', frigate_compat: true }`,
+    `mqtt: { enabled: true, url: '${broker.url}', frigate_compat: true, commands: { code: '${CODE}', secret: '${SECRET}', unsigned: [detect, motion] } }`,
   ].join('\n');
   const config = configFor(text);
   const store = new StoreService({
@@ -125,6 +128,7 @@ describe('MQTT commands against a real broker', async () => {
     const connection = new MqttConnection({
       config: deviceConfig.mqtt,
       clientId: `vigil-${deviceConfig.device.id}`,
+      maxPacketBytes: 1024 * 1024,
       availabilityTopic: topics.available,
       logger,
       onConnect: () => connected(),
@@ -146,9 +150,15 @@ describe('MQTT commands against a real broker', async () => {
     return feature;
   };
 
-  const send = async (topic: string, payload: string, options: { retain?: boolean } = {}): Promise<Reply> => {
+  /** Publishes a command (signed with the secret when `signed`) and returns the appliance's reply. */
+  const send = async (
+    topic: string,
+    payload: string,
+    options: { retain?: boolean; signed?: boolean } = {},
+  ): Promise<Reply> => {
     const since = observer.messages.length;
-    await observer.publish(topic, payload, options.retain ?? false);
+    const body = options.signed ? JSON.stringify(signCommand(topic, payload, SECRET)) : payload;
+    await observer.publish(topic, body, options.retain ?? false);
     const reply = await observer.next(
       (m) => m.topic.endsWith('/response') && replyOf(m).topic === topic,
       5000,
@@ -164,12 +174,10 @@ describe('MQTT commands against a real broker', async () => {
     assert.ok((reply.error ?? '').length > 10, reply.error);
   };
 
-  let feature: CommandsFeature;
-
   before(async () => {
     await store.start();
     await alarm.start();
-    feature = await commands(config);
+    await commands(config);
   });
 
   it('switches detection and motion of a camera, on Vigil’s and on Frigate’s topics', async () => {
@@ -193,40 +201,113 @@ describe('MQTT commands against a real broker', async () => {
     assert.equal(pipeline.front.motion.enabled, true);
   });
 
-  it('sounds the siren for a Home Assistant siren command and silences it', async () => {
+  it('sounds the siren for a signed command and silences it; a bare broker client cannot', async () => {
     assert.equal(sirenLevel(), '0');
-    const on = await send('vigil/porch/siren/set', JSON.stringify({ state: 'ON', duration: 5 }));
+    const bare = await send('vigil/porch/siren/set', JSON.stringify({ state: 'ON', duration: 60 }));
+    refused(bare, 'sig');
+    assert.match(bare.error ?? '', /needs a signature/);
+    refused(await send('vigil/porch/siren/set', 'ON'), 'sig');
+    await sleep(100);
+    assert.equal(sirenLevel(), '0', 'the unsigned commands changed nothing');
+
+    const on = await send('vigil/porch/siren/set', JSON.stringify({ state: 'ON', duration: 5 }), {
+      signed: true,
+    });
     assert.equal(on.ok, true, JSON.stringify(on));
     const output = on.result?.output as { name: string; active: boolean; active_until: number | null };
     assert.equal(output.name, 'siren');
     assert.equal(output.active, true);
     assert.ok(output.active_until !== null && output.active_until <= Date.now() + 5000);
     await eventually('the siren line high', () => sirenLevel() === '1');
+    refused(await send('vigil/porch/siren/set', JSON.stringify({ state: 'OFF' })), 'sig');
+    assert.equal(sirenLevel(), '1', 'nor can it silence the siren');
 
-    const off = await send('vigil/porch/siren/set', JSON.stringify({ state: 'OFF' }));
+    const off = await send('vigil/porch/siren/set', JSON.stringify({ state: 'OFF' }), { signed: true });
     assert.equal(off.ok, true, JSON.stringify(off));
     await eventually('the siren line low', () => sirenLevel() === '0');
-
-    assert.equal((await send('vigil/porch/siren/set', 'ON')).ok, true, 'plain ON works too');
+    assert.equal(
+      (await send('vigil/porch/siren/set', 'ON', { signed: true })).ok,
+      true,
+      'plain ON works signed',
+    );
     await eventually('the siren line high', () => sirenLevel() === '1');
-    assert.equal((await send('vigil/porch/siren/set', 'OFF')).ok, true);
+    assert.equal((await send('vigil/porch/siren/set', 'OFF', { signed: true })).ok, true);
     await eventually('the siren line low', () => sirenLevel() === '0');
     const audit = alarm.history(20).filter((row) => row.kind === 'gpio' && row.actor === 'mqtt');
     assert.ok(audit.length >= 4, JSON.stringify(alarm.history(20)));
   });
 
-  it('switches the alarm mode from a plain name or JSON, with the audit trail naming MQTT', async () => {
-    const away = await send('vigil/porch/alarm/set', 'away');
+  it('a signature is taken once, within the window, for its own topic', async () => {
+    const topic = 'vigil/porch/siren/set';
+    const envelope = signCommand(topic, 'OFF', SECRET);
+    const sendRaw = async (t: string, body: unknown) => {
+      const since = observer.messages.length;
+      await observer.publish(t, JSON.stringify(body));
+      return replyOf(
+        await observer.next((m) => m.topic.endsWith('/response') && replyOf(m).topic === t, 5000, since),
+      );
+    };
+    assert.equal((await sendRaw(topic, envelope)).ok, true);
+    refused(await sendRaw(topic, envelope), 'nonce');
+    refused(await sendRaw(topic, signCommand(topic, 'OFF', SECRET, Date.now() - 120_000)), 'ts');
+    refused(await sendRaw(topic, signCommand(topic, 'OFF', 'another-secret-of-at-least-32-chars!!')), 'sig');
+    // Signed for the siren, replayed as an alarm command: the topic is inside the signature.
+    refused(await sendRaw('vigil/porch/alarm/set', signCommand(topic, 'disarmed', SECRET)), 'sig');
+    refused(await sendRaw(topic, { ...signCommand(topic, 'OFF', SECRET), payload: 'ON' }), 'sig');
+  });
+
+  it('switches the alarm mode from a signed name or JSON, with the audit trail naming MQTT; unsigned it is refused', async () => {
+    const bare = await send('vigil/porch/alarm/set', 'disarmed');
+    refused(bare, 'sig');
+    assert.match(bare.error ?? '', /alarm code|signed/);
+    assert.equal(alarm.alarm().mode, 'home', 'a bare broker client cannot disarm');
+
+    const away = await send('vigil/porch/alarm/set', 'away', { signed: true });
     assert.equal(away.ok, true, JSON.stringify(away));
     assert.equal(away.result?.mode, 'away');
     assert.equal(alarm.alarm().mode, 'away');
 
-    const home = await send('vigil/porch/alarm/set', JSON.stringify({ mode: 'home', reason: 'back home' }));
+    const home = await send('vigil/porch/alarm/set', JSON.stringify({ mode: 'home', reason: 'back home' }), {
+      signed: true,
+    });
     assert.equal(home.ok, true, JSON.stringify(home));
     assert.equal(alarm.alarm().mode, 'home');
     const [latest] = alarm.history(10).filter((row) => row.kind === 'alarm');
     assert.equal(latest?.actor, 'mqtt');
-    assert.match(latest?.reason ?? '', /alarm\/set: back home/);
+    assert.match(latest?.reason ?? '', /signed command on vigil\/porch\/alarm\/set: back home/);
+  });
+
+  it("Home Assistant's alarm panel arms, disarms and triggers with the code; a wrong code is refused and locks out", async () => {
+    const panel = (action: string, code?: string) =>
+      send('vigil/porch/alarm/set', JSON.stringify(code === undefined ? { action } : { action, code }));
+    assert.equal((await panel('ARM_AWAY', CODE)).ok, true);
+    assert.equal(alarm.alarm().mode, 'away');
+    refused(await panel('DISARM'), 'code');
+    refused(await panel('DISARM', '0000'), 'code');
+    assert.equal(alarm.alarm().mode, 'away');
+
+    const trigger = await panel('TRIGGER', CODE);
+    assert.equal(trigger.ok, true, JSON.stringify(trigger));
+    await eventually('the siren line high', () => sirenLevel() === '1');
+    const disarm = await panel('DISARM', CODE);
+    assert.equal(disarm.ok, true, JSON.stringify(disarm));
+    assert.equal(alarm.alarm().mode, 'disarmed');
+    await eventually('disarming silences the siren', () => sirenLevel() === '0');
+    refused(await panel('ARM_NIGHT', CODE), 'action');
+    refused(await panel('EXPLODE', CODE), 'action');
+    refused(await send('vigil/porch/siren/set', JSON.stringify({ action: 'TRIGGER', code: CODE })), 'action');
+
+    // Five wrong codes within a minute: even the right one waits a minute.
+    for (let i = 0; i < 3; i += 1) refused(await panel('ARM_HOME', `99${i}9`), 'code');
+    const locked = await panel('ARM_HOME', CODE);
+    refused(locked, 'code');
+    assert.match(locked.error ?? '', /too many wrong codes/);
+    assert.equal(alarm.alarm().mode, 'disarmed');
+    assert.equal(
+      (await send('vigil/porch/alarm/set', 'home', { signed: true })).ok,
+      true,
+      'signed still works',
+    );
   });
 
   it('refuses every bad command with the field at fault, and changes nothing', async () => {
@@ -252,20 +333,22 @@ describe('MQTT commands against a real broker', async () => {
       ['vigil/porch/alarm/set', JSON.stringify({ mode: 3 }), 'mode'],
       ['vigil/porch/alarm/set', JSON.stringify({ reason: 'x' }), 'mode'],
       ['vigil/porch/alarm/set', JSON.stringify({ mode: 'away', when: 'now' }), 'when'],
-      ['vigil/porch/alarm/set', 'x'.repeat(5000), 'payload'],
     ];
     for (const [topic, payload, field] of cases) {
-      const reply = await send(topic, payload);
+      const reply = await send(topic, payload, { signed: true });
       refused(reply, field);
       if (field === 'state' || field === 'payload') assert.match(reply.error ?? '', /ON|OFF|JSON|bytes/);
     }
+    refused(await send('vigil/porch/alarm/set', 'x'.repeat(5000)), 'payload');
     assert.match((await send('vigil/porch/garage/detect/set', 'ON')).error ?? '', /cameras: front, back/);
-    assert.match((await send('vigil/porch/alarm/set', 'party')).error ?? '', /home|away|disarmed/);
+    assert.match(
+      (await send('vigil/porch/alarm/set', 'party', { signed: true })).error ?? '',
+      /home|away|disarmed/,
+    );
     assert.deepEqual(pipeline.front, before.front);
     assert.equal(pipeline.tuned.length, before.tuned);
     assert.equal(alarm.alarm().mode, before.mode);
     assert.equal(sirenLevel(), '0');
-    assert.deepEqual(feature.health(), { commands: { enabled: true, accepted: 10, refused: 19 } });
   });
 
   it('refuses commands that mqtt.commands does not allow', async () => {
@@ -288,48 +371,77 @@ describe('MQTT commands against a real broker', async () => {
     refused(detect, 'command');
     assert.match(detect.error ?? '', /not allowed .*allow: alarm/);
     refused(await send('vigil/limited/siren/set', 'ON'), 'command');
-    assert.equal((await send('vigil/limited/alarm/set', 'away')).ok, true, 'alarm is allowed');
-    const locked = await send('vigil/locked/alarm/set', 'home');
+    assert.equal(
+      (await send('vigil/limited/alarm/set', 'away', { signed: true })).ok,
+      true,
+      'alarm is allowed',
+    );
+    const locked = await send('vigil/locked/alarm/set', 'home', { signed: true });
     refused(locked, 'command');
     assert.match(locked.error ?? '', /turned off/);
     assert.equal(alarm.alarm().mode, 'away', 'the locked device changed nothing');
     assert.equal(pipeline.tuned.length, tuned);
     assert.equal(sirenLevel(), '0');
-    assert.equal((await send('vigil/porch/alarm/set', 'home')).ok, true);
+    assert.equal((await send('vigil/porch/alarm/set', 'home', { signed: true })).ok, true);
   });
 
-  it('answers on the MQTT 5 response topic with the correlation data', async () => {
+  it('without a code or a secret configured nothing is obeyed: not the alarm, not the siren, not the cameras', async () => {
+    const bare = configFor(text, { 'device.id': 'unconfigured', 'mqtt.frigate_compat': false });
+    bare.mqtt.commands = { ...bare.mqtt.commands, code: undefined, secret: undefined, unsigned: [] };
+    await commands(bare);
+    const mode = alarm.alarm().mode;
+    const tuned = pipeline.tuned.length;
+    refused(await send('vigil/unconfigured/alarm/set', 'disarmed'), 'sig');
+    refused(
+      await send('vigil/unconfigured/alarm/set', JSON.stringify({ action: 'DISARM', code: CODE })),
+      'code',
+    );
+    refused(await send('vigil/unconfigured/siren/set', 'ON', { signed: true }), 'sig');
+    refused(await send('vigil/unconfigured/front/detect/set', 'OFF'), 'sig');
+    assert.equal(alarm.alarm().mode, mode);
+    assert.equal(pipeline.tuned.length, tuned);
+    assert.equal(sirenLevel(), '0');
+  });
+
+  it("answers on an MQTT 5 response topic under the device's own, with the correlation data, and nowhere else", async () => {
     // An MQTT 5 requester, as a script or Node-RED would be: it names where to answer.
     const client = await connectAsync(broker.url, { protocolVersion: 5, reconnectPeriod: 0 });
-    const answers: Array<{ payload: Buffer; packet: IPublishPacket }> = [];
-    client.on('message', (topic, payload, packet) => {
-      if (topic === 'replies/ha-1') answers.push({ payload, packet });
-    });
-    await client.subscribeAsync('replies/ha-1', { qos: 1 });
-    const request = async (payload: string, correlationData: Buffer) => {
-      const since = answers.length;
-      await client.publishAsync('vigil/porch/alarm/set', payload, {
+    const answers: Array<{ topic: string; payload: Buffer; packet: IPublishPacket }> = [];
+    client.on('message', (topic, payload, packet) => answers.push({ topic, payload, packet }));
+    await client.subscribeAsync(['vigil/porch/replies/ha-1', 'homeassistant/#', 'replies/#'], { qos: 1 });
+    const request = async (payload: string, responseTopic: string, correlationData: Buffer) => {
+      const since = observer.messages.length;
+      const topic = 'vigil/porch/alarm/set';
+      await client.publishAsync(topic, JSON.stringify(signCommand(topic, payload, SECRET)), {
         qos: 1,
-        properties: { responseTopic: 'replies/ha-1', correlationData },
+        properties: { responseTopic, correlationData },
       });
-      await eventually('the answer on the response topic', () => answers.length > since, 5000);
-      const answer = answers[since];
-      assert.ok(answer);
-      assert.deepEqual(answer.packet.properties?.correlationData, correlationData);
-      return JSON.parse(answer.payload.toString('utf8')) as Reply;
+      // The device's response topic always gets the answer.
+      return replyOf(await observer.next((m) => m.topic === 'vigil/porch/response', 5000, since));
     };
     try {
-      const since = observer.messages.length;
-      const ok = await request('away', Buffer.from('request-42'));
+      const ok = await request('away', 'vigil/porch/replies/ha-1', Buffer.from('request-42'));
       assert.equal(ok.ok, true, JSON.stringify(ok));
-      assert.equal(ok.command, 'alarm');
+      await eventually('the answer on the response topic', () => answers.length > 0, 5000);
+      const [answer] = answers;
+      assert.equal(answer?.topic, 'vigil/porch/replies/ha-1');
+      assert.deepEqual(answer?.packet.properties?.correlationData, Buffer.from('request-42'));
+      assert.equal((JSON.parse(answer?.payload.toString('utf8') ?? '{}') as Reply).command, 'alarm');
       assert.equal(alarm.alarm().mode, 'away');
-      // And on the device's response topic as always.
-      await observer.next((m) => m.topic === 'vigil/porch/response', 5000, since);
 
-      const bad = await request('party', Buffer.from('request-43'));
-      assert.equal(bad.ok, false);
+      const bad = await request('party', 'vigil/porch/replies/ha-1', Buffer.from('request-43'));
       assert.equal(bad.field, 'mode');
+      // A reply aimed at Home Assistant's discovery (or anywhere outside vigil/porch/) is not sent.
+      for (const elsewhere of ['homeassistant/siren/x/config', 'replies/ha-1']) {
+        const reply = await request('home', elsewhere, Buffer.from('x'));
+        assert.equal(reply.ok, true);
+      }
+      await sleep(300);
+      assert.deepEqual(
+        answers.map((a) => a.topic),
+        ['vigil/porch/replies/ha-1', 'vigil/porch/replies/ha-1'],
+        'no reply outside the device',
+      );
     } finally {
       await client.endAsync();
     }

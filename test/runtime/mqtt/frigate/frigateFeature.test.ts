@@ -288,6 +288,7 @@ describe('Frigate-compatible topics against a real broker', async () => {
     connection = new MqttConnection({
       config: config.mqtt,
       clientId: 'vigil-porch',
+      maxPacketBytes: 1024 * 1024,
       availabilityTopic: topics.available,
       logger,
       onConnect: () => feature.onConnect(),

@@ -86,6 +86,7 @@ export async function haKit(options: { brokerUrl: string; yaml: string; dbFile: 
   const connection = new MqttConnection({
     config: { ...config.mqtt, url: options.brokerUrl },
     clientId: `vigil-${config.device.id}`,
+    maxPacketBytes: 1024 * 1024,
     availabilityTopic: topics.available,
     logger,
     onConnect: () => feature?.onConnect(),

@@ -25,6 +25,7 @@ test('events produced while the broker is down all reach the central server afte
   const receiver = await central(dir, broker.url);
   const centralProcess = await receiver.start();
   const device = await appliance(dir, broker.url);
+  receiver.enroll(device);
   const vigil = await device.start();
 
   const run = randomUUID().slice(0, 8);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { gzipSync } from 'node:zlib';
+import { enrollDevice } from '../../../../runtime/central/deviceKeys';
 import { eventToJson } from '../../../../runtime/domain/eventJson';
+import { type Ack, decodeAck, signSyncBody } from '../../../../runtime/mqtt/sync/syncMessages';
 import { startBroker } from '../../../helpers/mosquitto';
 import { MqttObserver } from '../../../helpers/mqttObserver';
 import { tempDir } from '../../../helpers/tempDir';
@@ -10,11 +11,12 @@ import { stopVigil } from '../../events/e2e/e2eKit';
 import { makeEvent } from '../../rules/ruleTestKit';
 import { central } from './syncKit';
 
-/** A batch as an appliance sends it. */
+/** A batch as an appliance sends it (its events numbered from `from`, nothing acknowledged before). */
 function batch(device: string, from: number, count: number, camera = 'front') {
   return {
-    v: 1,
+    v: 2 as const,
     device,
+    acked_through: from - 1,
     batch: randomUUID(),
     sent_at: Date.now(),
     events: Array.from({ length: count }, (_, i) => ({
@@ -34,11 +36,6 @@ function batch(device: string, from: number, count: number, camera = 'front') {
   };
 }
 
-interface AckMessage {
-  batch: string;
-  ids: string[];
-}
-
 async function devices(base: string) {
   return (
     (await (await fetch(`${base}/api/v1/devices`)).json()) as {
@@ -47,10 +44,38 @@ async function devices(base: string) {
   ).devices;
 }
 
+/** Device keys of the devices the tests pose as, enrolled on every receiver made here. */
+const KEYS = new Map<string, Buffer>();
+
+function keyOf(device: string): Buffer {
+  let key = KEYS.get(device);
+  if (!key) {
+    key = randomBytes(32);
+    KEYS.set(device, key);
+  }
+  return key;
+}
+
+/** The payload an appliance publishes: the batch signed with the device's key for its events topic. */
+function signedBatch(value: ReturnType<typeof batch>, gzip = false, key = keyOf(value.device)): Buffer {
+  return signSyncBody(`vigil/${value.device}/events`, Buffer.from(JSON.stringify(value)), key, gzip);
+}
+
+function ackOf(device: string, message: { topic: string; payload: Buffer }): Ack {
+  return decodeAck(message.topic, message.payload, keyOf(device));
+}
+
+/** A `vigil central` with `devices` enrolled (as `vigil central enroll` does). */
+async function enrolledCentral(brokerUrl: string, devices: string[]) {
+  const receiver = await central(tempDir(), brokerUrl);
+  for (const device of devices) enrollDevice(receiver.dataDir, device, keyOf(device).toString('base64url'));
+  return receiver;
+}
+
 /** A broker, one `vigil central`, and a plain client playing the appliance, listening for acks. */
 async function oneReceiver() {
   const broker = await startBroker();
-  const receiver = await central(tempDir(), broker.url);
+  const receiver = await enrolledCentral(broker.url, ['porch']);
   const process = await receiver.start();
   const appliance = await MqttObserver.connect(broker.url);
   await appliance.subscribe('vigil/+/ack');
@@ -62,11 +87,11 @@ describe('vigil central', () => {
     const { broker, receiver, process, appliance } = await oneReceiver();
 
     const first = batch('porch', 1, 5);
-    await appliance.publish('vigil/porch/events', JSON.stringify(first));
-    await appliance.publish('vigil/porch/events', JSON.stringify(first)); // the ack was lost: sent again
-    await appliance.publish('vigil/porch/events', gzipSync(JSON.stringify(batch('porch', 6, 3))));
+    await appliance.publish('vigil/porch/events', signedBatch(first));
+    await appliance.publish('vigil/porch/events', signedBatch(first)); // the ack was lost: sent again
+    await appliance.publish('vigil/porch/events', signedBatch(batch('porch', 6, 3), true));
     const acks = await appliance.count((m) => m.topic === 'vigil/porch/ack', 3);
-    const parsed = acks.map((m) => JSON.parse(m.payload.toString()) as AckMessage);
+    const parsed = acks.map((m) => ackOf('porch', m));
     assert.deepEqual(
       parsed[0]?.ids,
       first.events.map((e) => e.event.id),
@@ -107,17 +132,37 @@ describe('vigil central', () => {
     await broker.stop();
   });
 
-  test('a malformed batch is not acknowledged and changes nothing; the next good one is stored', async () => {
+  test('a malformed, unsigned, forged or unenrolled batch is not acknowledged and changes nothing; the next good one is stored', async () => {
     const { broker, receiver, process, appliance } = await oneReceiver();
 
     const wrongDevice = batch('someone-else', 1, 2);
     const noTimestamp = batch('porch', 1, 1);
     for (const e of noTimestamp.events) e.event.timestamp = 'yesterday';
-    for (const payload of ['not json', '{"v":1}', JSON.stringify(wrongDevice), JSON.stringify(noTimestamp)])
-      await appliance.publish('vigil/porch/events', payload);
-    await appliance.publish('vigil/porch/events', JSON.stringify(batch('porch', 1, 2)));
+    const good = batch('porch', 1, 2);
+    const refused: Array<[string, Buffer]> = [
+      ['vigil/porch/events', Buffer.from('not json')],
+      ['vigil/porch/events', Buffer.from(JSON.stringify(good))], // unsigned
+      ['vigil/porch/events', signedBatch(good, false, randomBytes(32))], // another key
+      // Signed by porch for its own topic, but saying it is someone else.
+      [
+        'vigil/porch/events',
+        signSyncBody('vigil/porch/events', Buffer.from(JSON.stringify(wrongDevice)), keyOf('porch'), false),
+      ],
+      ['vigil/porch/events', signedBatch(noTimestamp)],
+      [
+        'vigil/porch/events',
+        signedBatch({
+          ...good,
+          acked_through: 0,
+          events: good.events.map((e) => ({ ...e, seq: e.seq + 999_999 })),
+        }),
+      ],
+      ['vigil/intruder/events', signedBatch(batch('intruder', 1, 1))], // not enrolled
+    ];
+    for (const [topic, payload] of refused) await appliance.publish(topic, payload);
+    await appliance.publish('vigil/porch/events', signedBatch(good));
     const [ack] = await appliance.count((m) => m.topic === 'vigil/porch/ack', 1);
-    assert.equal((JSON.parse(String(ack?.payload)) as AckMessage).ids.length, 2);
+    assert.equal(ackOf('porch', ack as { topic: string; payload: Buffer }).ids.length, 2);
     assert.equal(
       appliance.messages.filter((m) => m.topic.endsWith('/ack')).length,
       1,
@@ -126,19 +171,52 @@ describe('vigil central', () => {
     assert.deepEqual(
       (await devices(receiver.base)).map((d) => [d.id, d.events]),
       [['porch', 2]],
+      'the intruder is not a device, and nothing of a refused batch was stored',
     );
-    const rejected = process.logs.filter(
-      (l) => l.msg === 'rejected a batch that is not a valid sync message',
+    // One warning per device and reason a minute (a flood of forgeries must not flood the log); every one is counted.
+    const reasons = process.logs
+      .filter((l) => l.msg === 'refused a batch: not stored, not acknowledged')
+      .map((l) => l.reason);
+    assert.deepEqual(reasons, ['signature', 'invalid', 'sequence', 'not_enrolled']);
+    const metrics = await (await fetch(`${receiver.base}/metrics`)).text();
+    for (const [reason, count] of [
+      ['signature', 3],
+      ['invalid', 2],
+      ['sequence', 1],
+      ['not_enrolled', 1],
+    ])
+      assert.match(
+        metrics,
+        new RegExp(`vigil_central_batches_rejected_total\\{reason="${reason}"\\} ${count}\\n`),
+      );
+    assert.equal(await stopVigil(process), 0);
+    await broker.stop();
+  });
+
+  test('a retained batch is never taken: it would come back at every connect', async () => {
+    const broker = await startBroker();
+    const appliance = await MqttObserver.connect(broker.url);
+    await appliance.subscribe('vigil/+/ack');
+    await appliance.publish('vigil/porch/events', signedBatch(batch('porch', 1, 2)), true);
+    const receiver = await enrolledCentral(broker.url, ['porch']);
+    const process = await receiver.start();
+    await process.waitForLog(
+      (l) => l.msg === 'refused a batch: not stored, not acknowledged' && l.reason === 'retained',
     );
-    assert.equal(rejected.length, 4);
-    assert.match(JSON.stringify(rejected[3]), /events\.0\.event\.timestamp/);
+    assert.deepEqual(await devices(receiver.base), []);
+    assert.equal(appliance.messages.filter((m) => m.topic.endsWith('/ack')).length, 0);
+    await appliance.publish('vigil/porch/events', '', true);
     assert.equal(await stopVigil(process), 0);
     await broker.stop();
   });
 
   test('receivers in one share group split the batches: each stored exactly once between them', async () => {
     const broker = await startBroker();
-    const receivers = [await central(tempDir(), broker.url), await central(tempDir(), broker.url)];
+    const piDevices = ['pi-0', 'pi-1', 'pi-2', 'pi-3'];
+    const receivers = [
+      await enrolledCentral(broker.url, piDevices),
+      await enrolledCentral(broker.url, piDevices),
+    ];
     const processes = [];
     for (const receiver of receivers) processes.push(await receiver.start());
     const appliance = await MqttObserver.connect(broker.url);
@@ -146,9 +224,9 @@ describe('vigil central', () => {
     const sent: string[] = [];
     for (let i = 0; i < 20; i += 1) {
       const device = `pi-${i % 4}`;
-      const b = batch(device, i * 10, 10);
+      const b = batch(device, Math.floor(i / 4) * 10 + 1, 10);
       sent.push(...b.events.map((e) => e.event.id));
-      await appliance.publish(`vigil/${device}/events`, JSON.stringify(b));
+      await appliance.publish(`vigil/${device}/events`, signedBatch(b));
     }
     await appliance.count((m) => m.topic.endsWith('/ack'), 20);
     const counts = await Promise.all(

@@ -21,6 +21,7 @@ test('broker killed mid-stream, appliance and central receiver killed with SIGKI
   const receiver = await central(dir, broker.url);
   let centralProcess = await receiver.start();
   const device = await appliance(dir, broker.url, { sync: 'ack_timeout_seconds: 1, batch_size: 20' });
+  receiver.enroll(device);
   let vigil = await device.start();
 
   // One producer, cameras in turn, for as long as the chaos lasts; an event is "acknowledged"

@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { enrollDevice } from '../../../../runtime/central/deviceKeys';
+import { ensureDeviceKey } from '../../../../runtime/mqtt/security/deviceKey';
 import { freePort } from '../../../helpers/freePort';
 import { startVigil, type VigilProcess } from '../../../helpers/vigilProcess';
 import { pollUntil, postEvent, runVigil, withDb, writeConfig } from '../../events/e2e/e2eKit';
@@ -13,6 +15,8 @@ export const DEVICE = 'e2e-pi';
 
 export interface Appliance {
   dir: string;
+  /** Its data_dir, where its device key is made. */
+  dataDir: string;
   config: string;
   base: string;
   start(): Promise<VigilProcess>;
@@ -33,28 +37,43 @@ export async function appliance(
   const config = writeConfig(dir, port, {
     mqtt: `enabled: true, url: '${brokerUrl}', homeassistant: ${options.homeassistant ?? false}, reconnect: { min_seconds: 0.2, max_seconds: 1 }, ${sync}${options.mqtt ? `, ${options.mqtt}` : ''}`,
   });
-  return { dir, config, base: `http://127.0.0.1:${port}`, start: () => runVigil(config) };
+  return {
+    dir,
+    dataDir: join(dir, 'data'),
+    config,
+    base: `http://127.0.0.1:${port}`,
+    start: () => runVigil(config),
+  };
 }
 
 export interface Central {
   base: string;
+  dataDir: string;
   start(): Promise<VigilProcess>;
+  /** Enrols the appliance's device key (made now if it has none), as `vigil central enroll` does. */
+  enroll(appliance: Pick<Appliance, 'dataDir'>, device?: string): void;
 }
 
 /** A config for `vigil central` on `brokerUrl`, data in `dir`. */
 export async function central(dir: string, brokerUrl: string): Promise<Central> {
   const port = await freePort();
   const file = join(dir, 'central.yaml');
+  const dataDir = join(dir, 'central-data');
   writeFileSync(
     file,
     [
-      `data_dir: ${join(dir, 'central-data')}`,
+      `data_dir: ${dataDir}`,
       `http: { host: 127.0.0.1, port: ${port}, auth: { enabled: false } }`,
       `mqtt: { url: '${brokerUrl}', reconnect: { min_seconds: 0.2, max_seconds: 1 } }`,
     ].join('\n'),
   );
   return {
     base: `http://127.0.0.1:${port}`,
+    dataDir,
+    enroll(appliance, device = DEVICE) {
+      const { key } = ensureDeviceKey(appliance.dataDir);
+      enrollDevice(dataDir, device, key.toString('base64url'));
+    },
     async start() {
       const process = startVigil(['central', '--config', file]);
       await process.waitForLog((l) => l.msg === 'central receiver listening');

@@ -1,0 +1,45 @@
+import { parseArgs } from 'node:util';
+import { signCommand } from '../mqtt/commands/commandAuth';
+import { commandConfig } from './commandConfig';
+import { type CommandIo, PROCESS_IO } from './commandIo';
+
+const USAGE = 'usage: vigil mqtt sign [--config FILE] --topic TOPIC --payload TEXT\n';
+
+/**
+ * `vigil mqtt sign --topic T --payload P`: prints the command `P` signed for topic `T` with
+ * `mqtt.commands.secret`, ready to publish within the replay window, e.g.
+ * `mosquitto_pub -t vigil/porch/siren/set -m "$(vigil mqtt sign --topic vigil/porch/siren/set --payload ON)"`.
+ */
+export async function mqttSignCommand(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  io: CommandIo = PROCESS_IO,
+): Promise<number> {
+  let values: { config?: string; topic?: string; payload?: string };
+  try {
+    values = parseArgs({
+      args: [...argv],
+      options: {
+        config: { type: 'string', short: 'c' },
+        topic: { type: 'string', short: 't' },
+        payload: { type: 'string', short: 'm' },
+      },
+    }).values;
+  } catch (err) {
+    io.stderr(`vigil: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+    return 2;
+  }
+  if (!values.topic || values.payload === undefined) {
+    io.stderr(`vigil: --topic and --payload are required\n${USAGE}`);
+    return 2;
+  }
+  const loaded = commandConfig(values.config ?? env.VIGIL_CONFIG, env);
+  if (!loaded) return 2;
+  const secret = loaded.config.mqtt.commands.secret;
+  if (secret === undefined) {
+    io.stderr('vigil: mqtt.commands.secret is not set in the config: there is nothing to sign with\n');
+    return 2;
+  }
+  io.stdout(`${JSON.stringify(signCommand(values.topic, values.payload, secret))}\n`);
+  return 0;
+}

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { test } from 'node:test';
+import { ensureDeviceKey } from '../../../../runtime/mqtt/security/deviceKey';
+import { decodeEventBatch, encodeSyncMessage } from '../../../../runtime/mqtt/sync/syncMessages';
+import { startBroker } from '../../../helpers/mosquitto';
+import { MqttObserver } from '../../../helpers/mqttObserver';
+import { tempDir } from '../../../helpers/tempDir';
+import { stopVigil, withDb } from '../../events/e2e/e2eKit';
+import { appliance, DEVICE, pollUntil, postAll, syncEvent } from './syncKit';
+
+const waiting = (dir: string) =>
+  withDb(
+    dir,
+    (db) => db.prepare('SELECT count(*) FROM outbox WHERE acked_at IS NULL').pluck().get() as number,
+  );
+
+test('an ack lets go of events only when signed with the device key, for the batch in flight, for ids of that batch', async () => {
+  const dir = tempDir();
+  const broker = await startBroker();
+  // No central server: only the acks the test publishes can let go of anything.
+  const device = await appliance(dir, broker.url, { sync: 'ack_timeout_seconds: 30' });
+  const { key } = ensureDeviceKey(device.dataDir);
+  const attacker = await MqttObserver.connect(broker.url);
+  await attacker.subscribe(`vigil/${DEVICE}/events`);
+  const ackTopic = `vigil/${DEVICE}/ack`;
+  // Retained before the appliance subscribes: it arrives flagged retained at every connect.
+  const stale = { v: 2 as const, batch: randomUUID(), ids: ['x'] };
+  await attacker.publish(ackTopic, encodeSyncMessage(ackTopic, stale, key, false), true);
+  const vigil = await device.start();
+
+  const run = randomUUID().slice(0, 8);
+  const ids = await postAll(
+    device.base,
+    [0, 1, 2, 3, 4].map((n) => syncEvent(run, 'front', n)),
+  );
+  const [sent] = await attacker.count((m) => m.topic === `vigil/${DEVICE}/events`, 1);
+  const batch = decodeEventBatch(`vigil/${DEVICE}/events`, sent?.payload as Buffer, key);
+  assert.equal(batch.events.length, 5);
+  await pollUntil('the outbox holds the batch', () => waiting(device.dir) === 5, 10_000);
+
+  const forged = { v: 2 as const, batch: batch.batch, ids };
+  await attacker.publish(ackTopic, JSON.stringify(forged)); // unsigned, as before
+  await attacker.publish(ackTopic, encodeSyncMessage(ackTopic, forged, randomBytes(32), false)); // another key
+  await attacker.publish(
+    ackTopic,
+    encodeSyncMessage(ackTopic, { ...forged, batch: 'not-in-flight' }, key, false),
+  );
+  const ignored = async () =>
+    Number(
+      /vigil_mqtt_acks_ignored_total (\d+)/.exec(await (await fetch(`${device.base}/metrics`)).text())?.[1],
+    );
+  for (let tries = 0; (await ignored()) < 4 && tries < 100; tries += 1)
+    await new Promise((r) => setTimeout(r, 100));
+  assert.equal(await ignored(), 4, 'four acks ignored');
+  assert.equal(waiting(device.dir), 5, 'nothing let go');
+
+  // A genuine ack for the batch in flight, which also names an id that is not in it.
+  const other = randomUUID();
+  await attacker.publish(
+    ackTopic,
+    encodeSyncMessage(ackTopic, { ...forged, ids: [...ids, other] }, key, false),
+  );
+  await pollUntil('the batch is let go', () => waiting(device.dir) === 0, 10_000);
+  assert.equal(
+    withDb(device.dir, (db) =>
+      db.prepare('SELECT count(*) FROM outbox WHERE acked_at IS NOT NULL').pluck().get(),
+    ),
+    5,
+  );
+
+  await attacker.publish(ackTopic, '', true);
+  assert.equal(await stopVigil(vigil), 0);
+  await broker.stop();
+});
