@@ -9,6 +9,8 @@ describe('secrets', () => {
       'events.enrichment.description.providers[].api_key',
       'events.webhooks.*.headers.*',
       'http.auth.token',
+      'mqtt.commands.code',
+      'mqtt.commands.secret',
       'mqtt.password',
       'mqtt.tls.key',
     ]);

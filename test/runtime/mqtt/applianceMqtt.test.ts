@@ -22,7 +22,7 @@ test('vigil run with MQTT on announces itself to Home Assistant, speaks Frigate,
   await observer.subscribe('#');
   const device = await appliance(dir, broker.url, {
     homeassistant: true,
-    mqtt: 'frigate_compat: true, state_interval_seconds: 5',
+    mqtt: "frigate_compat: true, state_interval_seconds: 5, commands: { code: '2468', unsigned: [motion] }",
   });
   const { writeFileSync, readFileSync } = await import('node:fs');
   writeFileSync(device.config, `${readFileSync(device.config, 'utf8')}\n${CAMERA}\n`);
@@ -38,37 +38,42 @@ test('vigil run with MQTT on announces itself to Home Assistant, speaks Frigate,
   >;
   assert.equal(motion.state_topic, 'vigil/e2e-pi/yard/motion');
   assert.equal(motion.availability_topic, 'vigil/e2e-pi/available');
-  const select = JSON.parse(String((await config('select', 'alarm_mode')).payload)) as Record<
+  const panel = JSON.parse(String((await config('alarm_control_panel', 'alarm')).payload)) as Record<
     string,
     unknown
   >;
-  assert.equal(select.command_topic, 'vigil/e2e-pi/alarm/set');
-  await config('siren', 'siren');
+  assert.equal(panel.command_topic, 'vigil/e2e-pi/alarm/set');
+  assert.equal(panel.code, 'REMOTE_CODE');
+  await config('binary_sensor', 'siren');
   await observer.next((m) => m.topic === 'vigil/e2e-pi/alarm/state' && String(m.payload) === 'away');
+  await observer.next((m) => m.topic === 'vigil/e2e-pi/alarm/panel' && String(m.payload) === 'armed_away');
   await observer.next((m) => m.topic === 'frigate/available' && String(m.payload) === 'online');
   await observer.next((m) => m.topic === 'vigil/e2e-pi/state' && 'backlog' in JSON.parse(String(m.payload)));
 
-  // Home Assistant's select switches the mode; the state topic and the API follow.
-  await observer.publish('vigil/e2e-pi/alarm/set', 'home');
-  await observer.next(
-    (m) => m.topic === 'vigil/e2e-pi/response' && JSON.parse(String(m.payload)).ok === true,
-  );
+  const reply = async (payload: string) => {
+    const since = observer.messages.length;
+    await observer.publish('vigil/e2e-pi/alarm/set', payload);
+    const answer = await observer.next((m) => m.topic === 'vigil/e2e-pi/response', 10_000, since);
+    return JSON.parse(String(answer.payload)) as { ok: boolean; field?: string };
+  };
+  // Anyone on the broker: a bare mode name does not disarm.
+  assert.equal((await reply('disarmed')).field, 'sig');
+  // Home Assistant's panel with the code switches the mode; the state topics and the API follow.
+  assert.equal((await reply(JSON.stringify({ action: 'ARM_HOME', code: '2468' }))).ok, true);
   await observer.next((m) => m.topic === 'vigil/e2e-pi/alarm/state' && String(m.payload) === 'home');
+  await observer.next((m) => m.topic === 'vigil/e2e-pi/alarm/panel' && String(m.payload) === 'armed_home');
   const alarm = (await (await fetch(`${device.base}/api/v1/alarm`)).json()) as { mode: string };
   assert.equal(alarm.mode, 'home');
 
-  // A bad command is answered with the field and changes nothing.
-  await observer.publish('vigil/e2e-pi/alarm/set', 'holiday');
-  const refusal = await observer.next(
-    (m) => m.topic === 'vigil/e2e-pi/response' && JSON.parse(String(m.payload)).ok === false,
-  );
-  assert.equal(JSON.parse(String(refusal.payload)).field, 'mode');
+  // A wrong code or a bad action is answered with the field and changes nothing.
+  assert.equal((await reply(JSON.stringify({ action: 'DISARM', code: '1111' }))).field, 'code');
+  assert.equal((await reply(JSON.stringify({ action: 'HOLIDAY', code: '2468' }))).field, 'action');
   assert.equal(
     ((await (await fetch(`${device.base}/api/v1/alarm`)).json()) as { mode: string }).mode,
     'home',
   );
 
-  // Detection switched off from Home Assistant.
+  // Motion detection switched off from Home Assistant (listed in mqtt.commands.unsigned).
   await observer.publish('vigil/e2e-pi/yard/motion/set', 'OFF');
   await observer.next((m) => m.topic === 'vigil/e2e-pi/yard/motion/state' && String(m.payload) === 'OFF');
 

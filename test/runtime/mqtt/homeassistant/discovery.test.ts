@@ -56,8 +56,9 @@ describe('Home Assistant discovery', () => {
       'every config passes the rules',
     );
     assert.deepEqual([...configs.keys()].sort(), kit.feature.messages.map((m) => m.topic).sort());
-    // front: motion, occupancy, 2 counts, face, face event, snapshot, 2 switches; back-yard: no
-    // person so no occupancy; the appliance: siren, alarm mode and 6 device sensors.
+    // front: motion, occupancy, 2 counts, face, face event, snapshot, detection and motion
+    // detection; back-yard: no person so no occupancy; the appliance: the alarm panel, the siren's
+    // state and 6 device sensors.
     assert.equal(configs.size, 9 + 8 + 8);
     assert.deepEqual(rememberedTopics(kit), [...configs.keys()].sort(), 'every topic is remembered');
 
@@ -92,14 +93,20 @@ describe('Home Assistant discovery', () => {
     assert.equal(occupancy?.device_class, 'occupancy');
     assert.equal(occupancy?.state_topic, 'vigil/porch/front/objects');
 
-    const siren = configs.get('homeassistant/siren/vigil_porch/siren/config');
-    assert.equal(siren?.support_duration, true);
-    assert.equal(siren?.command_topic, 'vigil/porch/siren/set');
+    // Nothing a bare broker client could use to sound or silence the siren, or to disarm.
+    const siren = configs.get('homeassistant/binary_sensor/vigil_porch/siren/config');
+    assert.equal(siren?.device_class, 'sound');
     assert.equal(siren?.state_topic, 'vigil/porch/siren/state');
+    assert.equal(siren?.command_topic, undefined);
+    assert.equal([...configs.keys()].filter((t) => /^homeassistant\/(siren|select)\//.test(t)).length, 0);
 
-    const mode = configs.get('homeassistant/select/vigil_porch/alarm_mode/config');
-    assert.deepEqual(mode?.options, ['disarmed', 'home', 'away']);
-    assert.equal(mode?.command_topic, 'vigil/porch/alarm/set');
+    const panel = configs.get('homeassistant/alarm_control_panel/vigil_porch/alarm/config');
+    assert.equal(panel?.command_topic, 'vigil/porch/alarm/set');
+    assert.equal(panel?.state_topic, 'vigil/porch/alarm/panel');
+    assert.equal(panel?.code, 'REMOTE_CODE', 'HA asks for the code; the appliance checks it');
+    assert.equal(panel?.code_disarm_required, true);
+    assert.deepEqual(panel?.supported_features, ['arm_home', 'arm_away', 'trigger']);
+    assert.equal(panel?.command_template, '{"action": "{{ action }}", "code": "{{ code }}"}');
 
     const snapshot = configs.get('homeassistant/image/vigil_porch/front_snapshot/config');
     assert.equal(snapshot?.image_topic, 'vigil/porch/front/snapshot');
@@ -109,8 +116,9 @@ describe('Home Assistant discovery', () => {
     assert.deepEqual(face?.event_types, ['known', 'unknown', 'blacklisted']);
     assert.equal(face?.state_topic, 'vigil/porch/front/face/event');
 
-    const detect = configs.get('homeassistant/switch/vigil_porch/front_detect/config');
-    assert.equal(detect?.command_topic, 'vigil/porch/front/detect/set');
+    // Detection is shown, not switchable, unless mqtt.commands.unsigned takes HA's plain switches.
+    const detect = configs.get('homeassistant/binary_sensor/vigil_porch/front_detect/config');
+    assert.equal(detect?.command_topic, undefined);
     assert.equal(detect?.state_topic, 'vigil/porch/front/detect/state');
 
     const lag = configs.get('homeassistant/sensor/vigil_porch/sync_lag/config');

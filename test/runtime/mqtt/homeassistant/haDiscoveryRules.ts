@@ -41,6 +41,26 @@ export function checkDiscoveryConfigs(
 type Report = (problem: string) => void;
 
 const PLATFORMS: Record<string, { required: string[]; optional: string[] }> = {
+  alarm_control_panel: {
+    required: ['command_topic', 'state_topic'],
+    optional: [
+      'code',
+      'code_arm_required',
+      'code_disarm_required',
+      'code_trigger_required',
+      'command_template',
+      'payload_arm_away',
+      'payload_arm_custom_bypass',
+      'payload_arm_home',
+      'payload_arm_night',
+      'payload_arm_vacation',
+      'payload_disarm',
+      'payload_trigger',
+      'retain',
+      'supported_features',
+      'value_template',
+    ],
+  },
   binary_sensor: {
     required: ['state_topic'],
     optional: [
@@ -265,7 +285,22 @@ function checkOrigin(origin: unknown, report: Report): void {
     report(`origin.support_url ${String(o.support_url)} is not an http(s) URL`);
 }
 
+const ALARM_FEATURES = ['arm_home', 'arm_away', 'arm_night', 'arm_vacation', 'arm_custom_bypass', 'trigger'];
+
 const PLATFORM_CHECKS: Record<string, (config: Record<string, unknown>, report: Report) => void> = {
+  alarm_control_panel: (c, report) => {
+    const features = c.supported_features;
+    if (
+      features !== undefined &&
+      (!Array.isArray(features) || !features.every((f) => ALARM_FEATURES.includes(f)))
+    )
+      report(`supported_features must be a list of ${ALARM_FEATURES.join(', ')}`);
+    for (const key of ['code_arm_required', 'code_disarm_required', 'code_trigger_required'])
+      if (c[key] !== undefined && typeof c[key] !== 'boolean') report(`${key} must be true or false`);
+    // A code in the retained config is readable by every client of the broker.
+    if (c.code !== undefined && c.code !== 'REMOTE_CODE' && c.code !== 'REMOTE_CODE_TEXT')
+      report('code must be REMOTE_CODE or REMOTE_CODE_TEXT: a fixed code here is public');
+  },
   binary_sensor: (c, report) => {
     if (c.device_class !== undefined && !BINARY_SENSOR_CLASSES.has(c.device_class as string))
       report(`device_class ${String(c.device_class)} is not a binary_sensor device class`);

@@ -93,6 +93,7 @@ gpio:
     assert.equal(await text(at('front/motion/state')), 'ON');
     assert.equal(await text(at('siren/state')), 'OFF');
     assert.equal(await text(at('alarm/state')), 'disarmed');
+    assert.equal(await text(at('alarm/panel')), 'disarmed');
     const device = JSON.parse(await text(at('state'))) as Record<string, unknown>;
     assert.deepEqual(Object.keys(device).sort(), [
       'backlog',
@@ -188,6 +189,7 @@ gpio:
       reason: 'x',
     });
     await at('alarm/state', (p) => p === 'away', from);
+    await at('alarm/panel', (p) => p === 'triggered', from);
 
     const held = await retainedUnder(broker.url, 'vigil/porch/#');
     assert.equal(held.get('vigil/porch/front/face') !== undefined, true, 'the last face is retained');
@@ -195,6 +197,11 @@ gpio:
     assert.deepEqual(held.get('vigil/porch/front/snapshot'), jpeg, 'the snapshot is retained');
     assert.equal(held.get('vigil/porch/siren/state')?.toString(), 'ON');
     assert.equal(held.get('vigil/porch/alarm/state')?.toString(), 'away');
+    assert.equal(
+      held.get('vigil/porch/alarm/panel')?.toString(),
+      'triggered',
+      'armed, with the siren sounding',
+    );
     await kit.stop();
   });
 });
