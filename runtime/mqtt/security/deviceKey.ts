@@ -11,7 +11,7 @@ const KEY_TEXT = /^[A-Za-z0-9_-]{43}$/;
  * central server signs its acks to it with. Beside the admin credential, so a backup of the data
  * directory keeps it; the central server learns it by enrolment (`vigil central enroll`).
  */
-export function deviceKeyFile(dataDir: string): string {
+function deviceKeyFile(dataDir: string): string {
   return join(resolve(dataDir), 'auth', 'device.key');
 }
 
