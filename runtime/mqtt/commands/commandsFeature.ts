@@ -46,12 +46,14 @@ export type CommandReply =
 /**
  * Commands over MQTT: `<prefix>/<id>/<camera>/detect/set` and `.../motion/set` (`ON`/`OFF`, also
  * on Frigate's `<frigate prefix>/<camera>/...` topics when `mqtt.frigate_compat`),
- * `<prefix>/<id>/siren/set` (Home Assistant's siren JSON or `ON`/`OFF`) and
- * `<prefix>/<id>/alarm/set` (a mode name, or `{"mode": ...}`). Each payload is checked against
- * its schema. Every command gets a reply on `<prefix>/<id>/response`, and on the request's
- * response topic (with its correlation data) when an MQTT 5 client asked for one: the result, or
- * what was wrong and which field, in which case nothing changed. `mqtt.commands` turns commands
- * off or limits them.
+ * `<prefix>/<id>/siren/set` (`{"state": "ON", "duration": 30}` or `ON`/`OFF`) and
+ * `<prefix>/<id>/alarm/set` (a mode name, `{"mode": ...}`, or Home Assistant's alarm panel
+ * `{"action": "ARM_AWAY", "code": ...}`). Nothing is obeyed on the broker's word alone: a command
+ * is signed with `mqtt.commands.secret`, or comes from the alarm panel with `mqtt.commands.code`,
+ * or is a camera switch listed in `mqtt.commands.unsigned` (commandAuth.ts). Each payload is
+ * checked against its schema. Every command gets a reply on `<prefix>/<id>/response`, and on the
+ * request's MQTT 5 response topic (with its correlation data) when that is under
+ * `<prefix>/<id>/`: the result, or what was wrong and which field, in which case nothing changed.
  */
 export class CommandsFeature implements MqttFeature {
   readonly #context: CommandsContext;
