@@ -8,6 +8,9 @@ import { DiscoveryRecord } from './discoveryRecord';
 import { LiveStatePublisher } from './liveStatePublisher';
 import { sirenOutput } from './sirenOutput';
 
+/** The shortest time between two announcements asked for by `homeassistant/status`. */
+const REANNOUNCE_MIN_MS = 5000;
+
 export interface HomeAssistantOptions {
   /** Host name in the status page URL (`configuration_url`); default: http.host when it names one address, else os.hostname(). */
   hostname?: string;
@@ -33,6 +36,7 @@ export class HomeAssistantFeature implements MqttFeature {
   #queued = false;
   #stopped = false;
   #announcedAt: number | null = null;
+  #reannounce: NodeJS.Timeout | undefined;
   #removed = 0;
   #lastError: string | null = null;
 
@@ -56,7 +60,7 @@ export class HomeAssistantFeature implements MqttFeature {
       connection.subscribe(
         `${config.mqtt.discovery_prefix}/status`,
         (_topic, payload) => {
-          if (payload.toString().trim() === 'online') this.#announce('Home Assistant came online');
+          if (payload.toString().trim() === 'online') this.#announceAfterHomeAssistant();
         },
         { maxBytes: 64 },
       );
@@ -71,6 +75,8 @@ export class HomeAssistantFeature implements MqttFeature {
   /** Does not wait for an announcement in progress: its publishes end with the connection, which stops next. */
   stop(): void {
     this.#stopped = true;
+    clearTimeout(this.#reannounce);
+    this.#reannounce = undefined;
     this.#states.stop();
   }
 
@@ -84,6 +90,23 @@ export class HomeAssistantFeature implements MqttFeature {
         last_error: this.#lastError,
       },
     };
+  }
+
+  /**
+   * Home Assistant came online: announce, at most once per REANNOUNCE_MIN_MS. Anyone on the broker
+   * can say 'online', and each announcement republishes everything; a flood becomes one
+   * announcement at the end of the window instead of a storm.
+   */
+  #announceAfterHomeAssistant(): void {
+    if (this.#reannounce !== undefined) return;
+    const wait = this.#announcedAt === null ? 0 : this.#announcedAt + REANNOUNCE_MIN_MS - Date.now();
+    this.#reannounce = setTimeout(
+      () => {
+        this.#reannounce = undefined;
+        this.#announce('Home Assistant came online');
+      },
+      Math.max(0, wait),
+    );
   }
 
   #announce(reason: string): void {
