@@ -5,14 +5,16 @@ import { centralCommand } from './cli/centralCommand';
 import { checkConfigCommand } from './cli/checkConfigCommand';
 import { facesCommand } from './cli/facesCommand';
 import { gpioCommand } from './cli/gpioCommand';
+import { mqttAclCommand } from './cli/mqttAclCommand';
 import { runCommand } from './cli/runCommand';
 import { USAGE } from './cli/usage';
 
 /** Entry point of `vigil` (dist/vigil.mjs): parses the command line and dispatches. */
 async function main(argv: string[]): Promise<number> {
   process.setSourceMapsEnabled(true);
-  // `faces`, `gpio` and `admin-password` have their own options (--name, --list); the top-level parser would reject them.
+  // `faces`, `gpio`, `admin-password` and `mqtt-acl` have their own options (--name, --list, --device); the top-level parser would reject them.
   if (argv[0] === 'faces') return facesCommand(argv.slice(1), process.env);
+  if (argv[0] === 'mqtt-acl') return mqttAclCommand(argv.slice(1), process.env);
   if (argv[0] === 'gpio') return gpioCommand(argv.slice(1), process.env);
   if (argv[0] === 'admin-password') return adminPasswordCommand(argv.slice(1), process.env);
   let parsed: ReturnType<typeof parse>;

@@ -9,6 +9,9 @@ Commands:
   central [--config FILE]    run the central receiver the appliances sync their events to (mqtt, central, http)
   admin-password [--config FILE] [--reset]
                              create the status page's admin login if there is none (or replace it) and print the password
+  mqtt-acl [--config FILE] [--device ID ...] [--out DIR] [--broker-dir DIR]
+                             mosquitto logins and ACL for the appliances, the central server and Home Assistant;
+                             prints each password once
   gpio off [--config FILE]   switch every GPIO output off (systemd runs it after vigil stops, even after a crash)
   version, --version         print the version
 

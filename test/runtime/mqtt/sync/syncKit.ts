@@ -41,8 +41,12 @@ export interface Central {
   start(): Promise<VigilProcess>;
 }
 
-/** A config for `vigil central` on `brokerUrl`, data in `dir`. */
-export async function central(dir: string, brokerUrl: string): Promise<Central> {
+/** A config for `vigil central` on `brokerUrl`, data in `dir`; `mqtt` adds keys to the mqtt block (a login). */
+export async function central(
+  dir: string,
+  brokerUrl: string,
+  options: { mqtt?: string } = {},
+): Promise<Central> {
   const port = await freePort();
   const file = join(dir, 'central.yaml');
   writeFileSync(
@@ -50,7 +54,7 @@ export async function central(dir: string, brokerUrl: string): Promise<Central> 
     [
       `data_dir: ${join(dir, 'central-data')}`,
       `http: { host: 127.0.0.1, port: ${port}, auth: { enabled: false } }`,
-      `mqtt: { url: '${brokerUrl}', reconnect: { min_seconds: 0.2, max_seconds: 1 } }`,
+      `mqtt: { url: '${brokerUrl}', reconnect: { min_seconds: 0.2, max_seconds: 1 }${options.mqtt ? `, ${options.mqtt}` : ''} }`,
     ].join('\n'),
   );
   return {
