@@ -8,7 +8,7 @@ import {
   decodeEventBatch,
   type EventBatch,
   encodeSyncMessage,
-  MAX_BATCH_BYTES,
+  MAX_SIGNED_BATCH_BYTES,
   SYNC_FORMAT_VERSION,
   SyncMessageError,
 } from '../mqtt/sync/syncMessages';
@@ -64,12 +64,12 @@ export class CentralReceiver implements Service {
     const connection = new MqttConnection({
       config: config.mqtt,
       clientId: config.central.client_id ?? `vigil-central-${hostname()}-${process.pid}`,
-      maxPacketBytes: SIGNED_BATCH_BYTES + 1024,
+      maxPacketBytes: MAX_SIGNED_BATCH_BYTES + 1024,
       logger,
     });
     const filter = sharedEventsFilter(prefix, config.central.share_group);
     connection.subscribe(filter, (topic, payload, packet) => this.#receive(topic, payload, packet.retain), {
-      maxBytes: SIGNED_BATCH_BYTES,
+      maxBytes: MAX_SIGNED_BATCH_BYTES,
     });
     this.#connection = connection;
     connection.start();
@@ -155,9 +155,6 @@ export class CentralReceiver implements Service {
 
 /** Why a batch was refused, as the metric's label. */
 type RejectReason = 'retained' | 'invalid' | 'not_enrolled' | 'signature' | 'sequence';
-
-/** The largest batch taken: its body and the signature line before it. */
-const SIGNED_BATCH_BYTES = MAX_BATCH_BYTES + 64;
 
 /** At most one warning per device and reason this often: a flood of forgeries must not flood the log. */
 const WARN_EVERY_MS = 60_000;

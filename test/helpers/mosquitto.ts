@@ -24,23 +24,32 @@ export interface BrokerOptions {
   persistence?: boolean;
   /** Directory for its config and data; default: a temporary one removed when the test file ends. */
   dir?: string;
+  /** Port to listen on; default: a free one. */
+  port?: number;
+  /**
+   * Lines that replace the loopback listener and anonymous access, e.g. the mosquitto.conf part
+   * `vigil mqtt acl` writes (with its listener on `port`, and its logins and ACL).
+   */
+  access?: string[];
+  /** Also log at debug level: every message, and every PUBLISH the ACL denied. */
+  debugLog?: boolean;
 }
 
 const BINARY = existsSync('/usr/sbin/mosquitto') ? '/usr/sbin/mosquitto' : 'mosquitto';
 
 /**
- * A real Mosquitto process on a free loopback port, anonymous access, for one test file.
+ * A real Mosquitto process on a free loopback port, anonymous access (unless `access` says
+ * otherwise), for one test file.
  * The process is killed when the test process exits.
  */
 export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dir = options.dir ?? tempDir('vigil-mosquitto-');
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(
     conf,
     [
-      `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
+      ...(options.access ?? [`listener ${port} 127.0.0.1`, 'allow_anonymous true']),
       // As root, mosquitto would switch to its own user, which cannot write the test's private directory.
       'user root',
       `persistence ${options.persistence ? 'true' : 'false'}`,
@@ -49,6 +58,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       'log_type error',
       'log_type warning',
       'log_type notice',
+      ...(options.debugLog ? ['log_type debug'] : []),
       'max_queued_messages 100000',
       'set_tcp_nodelay true',
       'message_size_limit 0',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { after } from 'node:test';
-import { connectAsync, type MqttClient } from 'mqtt';
+import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 
 export interface Seen {
   topic: string;
@@ -22,14 +22,21 @@ export class MqttObserver {
     });
   }
 
-  static async connect(url: string): Promise<MqttObserver> {
-    const client = await connectAsync(url, { clientId: `observer-${randomUUID()}`, reconnectPeriod: 0 });
+  /** `options` adds to the defaults: a login, MQTT 5 (`protocolVersion: 5`). */
+  static async connect(url: string, options: IClientOptions = {}): Promise<MqttObserver> {
+    const client = await connectAsync(url, {
+      clientId: `observer-${randomUUID()}`,
+      reconnectPeriod: 0,
+      ...options,
+    });
     after(() => client.endAsync(true));
     return new MqttObserver(client);
   }
 
-  async subscribe(filter: string): Promise<void> {
-    await this.#client.subscribeAsync(filter, { qos: 1 });
+  /** Resolves with the QoS the broker granted (128: refused). */
+  async subscribe(filter: string): Promise<number> {
+    const [grant] = await this.#client.subscribeAsync(filter, { qos: 1 });
+    return grant?.qos ?? 128;
   }
 
   publish(topic: string, payload: string | Buffer, retain = false): Promise<unknown> {

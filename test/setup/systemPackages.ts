@@ -19,6 +19,11 @@ export const TEST_REQUIREMENTS: readonly SystemRequirement[] = [
     why: 'MQTT sync, Home Assistant discovery and Frigate topics are tested against a real broker',
   },
   {
+    command: 'mosquitto_passwd',
+    debianPackage: 'mosquitto',
+    why: "vigil mqtt acl's password hashes are checked against the ones mosquitto_passwd writes",
+  },
+  {
     command: 'chromium',
     debianPackage: 'chromium',
     why: 'the status page is tested in a real headless browser (playwright-core drives it)',

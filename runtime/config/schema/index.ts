@@ -60,6 +60,7 @@ export type { CameraConfig } from './camera';
 export { CameraSchema } from './camera';
 
 export type { DeviceConfig } from './device';
+export { DeviceSchema } from './device';
 
 export type { FacesConfig } from './faces';
 export { FacesSchema } from './faces';

@@ -11,6 +11,14 @@ export function topicId(text: string): string {
 }
 
 /**
+ * The node_id of every discovery topic of appliance `deviceId`: its entities group under it, and
+ * the broker's ACL lets the appliance write only that node (`vigil mqtt acl`).
+ */
+export function discoveryNodeId(deviceId: string): string {
+  return topicId(`vigil_${deviceId}`);
+}
+
+/**
  * The object part of an entity id (`sensor.<this>`): lowercase letters, digits and single
  * underscores, not starting or ending with one (HA's `VALID_ENTITY_ID`).
  */

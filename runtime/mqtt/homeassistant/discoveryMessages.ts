@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { entitySlug, topicId } from './discoveryIds';
+import { discoveryNodeId, entitySlug, topicId } from './discoveryIds';
 import type { HaEntity } from './haEntity';
 
 /** Who this appliance is, for the device and origin blocks every config carries. */
@@ -31,7 +31,7 @@ export function discoveryMessages(
   entities: readonly HaEntity[],
   identity: DiscoveryIdentity,
 ): DiscoveryMessage[] {
-  const nodeId = topicId(`vigil_${identity.deviceId}`);
+  const nodeId = discoveryNodeId(identity.deviceId);
   const device = deviceBlock(identity);
   const origin = {
     name: 'Vigil',

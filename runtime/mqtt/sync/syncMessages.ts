@@ -32,6 +32,12 @@ export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 export const MAX_ACK_BYTES = 1_400_000;
 
 const SIGNATURE_LENGTH = 43;
+/** The signature line (signature and newline) and a margin for gzip's header on a small body. */
+const SIGNED_OVERHEAD_BYTES = 64;
+/** The largest signed batch message taken off the wire: signature line and (zipped or not) body. */
+export const MAX_SIGNED_BATCH_BYTES = MAX_BATCH_BYTES + SIGNED_OVERHEAD_BYTES;
+/** The largest signed ack message taken off the wire. */
+export const MAX_SIGNED_ACK_BYTES = MAX_ACK_BYTES + SIGNED_OVERHEAD_BYTES;
 const Id = Type.String({ minLength: 1, maxLength: 128 });
 
 const EventBatchSchema = Type.Object(

@@ -12,8 +12,8 @@ import { type Backlog, type Dropped, type NumberedRow, OutboxQueue } from './out
 import {
   type Ack,
   decodeAck,
-  MAX_ACK_BYTES,
   MAX_BATCH_BYTES,
+  MAX_SIGNED_ACK_BYTES,
   SYNC_FORMAT_VERSION,
   SyncMessageError,
   signSyncBody,
@@ -35,8 +35,6 @@ export interface SyncWorkerDeps {
   metrics: SyncMetrics;
 }
 
-/** The largest ack taken: its body and the signature line before it. */
-const SIGNED_ACK_BYTES = MAX_ACK_BYTES + 64;
 /** Room kept in a batch for its head (device, epoch, batch id) and the per-event wrapping. */
 const BATCH_OVERHEAD_BYTES = 64 * 1024;
 /** At most one warning a minute about acks that are not for this appliance's batch in flight. */
@@ -86,7 +84,7 @@ export class SyncWorker {
     this.#stopped = false;
     const { connection, topics } = this.#deps;
     connection.subscribe(topics.ack, (topic, payload, packet) => this.#onAck(topic, payload, packet.retain), {
-      maxBytes: SIGNED_ACK_BYTES,
+      maxBytes: MAX_SIGNED_ACK_BYTES,
     });
     this.#backlog = this.#queue.backlog();
     this.#limitTimer = setInterval(() => void this.#enforceLimits(), LIMIT_CHECK_MS);

@@ -54,8 +54,12 @@ export interface Central {
   enroll(appliance: Pick<Appliance, 'dataDir'>, device?: string): void;
 }
 
-/** A config for `vigil central` on `brokerUrl`, data in `dir`. */
-export async function central(dir: string, brokerUrl: string): Promise<Central> {
+/** A config for `vigil central` on `brokerUrl`, data in `dir`; `mqtt` adds keys to the mqtt block (a login). */
+export async function central(
+  dir: string,
+  brokerUrl: string,
+  options: { mqtt?: string } = {},
+): Promise<Central> {
   const port = await freePort();
   const file = join(dir, 'central.yaml');
   const dataDir = join(dir, 'central-data');
@@ -64,7 +68,7 @@ export async function central(dir: string, brokerUrl: string): Promise<Central> 
     [
       `data_dir: ${dataDir}`,
       `http: { host: 127.0.0.1, port: ${port}, auth: { enabled: false } }`,
-      `mqtt: { url: '${brokerUrl}', reconnect: { min_seconds: 0.2, max_seconds: 1 } }`,
+      `mqtt: { url: '${brokerUrl}', reconnect: { min_seconds: 0.2, max_seconds: 1 }${options.mqtt ? `, ${options.mqtt}` : ''} }`,
     ].join('\n'),
   );
   return {
