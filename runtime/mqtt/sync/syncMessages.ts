@@ -29,7 +29,7 @@ export const SYNC_FORMAT_VERSION = 2;
 /** The largest batch body, unzipped: the appliance never makes a larger one (see OutboxQueue.nextBatch). */
 export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 /** The largest ack body: 10,000 ids of at most 128 characters, quoted and separated. */
-export const MAX_ACK_BYTES = 1_400_000;
+const MAX_ACK_BYTES = 1_400_000;
 
 const SIGNATURE_LENGTH = 43;
 /** The signature line (signature and newline) and a margin for gzip's header on a small body. */
