@@ -5,6 +5,7 @@ import { alarm } from './m004Alarm';
 import { media } from './m005Media';
 import { sync } from './m006Sync';
 import { auth } from './m007Auth';
+import { sessionCredential } from './m008SessionCredential';
 
 /** One schema change. Versions are consecutive from 1 and never edited once released. */
 export interface Migration {
@@ -14,4 +15,13 @@ export interface Migration {
 }
 
 /** Every migration in order; later issues append (events, incidents, outbox…). */
-export const MIGRATIONS: readonly Migration[] = [runs, events, faces, alarm, media, sync, auth];
+export const MIGRATIONS: readonly Migration[] = [
+  runs,
+  events,
+  faces,
+  alarm,
+  media,
+  sync,
+  auth,
+  sessionCredential,
+];
