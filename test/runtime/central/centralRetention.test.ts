@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CENTRAL_MIGRATIONS } from '../../../runtime/central/centralMigrations';
 import { CentralRetention } from '../../../runtime/central/centralRetention';
-import { CentralStore } from '../../../runtime/central/centralStore';
 import { eventToJson } from '../../../runtime/domain/eventJson';
 import { Metrics } from '../../../runtime/metrics/metrics';
 import { StoreService } from '../../../runtime/store/storeService';
@@ -29,7 +27,10 @@ async function centralStore(): Promise<StoreService> {
   return store;
 }
 
-/** Stores `count` events of `device` from seq `from`, as the receiver does, `ageDays` before `now`. */
+/**
+ * Stores `count` events of `device` from seq `from`, `ageDays` before `now`, with the row the
+ * receiver's CentralStore writes (the usage triggers count whoever inserts).
+ */
 function receive(
   store: StoreService,
   device: string,
@@ -38,23 +39,36 @@ function receive(
   ageDays: number,
   now = NOW,
 ): void {
-  const events = Array.from({ length: count }, (_, i) => ({
-    seq: from + i,
-    event: eventToJson(
-      makeEvent({
-        id: `${device}-${from + i}`,
-        type: 'sensor',
-        timestamp: now - ageDays * DAY_MS + i,
-        camera: 'front',
-        severity: 'info',
-        label: 'pir',
-        data: { note: 'x'.repeat(400), n: from + i },
-      }),
-    ),
-  }));
-  store.db.transaction(() =>
-    new CentralStore(store.db).storeBatch({ v: 1, device, batch: randomUUID(), sent_at: NOW, events }, NOW),
-  )();
+  const insert = store.db.prepare(
+    `INSERT INTO events (device, id, seq, camera, type, severity, timestamp, received_at, payload)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  store.db.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      const event = eventToJson(
+        makeEvent({
+          id: `${device}-${from + i}`,
+          type: 'sensor',
+          timestamp: now - ageDays * DAY_MS + i,
+          camera: 'front',
+          severity: 'info',
+          label: 'pir',
+          data: { note: 'x'.repeat(400), n: from + i },
+        }),
+      );
+      insert.run(
+        device,
+        event.id,
+        from + i,
+        'front',
+        'sensor',
+        'info',
+        Date.parse(event.timestamp),
+        now,
+        JSON.stringify(event),
+      );
+    }
+  })();
 }
 
 function seqs(store: StoreService, device: string): number[] {
