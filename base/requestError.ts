@@ -1,6 +1,6 @@
 /**
  * What kind of problem a request hit. The HTTP API answers each with its status (400, 401, 403,
- * 404, 409, 429, 503); MQTT replies carry the kind itself.
+ * 404, 409, 415, 429, 503); MQTT replies carry the kind itself.
  */
 export type RequestErrorKind =
   | 'invalid'
@@ -8,6 +8,8 @@ export type RequestErrorKind =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  /** The input is of a format that is not accepted (an SVG where a JPEG, PNG or WebP is expected). */
+  | 'unsupported_media_type'
   | 'too_many_requests'
   | 'unavailable';
 

@@ -20,9 +20,6 @@ import { SnapshotStore } from './media/snapshots/snapshotStore';
 import { MqttService } from './mqtt/mqttService';
 import { PipelineService } from './pipeline/pipelineService';
 import { databaseFileOf } from './store/databaseFile';
-import { installAuthGuard } from './web/auth/authGuard';
-import { registerAuthRoutes } from './web/auth/authRoutes';
-import { AuthService } from './web/auth/authService';
 import { registerLiveStream } from './web/liveStream/liveStreamRoutes';
 import { registerStatsRoutes } from './web/routes/statsRoutes';
 import { registerStatusPageRoutes } from './web/routes/statusPageRoutes';
@@ -40,7 +37,7 @@ interface ApplianceParts extends DaemonParts {
 export type App = Daemon<ApplianceParts>;
 
 /**
- * The appliance's composition root: the shared skeleton (daemon.ts) plus the bus, login, the
+ * The appliance's composition root: the shared skeleton (daemon.ts, with the login) plus the bus, the
  * event processor, sensors and alarm, faces, media, the camera pipeline and MQTT, each given the
  * parts it uses; then the status page's routes and the start order. Nothing is started here.
  */
@@ -75,18 +72,6 @@ type ApplianceServices = ReturnType<typeof applianceServices>;
 function applianceServices(parts: DaemonParts, bus: Bus<AppEvents>) {
   const { config, logging, metrics, store, web } = parts;
   const http = web.app;
-  const auth = new AuthService({
-    auth: config.http.auth,
-    dataDir: config.data_dir,
-    store,
-    logger: logging.forModule('auth'),
-  });
-  installAuthGuard(http, auth);
-  registerAuthRoutes(http, {
-    auth,
-    attemptsPerMinute: config.http.auth.login_attempts_per_minute,
-    logger: logging.forModule('auth'),
-  });
   const events = new EventsService({
     config,
     store,
@@ -152,7 +137,7 @@ function applianceServices(parts: DaemonParts, bus: Bus<AppEvents>) {
     logger: logging.forModule('mqtt'),
     metrics,
   });
-  return { auth, events, sensors, alarm, faces, media, pipeline, mqtt };
+  return { events, sensors, alarm, faces, media, pipeline, mqtt };
 }
 
 /**
@@ -169,7 +154,7 @@ function startOrder(
   s: ApplianceServices,
 ): Service[] {
   const core: Service[] = [bus, s.alarm, s.events, s.sensors, s.faces, s.media, s.pipeline, s.mqtt];
-  return config.http.enabled ? [parts.store, s.auth, ...core, parts.web] : [parts.store, ...core];
+  return config.http.enabled ? [parts.store, parts.auth, ...core, parts.web] : [parts.store, ...core];
 }
 
 /** The status page and the read-only routes that sit above every area: stats, system, live stream. */

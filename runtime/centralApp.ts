@@ -1,6 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import { CENTRAL_MIGRATIONS } from './central/centralMigrations';
 import { CentralReceiver } from './central/centralReceiver';
+import { CentralRetention } from './central/centralRetention';
 import { registerCentralRoutes } from './central/centralRoutes';
 import { CentralStore } from './central/centralStore';
 import type { Config } from './config/schema/index';
@@ -21,9 +22,10 @@ interface CentralParts extends DaemonParts {
 export type CentralApp = Daemon<CentralParts>;
 
 /**
- * `vigil central`: the shared skeleton (daemon.ts) on its own database (`central.database` in
- * data_dir), the MQTT receiver, and a read API on `http`. Same config file format as the
- * appliance; only mqtt, central, http, data_dir, log, storage and shutdown matter here.
+ * `vigil central`: the shared skeleton (daemon.ts, with the appliance's login) on its own database
+ * (`central.database` in data_dir), the MQTT receiver, retention, and a read API on `http` that
+ * needs the login like the appliance's. Same config file format as the appliance; only mqtt,
+ * central, http, data_dir, log, storage and shutdown matter here.
  */
 export async function buildCentralApp(config: Config, options: DaemonOptions): Promise<CentralApp> {
   const databaseFile = isAbsolute(config.central.database)
@@ -34,14 +36,21 @@ export async function buildCentralApp(config: Config, options: DaemonOptions): P
     { file: databaseFile, migrations: CENTRAL_MIGRATIONS },
     options,
   );
-  const { store, logging, metrics, web } = parts;
+  const { store, logging, metrics, web, auth } = parts;
   const receiver = new CentralReceiver({ config, store, logger: logging.forModule('central'), metrics });
+  const retention = new CentralRetention({
+    retention: config.central.retention,
+    store,
+    logger: logging.forModule('retention'),
+    metrics,
+  });
   let central: CentralStore | undefined;
   registerCentralRoutes(web.app, () => {
     central ??= new CentralStore(store.db);
     return central;
   });
-  return assembleDaemon({ ...parts, databaseFile }, [store, receiver, web], {
+  // Auth right after the store holding its sessions; the web server last, once everything is up.
+  return assembleDaemon({ ...parts, databaseFile }, [store, auth, receiver, retention, web], {
     env: options.env,
     device: { id: 'central', name: 'Vigil central receiver' },
   });

@@ -10,16 +10,20 @@ import { LoggerFactory, type LoggerOptions } from './logging/logger';
 import { Metrics } from './metrics/metrics';
 import type { Migration } from './store/migrations/index';
 import { StoreService } from './store/storeService';
+import { identityOf, installAuthGuard } from './web/auth/authGuard';
+import { registerAuthRoutes } from './web/auth/authRoutes';
+import { AuthService } from './web/auth/authService';
 import { registerHealthRoutes } from './web/routes/healthRoutes';
 import { registerMetricsRoutes } from './web/routes/metricsRoutes';
 import { WebServer } from './web/webServer';
 
 /**
  * The composition skeleton every Vigil process shares, the appliance (`vigil run`, app.ts) and the
- * central server (`vigil central`, central/centralApp.ts): logging, metrics, the SQLite store, the
- * web server, the services in their start order, and the lifecycle around them (systemd
- * notification, the one graceful shutdown, process hooks). Each process adds its own services to
- * the parts built here and hands them to {@link assembleDaemon}.
+ * central server (`vigil central`, centralApp.ts): logging, metrics, the SQLite store, the web
+ * server and its login (admin password, sessions, token, login limits), the services in their
+ * start order, and the lifecycle around them (systemd notification, the one graceful shutdown,
+ * process hooks). Each process adds its own services to the parts built here and hands them to
+ * {@link assembleDaemon}.
  */
 
 /** What every process is built from. */
@@ -33,6 +37,8 @@ export interface DaemonParts {
   readonly metrics: Metrics;
   readonly store: StoreService;
   readonly web: WebServer;
+  /** The login guarding `web`; a service that starts right after the store holding its sessions. */
+  readonly auth: AuthService;
 }
 
 export interface DaemonOptions {
@@ -50,8 +56,9 @@ export interface Daemon<P extends DaemonParts = DaemonParts> {
 }
 
 /**
- * Logging, metrics, the store on `databaseFile` (with its migrations) and the web server with its
- * plugins installed, so routes declared after this appear in the OpenAPI document.
+ * Logging, metrics, the store on `databaseFile` (with its migrations; they must include the
+ * sessions table) and the web server with its plugins and the login guard installed, so routes
+ * declared after this appear in the OpenAPI document and need a login.
  */
 export async function buildDaemonParts(
   config: Config,
@@ -84,6 +91,24 @@ export async function buildDaemonParts(
     tls: config.http.tls,
   });
   await web.installPlugins(VERSION);
+  const authLogger = logging.forModule('auth');
+  const auth = new AuthService({
+    auth: config.http.auth,
+    dataDir: config.data_dir,
+    store: storeService,
+    logger: authLogger,
+  });
+  installAuthGuard(web.app, auth);
+  registerAuthRoutes(web.app, {
+    auth,
+    attemptsPerMinute: config.http.auth.login_attempts_per_minute,
+    limits: {
+      failedPerMinute: config.http.auth.failed_logins_per_minute,
+      backoffAfter: config.http.auth.backoff_after_failures,
+      maxBackoffMs: config.http.auth.max_backoff_seconds * 1000,
+    },
+    logger: authLogger,
+  });
   return {
     config,
     version: VERSION,
@@ -93,6 +118,7 @@ export async function buildDaemonParts(
     metrics,
     store: storeService,
     web,
+    auth,
   };
 }
 
@@ -123,6 +149,7 @@ export function assembleDaemon<P extends DaemonParts>(
     board: parts.board,
     startedAt: parts.startedAt,
     services: () => runner.statuses(),
+    loggedIn: (request) => identityOf(request) !== null,
   });
   registerMetricsRoutes(web.app, metrics);
   registerServiceMetrics(metrics, runner, parts.version);

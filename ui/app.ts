@@ -202,9 +202,8 @@ export class StatusApp {
     replace(main, ...this.#modules.filter((m) => m.section.parentElement === null).map((m) => m.section));
     main.hidden = false;
     for (const r of this.#resources) r.start();
-    // Health data already in: let the panels that read it render now.
-    const health = this.#health.data;
-    if (health) this.#health.set(health);
+    // Health read while logged out is the open, minimal one: load the full one now.
+    void this.#health.refresh();
     for (const m of this.#modules) m.onStreamStatus?.(false);
     this.#stream.start();
   }
@@ -265,18 +264,17 @@ export class StatusApp {
       problem.hidden = false;
       return;
     }
-    const failed = this.#health.data?.services.filter((s) => s.state === 'failed') ?? [];
-    if (this.#health.data) {
-      overall.textContent = this.#health.data.status;
-      overall.dataset.state = this.#health.data.status;
+    const health = this.#health.data;
+    if (health) {
+      overall.textContent = health.status;
+      overall.dataset.state = health.status;
     }
+    const failed = failedServices(health);
     if (failed.length === 0) {
       problem.hidden = true;
       return;
     }
-    problem.textContent = `Not everything is running: ${failed
-      .map((s) => `${s.name} failed${s.error ? ` (${s.error})` : ''}`)
-      .join('; ')}. See journalctl -u vigil; the appliance retries on restart.`;
+    problem.textContent = `Not everything is running: ${failed.join('; ')}. See journalctl -u vigil; the appliance retries on restart.`;
     problem.hidden = false;
   }
 
@@ -288,4 +286,19 @@ export class StatusApp {
     indicator.hidden = status === 'stopped';
     for (const m of this.#modules) m.onStreamStatus?.(status === 'live');
   }
+}
+
+/**
+ * The services that failed, with their error when the health is the full one (logged in); the
+ * open health only says which are down, so those are named when the appliance failed.
+ */
+function failedServices(health: Health | undefined): string[] {
+  if (!health) return [];
+  if ('board' in health) {
+    return health.services
+      .filter((s) => s.state === 'failed')
+      .map((s) => `${s.name} failed${s.error ? ` (${s.error})` : ''}`);
+  }
+  if (health.status !== 'failed') return [];
+  return health.services.filter((s) => s.state === 'down').map((s) => `${s.name} is down`);
 }

@@ -24,5 +24,5 @@ export type {
   HelloMessage,
   StateMessage,
 } from '../runtime/web/liveStream/streamMessages';
-export type { HealthResponse as Health } from '../runtime/web/routes/healthRoutes';
+export type { FullHealth, HealthResponse as Health } from '../runtime/web/routes/healthRoutes';
 export type { StatsResponse as Stats } from '../runtime/web/routes/statsResponse';

@@ -1,5 +1,7 @@
 import type { Migration } from '../store/migrations/index';
 import { runs } from '../store/migrations/m001Runs';
+import { auth } from '../store/migrations/m007Auth';
+import { sessionCredential } from '../store/migrations/m009SessionCredential';
 
 /**
  * The central receiver's database: the appliances it has heard from, and their events stored
@@ -33,4 +35,37 @@ const centralEvents: Migration = {
   `,
 };
 
-export const CENTRAL_MIGRATIONS: readonly Migration[] = [runs, centralEvents];
+/** The login sessions of the central's API: the appliance's table, made by the same SQL. */
+const centralAuth: Migration = {
+  version: 3,
+  name: 'auth',
+  sql: auth.sql + sessionCredential.sql,
+};
+
+/**
+ * What retention needs (central/centralRetention.ts): each device's stored bytes (the events' JSON),
+ * kept by triggers on every insert and delete whoever makes them, and an index to find a
+ * device's events by age.
+ */
+const centralRetention: Migration = {
+  version: 4,
+  name: 'central_retention',
+  sql: `
+    CREATE TABLE device_usage (
+      device TEXT    PRIMARY KEY,
+      bytes  INTEGER NOT NULL
+    ) STRICT;
+    INSERT INTO device_usage (device, bytes)
+      SELECT device, SUM(length(CAST(payload AS BLOB))) FROM events GROUP BY device;
+    CREATE TRIGGER events_usage_insert AFTER INSERT ON events BEGIN
+      INSERT INTO device_usage (device, bytes) VALUES (new.device, length(CAST(new.payload AS BLOB)))
+        ON CONFLICT (device) DO UPDATE SET bytes = bytes + excluded.bytes;
+    END;
+    CREATE TRIGGER events_usage_delete AFTER DELETE ON events BEGIN
+      UPDATE device_usage SET bytes = bytes - length(CAST(old.payload AS BLOB)) WHERE device = old.device;
+    END;
+    CREATE INDEX events_by_device_time ON events (device, timestamp);
+  `,
+};
+
+export const CENTRAL_MIGRATIONS: readonly Migration[] = [runs, centralEvents, centralAuth, centralRetention];

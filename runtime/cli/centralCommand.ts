@@ -1,6 +1,6 @@
+import { redactUrl } from '../../base/redact';
 import { buildCentralApp } from '../centralApp';
 import { runDaemon } from '../daemon';
-import { redactUrl } from '../mqtt/mqttConnection';
 import { sharedEventsFilter } from '../mqtt/vigilTopics';
 import { commandConfig } from './commandConfig';
 

@@ -1,13 +1,11 @@
 import { KindGuard, type TSchema } from '@sinclair/typebox';
 import { isPlainObject } from '../../base/pathIssue';
+import { redactUrlsInText } from '../../base/redact';
 import { ConfigSchema } from './schema/index';
 import { recordParts, variantFor } from './schemaWalk';
 
 /** What a secret is replaced with. */
 export const REDACTED = '[redacted]';
-
-// user:password@ in a URL (rtsp://admin:hunter2@cam/…): the commonest secret in a camera config.
-const URL_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*):[^/@\s]*@/i;
 
 function isSecret(schema: TSchema): boolean {
   return schema.writeOnly === true;
@@ -31,9 +29,10 @@ export function secretPaths(schema: TSchema = ConfigSchema, prefix = ''): string
 }
 
 /**
- * A deep copy of `value` with every secret setting replaced by {@link REDACTED}, and
- * passwords inside URLs (camera streams, broker) masked, for logs, the API and support
- * dumps. Unset secrets stay unset, so the copy still shows whether one is configured.
+ * A deep copy of `value` with every secret setting replaced by {@link REDACTED}, and every URL
+ * in any other string (camera streams and file paths, the broker, webhooks) passed through the
+ * one URL redaction (base/redact.ts: userinfo, secret query parameters), for logs, the API and
+ * support dumps. Unset secrets stay unset, so the copy still shows whether one is configured.
  */
 export function redactSecrets<T>(value: T, schema: TSchema = ConfigSchema): T {
   return redact(schema, value) as T;
@@ -41,7 +40,7 @@ export function redactSecrets<T>(value: T, schema: TSchema = ConfigSchema): T {
 
 function redact(schema: TSchema | undefined, value: unknown): unknown {
   if (schema !== undefined && isSecret(schema) && value !== undefined && value !== null) return REDACTED;
-  if (typeof value === 'string') return value.replace(URL_PASSWORD, `$1:${REDACTED}@`);
+  if (typeof value === 'string') return redactUrlsInText(value);
   if (Array.isArray(value)) {
     const items = schema !== undefined && KindGuard.IsArray(schema) ? schema.items : undefined;
     return value.map((item) => redact(items, item));

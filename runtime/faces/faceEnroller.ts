@@ -3,7 +3,7 @@ import type { FaceAnalyzer } from './faceAnalyzer';
 import { FaceGalleryError } from './faceErrors';
 import type { EnrollOutcome, FaceGallery } from './gallery/faceGallery';
 import type { NewDescriptor } from './gallery/galleryStore';
-import { decodeImage, encodeCropJpeg } from './image/imageCodec';
+import { decodeImage, encodeCropJpeg, ImageRejectedError } from './image/imageCodec';
 import { checkFaceList, checkPersonName } from './personName';
 import type { CheckedFace } from './types';
 
@@ -99,6 +99,8 @@ async function decode(image: EnrollImage, field: string): Promise<RgbImage> {
   try {
     return await decodeImage(image.input);
   } catch (err) {
+    if (err instanceof ImageRejectedError)
+      throw new FaceGalleryError(err.kind, `${image.label} ${err.message}`, field);
     const code = (err as NodeJS.ErrnoException).code;
     const message = (err as Error).message;
     if (typeof image.input === 'string' && (code === 'ENOENT' || /missing|no such file/i.test(message))) {

@@ -1,4 +1,5 @@
 import type { Logger } from '../../base/logger';
+import { redactUrlsInText } from '../../base/redact';
 import type { Service, ServiceState } from './service';
 
 export interface ServiceStatus {
@@ -116,7 +117,8 @@ export class ServiceRunner {
 
   #setState(service: Service, state: ServiceState, err?: unknown): void {
     const status: ServiceStatus = { name: service.name, state, since: Date.now() };
-    if (err !== undefined) status.error = errorMessage(err);
+    // Shown by health and sent on the bus: an error may quote a URL with its credentials.
+    if (err !== undefined) status.error = redactUrlsInText(errorMessage(err));
     this.#status.set(service.name, status);
     this.#options.onStateChange?.(status);
   }

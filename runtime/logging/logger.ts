@@ -1,5 +1,6 @@
 import { type DestinationStream, type Level, type Logger, type MultiStreamRes, pino } from 'pino';
 import pretty from 'pino-pretty';
+import { redactUrlsDeep, redactUrlsInText } from '../../base/redact';
 import { RecentProblems } from './recentProblems';
 
 /** Log levels a config may name, from most to least verbose. */
@@ -48,7 +49,10 @@ export class LoggerFactory {
       { stream: destination, level: 'trace' },
       { stream: this.problems, level: 'warn' },
     ]);
-    this.root = pino({ level: options.level, base: undefined }, this.#streams);
+    this.root = pino(
+      { level: options.level, base: undefined, hooks: { streamWrite: redactLogLine } },
+      this.#streams,
+    );
   }
 
   /** A child logger tagged `{ module }`, at the module's configured level or the root level. */
@@ -61,4 +65,23 @@ export class LoggerFactory {
   flush(): void {
     this.#streams.flushSync();
   }
+}
+
+/**
+ * Every line, to every destination (the journal, the terminal, `/api/v1/errors`), without the
+ * secrets of the URLs it quotes, whichever module logged it and however (a field, the message, an
+ * error's text). Only lines that hold a URL with userinfo or parameters are parsed and rewritten.
+ */
+function redactLogLine(line: string): string {
+  const at = line.indexOf('://');
+  if (at < 0 || (line.indexOf('@', at) < 0 && line.indexOf('?', at) < 0 && line.indexOf('#', at) < 0))
+    return line;
+  let entry: unknown;
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    // Not one JSON object (never from pino itself): redact it as text.
+    return redactUrlsInText(line);
+  }
+  return `${JSON.stringify(redactUrlsDeep(entry))}${line.endsWith('\n') ? '\n' : ''}`;
 }

@@ -7,6 +7,7 @@ import {
   type MqttClient,
 } from 'mqtt';
 import type { Logger } from '../../base/logger';
+import { redactUrl } from '../../base/redact';
 import type { MqttConfig } from '../config/schema/index';
 import { nextReconnectDelay } from './backoff';
 import { topicMatches } from './topicMatch';
@@ -288,9 +289,4 @@ function tlsOptions(tls: MqttConfig['tls']): Partial<IClientOptions> {
     key: read('key'),
     rejectUnauthorized: tls.reject_unauthorized,
   };
-}
-
-/** The URL without a password, for logs and health output. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }

@@ -15,6 +15,7 @@ const REQUEST_ERROR_STATUS: Record<RequestErrorKind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  unsupported_media_type: 415,
   too_many_requests: 429,
   unavailable: 503,
 };

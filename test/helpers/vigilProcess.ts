@@ -51,19 +51,22 @@ reapOnExit.installed = false;
 
 /**
  * Runs `node dist/vigil.mjs ARGS` (or another build of it: `bundle`, as bench/web.bench.ts
- * makes its own); the process is killed when the test process exits if still alive.
+ * makes its own), as another user when `user` says so (the test runs as root); the process is
+ * killed when the test process exits if still alive.
  */
 export function startVigil(
   args: string[],
   env: NodeJS.ProcessEnv = {},
   cwd = ROOT,
   bundle = VIGIL_BUNDLE,
+  user?: { uid: number; gid: number },
 ): VigilProcess {
   if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run 'npm run build' first`);
   const child = spawn(process.execPath, [bundle, ...args], {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(user ? { uid: user.uid, gid: user.gid } : {}),
   });
   const logs: Array<Record<string, unknown>> = [];
   const repeatedKeys: string[] = [];

@@ -29,6 +29,11 @@ export const TEST_REQUIREMENTS: readonly SystemRequirement[] = [
     why: 'the status page is tested in a real headless browser (playwright-core drives it)',
   },
   {
+    command: 'openssl',
+    debianPackage: 'openssl',
+    why: 'HTTPS (http.tls) is tested with a self-signed certificate made by openssl',
+  },
+  {
     command: 'systemd-analyze',
     debianPackage: 'systemd',
     why: "the image's unit files are checked with systemd-analyze verify (test/image)",

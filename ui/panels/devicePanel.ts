@@ -2,7 +2,7 @@ import { refreshError } from '../api';
 import type { PanelContext, PanelModule } from '../context';
 import { badge, type Child, facts, h } from '../dom';
 import { duration, num } from '../format';
-import type { Health, ServiceStatus, Stats } from '../types';
+import type { FullHealth, Health, ServiceStatus, Stats } from '../types';
 import { panel } from './panel';
 
 /**
@@ -12,7 +12,8 @@ import { panel } from './panel';
 export function devicePanel(ctx: PanelContext): PanelModule {
   const p = panel('device-panel', 'Device');
   const render = () => {
-    const health = ctx.health.data;
+    // The full health (logged in); the open one has nothing for this panel.
+    const health = fullHealth(ctx.health.data);
     const stats = ctx.stats.data;
     if (!health && !stats) return;
     p.show(deviceFacts(health, stats), health ? servicesTable(health.services) : null);
@@ -26,7 +27,11 @@ export function devicePanel(ctx: PanelContext): PanelModule {
   return { section: p.section };
 }
 
-function deviceFacts(health: Health | undefined, stats: Stats | undefined): HTMLElement {
+function fullHealth(health: Health | undefined): FullHealth | undefined {
+  return health && 'board' in health ? health : undefined;
+}
+
+function deviceFacts(health: FullHealth | undefined, stats: Stats | undefined): HTMLElement {
   const service: Partial<Stats['service']> = stats?.service ?? {};
   const board = service.board ?? health?.board;
   const uptime = service.uptime_seconds ?? health?.uptime_seconds ?? service.uptime;

@@ -11,7 +11,8 @@ import { empty, panel } from './panel';
 export function syncPanel(ctx: PanelContext): PanelModule {
   const p = panel('sync-panel', 'Sync');
   ctx.health.subscribe(({ data }) => {
-    if (!data) return;
+    // The open health (before the full one is in) has no service details.
+    if (!data || !('board' in data)) return;
     const service = data.services.find((s) => s.name === 'mqtt');
     if (!service) {
       p.show(empty('This appliance has no MQTT sync.'));

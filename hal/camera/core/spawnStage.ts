@@ -2,8 +2,8 @@ import type { StdioOptions } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { spawnSupervised } from '../../../base/childProcesses';
 import type { Logger } from '../../../base/logger';
+import { redactUrlsInText } from '../../../base/redact';
 import type { PipelineStage } from './capturePipeline';
-import { redactCredentials } from './redactCredentials';
 import { StderrTail } from './stderrTail';
 
 /** How to start one stage of a capture pipeline. */
@@ -19,7 +19,7 @@ export interface StageSpec {
 
 /** Spawns a supervised stage whose stderr lines are kept for the exit reason and logged at debug. */
 export function spawnStage(spec: StageSpec, logger: Logger): PipelineStage {
-  logger.debug({ command: spec.command, args: spec.args.map(redactCredentials) }, 'starting %s', spec.name);
+  logger.debug({ command: spec.command, args: spec.args.map(redactUrlsInText) }, 'starting %s', spec.name);
   const process = spawnSupervised(spec.command, spec.args, { stdio: spec.stdio });
   const stderr = new StderrTail(process.child.stderr, (line) => logger.debug({ stage: spec.name }, line));
   return { name: spec.name, process, stderr, hint: spec.hint };

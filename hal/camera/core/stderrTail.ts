@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { redactCredentials } from './redactCredentials';
+import { redactUrlsInText } from '../../../base/redact';
 
 /**
  * Keeps the last few lines a child process wrote to stderr, so an exit can be explained
@@ -36,7 +36,7 @@ export class StderrTail {
   }
 
   #add(raw: string, onLine: (line: string) => void): void {
-    const line = redactCredentials(raw.trim());
+    const line = redactUrlsInText(raw.trim());
     if (!line) return;
     this.#lines.push(line.slice(0, 500));
     if (this.#lines.length > this.#maxLines) this.#lines.shift();

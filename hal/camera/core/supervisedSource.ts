@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Backoff } from '../../../base/backoff';
 import type { Logger } from '../../../base/logger';
+import { redactUrlsInText } from '../../../base/redact';
 import { type CameraSourceTiming, resolveTiming } from '../timing';
 import type { CameraSource, CameraSourceOptions, CameraSourceStats, Frame } from '../types';
 import type { CapturePipeline, PipelineEnd } from './capturePipeline';
@@ -108,13 +109,16 @@ export class SupervisedSource implements CameraSource {
     while (!this.#stopping) {
       if (attempts > 0) this.#delivery.stats.reconnects += 1;
       attempts += 1;
-      const outcome = await this.#attempt();
+      // Reasons quote URLs and paths (ffmpeg's stderr, the hint): redacted once here for the status and the log.
+      const attempt = await this.#attempt();
+      const outcome = { ...attempt, reason: redactUrlsInText(attempt.reason) };
       if (this.#stopping) return;
       const decision = this.#settings.pipeline.afterAttempt?.(outcome) ?? 'backoff';
       if (decision === 'retry-now') continue;
       if (typeof decision === 'object') {
-        this.#logger.info({ reason: decision.finish }, 'camera source finished');
-        this.#delivery.offline(decision.finish);
+        const finish = redactUrlsInText(decision.finish);
+        this.#logger.info({ reason: finish }, 'camera source finished');
+        this.#delivery.offline(finish);
         this.#delivery.end({ discardPending: false });
         return;
       }

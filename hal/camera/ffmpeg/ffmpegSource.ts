@@ -1,4 +1,5 @@
 import type { Logger } from '../../../base/logger';
+import { redactUrl } from '../../../base/redact';
 import type { CameraSourceConfig } from '../cameraSourceSchema';
 import { type CapturePipeline, capturePipeline } from '../core/capturePipeline';
 import { spawnStage, stageStdout } from '../core/spawnStage';
@@ -11,7 +12,7 @@ import {
 import type { CameraSource, CameraSourceOptions } from '../types';
 import { FFMPEG_BINARY, ffmpegGlobalArgs, rgbOutputArgs } from './ffmpegArgs';
 import { HWACCEL_INPUT_ARGS, type ResolvedHwaccel, resolveHwaccel } from './hwaccel';
-import { inputArgsForUrl, isLiveUrl, redactUrl } from './inputUrl';
+import { inputArgsForUrl, isLiveUrl } from './inputUrl';
 
 /** The `ffmpeg` driver's config section. */
 export type FfmpegSourceConfig = Extract<CameraSourceConfig, { driver: 'ffmpeg' }>;

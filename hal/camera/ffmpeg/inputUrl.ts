@@ -1,5 +1,3 @@
-import { redactCredentials } from '../core/redactCredentials';
-
 /**
  * ffmpeg input arguments implied by the URL, and the input itself:
  * - network streams are stamped with wall-clock time on arrival, so the fps filter thins
@@ -19,11 +17,6 @@ export function inputArgsForUrl(
   const device = url.replace(/^v4l2:\/\//i, '');
   if (isVideoDevice(device)) return { before: ['-f', 'v4l2'], input: device };
   return { before: [], input: url };
-}
-
-/** The URL with any password replaced, safe for logs and status reasons. */
-export function redactUrl(url: string): string {
-  return redactCredentials(url);
 }
 
 /**

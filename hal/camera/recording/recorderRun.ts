@@ -3,8 +3,8 @@ import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type SupervisedChild, spawnSupervised } from '../../../base/childProcesses';
 import type { Logger } from '../../../base/logger';
+import { redactUrlsInText } from '../../../base/redact';
 import { notInstalledReason } from '../core/notInstalled';
-import { redactCredentials } from '../core/redactCredentials';
 import { StderrTail } from '../core/stderrTail';
 import { FFMPEG_BINARY } from './binaries';
 import { readCpuSeconds } from './cpuTime';
@@ -101,7 +101,7 @@ export class RecorderRun {
       notBefore: spec.notBefore,
       logger: spec.logger,
     });
-    spec.logger.debug({ args: spec.args.map(redactCredentials) }, 'starting ffmpeg recorder');
+    spec.logger.debug({ args: spec.args.map(redactUrlsInText) }, 'starting ffmpeg recorder');
     this.#process = spawnSupervised(FFMPEG_BINARY, spec.args, { stdio: ['pipe', 'ignore', 'pipe'] });
     try {
       this.#stderr = new StderrTail(this.#process.child.stderr, (line) => this.#onStderr(line));

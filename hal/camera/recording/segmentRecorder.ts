@@ -1,6 +1,6 @@
 import { Backoff } from '../../../base/backoff';
 import type { Logger } from '../../../base/logger';
-import { redactUrl } from '../ffmpeg/inputUrl';
+import { redactUrl } from '../../../base/redact';
 import type { CameraSourceTiming } from '../timing';
 import { resolveTiming } from '../timing';
 import type { Frame } from '../types';

@@ -24,6 +24,26 @@ const AuthSchema = strictObject(
       default: 5,
       description: 'Login attempts allowed per client address and minute; more get 429 Too Many Requests.',
     }),
+    failed_logins_per_minute: Type.Integer({
+      minimum: 1,
+      maximum: 10_000,
+      default: 20,
+      description:
+        'Failed logins allowed per minute from all addresses together; then every login waits (429), the right password too.',
+    }),
+    backoff_after_failures: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      default: 5,
+      description:
+        'Failed logins in a row (from any address) after which each further failure doubles the wait before the next attempt: 1 s, 2 s, 4 s…',
+    }),
+    max_backoff_seconds: Type.Integer({
+      minimum: 1,
+      maximum: 86_400,
+      default: 300,
+      description: 'The longest wait the doubling reaches.',
+    }),
   },
   { default: {}, description: 'Login for the status page and API.' },
 );

@@ -6,6 +6,7 @@ import { media } from './m005Media';
 import { sync } from './m006Sync';
 import { auth } from './m007Auth';
 import { syncSeq } from './m008SyncSeq';
+import { sessionCredential } from './m009SessionCredential';
 
 /** One schema change. Versions are consecutive from 1 and never edited once released. */
 export interface Migration {
@@ -15,4 +16,14 @@ export interface Migration {
 }
 
 /** Every migration in order; later issues append (events, incidents, outbox…). */
-export const MIGRATIONS: readonly Migration[] = [runs, events, faces, alarm, media, sync, auth, syncSeq];
+export const MIGRATIONS: readonly Migration[] = [
+  runs,
+  events,
+  faces,
+  alarm,
+  media,
+  sync,
+  auth,
+  syncSeq,
+  sessionCredential,
+];

@@ -5,6 +5,7 @@ import type { Logger } from '../../../base/logger';
 import { RequestError } from '../../../base/requestError';
 import { identityOf } from './authGuard';
 import { type AuthService, SESSION_COOKIE } from './authService';
+import { type LoginLimits, LoginThrottle } from './loginThrottle';
 import { sessionView } from './sessionView';
 
 const LoginBody = Type.Object(
@@ -19,16 +20,19 @@ export interface AuthRoutesOptions {
   auth: AuthService;
   /** `http.auth.login_attempts_per_minute` */
   attemptsPerMinute: number;
+  /** The limits across every address: a global cap on failures and the backoff. */
+  limits: LoginLimits;
   logger: Logger;
 }
 
 /**
- * `POST /api/v1/auth/login` (rate-limited per client address), `POST /api/v1/auth/logout` and
- * `GET /api/v1/auth/session`. The session cookie is HttpOnly and SameSite=Strict, and Secure
- * whenever the page is served over HTTPS.
+ * `POST /api/v1/auth/login` (rate-limited per client address, and across all of them by
+ * {@link LoginThrottle}), `POST /api/v1/auth/logout` and `GET /api/v1/auth/session`. The session
+ * cookie is HttpOnly and SameSite=Strict, and Secure whenever the page is served over HTTPS.
  */
 export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOptions): void {
   const { auth, logger } = options;
+  const throttle = new LoginThrottle(options.limits);
   app.get('/api/v1/auth/session', { schema: { tags: ['auth'] } }, async (request) => {
     const identity = identityOf(request);
     if (!identity) throw new RequestError('unauthorized', 'not logged in');
@@ -45,12 +49,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOpti
   app.register(async (scope) => {
     await scope.register(rateLimit, {
       global: false,
-      errorResponseBuilder: (_request, context) =>
-        new RequestError(
-          'too_many_requests',
-          `too many login attempts — wait ${Math.ceil(context.ttl / 1000)} s and try again`,
-          'password',
-        ),
+      errorResponseBuilder: (_request, context) => tooManyAttempts(Math.ceil(context.ttl / 1000)),
     });
     scope.post<{ Body: Static<typeof LoginBody> }>(
       '/api/v1/auth/login',
@@ -60,13 +59,21 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOpti
       },
       async (request, reply) => {
         if (!auth.enabled) throw new RequestError('conflict', 'login is off (http.auth.enabled: false)');
-        const opened = await auth.login(request.body.password);
-        if (!opened) {
-          logger.warn({ address: request.ip }, 'login failed: wrong password');
+        const verdict = await throttle.attempt(() => auth.login(request.body.password));
+        if (verdict.kind === 'wait') {
+          const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+          reply.header('retry-after', String(seconds));
+          throw tooManyAttempts(seconds);
+        }
+        if (verdict.kind === 'wrong') {
+          logger.warn(
+            { address: request.ip, failuresInARow: throttle.failuresInARow },
+            'login failed: wrong password',
+          );
           throw new RequestError('unauthorized', 'wrong password', 'password');
         }
         logger.info({ address: request.ip }, 'logged in');
-        const { token, session } = opened;
+        const { token, session } = verdict.opened;
         reply.setCookie(SESSION_COOKIE, token, {
           path: '/',
           httpOnly: true,
@@ -78,6 +85,15 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOpti
       },
     );
   });
+}
+
+/** The one answer of every login limit, per address or global; the wait is also in Retry-After. */
+function tooManyAttempts(seconds: number): RequestError {
+  return new RequestError(
+    'too_many_requests',
+    `too many login attempts — wait ${seconds} s and try again`,
+    'password',
+  );
 }
 
 function clearCookie(request: FastifyRequest, reply: FastifyReply): void {

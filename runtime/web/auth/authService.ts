@@ -7,9 +7,11 @@ import type { StoreService } from '../../store/storeService';
 import {
   type AdminCredential,
   adminCredentialFile,
+  credentialFingerprint,
   ensureAdminCredential,
   readAdminCredential,
 } from './adminCredential';
+import { CredentialWatch } from './credentialWatch';
 import { verifyPassword } from './passwordHash';
 import { type Session, SessionStore } from './sessionStore';
 import type { Identity } from './sessionView';
@@ -33,17 +35,26 @@ function digest(text: string): Buffer {
  * Who may use the page and API: the admin password (created on first start and logged once,
  * stored as an scrypt hash in `<data_dir>/auth/admin.json`), login sessions, and the optional
  * bearer token of `http.auth.token` for scripts. Starts after the store, whose database holds
- * the sessions.
+ * the sessions. A session lasts while the credential it was opened under is the current one, so
+ * a password reset (`vigil admin-password --reset`, another process) ends the older sessions at
+ * their next request.
  */
 export class AuthService implements Service {
   readonly name = 'auth';
   readonly #deps: AuthServiceDeps;
   readonly #tokenDigest: Buffer | null;
+  readonly #credential: CredentialWatch;
   #sessions: SessionStore | undefined;
 
   constructor(deps: AuthServiceDeps) {
     this.#deps = deps;
     this.#tokenDigest = deps.auth.token === null ? null : digest(deps.auth.token);
+    this.#credential = new CredentialWatch(adminCredentialFile(deps.dataDir), (err) =>
+      deps.logger.error(
+        { err },
+        'cannot read the admin credential: no login session is accepted until it can be',
+      ),
+    );
   }
 
   get enabled(): boolean {
@@ -57,8 +68,8 @@ export class AuthService implements Service {
       logger.warn('http.auth.enabled is false: anyone who can reach this appliance can use its page and API');
       return;
     }
-    const file = adminCredentialFile(dataDir);
-    const password = await ensureAdminCredential(file);
+    // For itself: the daemon reads what it writes, whoever owns the data directory.
+    const { file, password } = await ensureAdminCredential(dataDir, { forSelf: true });
     if (password !== null) {
       // The only time the password exists in clear. Shown once, at warn so it is not filtered out.
       logger.warn(
@@ -66,9 +77,8 @@ export class AuthService implements Service {
         "admin password generated — log in to the status page with it; it is shown only this once (change it with 'vigil admin-password --reset')",
       );
     }
-    // Sessions opened before the password was last set end now (after `vigil admin-password --reset`).
-    const credential = this.#readCredential();
-    await this.#sessions.endBefore(Date.parse(credential.created_at));
+    // Sessions opened under an older password are over; clear them out of the table.
+    await this.#sessions.endAllBut(credentialFingerprint(this.#readCredential()));
   }
 
   async stop(): Promise<void> {
@@ -86,7 +96,8 @@ export class AuthService implements Service {
     if (header !== undefined) return this.#byToken(header);
     const token = request.cookies[SESSION_COOKIE];
     const session = token ? this.#sessions?.find(token) : null;
-    return session ? { user: 'admin', method: 'session', expiresAt: session.expiresAt } : null;
+    if (!session || session.credential !== this.#credential.current()) return null;
+    return { user: 'admin', method: 'session', expiresAt: session.expiresAt };
   }
 
   /** Checks the password and opens a session; null for a wrong password. */
@@ -96,7 +107,7 @@ export class AuthService implements Service {
     // Read at every login, so a password set with `vigil admin-password` applies at once.
     const credential = this.#readCredential();
     if (!(await verifyPassword(credential.password, password))) return null;
-    return sessions.create(this.#deps.auth.session_hours * 3_600_000);
+    return sessions.create(this.#deps.auth.session_hours * 3_600_000, credentialFingerprint(credential));
   }
 
   async logout(token: string | undefined): Promise<void> {

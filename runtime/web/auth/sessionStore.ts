@@ -5,6 +5,8 @@ import type { GroupCommitWriter } from '../../store/groupCommitWriter';
 export interface Session {
   createdAt: number;
   expiresAt: number;
+  /** The fingerprint of the admin credential the session was opened with. */
+  credential: string;
 }
 
 /** sha256 of the token: what the table keeps, so the database alone logs nobody in. */
@@ -13,31 +15,37 @@ function tokenHash(token: string): string {
 }
 
 /**
- * Login sessions in SQLite (migration 7): a random 256-bit token in the cookie, its hash in the
- * table. Creating and ending a session is durable before the response; looking one up is a read.
+ * Login sessions in SQLite (migrations 7 and 8): a random 256-bit token in the cookie, its hash in
+ * the table, with the credential it was opened under. Creating and ending a session is durable
+ * before the response; looking one up is a read.
  */
 export class SessionStore {
   readonly #writer: GroupCommitWriter;
-  readonly #lookup: Statement<[string, number], { created_at: number; expires_at: number }>;
+  readonly #lookup: Statement<
+    [string, number],
+    { created_at: number; expires_at: number; credential: string }
+  >;
 
   constructor(db: Database, writer: GroupCommitWriter) {
     this.#writer = writer;
     this.#lookup = db.prepare(
-      'SELECT created_at, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?',
+      'SELECT created_at, expires_at, credential FROM sessions WHERE token_hash = ? AND expires_at > ?',
     );
   }
 
-  /** A new session; returns the token for the cookie (it is stored only as a hash). */
-  async create(lifetimeMs: number, now = Date.now()): Promise<{ token: string; session: Session }> {
+  /** A new session under `credential`; returns the token for the cookie (it is stored only as a hash). */
+  async create(
+    lifetimeMs: number,
+    credential: string,
+    now = Date.now(),
+  ): Promise<{ token: string; session: Session }> {
     const token = randomBytes(32).toString('base64url');
-    const session = { createdAt: now, expiresAt: now + lifetimeMs };
+    const session = { createdAt: now, expiresAt: now + lifetimeMs, credential };
     await this.#writer.write((db) => {
       db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now);
-      db.prepare('INSERT INTO sessions (token_hash, created_at, expires_at) VALUES (?, ?, ?)').run(
-        tokenHash(token),
-        session.createdAt,
-        session.expiresAt,
-      );
+      db.prepare(
+        'INSERT INTO sessions (token_hash, created_at, expires_at, credential) VALUES (?, ?, ?, ?)',
+      ).run(tokenHash(token), session.createdAt, session.expiresAt, credential);
     });
     return { token, session };
   }
@@ -45,7 +53,7 @@ export class SessionStore {
   /** The live session of this token, or null (unknown, ended or expired). */
   find(token: string, now = Date.now()): Session | null {
     const row = this.#lookup.get(tokenHash(token), now);
-    return row ? { createdAt: row.created_at, expiresAt: row.expires_at } : null;
+    return row ? { createdAt: row.created_at, expiresAt: row.expires_at, credential: row.credential } : null;
   }
 
   async end(token: string): Promise<void> {
@@ -54,8 +62,10 @@ export class SessionStore {
     );
   }
 
-  /** Ends every session opened before `time` (the password changed then). */
-  async endBefore(time: number): Promise<void> {
-    await this.#writer.write((db) => db.prepare('DELETE FROM sessions WHERE created_at < ?').run(time));
+  /** Ends every session opened under another credential (the password was reset since). */
+  async endAllBut(credential: string): Promise<void> {
+    await this.#writer.write((db) =>
+      db.prepare('DELETE FROM sessions WHERE credential != ?').run(credential),
+    );
   }
 }

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { redactUrlsDeep } from '../../../base/redact';
 import type { BoardInfo } from '../../../hal/board/index';
 import type { ServiceStatus } from '../../lifecycle/serviceRunner';
 
@@ -8,10 +9,27 @@ export interface HealthSource {
   board: BoardInfo;
   startedAt: number;
   services: () => ServiceStatus[];
+  /** Whether the request carries a login (the auth guard's verdict), which earns the full answer. */
+  loggedIn: (request: FastifyRequest) => boolean;
 }
 
-/** `GET /api/v1/health`. */
-export interface HealthResponse {
+/**
+ * `GET /api/v1/health` without a login: enough for a monitor and the login screen, nothing an
+ * intruder on the network could use (no alarm mode, no board, no service details or errors, which
+ * may name cameras and addresses). The device's id and name stay: the id is the host name the
+ * appliance announces over mDNS anyway, and the login screen shows the name so that whoever logs
+ * in knows which appliance asks for the password.
+ */
+interface OpenHealth {
+  /** ok, or the worst state a service is in: failed, stopping, starting. */
+  status: string;
+  version: string;
+  device: { id: string; name: string };
+  services: Array<{ name: string; state: 'up' | 'down' }>;
+}
+
+/** `GET /api/v1/health` with a login (session or token): everything, every URL redacted. */
+export interface FullHealth {
   /** ok, or the worst state a service is in: failed, stopping, starting. */
   status: string;
   version: string;
@@ -21,22 +39,35 @@ export interface HealthResponse {
   services: ServiceStatus[];
 }
 
+/** `GET /api/v1/health`: the full answer is told apart by its `board`. */
+export type HealthResponse = OpenHealth | FullHealth;
+
 /**
- * `GET /api/v1/health`: open without login, for monitoring. 200 when every service runs,
- * 503 otherwise, so a plain HTTP check (Uptime Kuma, HA's REST sensor) sees trouble.
+ * `GET /api/v1/health`: open without login, for monitoring, then minimal ({@link OpenHealth});
+ * with a login, the full status. 200 when every service runs, 503 otherwise, so a plain HTTP
+ * check (Uptime Kuma, HA's REST sensor) sees trouble either way.
  */
 export function registerHealthRoutes(app: FastifyInstance, source: HealthSource): void {
-  app.get('/api/v1/health', async (_request, reply) => {
+  app.get('/api/v1/health', async (request, reply) => {
     const services = source.services();
     const healthy = services.every((s) => s.state === 'running');
-    const body: HealthResponse = {
-      status: healthy ? 'ok' : overallState(services),
-      version: source.version,
-      device: source.device,
-      board: source.board,
-      uptime_seconds: Math.round((Date.now() - source.startedAt) / 1000),
-      services,
-    };
+    const status = healthy ? 'ok' : overallState(services);
+    const body: HealthResponse = !source.loggedIn(request)
+      ? {
+          status,
+          version: source.version,
+          device: source.device,
+          services: services.map((s) => ({ name: s.name, state: s.state === 'running' ? 'up' : 'down' })),
+        }
+      : {
+          status,
+          version: source.version,
+          device: source.device,
+          board: source.board,
+          uptime_seconds: Math.round((Date.now() - source.startedAt) / 1000),
+          // Service details quote broker and camera URLs and errors: never their credentials.
+          services: redactUrlsDeep(services),
+        };
     return reply.code(healthy ? 200 : 503).send(body);
   });
 }

@@ -7,6 +7,7 @@ import { InProcessRunner } from '../../../hal/accel/tfjs/inProcessRunner';
 import { facesCommand } from '../../../runtime/cli/facesCommand';
 import { tempDir } from '../../helpers/tempDir';
 import { ceilingWithoutPeople, portrait } from '../faces/faceImages';
+import { hugePng, SVG_BOMB } from '../faces/imageBombs';
 
 const runner = new InProcessRunner('wasm');
 after(() => runner.close());
@@ -105,6 +106,14 @@ describe('vigil faces', () => {
           file('ceiling.png', await ceilingWithoutPeople()),
         ],
         /no face found in .*ceiling\.png .*; nothing was enrolled/,
+      ],
+      [
+        ['enroll', '--config', config, '--name', 'Casey', good, file('bomb.svg', SVG_BOMB)],
+        /bomb\.svg is not a JPEG, PNG or WebP image .*; nothing was enrolled/,
+      ],
+      [
+        ['enroll', '--config', config, '--name', 'Casey', file('huge.png', hugePng(16_000))],
+        /huge\.png is 16000×16000 pixels, more than the 40 megapixels accepted/,
       ],
       [
         ['enroll', '--config', config, '--name', 'Casey', '--list', 'vip', good],

@@ -113,7 +113,11 @@ describe('vigil mqtt acl', () => {
     assert.match(run.stdout, /^listener 8883$/m);
     assert.match(run.stdout, /^certfile \/share\/mosquitto\/certs\/server\.crt$/m);
     assert.match(run.stdout, /^password_file \/share\/mosquitto\/vigil\.passwd$/m);
-    assert.match(run.stdout, new RegExp(`^max_packet_size ${BROKER_MAX_PACKET_BYTES}$`, 'm'), 'whatever the batch size');
+    assert.match(
+      run.stdout,
+      new RegExp(`^max_packet_size ${BROKER_MAX_PACKET_BYTES}$`, 'm'),
+      'whatever the batch size',
+    );
     assert.match(run.stdout, /^topic readwrite cams\/front-pi\/#$/m);
     assert.doesNotMatch(run.stdout, /vigil_front-pi/, 'no discovery rights with homeassistant: false');
     assert.match(run.stdout, /^topic write nvr\/\+\/\+\/state$/m);

@@ -20,7 +20,10 @@ describe('secrets', () => {
     const config = valid(
       'mqtt: { url: "mqtts://bob:brokerpass@broker:8883", username: bob, password: hunter2, tls: { cert: /c.pem, key: /k.pem } }\n' +
         'http: { auth: { token: "0123456789abcdef" } }\n' +
-        'cameras:\n  front: { source: { driver: ffmpeg, url: "rtsp://admin:campass@10.0.0.5:554/s1" } }\n',
+        'cameras:\n  front: { source: { driver: ffmpeg, url: "rtsp://admin:campass@10.0.0.5:554/s1" } }\n' +
+        '  back: { source: { driver: ffmpeg, url: "rtsp://admin:p@ss/word@10.0.0.6/s1?user=admin&pwd=hunter3" } }\n' +
+        '  side: { source: { driver: file, path: "http://viewer:se%40cret@10.0.0.7/clip.mp4" } }\n' +
+        'events:\n  webhooks:\n    hook: { url: "https://hooks.example/in?token=hooktoken&x=1" }\n',
     );
     const redacted = redactSecrets(config);
     assert.equal(redacted.mqtt.password, REDACTED);
@@ -28,16 +31,36 @@ describe('secrets', () => {
     assert.equal(redacted.mqtt.tls.cert, '/c.pem');
     assert.equal(redacted.mqtt.username, 'bob');
     assert.equal(redacted.http.auth.token, REDACTED);
-    assert.equal(redacted.mqtt.url, `mqtts://bob:${REDACTED}@broker:8883`);
+    assert.equal(redacted.mqtt.url, 'mqtts://***@broker:8883');
     const source = redacted.cameras.front?.source;
     assert.ok(source?.driver === 'ffmpeg');
-    assert.equal(source.url, `rtsp://admin:${REDACTED}@10.0.0.5:554/s1`);
+    assert.equal(source.url, 'rtsp://***@10.0.0.5:554/s1');
+    const back = redacted.cameras.back?.source;
+    assert.ok(back?.driver === 'ffmpeg');
+    assert.equal(back.url, 'rtsp://***@10.0.0.6/s1?user=***&pwd=***');
+    const side = redacted.cameras.side?.source;
+    assert.ok(side?.driver === 'file');
+    assert.equal(side.path, 'http://***@10.0.0.7/clip.mp4');
+    assert.equal(redacted.events.webhooks.hook?.url, 'https://hooks.example/in?token=***&x=1');
     const dump = JSON.stringify(redacted);
-    for (const secret of ['hunter2', 'brokerpass', 'campass', '0123456789abcdef', '/k.pem'])
+    for (const secret of [
+      'hunter2',
+      'hunter3',
+      'brokerpass',
+      'campass',
+      'p@ss/word',
+      'se%40cret',
+      'hooktoken',
+      '0123456789abcdef',
+      '/k.pem',
+    ])
       assert.ok(!dump.includes(secret), secret);
     // The loaded config itself keeps its secrets; the rest is unchanged.
     assert.equal(config.mqtt.password, 'hunter2');
-    assert.deepEqual({ ...redacted, mqtt: config.mqtt, http: config.http, cameras: config.cameras }, config);
+    assert.deepEqual(
+      { ...redacted, mqtt: config.mqtt, http: config.http, cameras: config.cameras, events: config.events },
+      config,
+    );
   });
 
   it('leaves unset secrets unset', () => {

@@ -116,10 +116,14 @@ describe('enroll, then recognise', () => {
 describe('enrollment refuses images without a usable face and changes nothing', () => {
   const { enroller, gallery } = openTestGallery(runner);
 
-  async function refused(images: Array<{ input: Buffer | string; label: string }>, message: RegExp) {
+  async function refused(
+    images: Array<{ input: Buffer | string; label: string }>,
+    message: RegExp,
+    kind: 'invalid' | 'unsupported_media_type' = 'invalid',
+  ) {
     await assert.rejects(enroller.enroll({ name: 'Casey', images }), (err: unknown) => {
       assert.ok(err instanceof FaceGalleryError, String(err));
-      assert.equal(err.kind, 'invalid');
+      assert.equal(err.kind, kind);
       assert.equal(err.field, 'image');
       assert.match(err.message, message);
       return true;
@@ -160,7 +164,12 @@ describe('enrollment refuses images without a usable face and changes nothing', 
     );
     await refused(
       [{ input: Buffer.from('not a picture'), label: 'notes.txt' }],
-      /notes\.txt could not be read as a JPEG, PNG or WebP image/,
+      /notes\.txt is not a JPEG, PNG or WebP image/,
+      'unsupported_media_type',
+    );
+    await refused(
+      [{ input: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]), label: 'broken.jpg' }],
+      /broken\.jpg could not be read as a JPEG, PNG or WebP image/,
     );
   });
 

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import sharp from 'sharp';
 import { registerFaceRoutes } from '../../../runtime/faces/api/faceRoutes';
 import { Metrics } from '../../../runtime/metrics/metrics';
 import { WebServer } from '../../../runtime/web/webServer';
 import { memoryLogger } from '../../helpers/memoryLogger';
 import { ceilingWithoutPeople, portrait } from './faceImages';
 import { openTestGallery, rgb, sharedRunner } from './facesKit';
+import { gifImage, hugePng, SVG_BOMB, tiffImage } from './imageBombs';
 
 const runner = sharedRunner();
 
@@ -84,7 +86,11 @@ describe('face API', () => {
 
   test('refuses bad bodies with 400 naming the field, and changes nothing', async () => {
     const before = snapshot();
-    const notAnImage = Buffer.from('just some text, not a picture').toString('base64');
+    // A JPEG by its first bytes, and nothing after them.
+    const notAnImage = Buffer.concat([
+      Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
+      Buffer.from('just some text, not a picture'),
+    ]).toString('base64');
     const cases: Array<[string, object, string, RegExp?]> = [
       ['missing name', { image: alexPhoto }, 'name'],
       ['blank name', { name: '   ', image: alexPhoto }, 'name', /required/],
@@ -114,6 +120,39 @@ describe('face API', () => {
       assert.equal(typeof response.body.error, 'string');
       if (message) assert.match(response.body.error, message, what);
     }
+    assert.equal(snapshot(), before);
+  });
+
+  test('refuses other formats (415) and image bombs (400) before decoding them, naming the image', async () => {
+    const before = snapshot();
+    const refusals: Array<[string, Buffer, number, RegExp]> = [
+      ['an SVG bomb', SVG_BOMB, 415, /the uploaded image is not a JPEG, PNG or WebP image/],
+      ['a TIFF', await tiffImage(), 415, /not a JPEG, PNG or WebP image/],
+      ['a GIF', await gifImage(), 415, /not a JPEG, PNG or WebP image/],
+      ['text', Buffer.from('just some text, not a picture'), 415, /not a JPEG, PNG or WebP image/],
+      ['a 16000² PNG', hugePng(16_000), 400, /16000×16000 pixels, more than the 40 megapixels accepted/],
+    ];
+    for (const [what, bytes, status, message] of refusals) {
+      const started = performance.now();
+      const response = await call('POST', '/api/v1/faces', {
+        name: 'Casey',
+        image: bytes.toString('base64'),
+      });
+      const ms = performance.now() - started;
+      assert.equal(response.status, status, `${what}: ${JSON.stringify(response.body)}`);
+      assert.equal(response.body.field, 'image', what);
+      assert.match(response.body.error, message, what);
+      assert.ok(ms < 1000, `${what} took ${Math.round(ms)} ms`);
+    }
+    assert.equal(snapshot(), before);
+    const jpeg = await sharp(await portrait(2))
+      .jpeg()
+      .toBuffer();
+    const enrolled = await call('POST', '/api/v1/faces', { name: 'Jordan', image: jpeg.toString('base64') });
+    assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
+    assert.ok(gallery.people().some((p) => p.name === 'Jordan'));
+    // Jordan is someone the later tests do not know.
+    assert.equal((await call('DELETE', '/api/v1/faces/Jordan')).status, 200);
     assert.equal(snapshot(), before);
   });
 

@@ -33,4 +33,27 @@ describe('LoggerFactory', () => {
     assert.equal(lines[0]?.level, 20);
     assert.equal(typeof lines[0]?.time, 'number');
   });
+
+  test('no line shows the secrets of a URL, in its message, its fields or its error, nor in the recent problems', () => {
+    const { lines, destination } = collect();
+    const factory = new LoggerFactory({ level: 'info', modules: {}, destination });
+    const logger = factory.forModule('pipeline');
+    const url = 'rtsp://admin:p@ss/word@cam/live?user=admin&pwd=hunter2';
+    logger.warn({ url, args: ['-i', url] }, `camera offline: ${url}`);
+    logger.error({ err: new Error(`cannot open ${url}`) }, 'cannot start camera source');
+    logger.info({ address: 'http://127.0.0.1:8080' }, 'web server listening');
+    const text = JSON.stringify(lines) + JSON.stringify(factory.problems.list());
+    for (const secret of ['hunter2', 'p@ss', 'user=admin']) assert.ok(!text.includes(secret), secret);
+    assert.equal(lines[0]?.url, 'rtsp://***@cam/live?user=***&pwd=***');
+    assert.equal(lines[0]?.msg, 'camera offline: rtsp://***@cam/live?user=***&pwd=***');
+    assert.match(
+      String((lines[1]?.err as { message?: string } | undefined)?.message),
+      /cannot open rtsp:\/\/\*\*\*@cam/,
+    );
+    assert.equal(lines[2]?.address, 'http://127.0.0.1:8080');
+    assert.equal(
+      factory.problems.list()[0]?.message,
+      'cannot start camera source: cannot open rtsp://***@cam/live?user=***&pwd=***',
+    );
+  });
 });

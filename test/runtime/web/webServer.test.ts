@@ -32,6 +32,7 @@ describe('WebServer', () => {
       board: probeBoard(),
       startedAt: Date.now(),
       services: () => services,
+      loggedIn: () => true,
     });
     registerMetricsRoutes(server.app, metrics);
     registerStatusPageRoutes(server.app);

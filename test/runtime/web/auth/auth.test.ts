@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -6,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { adminPasswordCommand } from '../../../../runtime/cli/adminPasswordCommand';
 import { adminCredentialFile } from '../../../../runtime/web/auth/adminCredential';
 import { tempDir } from '../../../helpers/tempDir';
+import { VIGIL_BUNDLE } from '../../../helpers/vigilProcess';
 import { generatedPassword, logIn, type RunningApp, sessionCookie, startApp } from './authKit';
 
 async function alarmMode(running: RunningApp): Promise<string> {
@@ -238,8 +240,6 @@ describe('login for the page and API', () => {
     assert.equal(await adminPasswordCommand(['--config', configFile], {}, io), 0);
     assert.match(out.join(''), /already set/);
     out.length = 0;
-    // The ms-resolution timestamps of the old session and the new password must differ.
-    await sleep(5);
     assert.equal(await adminPasswordCommand(['--config', configFile, '--reset'], {}, io), 0);
     const fresh = /admin password: (\S+)/.exec(out.join(''))?.[1] ?? '';
     assert.notEqual(fresh, password);
@@ -254,6 +254,58 @@ describe('login for the page and API', () => {
       });
       assert.equal(old.status, 401);
       await logIn(running.url, fresh);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('ends the sessions of the old password at their next request when it is reset while vigil runs', async () => {
+    const dir = tempDir();
+    const running = await startApp(dir, 'auth: { token: t0ken }');
+    try {
+      const old = generatedPassword(running.logs) ?? '';
+      const cookie = await logIn(running.url, old);
+      const other = await logIn(running.url, old);
+      assert.equal((await fetch(`${running.url}/api/v1/alarm`, { headers: { cookie } })).status, 200);
+
+      // The command line is another process: it only replaces the file.
+      const configFile = join(tempDir(), 'config.yaml');
+      writeFileSync(configFile, `data_dir: ${dir}\n`);
+      const reset = spawnSync(
+        process.execPath,
+        [VIGIL_BUNDLE, 'admin-password', '--config', configFile, '--reset'],
+        {
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH },
+        },
+      );
+      assert.equal(reset.status, 0, reset.stderr);
+      const fresh = /admin password: (\S+)/.exec(reset.stdout)?.[1] ?? '';
+
+      for (const session of [cookie, other]) {
+        assert.equal(
+          (await fetch(`${running.url}/api/v1/alarm`, { headers: { cookie: session } })).status,
+          401,
+        );
+      }
+      const check = await fetch(`${running.url}/api/v1/auth/session`, { headers: { cookie } });
+      assert.equal(check.status, 401);
+      assert.equal(
+        (await fetch(`${running.url}/api/v1/alarm`, { headers: { authorization: 'Bearer t0ken' } })).status,
+        200,
+        'the token is not the password: it still works',
+      );
+      const refused = await fetch(`${running.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ password: old }),
+      });
+      assert.equal(refused.status, 401);
+      const renewed = await logIn(running.url, fresh);
+      assert.equal(
+        (await fetch(`${running.url}/api/v1/alarm`, { headers: { cookie: renewed } })).status,
+        200,
+      );
     } finally {
       await running.stop();
     }
