@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { secretFileOwner } from '../../base/fileOwner';
 import { readSecretFile, writeSecretFile } from '../../base/secretFile';
 import { parseDeviceKey } from '../mqtt/security/deviceKey';
 
@@ -25,7 +26,8 @@ export function enrollDevice(dataDir: string, device: string, keyText: string, n
   parseDeviceKey(keyText, '--key');
   const devices = readDevices(file);
   devices[device] = { key: keyText.trim(), enrolled_at: now };
-  writeSecretFile(file, `${JSON.stringify(devices, null, 2)}\n`, resolve(dataDir));
+  const owner = secretFileOwner(dataDir, { forSelf: false, command: 'central enroll' });
+  writeSecretFile(file, `${JSON.stringify(devices, null, 2)}\n`, owner);
 }
 
 /** The enrolled devices, read from the file and read again (at most every 10 s) when an unknown one writes. */

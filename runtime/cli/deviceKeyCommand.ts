@@ -28,7 +28,7 @@ export async function deviceKeyCommand(
   if (!loaded) return 2;
   const device = loaded.config.device.id;
   try {
-    const { key, file, created } = ensureDeviceKey(loaded.config.data_dir);
+    const { key, file, created } = ensureDeviceKey(loaded.config.data_dir, false);
     io.stdout(`device: ${device}\nkey: ${key.toString('base64url')}\n`);
     io.stdout(`${created ? 'Made' : 'Stored in'} ${file}. Enrol it on the central server with:\n`);
     io.stdout(

@@ -73,7 +73,7 @@ export class MqttService implements Service {
       onConnect: () => this.#connected(),
       onDisconnect: () => this.#sync?.disconnected(),
     });
-    const deviceKey = ensureDeviceKey(config.data_dir);
+    const deviceKey = ensureDeviceKey(config.data_dir, true);
     if (deviceKey.created) {
       logger.warn(
         { file: deviceKey.file },

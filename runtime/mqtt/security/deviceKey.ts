@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { secretFileOwner } from '../../../base/fileOwner';
 import { readSecretFile, writeSecretFile } from '../../../base/secretFile';
 
 /** A device key: 32 random bytes, written as base64url (43 characters). */
@@ -26,12 +27,22 @@ export function parseDeviceKey(text: string, where: string): Buffer {
   return Buffer.from(trimmed, 'base64url');
 }
 
-/** The stored device key of the appliance with `dataDir`, made (random, 0600) the first time. */
-export function ensureDeviceKey(dataDir: string): { key: Buffer; file: string; created: boolean } {
+/**
+ * The stored device key of the appliance with `dataDir`, made (random, 0600) the first time: by
+ * the daemon for itself, or by `vigil device-key` for the data directory's owner.
+ */
+export function ensureDeviceKey(
+  dataDir: string,
+  forSelf: boolean,
+): { key: Buffer; file: string; created: boolean } {
   const file = deviceKeyFile(dataDir);
   const stored = readSecretFile(file);
   if (stored !== null) return { key: parseDeviceKey(stored, file), file, created: false };
   const key = randomBytes(KEY_BYTES);
-  writeSecretFile(file, `${key.toString('base64url')}\n`, resolve(dataDir));
+  writeSecretFile(
+    file,
+    `${key.toString('base64url')}\n`,
+    secretFileOwner(dataDir, { forSelf, command: 'device-key' }),
+  );
   return { key, file, created: true };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { DeviceKeys } from '../../../runtime/central/deviceKeys';
@@ -44,6 +44,32 @@ describe('device keys and signed commands on the command line', () => {
       2,
       '--device is required',
     );
+  });
+
+  test('run as root, device-key and central enroll give their files to the data directory owner', {
+    skip: process.getuid?.() !== 0 && 'needs root',
+  }, () => {
+    // `nobody`, standing in for the user systemd runs vigil as.
+    const owner = { uid: 65534, gid: 65534 };
+    const dir = tempDir();
+    chmodSync(dir, 0o755);
+    for (const name of ['data', 'central']) {
+      mkdirSync(join(dir, name));
+      chownSync(join(dir, name), owner.uid, owner.gid);
+    }
+    const appliance = join(dir, 'appliance.yaml');
+    writeFileSync(appliance, `device: { id: porch }\ndata_dir: ${join(dir, 'data')}\n`);
+    const made = vigil(['device-key', '--config', appliance]);
+    assert.equal(made.code, 0, made.stderr);
+    const key = /^key: (\S+)$/m.exec(made.stdout)?.[1] ?? '';
+    const centralYaml = join(dir, 'central.yaml');
+    writeFileSync(centralYaml, `data_dir: ${join(dir, 'central')}\n`);
+    const enrolled = vigil(['central', 'enroll', '--config', centralYaml, '--device', 'porch', '--key', key]);
+    assert.equal(enrolled.code, 0, enrolled.stderr);
+    for (const file of ['data/auth', 'data/auth/device.key', 'central/auth', 'central/auth/devices.json']) {
+      const stats = statSync(join(dir, file));
+      assert.deepEqual({ uid: stats.uid, gid: stats.gid }, owner, file);
+    }
   });
 
   test('vigil mqtt sign signs a command for its topic with mqtt.commands.secret', () => {

@@ -20,7 +20,7 @@ test('an ack lets go of events only when signed with the device key, for the bat
   const broker = await startBroker();
   // No central server: only the acks the test publishes can let go of anything.
   const device = await appliance(dir, broker.url, { sync: 'ack_timeout_seconds: 30' });
-  const { key } = ensureDeviceKey(device.dataDir);
+  const { key } = ensureDeviceKey(device.dataDir, false);
   const attacker = await MqttObserver.connect(broker.url);
   await attacker.subscribe(`vigil/${DEVICE}/events`);
   const ackTopic = `vigil/${DEVICE}/ack`;

@@ -75,7 +75,7 @@ export async function central(
     base: `http://127.0.0.1:${port}`,
     dataDir,
     enroll(appliance, device = DEVICE) {
-      const { key } = ensureDeviceKey(appliance.dataDir);
+      const { key } = ensureDeviceKey(appliance.dataDir, false);
       enrollDevice(dataDir, device, key.toString('base64url'));
     },
     async start() {
