@@ -15,13 +15,13 @@ import { USAGE } from './cli/usage';
 /** Entry point of `vigil` (dist/vigil.mjs): parses the command line and dispatches. */
 async function main(argv: string[]): Promise<number> {
   process.setSourceMapsEnabled(true);
-  // `faces`, `gpio`, `admin-password`, `device-key`, `mqtt acl|sign` and `central enroll` have their own options (--name, --list, --device, --topic); the top-level parser would reject them.
+  // `faces`, `gpio`, `admin-password`, `device-key`, `mqtt-acl`, `mqtt-sign` and `central enroll` have their own options (--name, --list, --device, --topic); the top-level parser would reject them.
   if (argv[0] === 'faces') return facesCommand(argv.slice(1), process.env);
   if (argv[0] === 'gpio') return gpioCommand(argv.slice(1), process.env);
   if (argv[0] === 'admin-password') return adminPasswordCommand(argv.slice(1), process.env);
   if (argv[0] === 'device-key') return deviceKeyCommand(argv.slice(1), process.env);
-  if (argv[0] === 'mqtt' && argv[1] === 'acl') return mqttAclCommand(argv.slice(2), process.env);
-  if (argv[0] === 'mqtt' && argv[1] === 'sign') return mqttSignCommand(argv.slice(2), process.env);
+  if (argv[0] === 'mqtt-acl') return mqttAclCommand(argv.slice(1), process.env);
+  if (argv[0] === 'mqtt-sign') return mqttSignCommand(argv.slice(1), process.env);
   if (argv[0] === 'central' && argv[1] === 'enroll') return centralEnrollCommand(argv.slice(2), process.env);
   let parsed: ReturnType<typeof parse>;
   try {

@@ -14,7 +14,7 @@ import { generatePassword, mosquittoPasswordHash } from '../mqtt/broker/mosquitt
 import { commandConfig } from './commandConfig';
 import { type CommandIo, PROCESS_IO } from './commandIo';
 
-const USAGE = 'usage: vigil mqtt acl [--config FILE] [--device ID ...] [--out DIR] [--broker-dir DIR]\n';
+const USAGE = 'usage: vigil mqtt-acl [--config FILE] [--device ID ...] [--out DIR] [--broker-dir DIR]\n';
 
 /** Where Debian's (and most) mosquitto keep their configuration. */
 const DEFAULT_BROKER_DIR = '/etc/mosquitto';
@@ -27,7 +27,7 @@ interface OutputFile {
 }
 
 /**
- * `vigil mqtt acl`: the broker side of Vigil's MQTT for mosquitto 2. Generates a login for each
+ * `vigil mqtt-acl`: the broker side of Vigil's MQTT for mosquitto 2. Generates a login for each
  * appliance (`--device`, repeatable; default: the config's device.id), one for the central
  * server and one for Home Assistant, each limited by an ACL to the topics it uses, with a
  * mosquitto.conf part that requires them. Prints each password once, with where it goes; the
@@ -54,7 +54,7 @@ export function mqttAclCommand(
       },
     }).values;
   } catch (err) {
-    io.stderr(`vigil mqtt acl: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+    io.stderr(`vigil mqtt-acl: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
     return 2;
   }
   if (values.help) {
@@ -74,10 +74,10 @@ export function mqttAclCommand(
     if (values.out !== undefined) writeFiles(values.out, files);
   } catch (err) {
     if (!(err instanceof RequestError)) {
-      io.stderr(`vigil mqtt acl: ${err instanceof Error ? err.message : String(err)}\n`);
+      io.stderr(`vigil mqtt-acl: ${err instanceof Error ? err.message : String(err)}\n`);
       return 1;
     }
-    io.stderr(`vigil mqtt acl: ${err.field ? `${err.field}: ` : ''}${err.message}\n`);
+    io.stderr(`vigil mqtt-acl: ${err.field ? `${err.field}: ` : ''}${err.message}\n`);
     return 2;
   }
   io.stdout(values.out === undefined ? printedFiles(files) : installSteps(values.out, files));

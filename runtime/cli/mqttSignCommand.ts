@@ -3,12 +3,12 @@ import { signCommand } from '../mqtt/commands/commandAuth';
 import { commandConfig } from './commandConfig';
 import { type CommandIo, PROCESS_IO } from './commandIo';
 
-const USAGE = 'usage: vigil mqtt sign [--config FILE] --topic TOPIC --payload TEXT\n';
+const USAGE = 'usage: vigil mqtt-sign [--config FILE] --topic TOPIC --payload TEXT\n';
 
 /**
- * `vigil mqtt sign --topic T --payload P`: prints the command `P` signed for topic `T` with
+ * `vigil mqtt-sign --topic T --payload P`: prints the command `P` signed for topic `T` with
  * `mqtt.commands.secret`, ready to publish within the replay window, e.g.
- * `mosquitto_pub -t vigil/porch/siren/set -m "$(vigil mqtt sign --topic vigil/porch/siren/set --payload ON)"`.
+ * `mosquitto_pub -t vigil/porch/siren/set -m "$(vigil mqtt-sign --topic vigil/porch/siren/set --payload ON)"`.
  */
 export async function mqttSignCommand(
   argv: readonly string[],

@@ -28,7 +28,7 @@ export interface BrokerOptions {
   port?: number;
   /**
    * Lines that replace the loopback listener and anonymous access, e.g. the mosquitto.conf part
-   * `vigil mqtt acl` writes (with its listener on `port`, and its logins and ACL).
+   * `vigil mqtt-acl` writes (with its listener on `port`, and its logins and ACL).
    */
   access?: string[];
   /** Also log at debug level: every message, and every PUBLISH the ACL denied. */

@@ -21,7 +21,7 @@ export const TEST_REQUIREMENTS: readonly SystemRequirement[] = [
   {
     command: 'mosquitto_passwd',
     debianPackage: 'mosquitto',
-    why: "vigil mqtt acl's password hashes are checked against the ones mosquitto_passwd writes",
+    why: "vigil mqtt-acl's password hashes are checked against the ones mosquitto_passwd writes",
   },
   {
     command: 'chromium',

@@ -110,7 +110,7 @@ const CommandsSchema = strictObject(
         minLength: 32,
         maxLength: 256,
         description:
-          'Key of HMAC-signed commands from other clients (scripts, Node-RED): `vigil mqtt sign` signs with it. At least 32 characters.',
+          'Key of HMAC-signed commands from other clients (scripts, Node-RED): `vigil mqtt-sign` signs with it. At least 32 characters.',
         ...SECRET,
       }),
     ),

@@ -4,7 +4,7 @@ import { VERSION } from '../../../base/version';
 import type { BrokerUser } from './brokerUsers';
 import { BROKER_MAX_PACKET_BYTES } from './packetLimit';
 
-/** The file names `vigil mqtt acl` writes, as they are installed on the broker. */
+/** The file names `vigil mqtt-acl` writes, as they are installed on the broker. */
 export const MOSQUITTO_FILES = {
   conf: 'vigil.conf',
   passwords: 'vigil.passwd',
@@ -19,7 +19,7 @@ export interface MosquittoConfOptions {
   brokerDir: string;
 }
 
-const HEADER = `written by \`vigil mqtt acl\` (Vigil ${VERSION}); run it again rather than edit this file`;
+const HEADER = `written by \`vigil mqtt-acl\` (Vigil ${VERSION}); run it again rather than edit this file`;
 
 /**
  * The acl_file: each user's rules under its `user` line, each with why. Mosquitto refuses

@@ -19,7 +19,7 @@ export interface SignedCommand {
   sig: string;
 }
 
-/** Signs `payload` for `topic` (what `vigil mqtt sign` and scripts do). */
+/** Signs `payload` for `topic` (what `vigil mqtt-sign` and scripts do). */
 export function signCommand(topic: string, payload: string, secret: string, now = Date.now()): SignedCommand {
   const nonce = randomBytes(12).toString('base64url');
   return { ts: now, nonce, payload, sig: signature(topic, now, nonce, payload, secret) };

@@ -202,8 +202,8 @@ export class CommandsFeature implements MqttFeature {
     throw new CommandError(
       'unauthorized',
       command === 'alarm'
-        ? "arming and disarming need the alarm code (Home Assistant's alarm panel) or a signed command (vigil mqtt sign)"
-        : `the ${command} command needs a signature (mqtt.commands.secret; vigil mqtt sign)${command === 'siren' ? '' : `, or ${command} in mqtt.commands.unsigned`}`,
+        ? "arming and disarming need the alarm code (Home Assistant's alarm panel) or a signed command (vigil mqtt-sign)"
+        : `the ${command} command needs a signature (mqtt.commands.secret; vigil mqtt-sign)${command === 'siren' ? '' : `, or ${command} in mqtt.commands.unsigned`}`,
       'sig',
     );
   }

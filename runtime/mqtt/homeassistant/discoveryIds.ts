@@ -12,7 +12,7 @@ export function topicId(text: string): string {
 
 /**
  * The node_id of every discovery topic of appliance `deviceId`: its entities group under it, and
- * the broker's ACL lets the appliance write only that node (`vigil mqtt acl`).
+ * the broker's ACL lets the appliance write only that node (`vigil mqtt-acl`).
  */
 export function discoveryNodeId(deviceId: string): string {
   return topicId(`vigil_${deviceId}`);

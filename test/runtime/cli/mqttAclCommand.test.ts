@@ -16,7 +16,7 @@ function config(dir: string, mqtt = "url: 'mqtt://broker.lan:1884'"): string {
 
 const USERS = ['front-pi', 'vigil-central', 'homeassistant'];
 
-describe('vigil mqtt acl', () => {
+describe('vigil mqtt-acl', () => {
   test('writes the three files 0600, keeps only hashes, and prints each password once with where it goes', () => {
     const dir = tempDir();
     const out = join(dir, 'broker');
@@ -188,13 +188,13 @@ describe('vigil mqtt acl', () => {
 
   test('is a command of the built vigil', async () => {
     const dir = tempDir();
-    const vigil = startVigil(['mqtt', 'acl', '--config', config(dir), '--out', join(dir, 'broker')]);
+    const vigil = startVigil(['mqtt-acl', '--config', config(dir), '--out', join(dir, 'broker')]);
     const { code } = await vigil.exited;
     assert.equal(code, 0, vigil.stderr());
     assert.ok(existsSync(join(dir, 'broker', 'vigil.passwd')));
     assert.ok(vigil.logs.some((line) => /username: front-pi, password: '/.test(String(line.raw))));
     const help = startVigil(['--help']);
     await help.exited;
-    assert.ok(help.logs.some((line) => String(line.raw).startsWith('  mqtt acl [--config FILE]')));
+    assert.ok(help.logs.some((line) => String(line.raw).startsWith('  mqtt-acl [--config FILE]')));
   });
 });

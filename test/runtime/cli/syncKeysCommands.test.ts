@@ -72,20 +72,20 @@ describe('device keys and signed commands on the command line', () => {
     }
   });
 
-  test('vigil mqtt sign signs a command for its topic with mqtt.commands.secret', () => {
+  test('vigil mqtt-sign signs a command for its topic with mqtt.commands.secret', () => {
     const dir = tempDir();
     const secret = 'a-command-secret-of-at-least-32-chars';
     const config = join(dir, 'config.yaml');
     writeFileSync(config, `data_dir: ${dir}\nmqtt: { commands: { secret: '${secret}' } }\n`);
     const topic = 'vigil/porch/siren/set';
-    const signed = vigil(['mqtt', 'sign', '--config', config, '--topic', topic, '--payload', 'ON']);
+    const signed = vigil(['mqtt-sign', '--config', config, '--topic', topic, '--payload', 'ON']);
     assert.equal(signed.code, 0, signed.stderr);
     const envelope = JSON.parse(signed.stdout);
     assert.equal(new CommandSignatures(secret, 30).open(topic, envelope), 'ON');
 
     const none = join(dir, 'none.yaml');
     writeFileSync(none, `data_dir: ${dir}\n`);
-    const refused = vigil(['mqtt', 'sign', '--config', none, '--topic', topic, '--payload', 'ON']);
+    const refused = vigil(['mqtt-sign', '--config', none, '--topic', topic, '--payload', 'ON']);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /mqtt\.commands\.secret is not set/);
   });

@@ -7,14 +7,14 @@ import { type Broker, startBroker } from '../../../helpers/mosquitto';
 import { MqttObserver } from '../../../helpers/mqttObserver';
 import { tempDir } from '../../../helpers/tempDir';
 
-/** What `vigil mqtt acl` printed and wrote, run in-process. */
+/** What `vigil mqtt-acl` printed and wrote, run in-process. */
 export interface AclRun {
   code: number;
   stdout: string;
   stderr: string;
 }
 
-/** Runs `vigil mqtt acl ARGS` in this process, capturing what it prints. */
+/** Runs `vigil mqtt-acl ARGS` in this process, capturing what it prints. */
 export function runMqttAcl(args: string[], env: NodeJS.ProcessEnv = {}): AclRun {
   const run = { code: 0, stdout: '', stderr: '' };
   run.code = mqttAclCommand(args, env, {
@@ -28,7 +28,7 @@ export function runMqttAcl(args: string[], env: NodeJS.ProcessEnv = {}): AclRun 
   return run;
 }
 
-/** The password `vigil mqtt acl` printed for `user` (appliance and central as YAML, Home Assistant as a form). */
+/** The password `vigil mqtt-acl` printed for `user` (appliance and central as YAML, Home Assistant as a form). */
 export function printedPassword(stdout: string, user: string): string {
   const yaml = new RegExp(`username: ${user}, password: '([^']+)'`).exec(stdout);
   const form = new RegExp(`username: ${user}\\n\\s+password: (\\S+)`).exec(stdout);
@@ -37,7 +37,7 @@ export function printedPassword(stdout: string, user: string): string {
   return password;
 }
 
-/** A mosquitto started with the files `vigil mqtt acl` wrote, and a login for each of its users. */
+/** A mosquitto started with the files `vigil mqtt-acl` wrote, and a login for each of its users. */
 export interface LockedBroker {
   broker: Broker;
   /** The config the files were generated from (its mqtt.url points at the broker). */
@@ -51,7 +51,7 @@ export interface LockedBroker {
 }
 
 /**
- * Writes an appliance config on a free port with `mqtt` keys added, runs `vigil mqtt acl` for
+ * Writes an appliance config on a free port with `mqtt` keys added, runs `vigil mqtt-acl` for
  * `devices` into a temporary directory, and starts mosquitto with the mosquitto.conf part it wrote
  * (its listener, logins, ACL and packet limit) as the broker's only access settings.
  */
@@ -80,7 +80,7 @@ export async function lockedBroker(
     '--broker-dir',
     filesDir,
   ]);
-  if (run.code !== 0) throw new Error(`vigil mqtt acl exited ${run.code}: ${run.stderr}`);
+  if (run.code !== 0) throw new Error(`vigil mqtt-acl exited ${run.code}: ${run.stderr}`);
   const access = readFileSync(join(filesDir, 'vigil.conf'), 'utf8').split('\n');
   const broker = await startBroker({ port, access, debugLog: options.debugLog });
   const password = (user: string) => printedPassword(run.stdout, user);

@@ -63,7 +63,7 @@ assert.equal(await central.subscribe('$share/vigil-central/vigil/+/events'), 1);
 const ha = await locked.login('homeassistant');
 for (const filter of ['vigil/#', 'homeassistant/#', 'frigate/#']) assert.equal(await ha.subscribe(filter), 1);
 
-describe('a broker locked down by vigil mqtt acl (real mosquitto)', () => {
+describe('a broker locked down by vigil mqtt-acl (real mosquitto)', () => {
   /**
    * Publishes `marker` as `by` (allowed to) and waits until `to` has it. Whatever `to` should have
    * received before then has arrived: mosquitto routes a message before it acknowledges it, and

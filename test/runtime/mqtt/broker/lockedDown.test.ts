@@ -14,7 +14,7 @@ gpio:
   siren: { driver: sim, pin: 17, max_on: 30 }
 alarm: { mode: away }`;
 
-test('vigil run and vigil central sync, announce and obey commands through a broker locked down by vigil mqtt acl', async () => {
+test('vigil run and vigil central sync, announce and obey commands through a broker locked down by vigil mqtt-acl', async () => {
   // The appliance under test (e2e-pi) and a second one, whose login it must not be able to use.
   const locked = await lockedBroker(['e2e-pi', 'other-pi'], { mqtt: 'frigate_compat: true', debugLog: true });
   after(() => locked.broker.stop());
