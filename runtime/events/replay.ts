@@ -65,8 +65,10 @@ export function rebuildIncidents(db: Database, options: { onlyOpen?: boolean } =
   const scope = options.onlyOpen
     ? 'AND e.incident_id IN (SELECT id FROM incidents WHERE ended_at IS NULL)'
     : '';
-  return db.transaction(() => {
-    db.exec(rebuildSql(scope));
-    return (db.prepare('SELECT count(*) AS n FROM rebuilt').get() as { n: number }).n;
-  })();
+  return db
+    .transaction(() => {
+      db.exec(rebuildSql(scope));
+      return (db.prepare('SELECT count(*) AS n FROM rebuilt').get() as { n: number }).n;
+    })
+    .immediate();
 }

@@ -108,25 +108,30 @@ export class GroupCommitWriter {
    * Fast path: the whole batch in one transaction. If any write throws, that transaction is
    * rolled back and the batch is run again with a SAVEPOINT around each write, so the failing one
    * undoes only itself. (A savepoint per write on the fast path would cost a third of the rate.)
+   * BEGIN IMMEDIATE takes the write lock first, waiting for it (busy_timeout): a deferred
+   * transaction that read first could not upgrade to writing once another connection (the event
+   * log's worker) committed meanwhile, and would fail with SQLITE_BUSY at once.
    */
   #runBatch(batch: Pending[]): Outcome[] {
     try {
-      return this.#db.transaction(() =>
-        batch.map((pending): Outcome => ({ ok: true, value: pending.write(this.#db) })),
-      )();
+      return this.#db
+        .transaction(() => batch.map((pending): Outcome => ({ ok: true, value: pending.write(this.#db) })))
+        .immediate();
     } catch (firstError) {
       if (isCommitFailure(firstError)) throw firstError;
     }
-    return this.#db.transaction(() =>
-      batch.map((pending): Outcome => {
-        try {
-          // A nested better-sqlite3 transaction is a SAVEPOINT.
-          return { ok: true, value: this.#db.transaction(pending.write)(this.#db) };
-        } catch (error) {
-          return { ok: false, error };
-        }
-      }),
-    )();
+    return this.#db
+      .transaction(() =>
+        batch.map((pending): Outcome => {
+          try {
+            // A nested better-sqlite3 transaction is a SAVEPOINT.
+            return { ok: true, value: this.#db.transaction(pending.write)(this.#db) };
+          } catch (error) {
+            return { ok: false, error };
+          }
+        }),
+      )
+      .immediate();
   }
 }
 

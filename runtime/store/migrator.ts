@@ -35,7 +35,7 @@ export function migrate(db: Database, file: string, migrations: readonly Migrati
       db.pragma(`user_version = ${migration.version}`);
     });
     try {
-      apply();
+      apply.immediate();
     } catch (err) {
       throw new StoreError(
         file,

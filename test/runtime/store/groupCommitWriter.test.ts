@@ -7,13 +7,38 @@ import { openDatabase } from '../../../runtime/store/database';
 import { GroupCommitWriter } from '../../../runtime/store/groupCommitWriter';
 import { tempDir } from '../../helpers/tempDir';
 
-function freshDb() {
-  const db = openDatabase(join(tempDir(), 'vigil.db'));
+function freshDb(file = join(tempDir(), 'vigil.db')) {
+  const db = openDatabase(file);
   db.exec('CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)');
   return db;
 }
 
 describe('GroupCommitWriter', () => {
+  test('a write that reads first is not failed by another connection committing meanwhile', async () => {
+    // The event log's worker writes the same database from its own connection. A deferred
+    // transaction that has only read cannot start writing once the other committed (SQLITE_BUSY
+    // at once, no waiting): the batch must hold the write lock from its start.
+    const file = join(tempDir(), 'vigil.db');
+    const db = freshDb(file);
+    const other = openDatabase(file);
+    other.pragma('busy_timeout = 0');
+    const writer = new GroupCommitWriter(db, { maxBatch: 10, maxDelayMs: 0 });
+    let otherWrote = true;
+    await writer.write((conn) => {
+      conn.prepare('SELECT count(*) FROM items').get();
+      try {
+        other.prepare("INSERT INTO items (name) VALUES ('other')").run();
+      } catch (err) {
+        assert.equal((err as { code?: string }).code, 'SQLITE_BUSY');
+        otherWrote = false;
+      }
+      conn.prepare("INSERT INTO items (name) VALUES ('mine')").run();
+    });
+    assert.equal(otherWrote, false, 'the other connection waits for the batch');
+    assert.deepEqual(db.prepare('SELECT name FROM items').pluck().all(), ['mine']);
+    other.close();
+  });
+
   test('many concurrent writes share few commits and all become durable', async () => {
     const db = freshDb();
     const batches: number[] = [];
