@@ -55,7 +55,7 @@ function largestBatch(count: number): EventBatch {
     batch: 'b'.repeat(128),
     sent_at: Number.MAX_SAFE_INTEGER,
     events: Array.from({ length: count }, (_, i) => ({
-      seq: Number.MAX_SAFE_INTEGER - i,
+      seq: Number.MAX_SAFE_INTEGER - count + 1 + i,
       event: largestEvent(i),
     })),
   };
