@@ -185,13 +185,29 @@ export class MqttConnection {
     // Nagle's algorithm against the peer's delayed ACK costs ~40 ms per small exchange: a sync
     // batch and its ack are two of them. (TCP and TLS sockets have it; WebSocket streams do not.)
     (client.stream as { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
-    for (const { filter, qos } of this.#subscriptions) client.subscribe(filter, { qos });
+    this.#subscribeAll(client);
     if (availabilityTopic) {
       this.publish(availabilityTopic, 'online', { qos: 1, retain: true }).catch((err: unknown) =>
         logger.warn({ err }, 'could not publish availability'),
       );
     }
     this.#options.onConnect?.();
+  }
+
+  /** Subscribes every filter again (a new session); says when the broker granted them, or which it refused. */
+  #subscribeAll(client: MqttClient): void {
+    const { logger } = this.#options;
+    if (this.#subscriptions.length === 0) return;
+    const filters = Object.fromEntries(this.#subscriptions.map(({ filter, qos }) => [filter, { qos }]));
+    client.subscribe(filters, (err, granted) => {
+      if (err)
+        return logger.warn({ err }, 'could not subscribe to the MQTT topics; retrying at the next connect');
+      // A SUBACK code of 0x80 or more is a refusal (the broker's ACL, a bad filter).
+      const refused = (granted ?? []).filter((g) => g.qos >= 0x80).map((g) => g.topic);
+      if (refused.length > 0)
+        logger.warn({ refused }, 'the MQTT broker refused subscriptions: check its ACL');
+      logger.info({ topics: (granted ?? []).length - refused.length }, 'subscribed to the MQTT topics');
+    });
   }
 
   #closed(): void {

@@ -81,8 +81,9 @@ export async function central(
     async start() {
       const process = startVigil(['central', '--config', file]);
       await process.waitForLog((l) => l.msg === 'central receiver listening');
-      // Running, and subscribed: the first batch sent to a group nobody is in would be dropped.
-      await process.waitForLog((l) => l.msg === 'connected to the MQTT broker');
+      // Running, and subscribed: a batch sent before the broker granted the subscription (to a
+      // group nobody is in yet) would be dropped.
+      await process.waitForLog((l) => l.msg === 'subscribed to the MQTT topics');
       return process;
     },
   };
