@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { ensureAdminCredential } from '../web/auth/adminCredential';
+import { commandArgs } from './commandArgs';
 import { commandConfig } from './commandConfig';
 import { type CommandIo, PROCESS_IO } from './commandIo';
 
@@ -20,17 +20,13 @@ export async function adminPasswordCommand(
   env: NodeJS.ProcessEnv,
   io: CommandIo = PROCESS_IO,
 ): Promise<number> {
-  let values: { config?: string; reset?: boolean };
-  try {
-    const parsed = parseArgs({
-      args: [...argv],
-      options: { config: { type: 'string', short: 'c' }, reset: { type: 'boolean' } },
-    });
-    values = parsed.values;
-  } catch (err) {
-    io.stderr(`vigil: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-    return 2;
-  }
+  const values = commandArgs(
+    argv,
+    { config: { type: 'string', short: 'c' }, reset: { type: 'boolean' } },
+    USAGE,
+    io,
+  );
+  if (!values) return 2;
   // Without a config file: the demo's, like `vigil run`, so `npm start` users can reset theirs too.
   const loaded = commandConfig(values.config ?? env.VIGIL_CONFIG, env);
   if (!loaded) return 2;

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { devicesFile, enrollDevice } from '../central/deviceKeys';
+import { commandArgs } from './commandArgs';
 import { commandConfig } from './commandConfig';
 import { type CommandIo, PROCESS_IO } from './commandIo';
 
@@ -17,20 +17,13 @@ export async function centralEnrollCommand(
   env: NodeJS.ProcessEnv,
   io: CommandIo = PROCESS_IO,
 ): Promise<number> {
-  let values: { config?: string; device?: string; key?: string };
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: {
-        config: { type: 'string', short: 'c' },
-        device: { type: 'string' },
-        key: { type: 'string' },
-      },
-    }).values;
-  } catch (err) {
-    io.stderr(`vigil: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-    return 2;
-  }
+  const values = commandArgs(
+    argv,
+    { config: { type: 'string', short: 'c' }, device: { type: 'string' }, key: { type: 'string' } },
+    USAGE,
+    io,
+  );
+  if (!values) return 2;
   if (!values.device || !DEVICE_ID.test(values.device) || !values.key) {
     io.stderr(`vigil: --device (an appliance's device.id) and --key are required\n${USAGE}`);
     return 2;

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { ensureDeviceKey } from '../mqtt/security/deviceKey';
+import { commandArgs } from './commandArgs';
 import { commandConfig } from './commandConfig';
 import { type CommandIo, PROCESS_IO } from './commandIo';
 
@@ -16,15 +16,9 @@ export async function deviceKeyCommand(
   env: NodeJS.ProcessEnv,
   io: CommandIo = PROCESS_IO,
 ): Promise<number> {
-  let config: string | undefined;
-  try {
-    config = parseArgs({ args: [...argv], options: { config: { type: 'string', short: 'c' } } }).values
-      .config;
-  } catch (err) {
-    io.stderr(`vigil: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-    return 2;
-  }
-  const loaded = commandConfig(config ?? env.VIGIL_CONFIG, env);
+  const values = commandArgs(argv, { config: { type: 'string', short: 'c' } }, USAGE, io);
+  if (!values) return 2;
+  const loaded = commandConfig(values.config ?? env.VIGIL_CONFIG, env);
   if (!loaded) return 2;
   const device = loaded.config.device.id;
   try {

@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { parseArgs } from 'node:util';
 import { RequestError } from '../../base/requestError';
 import type { Config } from '../config/index';
 import { type BrokerUser, brokerUsers } from '../mqtt/broker/brokerUsers';
@@ -11,6 +10,7 @@ import {
   mosquittoPasswordFile,
 } from '../mqtt/broker/mosquittoFiles';
 import { generatePassword, mosquittoPasswordHash } from '../mqtt/broker/mosquittoPassword';
+import { commandArgs } from './commandArgs';
 import { commandConfig } from './commandConfig';
 import { type CommandIo, PROCESS_IO } from './commandIo';
 
@@ -41,22 +41,19 @@ export function mqttAclCommand(
   env: NodeJS.ProcessEnv,
   io: CommandIo = PROCESS_IO,
 ): number {
-  let values: { config?: string; device?: string[]; out?: string; 'broker-dir'?: string; help?: boolean };
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: {
-        config: { type: 'string', short: 'c' },
-        device: { type: 'string', multiple: true },
-        out: { type: 'string' },
-        'broker-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (err) {
-    io.stderr(`vigil mqtt-acl: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-    return 2;
-  }
+  const values = commandArgs(
+    argv,
+    {
+      config: { type: 'string', short: 'c' },
+      device: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      'broker-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+    io,
+  );
+  if (!values) return 2;
   if (values.help) {
     io.stdout(USAGE);
     return 0;

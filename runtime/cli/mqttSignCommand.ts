@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { signCommand } from '../mqtt/commands/commandAuth';
+import { commandArgs } from './commandArgs';
 import { commandConfig } from './commandConfig';
 import { type CommandIo, PROCESS_IO } from './commandIo';
 
@@ -15,20 +15,17 @@ export async function mqttSignCommand(
   env: NodeJS.ProcessEnv,
   io: CommandIo = PROCESS_IO,
 ): Promise<number> {
-  let values: { config?: string; topic?: string; payload?: string };
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: {
-        config: { type: 'string', short: 'c' },
-        topic: { type: 'string', short: 't' },
-        payload: { type: 'string', short: 'm' },
-      },
-    }).values;
-  } catch (err) {
-    io.stderr(`vigil: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-    return 2;
-  }
+  const values = commandArgs(
+    argv,
+    {
+      config: { type: 'string', short: 'c' },
+      topic: { type: 'string', short: 't' },
+      payload: { type: 'string', short: 'm' },
+    },
+    USAGE,
+    io,
+  );
+  if (!values) return 2;
   if (!values.topic || values.payload === undefined) {
     io.stderr(`vigil: --topic and --payload are required\n${USAGE}`);
     return 2;
