@@ -43,6 +43,7 @@ const DEFAULTS = {
     enabled: true,
     host: '0.0.0.0',
     port: 8080,
+    redirect_port: null,
     auth: { enabled: true, token: null, session_hours: 168, login_attempts_per_minute: 5 },
     stream: { max_clients: 100, client_buffer_kb: 1024, replay_messages: 10_000 },
     tls: null,
