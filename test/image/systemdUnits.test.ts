@@ -296,6 +296,10 @@ function assertConsoleOnly(unit: ReturnType<typeof readUnit>): void {
   assert.equal(unitValue(unit, 'Service', 'StandardOutput'), 'tty');
   assert.equal(unitValue(unit, 'Service', 'TTYPath'), '/dev/console');
   assert.equal(unitValue(unit, 'Service', 'StandardError'), 'journal');
+  // PrivateDevices= puts the unit on a device allow-list, which also decides whether systemd may
+  // open the console as its stdout (found booting the image: "Failed at step STDOUT").
+  assert.equal(unitValue(unit, 'Service', 'PrivateDevices'), 'yes');
+  assert.ok((unit.get('Service')?.get('DeviceAllow') ?? []).includes('/dev/console w'));
 }
 
 function imageConfig() {
