@@ -33,14 +33,15 @@ BOOT_START_MB=4
 #   system: init, udev, D-Bus (hostnamectl/timedatectl), networkd (in systemd) + resolved
 #     (DNS, mDNS name <id>.local) + timesyncd (the Pi has no RTC), CA certificates (mqtts,
 #     webhooks), time zones (device.timezone), file system tools (fsck at boot, growing the
-#     root partition on first boot), iproute2 (`ip address` on the console)
+#     root partition on first boot), iproute2 (`ip address` on the console), nftables (the
+#     firewall, /etc/nftables.conf), openssl (the device's HTTPS certificate, made on first boot)
 #   Vigil: nodejs 20, ffmpeg (camera capture, recording, clips), gpiod (GPIO lines)
 # Left out: libcamera-tools. Debian has no rpicam-apps (what Vigil's libcamera driver runs), and
 # libcamera-tools' `cam`/`qcam` would only add Qt 6 (~40 MB) for a diagnostic.
 PACKAGES=(
   linux-image-arm64 raspi-firmware initramfs-tools zstd
   systemd systemd-sysv udev dbus systemd-resolved systemd-timesyncd
-  ca-certificates tzdata e2fsprogs dosfstools fdisk iproute2 kmod
+  ca-certificates tzdata e2fsprogs dosfstools fdisk iproute2 kmod nftables openssl
   nodejs ffmpeg gpiod
 )
 # Kernel modules of the small (test) initramfs: the root file system on SD (Pi), USB/PCIe

@@ -29,16 +29,22 @@ create_users() {
   # It may hold an MQTT password: readable by vigil, not by everyone.
   in_root chown root:vigil /etc/vigil/config.yaml
   in_root chmod 0640 /etc/vigil/config.yaml
-  # No SSH on the image; root logs in on the local console (HDMI/serial) without a password,
-  # which only someone holding the device can reach - and they can read the card anyway.
-  in_root passwd -d root >/dev/null
+  # No SSH on the image, and no login on the console either: root's password is locked and no
+  # getty logs anyone in by itself. A forgotten admin password is reset with a file on the boot
+  # partition (vigil-password-reset.service), which only someone holding the card can write.
+  in_root passwd -l root >/dev/null
+  if grep -rqs -e '--autologin' -e '-a root' "$ROOT/etc/systemd/system" "$ROOT/usr/lib/systemd/system"/*getty*; then
+    echo "customize.sh: a getty logs in by itself; the image must not have one" >&2
+    exit 1
+  fi
   # data_dir, owned by the user before anything mounts the recording ring inside it.
   in_root install -d -o vigil -g vigil -m 0750 /var/lib/vigil
 }
 
 configure_units() {
   in_root systemctl enable vigil.service vigil-firstboot.service vigil-growroot.service \
-    var-lib-vigil-ring.mount systemd-networkd.service systemd-resolved.service systemd-timesyncd.service
+    vigil-password-reset.service var-lib-vigil-ring.mount nftables.service \
+    systemd-networkd.service systemd-resolved.service systemd-timesyncd.service
   # Not wanted on an appliance: the interactive first-boot prompts (Vigil's own first-boot
   # unit does the device set-up), apt fetching package lists every day (writes to the card;
   # updates come as a new image), e2scrub (needs LVM), and the wait for a network nothing here
@@ -50,7 +56,8 @@ configure_units() {
 
 # raspi-firmware writes cmdline.txt from this file when its hooks run (on initramfs updates):
 # without it the root would be /dev/mmcblk0p2, wrong for USB/NVMe boot and under QEMU.
-# tty0 last: /dev/console (where the first-boot password is shown) is the HDMI screen.
+# tty0 last: /dev/console (where the admin password and the certificate fingerprint are shown) is
+# the HDMI screen.
 configure_firmware() {
   local conf=$ROOT/etc/default/raspi-firmware
   sed -i -e 's/^#\?ROOTPART=.*/ROOTPART=LABEL=RASPIROOT/' \

@@ -89,6 +89,7 @@ export async function buildDaemonParts(
     logger: logging.forModule('web'),
     metrics,
     tls: config.http.tls,
+    redirectPort: config.http.redirect_port,
   });
   await web.installPlugins(VERSION);
   const authLogger = logging.forModule('auth');

@@ -7,6 +7,7 @@ import { RequestError } from '../../base/requestError';
 import type { Service } from '../lifecycle/service';
 import type { Metrics } from '../metrics/metrics';
 import { installErrorHandlers } from './httpErrors';
+import { HttpsRedirect } from './httpsRedirect';
 import { registerOpenApi } from './openApi';
 
 export interface WebServerOptions {
@@ -17,6 +18,8 @@ export interface WebServerOptions {
   metrics: Metrics;
   /** PEM files to serve HTTPS with (`http.tls`); plain HTTP when absent. */
   tls?: { cert: string; key: string } | null;
+  /** With `tls`: a plain-HTTP port that only redirects to HTTPS (`http.redirect_port`). */
+  redirectPort?: number | null;
 }
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -29,16 +32,27 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 /**
  * The HTTP server. Routes are registered by their owners through `app` before `start()`; this
- * service only owns listening, shared error handling, security headers and request metrics.
+ * service only owns listening, shared error handling, security headers and request metrics, and
+ * the plain-HTTP redirect beside HTTPS, which starts and stops with it.
  */
 export class WebServer implements Service {
   readonly name = 'web';
   readonly app: FastifyInstance;
   readonly #options: WebServerOptions;
+  readonly #redirect: HttpsRedirect | undefined;
   #address: string | undefined;
 
   constructor(options: WebServerOptions) {
     this.#options = options;
+    if (options.redirectPort != null) {
+      if (!options.tls) throw new Error('http.redirect_port redirects to HTTPS: set http.tls too');
+      this.#redirect = new HttpsRedirect({
+        host: options.host,
+        port: options.redirectPort,
+        httpsPort: options.port,
+        logger: options.logger,
+      });
+    }
     this.app = Fastify({
       ...(options.tls ? { https: readTls(options.tls) } : {}),
       loggerInstance: options.logger as FastifyBaseLogger,
@@ -77,9 +91,14 @@ export class WebServer implements Service {
     await registerOpenApi(this.app, version);
   }
 
-  /** `http://host:port` once listening. */
+  /** `http://host:port` (or `https://`) once listening. */
   get address(): string | undefined {
     return this.#address;
+  }
+
+  /** The plain-HTTP redirect's `http://host:port` once listening, when there is one. */
+  get redirectAddress(): string | undefined {
+    return this.#redirect?.address;
   }
 
   async start(): Promise<void> {
@@ -99,14 +118,27 @@ export class WebServer implements Service {
       throw err;
     }
     this.#options.logger.info({ address: this.#address }, 'web server listening');
+    if (this.#redirect) {
+      try {
+        await this.#redirect.start();
+      } catch (err) {
+        // A half-started server would keep the HTTPS port after a failed start.
+        await this.app.close();
+        throw err;
+      }
+    }
   }
 
   async stop(): Promise<void> {
+    await this.#redirect?.stop();
     await this.app.close();
   }
 
   health(): Record<string, unknown> {
-    return { address: this.#address ?? null };
+    return {
+      address: this.#address ?? null,
+      ...(this.#redirect ? { redirect_address: this.#redirect.address ?? null } : {}),
+    };
   }
 }
 

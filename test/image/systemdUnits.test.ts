@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DAEMON_NODE_OPTIONS } from '../../build';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -9,7 +9,7 @@ import { loadConfig } from '../../runtime/config/index';
 import { sysfsPin, sysfsRead, sysfsTree } from '../hal/gpio/fixtures/gpioFixtures';
 import { tempDir } from '../helpers/tempDir';
 import { VIGIL_BUNDLE } from '../helpers/vigilProcess';
-import { execArgv, OVERLAY_DIR, readUnit, UNITS_DIR, unitNames, unitValue } from './unitFile';
+import { execArgv, OVERLAY_DIR, REPO, readUnit, UNITS_DIR, unitNames, unitValue } from './unitFile';
 
 /** Where the image puts what the units run; the test maps these to the files built here. */
 const IMAGE_NODE = '/usr/bin/node';
@@ -112,17 +112,31 @@ describe('systemd units', () => {
   it('vigil.service runs as vigil with the groups the udev rules give devices to, hardened', () => {
     const service = readUnit('vigil.service');
     const value = (key: string) => unitValue(service, 'Service', key);
+    const values = (key: string) => service.get('Service')?.get(key) ?? [];
     assert.equal(value('Type'), 'notify');
     assert.equal(value('Restart'), 'always');
     assert.ok(Number(value('WatchdogSec')) > 0);
     assert.equal(value('User'), 'vigil');
     assert.equal(value('ProtectSystem'), 'strict');
     assert.equal(value('CapabilityBoundingSet'), '');
-    // Devices stay reachable: no private /dev, no device allow-list (ProtectClock= implies one).
+    // /dev stays the host's, but only the device classes the hardware needs can be opened.
     assert.equal(value('PrivateDevices'), undefined);
-    assert.equal(value('DevicePolicy'), undefined);
-    assert.equal(value('DeviceAllow'), undefined);
-    assert.equal(value('ProtectClock'), undefined);
+    assert.equal(value('DevicePolicy'), 'closed');
+    const classes = values('DeviceAllow').map((entry) => entry.split(/\s+/)[0]);
+    assert.deepEqual(classes.sort(), [
+      'char-apex',
+      'char-dma_heap',
+      'char-gpiochip',
+      'char-hailo',
+      'char-media',
+      'char-usb_device',
+      'char-video4linux',
+    ]);
+    // The legacy sysfs GPIO driver writes export and the line's files despite ProtectKernelTunables=.
+    assert.equal(value('ProtectKernelTunables'), 'yes');
+    const writable = values('ReadWritePaths').flatMap((entry) => entry.split(/\s+/));
+    for (const path of ['/var/lib/vigil', '-/sys/class/gpio', '/sys/devices'])
+      assert.ok(writable.includes(path), path);
     const groups = (value('SupplementaryGroups') ?? '').split(/\s+/);
     assert.deepEqual(groups.sort(), ['gpio', 'video']);
     const rules = readFileSync(join(OVERLAY_DIR, 'etc/udev/rules.d/60-vigil.rules'), 'utf8');
@@ -160,15 +174,136 @@ describe('systemd units', () => {
     assert.equal(npmStart, ['node', ...DAEMON_NODE_OPTIONS, 'dist/vigil.mjs', 'run'].join(' '));
   });
 
-  it('the first-boot unit runs once, before vigil, and shows its output on the console', () => {
+  it('the first-boot unit runs once, before vigil, and shows the password and fingerprint on the console only', () => {
     const unit = readUnit('vigil-firstboot.service');
     assert.equal(unitValue(unit, 'Unit', 'ConditionPathExists'), '!/var/lib/vigil/.firstboot-done');
     assert.match(unitValue(unit, 'Unit', 'Before') ?? '', /\bvigil\.service\b/);
-    assert.equal(unitValue(unit, 'Service', 'StandardOutput'), 'journal+console');
+    assertConsoleOnly(unit);
     assert.equal(unitValue(unit, 'Service', 'User'), 'vigil');
+    const image = imageConfig();
+    const tls = image.http.tls;
+    assert.ok(tls, 'the image config serves HTTPS');
+    const pre = (unit.get('Service')?.get('ExecStartPre') ?? []).map(execArgv);
+    assert.deepEqual(
+      pre.map((argv) => argv.slice(1)),
+      [
+        ['identity', IMAGE_CONFIG],
+        ['certificate', dirname(tls.cert)],
+      ],
+    );
+    assert.equal(join(dirname(tls.cert), 'cert.pem'), tls.cert, 'the certificate is where the config looks');
+    assert.equal(join(dirname(tls.cert), 'key.pem'), tls.key);
     const start = execArgv(unitValue(unit, 'Service', 'ExecStart') ?? '');
-    assert.deepEqual(start.slice(1), [IMAGE_BUNDLE, 'admin-password', '--config', IMAGE_CONFIG]);
+    assert.deepEqual(start, ['/usr/lib/vigil/vigil-password', 'create', IMAGE_CONFIG, tls.cert]);
     const done = execArgv(unitValue(unit, 'Service', 'ExecStartPost') ?? '');
     assert.equal(done.at(-1), '/var/lib/vigil/.firstboot-done');
   });
+
+  it('a file on the boot partition resets the password on the next boot, shown on the console only', () => {
+    const unit = readUnit('vigil-password-reset.service');
+    const conditions = unit.get('Unit')?.get('ConditionPathExists') ?? [];
+    // Either name triggers it ("|"); the script deletes both.
+    const requested = conditions.map((condition) => condition.replace(/^\|/, ''));
+    assert.ok(conditions.every((condition) => condition.startsWith('|')));
+    const script = readFileSync(join(OVERLAY_DIR, 'usr/lib/vigil/vigil-password'), 'utf8');
+    const names = /^REQUEST_FILES="([^"]+)"$/m.exec(script)?.[1]?.split(' ') ?? [];
+    // /boot/firmware is where the image mounts its FAT partition.
+    const fstab = /^LABEL=RASPIFIRM\s+(\S+)\s+vfat\b/m.exec(
+      readFileSync(join(REPO, 'image/customize.sh'), 'utf8'),
+    );
+    const boot = fstab?.[1] ?? '';
+    assert.equal(boot, '/boot/firmware');
+    assert.deepEqual(
+      requested,
+      names.map((name) => join(boot, name)),
+    );
+    assert.match(unitValue(unit, 'Unit', 'RequiresMountsFor') ?? '', /\/boot\/firmware/);
+    assert.match(unitValue(unit, 'Unit', 'Before') ?? '', /\bvigil\.service\b/);
+    assert.match(unitValue(unit, 'Unit', 'After') ?? '', /\bvigil-firstboot\.service\b/);
+    assertConsoleOnly(unit);
+    const tls = imageConfig().http.tls;
+    assert.deepEqual(execArgv(unitValue(unit, 'Service', 'ExecStart') ?? ''), [
+      '/usr/lib/vigil/vigil-password',
+      'reset',
+      IMAGE_CONFIG,
+      tls?.cert,
+    ]);
+    // The request is deleted only after the new password was shown, as root without capabilities.
+    const post = unitValue(unit, 'Service', 'ExecStartPost') ?? '';
+    assert.ok(post.startsWith('!'), 'root for the FAT partition, inside the sandbox');
+    assert.deepEqual(execArgv(post).slice(1), ['forget-request', boot]);
+    assert.equal(unitValue(unit, 'Service', 'CapabilityBoundingSet'), '');
+    const customize = readFileSync(join(REPO, 'image/customize.sh'), 'utf8');
+    assert.match(customize, /systemctl enable [^\n]*(\\\n[^\n]*)*vigil-password-reset\.service/);
+  });
+
+  it('every unit that makes a password is sandboxed with root steps as "!" (capped), never "+"', () => {
+    for (const name of ['vigil-firstboot.service', 'vigil-password-reset.service']) {
+      const service = readUnit(name).get('Service');
+      const commands = ['ExecStartPre', 'ExecStart', 'ExecStartPost'].flatMap(
+        (key) => service?.get(key) ?? [],
+      );
+      for (const command of commands) assert.ok(!command.startsWith('+'), `${name}: ${command}`);
+      assert.equal(service?.get('NoNewPrivileges')?.at(-1), 'yes');
+      assert.equal(service?.get('PrivateNetwork')?.at(-1), 'yes', `${name} needs no network`);
+    }
+  });
+
+  it('the offline security analysis scores every Vigil service within its limit', () => {
+    const limits: Record<string, number> = {
+      'vigil.service': 2.5,
+      'vigil-central.service': 2.0,
+      'vigil-firstboot.service': 5,
+      'vigil-password-reset.service': 5,
+    };
+    const scores: string[] = [];
+    for (const [name, limit] of Object.entries(limits)) {
+      const result = spawnSync(
+        'systemd-analyze',
+        ['security', '--offline=true', '--no-pager', join(UNITS_DIR, name)],
+        { encoding: 'utf8', env: { ...process.env, SYSTEMD_LOG_COLOR: '0', SYSTEMD_COLORS: '0' } },
+      );
+      const score = /Overall exposure level for \S+: (\d+\.\d+)/.exec(result.stdout)?.[1];
+      assert.ok(score, `${name}: no score in\n${result.stdout}${result.stderr}`);
+      scores.push(`${name} ${score}`);
+      assert.ok(Number(score) <= limit, `${name} scores ${score}, above ${limit}:\n${result.stdout}`);
+    }
+    console.error(`# systemd-analyze security: ${scores.join(', ')}`);
+  });
+
+  it('vigil-central keeps to its own state directory, where central.yaml puts data_dir', () => {
+    const unit = readUnit('vigil-central.service');
+    const value = (key: string) => unitValue(unit, 'Service', key);
+    assert.equal(value('StateDirectory'), 'vigil-central');
+    assert.equal(value('WorkingDirectory'), '/var/lib/vigil-central');
+    const writable = (unit.get('Service')?.get('ReadWritePaths') ?? []).join(' ');
+    assert.doesNotMatch(writable, /\/var\/lib\/vigil(\s|$)/);
+    assert.match(value('InaccessiblePaths') ?? '', /(^|\s)-?\/var\/lib\/vigil(\s|$)/);
+    // The README's central.yaml.
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const example = /```yaml\n\s*(data_dir: [^\n]*)\n[^`]*central: \{ share_group/.exec(readme)?.[1];
+    assert.equal(example, 'data_dir: /var/lib/vigil-central');
+    // And the appliance cannot see the central receiver's data.
+    assert.match(
+      unitValue(readUnit('vigil.service'), 'Service', 'InaccessiblePaths') ?? '',
+      /\/var\/lib\/vigil-central/,
+    );
+  });
 });
+
+/** stdout to the console only (the password is on it), stderr to the journal. */
+function assertConsoleOnly(unit: ReturnType<typeof readUnit>): void {
+  assert.equal(unitValue(unit, 'Service', 'StandardOutput'), 'tty');
+  assert.equal(unitValue(unit, 'Service', 'TTYPath'), '/dev/console');
+  assert.equal(unitValue(unit, 'Service', 'StandardError'), 'journal');
+  // PrivateDevices= puts the unit on a device allow-list, which also decides whether systemd may
+  // open the console as its stdout (found booting the image: "Failed at step STDOUT").
+  assert.equal(unitValue(unit, 'Service', 'PrivateDevices'), 'yes');
+  assert.ok((unit.get('Service')?.get('DeviceAllow') ?? []).includes('/dev/console w'));
+}
+
+function imageConfig() {
+  const loaded = loadConfig({ file: join(OVERLAY_DIR, 'etc/vigil/config.yaml'), env: {} });
+  assert.ok(loaded.ok);
+  return loaded.config;
+}

@@ -36,7 +36,22 @@ export const TEST_REQUIREMENTS: readonly SystemRequirement[] = [
   {
     command: 'systemd-analyze',
     debianPackage: 'systemd',
-    why: "the image's unit files are checked with systemd-analyze verify (test/image)",
+    why: "the image's unit files are checked with systemd-analyze verify and security (test/image)",
+  },
+  {
+    command: 'openssl',
+    debianPackage: 'openssl',
+    why: "HTTPS is tested with self-signed certificates, made as the image's first boot makes its own",
+  },
+  {
+    command: 'nft',
+    debianPackage: 'nftables',
+    why: "the image's firewall ruleset is checked with nft, and loaded into a throwaway network namespace",
+  },
+  {
+    command: 'ip',
+    debianPackage: 'iproute2',
+    why: 'the firewall test wires two network namespaces together (ip netns, veth)',
   },
 ];
 

@@ -82,6 +82,11 @@ export const HttpSchema = strictObject(
       description: 'Address to listen on; 127.0.0.1 for local only.',
     }),
     port: Type.Integer({ minimum: 1, maximum: 65_535, default: 8080, description: 'TCP port.' }),
+    redirect_port: Type.Union([Type.Integer({ minimum: 1, maximum: 65_535 }), Type.Null()], {
+      default: null,
+      description:
+        'With tls: a plain-HTTP port that only redirects every request to HTTPS on `port` (308), so http:// bookmarks land on HTTPS; null for none.',
+    }),
     auth: AuthSchema,
     stream: StreamSchema,
     tls: Type.Union(

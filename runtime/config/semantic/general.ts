@@ -62,6 +62,30 @@ export function mqttIssues(config: Config): PathIssue[] {
   return issues;
 }
 
+/** The plain-HTTP redirect needs HTTPS to redirect to, on another port. */
+export function httpIssues(config: Config): PathIssue[] {
+  const { redirect_port, tls, port } = config.http;
+  if (redirect_port === null) return [];
+  if (tls === null) {
+    return [
+      {
+        path: ['http', 'redirect_port'],
+        message:
+          'redirects plain HTTP to HTTPS, so it needs http.tls: { cert, key } — set http.tls, or set redirect_port to null',
+      },
+    ];
+  }
+  if (redirect_port === port) {
+    return [
+      {
+        path: ['http', 'redirect_port'],
+        message: `must differ from http.port (${port}), where HTTPS is served — e.g. 8080 beside 8443`,
+      },
+    ];
+  }
+  return [];
+}
+
 /** Remote detectors are reached over HTTP. */
 export function detectorIssues(config: Config): PathIssue[] {
   const issues: PathIssue[] = [];

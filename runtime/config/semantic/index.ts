@@ -4,7 +4,7 @@ import type { PathIssue } from '../../../base/pathIssue';
 import { type Config, ConfigSchema } from '../schema/index';
 import { alarmIssues, routeTargets } from './alarm';
 import { cameraIssues } from './cameras';
-import { detectorIssues, mqttIssues, retentionIssues, timezoneIssues } from './general';
+import { detectorIssues, httpIssues, mqttIssues, retentionIssues, timezoneIssues } from './general';
 import { gpioIssues } from './gpio';
 
 type Area = keyof Config;
@@ -29,6 +29,7 @@ const CHECKS: readonly SemanticCheck[] = [
   { areas: ['detectors'], run: detectorIssues },
   { areas: ['mqtt', 'gpio'], run: mqttIssues },
   { areas: ['retention'], run: retentionIssues },
+  { areas: ['http'], run: httpIssues },
 ];
 
 /**

@@ -53,6 +53,7 @@ const DEFAULTS = {
     enabled: true,
     host: '0.0.0.0',
     port: 8080,
+    redirect_port: null,
     auth: {
       enabled: true,
       token: null,

@@ -62,7 +62,8 @@ describe('reporting every mistake', () => {
     assert.equal(rest.length, 0);
     assert.deepEqual(issue, {
       path: 'http.banana',
-      message: "unknown key 'banana' — valid keys: enabled, host, port, auth, stream, tls, body_limit_kb",
+      message:
+        "unknown key 'banana' — valid keys: enabled, host, port, redirect_port, auth, stream, tls, body_limit_kb",
       line: 1,
     });
   });

@@ -189,6 +189,26 @@ describe('semantic checks', () => {
     );
   });
 
+  it('allows the plain-HTTP redirect only beside HTTPS, on a port of its own', () => {
+    assert.deepEqual(brief(invalid('http: { port: 8443, redirect_port: 8080 }\n')), [
+      {
+        path: 'http.redirect_port',
+        message:
+          'redirects plain HTTP to HTTPS, so it needs http.tls: { cert, key } — set http.tls, or set redirect_port to null',
+      },
+    ]);
+    const tls = 'tls: { cert: /etc/vigil/tls/cert.pem, key: /etc/vigil/tls/key.pem }';
+    assert.deepEqual(brief(invalid(`http: { port: 8443, redirect_port: 8443, ${tls} }\n`)), [
+      {
+        path: 'http.redirect_port',
+        message: 'must differ from http.port (8443), where HTTPS is served — e.g. 8080 beside 8443',
+      },
+    ]);
+    const config = valid(`http: { port: 8443, redirect_port: 8080, ${tls} }\n`);
+    assert.equal(config.http.redirect_port, 8080);
+    assert.equal(valid('http: { port: 8443 }\n').http.redirect_port, null, 'off by default');
+  });
+
   it('still reports semantic problems in areas that are valid when other areas are not', () => {
     const issues = invalid('http: { port: 0 }\nalarm: { mode: nope }\n');
     assert.deepEqual(

@@ -32,7 +32,8 @@ export async function startApp(dataDir: string, http = '', extra = ''): Promise<
   await app.runner.startAll();
   return {
     app,
-    url: `http://127.0.0.1:${port}`,
+    // https:// when `http` turns TLS on.
+    url: app.parts.web.address ?? `http://127.0.0.1:${port}`,
     logs,
     stop: async () => {
       await app.shutdown.run('test end');
