@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { request } from 'node:https';
 import { join } from 'node:path';
 
@@ -31,33 +31,38 @@ export function selfSignedCertificate(dir: string): TestCertificate {
 }
 
 /** An answer read whole. */
-export interface TlsAnswer {
+export interface RawAnswer {
   status: number;
   headers: IncomingHttpHeaders;
   body: string;
+}
+
+/** Reads a response to its end (for requests made with node:http or node:https). */
+export function readAnswer(response: IncomingMessage): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    response.on('end', () =>
+      resolve({
+        status: response.statusCode ?? 0,
+        headers: response.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      }),
+    );
+    response.on('error', reject);
+  });
 }
 
 /** One HTTPS request that trusts only `ca` (fetch cannot be given a certificate to trust). */
 export function httpsRequest(
   url: string,
   options: { ca: string; method?: string; headers?: Record<string, string>; body?: string },
-): Promise<TlsAnswer> {
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const outgoing = request(
       url,
       { ca: options.ca, method: options.method ?? 'GET', headers: options.headers ?? {} },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: response.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        response.on('error', reject);
-      },
+      (response) => readAnswer(response).then(resolve, reject),
     );
     outgoing.on('error', reject);
     outgoing.end(options.body);

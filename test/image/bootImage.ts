@@ -23,6 +23,7 @@ import type { TLSSocket } from 'node:tls';
 import { DEMO_CONFIG_YAML, loadConfig } from '../../runtime/config/index';
 import { freePort } from '../helpers/freePort';
 import { tempDir } from '../helpers/tempDir';
+import { readAnswer } from '../helpers/tls';
 import { ensureSystemPackages } from '../setup/systemPackages';
 import { OVERLAY_DIR, REPO } from './unitFile';
 
@@ -251,15 +252,9 @@ function get(url: string, body?: unknown): Promise<Answer> {
       const fingerprint = https
         ? (response.socket as TLSSocket).getPeerX509Certificate()?.fingerprint256
         : undefined;
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () =>
-        resolve({
-          status: response.statusCode ?? 0,
-          headers: response.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-          ...(fingerprint ? { fingerprint } : {}),
-        }),
+      readAnswer(response).then(
+        (answer) => resolve({ ...answer, ...(fingerprint ? { fingerprint } : {}) }),
+        reject,
       );
     });
     outgoing.on('timeout', () => outgoing.destroy(new Error('no answer within 10 s')));

@@ -1,38 +1,22 @@
 import assert from 'node:assert/strict';
-import { type IncomingHttpHeaders, request } from 'node:http';
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { freePort } from '../../helpers/freePort';
 import { tempDir } from '../../helpers/tempDir';
-import { httpsRequest, selfSignedCertificate } from '../../helpers/tls';
+import { httpsRequest, type RawAnswer, readAnswer, selfSignedCertificate } from '../../helpers/tls';
 import { type RunningApp, startApp } from './auth/authKit';
-
-interface PlainAnswer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
 
 /** A plain-HTTP request with headers fetch would not send as given (Host, a raw path). */
 function plainRequest(
   port: number,
   path: string,
   options: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<PlainAnswer> {
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const outgoing = request(
       { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers ?? {} },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: response.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-      },
+      (response) => readAnswer(response).then(resolve, reject),
     );
     outgoing.on('error', reject);
     outgoing.end(options.body);
