@@ -98,7 +98,14 @@ const DETECTOR_FACTORIES: { readonly [K in DetectorType]: DetectorFactory<K> } =
     return new OnnxDetector(name, { modelPath: config.model_path, runner, filter, logger: deps.logger });
   },
   remote: (name, config, deps, filter) =>
-    new RemoteDetector(name, { url: config.url, timeoutMs: config.timeout_ms, filter, logger: deps.logger }),
+    new RemoteDetector(name, {
+      url: config.url,
+      timeoutMs: config.timeout_ms,
+      apiKey: config.api_key,
+      retryMs: config.retry_seconds * 1000,
+      filter,
+      logger: deps.logger,
+    }),
 };
 
 /** The valid values of `detectors.<name>.type`, in the order error messages list them. */

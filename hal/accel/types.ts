@@ -11,8 +11,13 @@ export interface ObjectDetector {
   detect(image: RgbImage): Promise<Detection[]>;
   /** Exponential moving average of inference time in ms, like Frigate's inference_speed; null before the first. */
   inferenceSpeedMs(): number | null;
+  /** Whether it can detect right now; detectors that cannot fail once loaded (local models) omit it. */
+  health?(): DetectorHealth;
   close(): Promise<void>;
 }
+
+/** What health says of a detector: `failing` (with why, since when) while it cannot detect. */
+export type DetectorHealth = { state: 'ok' } | { state: 'failing'; error: string; since: string };
 
 /**
  * Runs registry models (see `models/`) somewhere: in this thread (tests, tools) or in a

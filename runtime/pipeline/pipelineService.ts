@@ -131,6 +131,10 @@ export class PipelineService implements Service {
           c.online ? 'online' : `offline: ${c.offline_reason}`,
         ]),
       ),
+      // A remote detector can fail while everything runs: health says so, and why.
+      detectors: Object.fromEntries(
+        [...this.#detectors].map(([name, detector]) => [name, detector.health?.() ?? { state: 'ok' }]),
+      ),
     };
   }
 

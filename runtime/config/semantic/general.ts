@@ -1,4 +1,5 @@
 import type { PathIssue } from '../../../base/pathIssue';
+import { redactUrl } from '../../../base/redact';
 import { gpioLines } from '../../../hal/gpio/gpioSchema';
 import type { Config } from '../schema/index';
 import { cronProblem } from './cron';
@@ -93,7 +94,7 @@ export function detectorIssues(config: Config): PathIssue[] {
     if (detector.type === 'remote' && !HTTP_URL.test(detector.url)) {
       issues.push({
         path: ['detectors', name, 'url'],
-        message: `must be an http:// or https:// URL such as http://gpu-box:8000/detect (got '${detector.url}')`,
+        message: `must be an http:// or https:// URL such as http://ai-box:32168/v1/vision/detection (got '${redactUrl(detector.url)}')`,
       });
     }
   }

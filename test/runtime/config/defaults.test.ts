@@ -204,7 +204,7 @@ describe('defaults', () => {
     assert.deepEqual(config.cameras.c?.source, { driver: 'sim', scene: 'people', people: 2 });
     assert.deepEqual(config.detectors, {
       o: { type: 'onnx', model_path: 'm.onnx', execution_provider: 'cpu' },
-      r: { type: 'remote', url: 'http://x:1/detect', timeout_ms: 2000 },
+      r: { type: 'remote', url: 'http://x:1/detect', timeout_ms: 2000, retry_seconds: 5 },
     });
     assert.deepEqual(config.gpio.siren, {
       driver: 'sim',

@@ -6,6 +6,7 @@ import { valid } from './helpers';
 describe('secrets', () => {
   it('lists the secret settings from the schema', () => {
     assert.deepEqual(secretPaths().sort(), [
+      'detectors.*.api_key',
       'events.enrichment.description.providers[].api_key',
       'events.webhooks.*.headers.*',
       'http.auth.token',
