@@ -1,4 +1,5 @@
 import type { Logger } from '../../base/logger';
+import type { Detection } from '../../models/types';
 import type { CameraSourceConfig } from './cameraSourceSchema';
 import type { CameraSourceTiming } from './timing';
 
@@ -15,6 +16,11 @@ export interface Frame {
   timestamp: number;
   /** 0, 1, 2 … per camera since the source started; a gap means frames were dropped. */
   seq: number;
+  /**
+   * Objects the camera itself found (the AI Camera's on-sensor network), boxes as fractions of
+   * the frame; set only by such cameras, whose frames then need no detector.
+   */
+  detections?: readonly Detection[];
 }
 
 /** Whether frames are arriving; reported on every change so the pipeline raises camera_online/offline. */

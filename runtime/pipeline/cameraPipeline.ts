@@ -263,7 +263,13 @@ export class CameraPipeline {
     motionRegions: Parameters<typeof detectionRegions>[0],
   ): Promise<{ detections: Detection[]; searched: NormalizedBox[] | undefined }> {
     const { detector, config, modelInputSize } = this.#deps;
-    if (!detector || !this.#detectEnabled) return { detections: [], searched: undefined };
+    if (!this.#detectEnabled) return { detections: [], searched: undefined };
+    // The camera detected on its sensor (the AI Camera): over the whole frame, no detector run.
+    if (frame.detections) {
+      const found = filterDetections(mergeDetections(frame.detections), config.objects, this.#frameSize);
+      return { detections: found, searched: [[0, 0, 1, 1]] };
+    }
+    if (!detector) return { detections: [], searched: undefined };
     const tracked = trackRegionBoxes(
       this.#tracker.tracks,
       frame.timestamp,

@@ -21,8 +21,27 @@ export function captureMode(source: LibcameraSourceConfig, detect: FrameFormat):
   };
 }
 
-/** rpicam-vid writing raw YUV420 (I420) frames to stdout, forever, without a preview window. */
-export function rpicamArgs(source: LibcameraSourceConfig, mode: CaptureMode): string[] {
+/**
+ * rpicam-vid writing raw YUV420 (I420) frames to stdout, forever, without a preview window;
+ * with a post-processing file, the AI Camera's network runs on the sensor and each frame's
+ * metadata (its output tensor among it) goes as JSON to `metadataPath`.
+ */
+export function rpicamArgs(
+  source: LibcameraSourceConfig,
+  mode: CaptureMode,
+  metadataPath?: string,
+): string[] {
+  const onSensor =
+    source.post_process_file === undefined || metadataPath === undefined
+      ? []
+      : [
+          '--post-process-file',
+          source.post_process_file,
+          '--metadata',
+          metadataPath,
+          '--metadata-format',
+          'json',
+        ];
   return [
     '--codec',
     'yuv420',
@@ -39,6 +58,7 @@ export function rpicamArgs(source: LibcameraSourceConfig, mode: CaptureMode): st
     '--camera',
     String(source.camera_index),
     '--nopreview',
+    ...onSensor,
   ];
 }
 

@@ -5,13 +5,18 @@ import { SupervisedSource } from '../core/supervisedSource';
 import { FFMPEG_BINARY } from '../ffmpeg/ffmpegArgs';
 import type { CameraSource, CameraSourceOptions } from '../types';
 import { captureMode, type LibcameraSourceConfig, rpicamArgs, yuvToRgbArgs } from './libcameraArgs';
+import { type MetadataFifo, openMetadataFifo } from './metadataFifo';
+import { withSensorDetections } from './onSensorSource';
+import { readSensorDetectionSettings, SensorDetectionReader } from './sensorDetections';
 
 export type { LibcameraSourceConfig } from './libcameraArgs';
 
 /**
  * `libcamera` driver: a Raspberry Pi camera module. `source.binary` (rpicam-vid) writes raw
  * YUV420 to stdout; an ffmpeg converts it to rgb24 at detect size. Either process exiting
- * ends the attempt, and the supervisor restarts both.
+ * ends the attempt, and the supervisor restarts both. With `post_process_file` (the AI Camera),
+ * rpicam-vid also writes each frame's metadata to a pipe, and frames carry the detections the
+ * sensor made.
  */
 export function createLibcameraSource(
   options: CameraSourceOptions,
@@ -21,16 +26,30 @@ export function createLibcameraSource(
   const { detect } = options.config;
   const mode = captureMode(source, detect);
   const sourceKey = `cameras.${options.camera}.source`;
-  return new SupervisedSource(options, {
+  const onSensor =
+    source.post_process_file === undefined
+      ? null
+      : readSensorDetectionSettings(source.post_process_file, `${sourceKey}.post_process_file`);
+  let reader: SensorDetectionReader | null = null;
+  let fifo: MetadataFifo | null = null;
+  const supervised = new SupervisedSource(options, {
     driver: 'libcamera',
     mode: 'latest',
     pipeline: {
       open: () => {
+        if (onSensor && !fifo) {
+          const opened = openMetadataFifo();
+          opened.stream.on('data', (chunk: Buffer) => reader?.push(chunk));
+          opened.stream.on('error', (err) => logger.warn({ err }, 'reading the camera metadata failed'));
+          fifo = opened;
+        }
+        // A new reader per attempt: a restarted rpicam-vid starts a new JSON array.
+        if (onSensor) reader = new SensorDetectionReader(onSensor);
         const capture = spawnStage(
           {
             name: source.binary,
             command: source.binary,
-            args: rpicamArgs(source, mode),
+            args: rpicamArgs(source, mode, fifo?.path),
             hint: `check the camera cable and ${sourceKey}.binary (rpicam-vid from rpicam-apps; libcamera-vid on older images)`,
             stdio: ['ignore', 'pipe', 'pipe'],
           },
@@ -50,6 +69,14 @@ export function createLibcameraSource(
         if (convertInput) stageStdout(capture).pipe(convertInput);
         return capturePipeline([capture, convert], stageStdout(convert));
       },
+    },
+  });
+  if (!onSensor) return supervised;
+  return withSensorDetections(supervised, {
+    latest: () => reader?.latest() ?? null,
+    close: () => {
+      fifo?.close();
+      fifo = null;
     },
   });
 }

@@ -24,6 +24,13 @@ export const LibcameraSourceSchema = strictObject(
     framerate: Type.Optional(
       Type.Number({ exclusiveMinimum: 0, maximum: 240, description: 'Capture frame rate.' }),
     ),
+    post_process_file: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'Raspberry Pi AI Camera (IMX500): an rpicam-apps object detection post-processing file, e.g. /usr/share/rpi-camera-assets/imx500_mobilenet_ssd.json. The sensor detects; this camera uses its detections instead of a detector.',
+      }),
+    ),
   },
   { description: 'A camera module attached to the board.' },
 );
