@@ -72,7 +72,8 @@ export class PipelineService implements Service {
   async start(): Promise<void> {
     const { config, logger } = this.#deps;
     const cameras = Object.entries(config.cameras).filter(([, camera]) => camera.enabled);
-    const needsDetector = cameras.some(([, camera]) => camera.detect.enabled);
+    // A camera that detects on its sensor (the AI Camera) needs no detector of ours.
+    const needsDetector = cameras.some(([, camera]) => camera.detect.enabled && !detectsOnSensor(camera));
     const [detectorName, detectorConfig] = defaultDetector(config.detectors);
     if (needsDetector && detectorConfig) {
       const detector = createDetector(detectorName, detectorConfig, {
@@ -220,6 +221,10 @@ export class PipelineService implements Service {
       );
     });
   }
+}
+
+function detectsOnSensor(camera: Config['cameras'][string]): boolean {
+  return camera.source.driver === 'libcamera' && camera.source.post_process_file !== undefined;
 }
 
 /** Cameras use the detector named `default`, else the first one configured. */
