@@ -41,7 +41,7 @@ interface Outage {
 /**
  * Detection by another machine speaking the DeepStack / CodeProject.AI API (a Coral or Hailo
  * box, a GPU server). A server that fails does not stall the cameras nor flood the log: the
- * failure is logged once (and again when its reason changes), health says `failing`, and until
+ * failure is logged once, health says `failing` with the latest reason, and until
  * the next retry every frame is answered at once with no detections instead of queueing
  * requests; the first request that succeeds ends it, logged once.
  */
@@ -149,7 +149,8 @@ export class RemoteDetector implements ObjectDetector {
       retryAt: now + retryMs,
       unsent: previous?.unsent ?? 0,
     };
-    if (previous?.error === err.message) return;
+    // Once per outage: its reason may change as it goes (reset, then refused), which health shows.
+    if (previous) return;
     this.#options.logger.warn(
       { err: err.message, retry_seconds: retryMs / 1000 },
       'remote detector failing: the cameras detect nothing until it answers again',
@@ -161,7 +162,11 @@ export class RemoteDetector implements ObjectDetector {
     if (!outage) return;
     this.#outage = null;
     this.#options.logger.info(
-      { down_seconds: Math.round((Date.now() - outage.since) / 1000), frames_not_sent: outage.unsent },
+      {
+        down_seconds: Math.round((Date.now() - outage.since) / 1000),
+        frames_not_sent: outage.unsent,
+        last_error: outage.error,
+      },
       'remote detector answers again',
     );
   }
