@@ -1,13 +1,17 @@
 import type { Writable } from 'node:stream';
 import { capturePipeline } from '../core/capturePipeline';
 import { spawnStage, stageStdout } from '../core/spawnStage';
-import { SupervisedSource } from '../core/supervisedSource';
+import { CameraInputError, SupervisedSource } from '../core/supervisedSource';
 import { FFMPEG_BINARY } from '../ffmpeg/ffmpegArgs';
 import type { CameraSource, CameraSourceOptions } from '../types';
 import { captureMode, type LibcameraSourceConfig, rpicamArgs, yuvToRgbArgs } from './libcameraArgs';
 import { type MetadataFifo, openMetadataFifo } from './metadataFifo';
 import { withSensorDetections } from './onSensorSource';
-import { readSensorDetectionSettings, SensorDetectionReader } from './sensorDetections';
+import {
+  readSensorDetectionSettings,
+  SensorDetectionReader,
+  type SensorDetectionSettings,
+} from './sensorDetections';
 
 export type { LibcameraSourceConfig } from './libcameraArgs';
 
@@ -26,10 +30,7 @@ export function createLibcameraSource(
   const { detect } = options.config;
   const mode = captureMode(source, detect);
   const sourceKey = `cameras.${options.camera}.source`;
-  const onSensor =
-    source.post_process_file === undefined
-      ? null
-      : readSensorDetectionSettings(source.post_process_file, `${sourceKey}.post_process_file`);
+  const postProcessFile = source.post_process_file;
   let reader: SensorDetectionReader | null = null;
   let fifo: MetadataFifo | null = null;
   const supervised = new SupervisedSource(options, {
@@ -37,6 +38,12 @@ export function createLibcameraSource(
     mode: 'latest',
     pipeline: {
       open: () => {
+        // Read at each attempt: a missing file (imx500-all not installed yet) keeps the camera
+        // offline with the reason, and it starts once the file is there.
+        const onSensor =
+          postProcessFile === undefined
+            ? null
+            : readSettings(postProcessFile, `${sourceKey}.post_process_file`);
         if (onSensor && !fifo) {
           const opened = openMetadataFifo();
           opened.stream.on('data', (chunk: Buffer) => reader?.push(chunk));
@@ -71,7 +78,7 @@ export function createLibcameraSource(
       },
     },
   });
-  if (!onSensor) return supervised;
+  if (postProcessFile === undefined) return supervised;
   return withSensorDetections(supervised, {
     latest: () => reader?.latest() ?? null,
     close: () => {
@@ -79,4 +86,13 @@ export function createLibcameraSource(
       fifo = null;
     },
   });
+}
+
+/** The post-processing file's settings; a file that cannot be used is the camera's input error. */
+function readSettings(path: string, setting: string): SensorDetectionSettings {
+  try {
+    return readSensorDetectionSettings(path, setting);
+  } catch (err) {
+    throw new CameraInputError((err as Error).message);
+  }
 }

@@ -116,4 +116,29 @@ describe('AI Camera (IMX500) detections from rpicam-vid metadata', () => {
       await source.stop();
     }
   });
+
+  it('a post-processing file that is missing keeps the camera offline, saying which setting and what to install', async () => {
+    const config = cameraConfig({
+      driver: 'libcamera',
+      binary: join(dir, 'rpicam-vid'),
+      post_process_file: join(dir, 'not-installed.json'),
+    });
+    const harness = testSourceOptions(config);
+    const source = createCameraSource(harness.options);
+    const consumer = (async () => {
+      for await (const _frame of source.frames()) {
+        // Never reached: the camera cannot start.
+      }
+    })();
+    try {
+      const offline = await harness.waitForStatus((status) => status.state === 'offline');
+      assert.match(
+        offline.reason ?? '',
+        /cameras\.test\.source\.post_process_file: .*not-installed\.json does not exist — install imx500-all/,
+      );
+    } finally {
+      await source.stop();
+      await consumer;
+    }
+  });
 });
