@@ -101,6 +101,8 @@ export class CameraPipeline {
   /** Settings changed at run time (API, MQTT) start as the config's. */
   #motionConfig: MotionConfig;
   #detectEnabled: boolean;
+  /** Its frames come with the sensor's detections (the AI Camera): detection runs without a detector. */
+  #detectsOnSensor = false;
 
   constructor(deps: CameraPipelineDeps) {
     this.#deps = deps;
@@ -252,7 +254,7 @@ export class CameraPipeline {
       online: this.#status.state === 'online',
       motion: this.#motionActive,
       tracked_objects: this.#tracker.confirmedTracks().length,
-      detection_enabled: detector !== null && this.#detectEnabled,
+      detection_enabled: (detector !== null || this.#detectsOnSensor) && this.#detectEnabled,
       motion_enabled: this.#motionConfig.enabled,
       offline_reason: this.#status.state === 'offline' ? (this.#status.reason ?? null) : null,
     };
@@ -266,6 +268,7 @@ export class CameraPipeline {
     if (!this.#detectEnabled) return { detections: [], searched: undefined };
     // The camera detected on its sensor (the AI Camera): over the whole frame, no detector run.
     if (frame.detections) {
+      this.#detectsOnSensor = true;
       const found = filterDetections(mergeDetections(frame.detections), config.objects, this.#frameSize);
       return { detections: found, searched: [[0, 0, 1, 1]] };
     }

@@ -57,6 +57,10 @@ describe('vigil run with an AI Camera detecting on the sensor', () => {
         if (people.length === 0) await sleep(300);
       }
       assert.ok(people.length > 0, 'no person event from the sensor detections');
+      const stats = (await (await fetch(`${base}/api/v1/stats`)).json()) as {
+        cameras: Record<string, { detection_enabled: boolean }>;
+      };
+      assert.equal(stats.cameras.door?.detection_enabled, true, 'detection shown as off');
       assert.equal(
         vigil.logs.filter((l) => l.msg === 'detector loaded').length,
         0,

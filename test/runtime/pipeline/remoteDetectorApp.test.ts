@@ -105,6 +105,11 @@ describe('vigil run with a remote detector (CodeProject.AI / DeepStack API)', ()
       assert.equal((await health())?.state, 'ok');
       await waitFor('a person event', async () => (await personEvents()) > 0, 40_000);
       assert.ok(sidecar.personsFound > 0, 'the sidecar model found no person');
+      const stats = (await (await fetch(`${base}/api/v1/stats`, { headers })).json()) as {
+        detectors: Record<string, { type: string; inference_speed: number | null }>;
+      };
+      assert.equal(stats.detectors.default?.type, 'remote');
+      assert.ok((stats.detectors.default?.inference_speed ?? 0) > 0, 'no round-trip time in the stats');
 
       // Down later: one log line, no error per frame, health failing; then back.
       await sidecar.down();
