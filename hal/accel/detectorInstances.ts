@@ -5,7 +5,7 @@ import type { DetectorConfig, DetectorType } from './detectorSchema';
 const MAX_DEFAULT_INSTANCES = 4;
 /**
  * Memory a model instance may take, for the default: a wasm worker holds its model and
- * activations (~180 MB with CenterNet, less with NanoDet), and the rest of the appliance needs
+ * activations (~180 MB with CenterNet), and the rest of the appliance needs
  * room too, so a 512 MB Pi Zero 2 W or a 1 GB Pi 3 gets one instance.
  */
 const MEMORY_PER_INSTANCE = 1024 ** 3;
