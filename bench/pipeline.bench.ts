@@ -319,6 +319,6 @@ console.log(
 // same share however many threads this process runs, so extra instances cannot gain here.
 const [load1 = 0] = loadavg();
 console.log(
-  `  CPU per region (all threads): default ${fmt(pool.cpuMs)} ms vs wasm/centernet ${fmt(base.cpuMs)} ms = ${fmt(base.cpuMs / pool.cpuMs, 2)}× less, on up to ${Math.min(instances, availableParallelism())} cores at once${load1 > availableParallelism() ? ` (load average ${fmt(load1)} on ${availableParallelism()} cores: other work holds the cores, so the wall-clock ratio above understates the pool)` : ''}`,
+  `  CPU per region (all threads): default ${fmt(pool.cpuMs)} ms vs wasm/centernet ${fmt(base.cpuMs)} ms (the default does ${fmt(base.cpuMs / pool.cpuMs, 2)}× the regions per CPU second), on up to ${Math.min(instances, availableParallelism())} cores at once${load1 > availableParallelism() ? ` (load average ${fmt(load1)} on ${availableParallelism()} cores: other work holds the cores, so the wall-clock ratio above understates the pool)` : ''}`,
 );
 await detector.close();
