@@ -1,5 +1,6 @@
 import type { Logger } from '../../base/logger';
 import { modelManifest } from '../../models/registry';
+import { detectorInstances } from './detectorInstances';
 import type { DetectorConfig, DetectorType } from './detectorSchema';
 import { type CandidateFilter, DEFAULT_CANDIDATE_FILTER } from './detectors/candidateFilter';
 import { OnnxDetector } from './detectors/onnxDetector';
@@ -60,10 +61,8 @@ function tfjsDetector(
       engine: { engine: 'tfjs', backend: TFJS_BACKENDS[config.type] },
       label: `detector '${name}' (${config.type})`,
       logger,
-      // One by default, not one per core: each wasm worker holds ~180 MB (centernet + its
-      // activations), too much ×4 on a 2 GB Pi. With `threads`, workers are added one at a time,
-      // only while every worker is busy (several cameras at once).
-      threads: config.threads ?? 1,
+      // Each instance is a worker with its own copy of the model; see defaultInstances for the default.
+      instances: detectorInstances(config),
       callTimeoutMs:
         deps.callTimeoutMs ?? (config.type === 'cpu' ? CPU_CALL_TIMEOUT_MS : DEFAULT_CALL_TIMEOUT_MS),
       loadTimeoutMs: deps.loadTimeoutMs,
@@ -90,8 +89,8 @@ const DETECTOR_FACTORIES: { readonly [K in DetectorType]: DetectorFactory<K> } =
       engine: { engine: 'onnx', executionProvider: config.execution_provider },
       label: `detector '${name}' (onnx)`,
       logger: deps.logger,
-      // onnxruntime parallelises one inference over all cores itself.
-      threads: 1,
+      // onnxruntime parallelises one inference over all cores itself: one instance by default.
+      instances: detectorInstances(config),
       callTimeoutMs: deps.callTimeoutMs,
       loadTimeoutMs: deps.loadTimeoutMs,
     });

@@ -1,25 +1,45 @@
-import { type Static, Type } from '@sinclair/typebox';
-import { NAME_PATTERN } from '../../base/schema';
+import { type Static, type TObject, type TProperties, Type } from '@sinclair/typebox';
+import { NAME_PATTERN, strictObject } from '../../base/schema';
 import { OnnxDetectorSchema } from './detectors/onnxDetectorSchema';
 import { RemoteDetectorSchema } from './detectors/remoteDetectorSchema';
 import { tfjsDetectorSchema } from './detectors/tfjsDetectorSchema';
 
+/** `instances`, which every detector type has: how many calls it runs at once. */
+const InstancesSchema = Type.Optional(
+  Type.Integer({
+    minimum: 1,
+    maximum: 16,
+    description:
+      'How many detections run at once: worker threads, each with its own copy of the model (wasm CenterNet: ~180 MB each), or requests in flight (remote). Regions from all cameras using this detector are shared out fairly between them. Default for wasm and cpu: one per core, less one core for the cameras from 3 cores up, at most 4 and at most one per GB of memory (TensorFlow.js runs single-threaded in Node, so one instance uses one core); 1 for tfjs-node, onnx and remote, which use every core (or another machine) in one call.',
+  }),
+);
+
+/** A detector type's own section with `instances` added, still closed to unknown keys. */
+function withInstances<T extends TProperties>(section: TObject<T>) {
+  return strictObject(
+    { ...section.properties, instances: InstancesSchema },
+    { description: section.description },
+  );
+}
+
 /** One object detector backend, chosen by `type`; each detector owns its section's schema beside its code. */
 const DetectorSchema = Type.Union(
   [
-    tfjsDetectorSchema('wasm', 'TensorFlow.js on WebAssembly; runs everywhere.'),
-    tfjsDetectorSchema('cpu', 'TensorFlow.js on the plain CPU backend.'),
-    tfjsDetectorSchema(
-      'tfjs-node',
-      'TensorFlow.js with libtensorflow, when @tensorflow/tfjs-node is installed.',
+    withInstances(tfjsDetectorSchema('wasm', 'TensorFlow.js on WebAssembly; runs everywhere.')),
+    withInstances(tfjsDetectorSchema('cpu', 'TensorFlow.js on the plain CPU backend.')),
+    withInstances(
+      tfjsDetectorSchema(
+        'tfjs-node',
+        'TensorFlow.js with libtensorflow, when @tensorflow/tfjs-node is installed.',
+      ),
     ),
-    OnnxDetectorSchema,
-    RemoteDetectorSchema,
+    withInstances(OnnxDetectorSchema),
+    withInstances(RemoteDetectorSchema),
   ],
   { description: 'A detector; `type` is one of wasm, cpu, tfjs-node, onnx, remote.' },
 );
 
-/** Detectors by name; cameras use `default` unless told otherwise. */
+/** Detectors by name; cameras use `default` unless their `detector` names another. */
 export const DetectorsSchema = Type.Record(Type.String({ pattern: NAME_PATTERN }), DetectorSchema, {
   additionalProperties: false,
   default: { default: { type: 'wasm', model: 'centernet' } },

@@ -1,5 +1,4 @@
 import type { Logger } from '../../base/logger';
-import type { ObjectDetector } from '../../hal/accel/types';
 import type { CameraSourceStats, CameraStatus, Frame } from '../../hal/camera/types';
 import type { Detection, NormalizedBox } from '../../models/types';
 import type { CameraConfig, MotionConfig } from '../config/schema/camera';
@@ -8,6 +7,7 @@ import { newEventId } from '../events/eventId';
 import type { FacesService } from '../faces/facesService';
 import type { SnapshotSaver } from '../media/snapshots/snapshotSaver';
 import { boxToRegion, cropRgb } from './cropFrame';
+import type { RegionDetector } from './detectorScheduler';
 import { MotionDetector } from './motion/index';
 import { ObjectSnapshots } from './objectSnapshots';
 import { cameraStatusEvent, faceEvent, motionEvent, trackEvent } from './pipelineEvents';
@@ -33,8 +33,8 @@ export interface CameraPipelineDeps {
   config: CameraConfig;
   /** The camera source's counters (frames received and skipped). */
   sourceStats: () => CameraSourceStats;
-  /** Null when detection is off for this camera. */
-  detector: ObjectDetector | null;
+  /** Null when detection is off for this camera. Normally its detector's scheduler (DetectorScheduler.forCamera). */
+  detector: RegionDetector | null;
   /** The detector model's square input size, for region sizing. */
   modelInputSize: number;
   faces: FaceRecognizerPort | null;
@@ -280,15 +280,25 @@ export class CameraPipeline {
       STATIONARY_RECHECK_FRAMES,
     );
     const regions = detectionRegions(motionRegions, tracked, this.#frameSize, modelInputSize);
+    // All regions at once: the scheduler runs them on the detector's instances side by side.
+    const results = await Promise.all(
+      regions.map((region) =>
+        detector.detect(cropRgb(frame, region), { tracked: region.reason === 'tracked' }),
+      ),
+    );
     const found: Detection[] = [];
-    for (const region of regions) {
-      const crop = cropRgb(frame, region);
-      found.push(...mapToFrame(await detector.detect(crop), region, this.#frameSize));
+    const searched: NormalizedBox[] = [];
+    for (const [index, result] of results.entries()) {
+      const region = regions[index];
+      // A region the scheduler dropped was not searched: tracks there are not missed on this frame.
+      if (!region || result === null) continue;
+      found.push(...mapToFrame(result, region, this.#frameSize));
+      searched.push(regionToBox(region, this.#frameSize));
       this.#meters.detection.mark();
     }
     return {
       detections: filterDetections(mergeDetections(found), config.objects, this.#frameSize),
-      searched: regions.map((region) => regionToBox(region, this.#frameSize)),
+      searched,
     };
   }
 

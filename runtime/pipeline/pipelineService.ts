@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../../base/logger';
 import { createDetector } from '../../hal/accel/createDetector';
+import { detectorInstances } from '../../hal/accel/detectorInstances';
 import type { DetectorConfig } from '../../hal/accel/detectorSchema';
 import type { ObjectDetector } from '../../hal/accel/types';
 import { createCameraSource } from '../../hal/camera/createCameraSource';
 import type { CameraSource, Frame } from '../../hal/camera/types';
 import { modelManifest } from '../../models/registry';
 import type { Bus } from '../bus/eventBus';
+import { cameraDetectorName } from '../config/cameraDetector';
 import type { Config } from '../config/schema/index';
 import type { EventInput } from '../domain/eventModel';
 import type { EventTopics } from '../events/eventTopics';
@@ -17,6 +19,7 @@ import type { SnapshotSaver } from '../media/snapshots/snapshotSaver';
 import type { Metrics } from '../metrics/metrics';
 import { registerCameraRoutes } from './api/cameraRoutes';
 import { CameraPipeline, type FaceRecognizerPort } from './cameraPipeline';
+import { DetectorScheduler } from './detectorScheduler';
 import { registerPipelineMetrics } from './pipelineMetrics';
 import type { PipelineStats } from './pipelineStats';
 import type { PipelineTopics } from './pipelineTopics';
@@ -44,18 +47,26 @@ interface RunningCamera {
   loop: Promise<void>;
 }
 
-/**
- * The detection pipeline as a service: one detector per configured detector (loaded in worker
- * threads at start) and one frame loop per enabled camera, publishing what they see to the
- * event processor over the bus.
- */
+/** A loaded detector and the scheduler that shares it between the cameras using it. */
+interface RunningDetector {
+  detector: ObjectDetector;
+  scheduler: DetectorScheduler;
+  instances: number;
+  config: DetectorConfig;
+}
+
 /** What can be changed on a running camera. */
 export type CameraTuning = Parameters<CameraPipeline['tune']>[0];
 
+/**
+ * The detection pipeline as a service: each detector some camera uses (loaded in worker threads
+ * at start, `instances` of them, behind one fair scheduler) and one frame loop per enabled
+ * camera, publishing what they see to the event processor over the bus.
+ */
 export class PipelineService implements Service {
   readonly name = 'pipeline';
   readonly #deps: PipelineServiceDeps;
-  readonly #detectors = new Map<string, ObjectDetector>();
+  readonly #detectors = new Map<string, RunningDetector>();
   readonly #cameras = new Map<string, RunningCamera>();
 
   constructor(deps: PipelineServiceDeps) {
@@ -72,21 +83,19 @@ export class PipelineService implements Service {
   async start(): Promise<void> {
     const { config, logger } = this.#deps;
     const cameras = Object.entries(config.cameras).filter(([, camera]) => camera.enabled);
-    // A camera that detects on its sensor (the AI Camera) needs no detector of ours.
-    const needsDetector = cameras.some(([, camera]) => camera.detect.enabled && !detectsOnSensor(camera));
-    const [detectorName, detectorConfig] = defaultDetector(config.detectors);
-    if (needsDetector && detectorConfig) {
-      const detector = createDetector(detectorName, detectorConfig, {
-        logger: logger.child({ detector: detectorName }),
-      });
-      this.#detectors.set(detectorName, detector);
-      await detector.load();
-      logger.info({ detector: detectorName, type: detectorConfig.type }, 'detector loaded');
+    // Only detectors a detecting camera uses are loaded: each instance holds a model copy. A camera
+    // that detects on its sensor (the AI Camera) needs none of ours.
+    const used = new Set<string>();
+    for (const [, camera] of cameras) {
+      const detects = camera.detect.enabled && !detectsOnSensor(camera);
+      const name = detects ? cameraDetectorName(camera, config.detectors) : undefined;
+      if (name !== undefined) used.add(name);
     }
-    const detector = this.#detectors.get(detectorName) ?? null;
-    const modelInputSize = inputSizeOf(detectorConfig);
+    await Promise.all([...used].map((name) => this.#startDetector(name, config.detectors[name])));
     for (const [name, camera] of cameras) {
       const cameraLogger = logger.child({ camera: name });
+      const detectorName = detectsOnSensor(camera) ? undefined : cameraDetectorName(camera, config.detectors);
+      const running = detectorName === undefined ? undefined : this.#detectors.get(detectorName);
       let pipeline: CameraPipeline | undefined;
       const source = createCameraSource({
         camera: name,
@@ -98,8 +107,8 @@ export class PipelineService implements Service {
         camera: name,
         config: camera,
         sourceStats: () => source.stats(),
-        detector: camera.detect.enabled ? detector : null,
-        modelInputSize,
+        detector: camera.detect.enabled && running ? running.scheduler.forCamera(name) : null,
+        modelInputSize: inputSizeOf(running?.config),
         faces: config.faces.enabled ? this.#deps.faces : null,
         publish: (event) => this.#publish(event),
         logger: cameraLogger,
@@ -119,8 +128,27 @@ export class PipelineService implements Service {
     await Promise.all(running.map((camera) => camera.source.stop()));
     await Promise.all(running.map((camera) => camera.loop));
     this.#cameras.clear();
-    await Promise.all([...this.#detectors.values()].map((detector) => detector.close()));
+    const detectors = [...this.#detectors.values()];
+    for (const { scheduler } of detectors) scheduler.close();
+    await Promise.all(detectors.map(({ detector }) => detector.close()));
     this.#detectors.clear();
+  }
+
+  /** Loads one detector in its `instances` workers and puts a scheduler in front of it. */
+  async #startDetector(name: string, config: DetectorConfig | undefined): Promise<void> {
+    if (!config) return;
+    const logger = this.#deps.logger;
+    const detector = createDetector(name, config, { logger: logger.child({ detector: name }) });
+    const instances = detectorInstances(config);
+    // Registered before loading, so stop() closes it even if loading fails.
+    this.#detectors.set(name, {
+      detector,
+      scheduler: new DetectorScheduler(detector, instances),
+      instances,
+      config,
+    });
+    await detector.load();
+    logger.info({ detector: name, type: config.type, instances }, 'detector loaded');
   }
 
   health(): Record<string, unknown> {
@@ -134,7 +162,7 @@ export class PipelineService implements Service {
       ),
       // A remote detector can fail while everything runs: health says so, and why.
       detectors: Object.fromEntries(
-        [...this.#detectors].map(([name, detector]) => [name, detector.health?.() ?? { state: 'ok' }]),
+        [...this.#detectors].map(([name, { detector }]) => [name, detector.health?.() ?? { state: 'ok' }]),
       ),
     };
   }
@@ -174,9 +202,18 @@ export class PipelineService implements Service {
         [...this.#cameras].map(([name, camera]) => [name, camera.pipeline.stats()]),
       ),
       detectors: Object.fromEntries(
-        [...this.#detectors].map(([name, detector]) => [
+        [...this.#detectors].map(([name, { detector, scheduler, instances }]) => [
           name,
-          { type: detector.type, inference_speed: roundMs(detector.inferenceSpeedMs()) },
+          {
+            type: detector.type,
+            inference_speed: roundMs(detector.inferenceSpeedMs()),
+            instances,
+            regions_running: scheduler.running(),
+            regions_skipped: [...this.#cameras.keys()].reduce(
+              (sum, camera) => sum + scheduler.counts(camera).dropped,
+              0,
+            ),
+          },
         ]),
       ),
       faces: {
@@ -225,13 +262,6 @@ export class PipelineService implements Service {
 
 function detectsOnSensor(camera: Config['cameras'][string]): boolean {
   return camera.source.driver === 'libcamera' && camera.source.post_process_file !== undefined;
-}
-
-/** Cameras use the detector named `default`, else the first one configured. */
-function defaultDetector(detectors: Record<string, DetectorConfig>): [string, DetectorConfig | undefined] {
-  if (detectors.default) return ['default', detectors.default];
-  const first = Object.entries(detectors)[0];
-  return first ?? ['default', undefined];
 }
 
 function inputSizeOf(detector: DetectorConfig | undefined): number {

@@ -21,6 +21,12 @@ interface DetectorStats {
   type: string;
   /** Exponential moving average of one inference, ms. */
   inference_speed: number | null;
+  /** Detections it runs at once (its worker threads, or requests in flight). */
+  instances: number;
+  /** Regions being examined now. */
+  regions_running: number;
+  /** Regions dropped unexamined since start because a camera's queue was full. */
+  regions_skipped: number;
 }
 
 export interface PipelineStats {

@@ -13,14 +13,6 @@ export function tfjsDetectorSchema(type: 'wasm' | 'cpu' | 'tfjs-node', what: str
         default: 'centernet',
         description: 'Model from the built-in registry.',
       }),
-      threads: Type.Optional(
-        Type.Integer({
-          minimum: 1,
-          maximum: 64,
-          description:
-            'Most worker threads (each holds the model, ~180 MB); more start only while all are busy. Default 1.',
-        }),
-      ),
     },
     { description: what },
   );

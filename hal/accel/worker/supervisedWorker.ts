@@ -46,6 +46,8 @@ export class SupervisedWorker {
   #watchdog: NodeJS.Timeout | undefined;
   /** Models loaded in the current thread; emptied when it is replaced. */
   readonly #loaded = new Map<string, Promise<ModelInfo>>();
+  /** Models whose load finished in the current thread: a replacement loads them again at once. */
+  readonly #warm = new Set<string>();
   #restarts = 0;
   #closed = false;
   #activeRuns = 0;
@@ -72,8 +74,11 @@ export class SupervisedWorker {
       loading = this.#call(request).then((reply) => (reply as Extract<WorkerReply, { kind: 'loaded' }>).info);
       this.#loaded.set(modelId, loading);
       const attempt = loading;
-      // A failed load is retried by the next call.
-      attempt.catch(() => this.#loaded.get(modelId) === attempt && this.#loaded.delete(modelId));
+      attempt.then(
+        () => this.#loaded.get(modelId) === attempt && this.#warm.add(modelId),
+        // A failed load is retried by the next call.
+        () => this.#loaded.get(modelId) === attempt && this.#loaded.delete(modelId),
+      );
     }
     return loading;
   }
@@ -179,6 +184,8 @@ export class SupervisedWorker {
     clearTimeout(this.#watchdog);
     this.#watchdog = undefined;
     this.#loaded.clear();
+    const warm = [...this.#warm];
+    this.#warm.clear();
     const calls = [...this.#calls.values()];
     this.#calls.clear();
     for (const call of calls) call.reject(reason);
@@ -193,6 +200,16 @@ export class SupervisedWorker {
         { reason: reason.message, restarts: this.#restarts, failedCalls: calls.length },
         'model worker replaced',
       );
+      // The replacement gets ready now rather than at its next call, which would wait for the
+      // load. Only models that loaded before: one whose load crashed the thread is not retried here.
+      for (const modelId of warm) {
+        this.load(modelId).catch((err: Error) =>
+          this.#options.logger.warn(
+            { err, model: modelId },
+            'model did not load again in the replaced worker',
+          ),
+        );
+      }
     }
   }
 }

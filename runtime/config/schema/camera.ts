@@ -153,6 +153,13 @@ export const CameraSchema = strictObject(
   {
     enabled: Type.Boolean({ default: true, description: 'Process this camera.' }),
     source: CameraSourceSchema,
+    detector: Type.Optional(
+      Type.String({
+        pattern: NAME_PATTERN,
+        description:
+          'The detector (a name under detectors) that examines this camera. Default: `default`, else the first detector configured. Cameras naming the same detector share its instances, taking turns region by region.',
+      }),
+    ),
     detect: DetectSchema,
     motion: MotionSchema,
     objects: ObjectsSchema,

@@ -1,3 +1,4 @@
+import { closest } from '../../../base/closest';
 import type { PathIssue, PathSegment } from '../../../base/pathIssue';
 import type { CameraConfig, Polygon } from '../schema/index';
 
@@ -67,4 +68,27 @@ export function cameraIssues(name: string, camera: CameraConfig): PathIssue[] {
     });
   }
   return issues;
+}
+
+/** A camera's `detector` must name a configured detector. */
+export function cameraDetectorIssues(
+  cameras: Readonly<Record<string, Pick<CameraConfig, 'detector'>>>,
+  detectors: Readonly<Record<string, unknown>>,
+): PathIssue[] {
+  const known = Object.keys(detectors);
+  return Object.entries(cameras).flatMap(([name, camera]) => {
+    if (camera.detector === undefined || Object.hasOwn(detectors, camera.detector)) return [];
+    const listed = known.length > 0 ? `detectors: ${known.join(', ')}` : 'no detectors are configured';
+    const suggestion = closest(camera.detector, known);
+    const fix =
+      suggestion === undefined
+        ? 'define it under detectors or name one of those'
+        : `did you mean '${suggestion}'? Or define it under detectors`;
+    return [
+      {
+        path: ['cameras', name, 'detector'],
+        message: `no detector '${camera.detector}' (${listed}) — ${fix}`,
+      },
+    ];
+  });
 }

@@ -3,7 +3,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { PathIssue } from '../../../base/pathIssue';
 import { type Config, ConfigSchema } from '../schema/index';
 import { alarmIssues, routeTargets } from './alarm';
-import { cameraIssues } from './cameras';
+import { cameraDetectorIssues, cameraIssues } from './cameras';
 import { detectorIssues, httpIssues, mqttIssues, retentionIssues, timezoneIssues } from './general';
 import { gpioIssues } from './gpio';
 
@@ -27,6 +27,10 @@ const CHECKS: readonly SemanticCheck[] = [
     run: (config) => Object.entries(config.cameras).flatMap(([name, camera]) => cameraIssues(name, camera)),
   },
   { areas: ['detectors'], run: detectorIssues },
+  {
+    areas: ['cameras', 'detectors'],
+    run: (config) => cameraDetectorIssues(config.cameras, config.detectors),
+  },
   { areas: ['mqtt', 'gpio'], run: mqttIssues },
   { areas: ['retention'], run: retentionIssues },
   { areas: ['http'], run: httpIssues },

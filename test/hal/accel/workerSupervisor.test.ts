@@ -12,13 +12,13 @@ afterEach(async () => {
   await Promise.all(runners.splice(0).map((runner) => runner.close()));
 });
 
-function scriptedRunner(threads = 1) {
+function scriptedRunner(instances = 1) {
   const { logger, lines } = memoryLogger();
   const runner = new WorkerModelRunner({
     engine: { engine: 'tfjs', backend: 'wasm' },
     label: 'test runner',
     logger,
-    threads,
+    instances,
     script: SCRIPT,
     callTimeoutMs: CALL_TIMEOUT_MS,
     loadTimeoutMs: 5000,
@@ -94,21 +94,32 @@ describe('WorkerModelRunner supervisor', () => {
     assert.equal(runner.restarts(), 0);
   });
 
-  it('adds worker threads while all are busy, up to the limit', async () => {
+  it('loads a model in every instance and runs concurrent calls on different instances', async () => {
+    const { runner } = scriptedRunner(2);
+    assert.equal(runner.instances(), 2);
+    const info = await runner.load('echo');
+    assert.match(info.executionProvider, /^thread \d+$/);
+    // A quick call beside a slow one goes to the other instance and finishes first (one worker
+    // would answer them in order).
+    const order: string[] = [];
+    await Promise.all([
+      runner.run('slow', tensor(300)).then(() => order.push('slow')),
+      runner.run('echo', tensor(1)).then(() => order.push('echo')),
+    ]);
+    assert.deepEqual(order, ['echo', 'slow']);
+    const threads = new Set(await Promise.all([echoThread(runner), echoThread(runner)]));
+    assert.equal(threads.size, 2);
+  });
+
+  it('replaces a crashed instance while the other goes on answering', async () => {
     const { runner } = scriptedRunner(2);
     await runner.load('echo');
-    const calls = [runner.run('slow', tensor(300)), runner.run('slow', tensor(300))];
-    assert.equal(runner.threads(), 2);
-    await Promise.all(calls);
-    // Once the new worker is ready (its start takes longer on a busy machine), concurrent calls
-    // are spread over both threads.
-    let threads = new Set<number>();
-    for (let tries = 0; tries < 50 && threads.size < 2; tries += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      threads = new Set(await Promise.all([echoThread(runner), echoThread(runner), echoThread(runner)]));
-    }
-    assert.equal(threads.size, 2);
-    assert.equal(runner.threads(), 2);
+    const slow = runner.run('slow', tensor(300)); // the least busy: instance 1
+    await assert.rejects(runner.run('crash', tensor(0)), /test runner #2: model worker crashed/);
+    await slow;
+    assert.equal(runner.restarts(), 1);
+    const threads = new Set(await Promise.all([echoThread(runner), echoThread(runner)]));
+    assert.equal(threads.size, 2, 'both instances answer after the restart');
   });
 
   it('rejects calls after close()', async () => {

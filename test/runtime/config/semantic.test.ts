@@ -209,6 +209,40 @@ describe('semantic checks', () => {
     assert.equal(valid('http: { port: 8443 }\n').http.redirect_port, null, 'off by default');
   });
 
+  it('lets a camera pick its detector by name, and names the field and the detectors when it is unknown', () => {
+    const detectors = 'detectors:\n  default: { type: wasm }\n  fast: { type: wasm, instances: 2 }\n';
+    const issues = invalid(
+      `${detectors}cameras:\n  front: { source: { driver: sim }, detector: fsat }\n  back: { source: { driver: sim }, detector: coral }\n`,
+    );
+    assert.deepEqual(brief(issues), [
+      {
+        path: 'cameras.front.detector',
+        message:
+          "no detector 'fsat' (detectors: default, fast) — did you mean 'fast'? Or define it under detectors",
+      },
+      {
+        path: 'cameras.back.detector',
+        message:
+          "no detector 'coral' (detectors: default, fast) — define it under detectors or name one of those",
+      },
+    ]);
+    const config = valid(`${detectors}cameras:\n  front: { source: { driver: sim }, detector: fast }\n`);
+    assert.equal(config.cameras.front?.detector, 'fast');
+    assert.equal(config.detectors.fast?.instances, 2);
+  });
+
+  it('bounds detectors.<name>.instances and names the field', () => {
+    assert.deepEqual(brief(invalid('detectors:\n  default: { type: wasm, instances: 0 }\n')), [
+      { path: 'detectors.default.instances', message: 'must be an integer between 1 and 16 (got 0)' },
+    ]);
+    assert.deepEqual(
+      brief(
+        invalid('detectors:\n  default: { type: remote, url: "http://x:1/detect", instances: 2.5 }\n'),
+      ).map((issue) => issue.path),
+      ['detectors.default.instances'],
+    );
+  });
+
   it('still reports semantic problems in areas that are valid when other areas are not', () => {
     const issues = invalid('http: { port: 0 }\nalarm: { mode: nope }\n');
     assert.deepEqual(

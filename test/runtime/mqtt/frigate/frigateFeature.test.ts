@@ -217,7 +217,9 @@ function stats(detectEnabled: boolean): PipelineStats {
         offline_reason: null,
       },
     },
-    detectors: { default: { type: 'wasm', inference_speed: 42.5 } },
+    detectors: {
+      default: { type: 'wasm', inference_speed: 42.5, instances: 1, regions_running: 0, regions_skipped: 0 },
+    },
     faces: { enabled: true, recognition_speed: 12 },
     service: { uptime: 12, version: 'test' },
   };

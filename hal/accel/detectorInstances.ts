@@ -1,0 +1,46 @@
+import { availableParallelism, totalmem } from 'node:os';
+import type { DetectorConfig, DetectorType } from './detectorSchema';
+
+/** Most instances the default gives any detector: past this, cameras starve for CPU instead. */
+const MAX_DEFAULT_INSTANCES = 4;
+/**
+ * Memory a model instance may take, for the default: a wasm worker holds its model and
+ * activations (~180 MB with CenterNet), and the rest of the appliance needs
+ * room too, so a 512 MB Pi Zero 2 W or a 1 GB Pi 3 gets one instance.
+ */
+const MEMORY_PER_INSTANCE = 1024 ** 3;
+
+/** What the default number of instances depends on; the machine's own figures unless given. */
+export interface MachineSize {
+  cores: number;
+  memoryBytes: number;
+}
+
+function thisMachine(): MachineSize {
+  return { cores: availableParallelism(), memoryBytes: totalmem() };
+}
+
+/**
+ * Detector types whose one call already spreads over every core (tfjs-node's libtensorflow,
+ * onnxruntime's intra-op threads) or that run elsewhere: a second instance would only compete.
+ */
+const SELF_THREADED: ReadonlySet<DetectorType> = new Set(['tfjs-node', 'onnx', 'remote']);
+
+/**
+ * How many calls a detector runs at once when `instances` is not set. TensorFlow.js on wasm (and
+ * the cpu backend) runs single-threaded in Node (its threaded build is browser-only, tfjs#3830),
+ * so one instance uses one core at most: the default is one instance per core, less one core for
+ * the cameras (ffmpeg decoding, motion, crops) from 3 cores up, at most 4, and at most one per GB
+ * of memory. Self-threaded and remote types get 1.
+ */
+export function defaultInstances(type: DetectorType, machine: MachineSize = thisMachine()): number {
+  if (SELF_THREADED.has(type)) return 1;
+  const freeCores = machine.cores > 2 ? machine.cores - 1 : machine.cores;
+  const byMemory = Math.floor(machine.memoryBytes / MEMORY_PER_INSTANCE);
+  return Math.max(1, Math.min(freeCores, byMemory, MAX_DEFAULT_INSTANCES));
+}
+
+/** The instances a detector config asks for, or the default for its type on this machine. */
+export function detectorInstances(config: DetectorConfig, machine?: MachineSize): number {
+  return config.instances ?? defaultInstances(config.type, machine);
+}
