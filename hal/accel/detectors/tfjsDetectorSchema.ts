@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { literalUnion, strictObject } from '../../../base/schema';
 
 /** Built-in model names the local detectors can run. */
-const BUILTIN_MODELS = ['centernet'] as const;
+const BUILTIN_MODELS = ['centernet', 'nanodet'] as const;
 
 /** The section of a detector that runs a built-in model with TensorFlow.js (wasm, cpu, tfjs-node). */
 export function tfjsDetectorSchema(type: 'wasm' | 'cpu' | 'tfjs-node', what: string) {

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { modelManifest } from '../../../models/registry';
 import { loadConfig } from '../../../runtime/config/index';
 import { tempConfig, valid } from './helpers';
+
+const DEFAULT_MODEL_THRESHOLD = modelManifest('centernet').defaults?.threshold;
 
 const DEFAULTS = {
   version: 1,
@@ -167,7 +170,10 @@ describe('defaults', () => {
     });
     assert.deepEqual(front.objects, {
       track: ['person'],
-      filters: { person: { min_score: 0.4, threshold: 0.7, min_area: 0, max_area: 10_000_000 } },
+      // threshold: the default detector's model's calibrated value (models/registry.ts).
+      filters: {
+        person: { min_score: 0.4, threshold: DEFAULT_MODEL_THRESHOLD, min_area: 0, max_area: 10_000_000 },
+      },
       required_zones: [],
     });
     assert.deepEqual(front.zones.porch, {
