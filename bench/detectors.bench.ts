@@ -1,5 +1,6 @@
 /**
- * Object detector speed per registry model and path, each on the appliance's code path
+ * Object detector speed per registry model and path (NanoDet also converted to ONNX at 1 and 2
+ * intra-op threads), each on the appliance's code path
  * (createDetector: a supervised worker thread, letterbox, decode, NMS), on one 640×360 region of
  * real people. The models take turns call by call, so machine load hits them alike; the ratio to
  * wasm CenterNet (the old default) is the figure to compare across machines.
@@ -51,7 +52,21 @@ const logger = pino({ level: 'warn' });
 const image = await region();
 
 async function started(type: 'wasm' | 'cpu', model: string): Promise<ObjectDetector> {
-  const detector = createDetector(`${type}-${model}`, { type, model: model as 'centernet' }, { logger });
+  return warm(createDetector(`${type}-${model}`, { type, model: model as 'centernet' }, { logger }));
+}
+
+/** NanoDet converted to ONNX at load, on onnxruntime with `threads` intra-op threads. */
+function onnxNanodet(threads: number): Promise<ObjectDetector> {
+  return warm(
+    createDetector(
+      `onnx-nanodet-${threads}`,
+      { type: 'onnx', model: 'nanodet', execution_provider: 'cpu', intra_op_threads: threads },
+      { logger },
+    ),
+  );
+}
+
+async function warm(detector: ObjectDetector): Promise<ObjectDetector> {
   await detector.load();
   for (let i = 0; i < WARMUP; i++) await detector.detect(image);
   return detector;
@@ -101,6 +116,8 @@ async function onnxRaw(modelPath: string, threads: number, calls: number): Promi
 console.log(benchTitle(`Object detectors: ${CALLS} calls each on a 640×360 region of real people, in turns`));
 const detectors: Array<[string, ObjectDetector]> = [];
 for (const model of MODELS) detectors.push([`wasm ${model}`, await started('wasm', model)]);
+for (const threads of [1, 2])
+  detectors.push([`onnx nanodet, ${threads} thread${threads > 1 ? 's' : ''}`, await onnxNanodet(threads)]);
 const results = await timeInTurns(detectors, CALLS);
 for (const [, detector] of detectors) await detector.close();
 if (CPU_CALLS > 0) {

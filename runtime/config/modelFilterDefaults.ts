@@ -9,13 +9,15 @@ function cameraDetectorName(camera: Record<string, unknown>): string {
 
 /**
  * The registry model a detector runs, when it runs one: the tfjs types name it (`model`, whose
- * schema default applies when absent); onnx and remote detectors run models the registry does
- * not know, whose cameras keep the schema's (Frigate's) defaults.
+ * schema default applies when absent), and so may onnx; an onnx file (`model_path`) and remote
+ * detectors run models the registry does not know, whose cameras keep the schema's (Frigate's)
+ * defaults.
  */
 function detectorModel(detector: unknown): string | undefined {
-  if (!isPlainObject(detector) || !['wasm', 'cpu', 'tfjs-node'].includes(String(detector.type)))
-    return undefined;
-  const model = detector.model ?? DEFAULT_MODEL;
+  if (!isPlainObject(detector)) return undefined;
+  const tfjs = ['wasm', 'cpu', 'tfjs-node'].includes(String(detector.type));
+  if (!tfjs && detector.type !== 'onnx') return undefined;
+  const model = detector.model ?? (tfjs ? DEFAULT_MODEL : undefined);
   return typeof model === 'string' && modelIds().includes(model) ? model : undefined;
 }
 

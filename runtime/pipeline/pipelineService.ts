@@ -226,7 +226,7 @@ function defaultDetector(detectors: Record<string, DetectorConfig>): [string, De
 }
 
 function inputSizeOf(detector: DetectorConfig | undefined): number {
-  if (detector && 'model' in detector) return modelManifest(detector.model).inputSize;
+  if (detector && 'model' in detector && detector.model) return modelManifest(detector.model).inputSize;
   // ONNX YOLO models and remote detectors commonly take 640 × 640.
   return 640;
 }

@@ -105,12 +105,13 @@ function vtestFrame(seconds: number): RgbImage {
 /** Debian's opencv-doc sample clip, extracted as the eval harness does (see the issue 20 eval helper). */
 const VTEST = '/tmp/opencvdoc/x/usr/share/doc/opencv-doc/examples/data/vtest.avi';
 
+const people = (detections: Detection[], minScore = 0.3) =>
+  detections.filter((d) => d.label === 'person' && d.score >= minScore);
+
 describe('nanodet on wasm, through the real model', () => {
   const { logger } = memoryLogger();
   const runner = new InProcessRunner('wasm');
   let detector: ObjectDetector;
-  const people = (detections: Detection[], minScore = 0.3) =>
-    detections.filter((d) => d.label === 'person' && d.score >= minScore);
 
   before(async () => {
     detector = createDetector('default', { type: 'wasm', model: 'nanodet' }, { logger, runner });
@@ -155,5 +156,51 @@ describe('nanodet on wasm, through the real model', () => {
       // The lower half of the frame is lawn with a tripod; nobody walks there at 10 s.
       assert.ok((d.box[1] + d.box[3]) / 2 < 330 / 576, `a person on the empty lawn: ${d.box}`);
     }
+  });
+});
+
+describe('nanodet on onnx (converted at load), in its worker', () => {
+  const { logger } = memoryLogger();
+  let detector: ObjectDetector;
+
+  before(async () => {
+    detector = createDetector(
+      'default',
+      { type: 'onnx', model: 'nanodet', execution_provider: 'cpu', intra_op_threads: 1 },
+      { logger },
+    );
+    await detector.load();
+  });
+  after(() => detector.close());
+
+  it('the same people as on wasm: the group photo, none among the ceiling lamps', async () => {
+    const found = people(await detector.detect(await sampleImage(SAMPLE_REGIONS.group)));
+    assert.ok(found.length >= 4, `only ${found.length} people in the group photo`);
+    assert.deepEqual(people(await detector.detect(await sampleImage(SAMPLE_REGIONS.ceiling))), []);
+  });
+
+  it('distant pedestrians in the opencv-doc clip', async (t) => {
+    if (!existsSync(VTEST))
+      return t.skip(`${VTEST} is not extracted (apt-get download opencv-doc; dpkg-deb -x)`);
+    const found = people(await detector.detect(vtestFrame(10)));
+    const near = (x: number, y: number) =>
+      found.some((d) => d.box[0] * 768 < x && d.box[2] * 768 > x && d.box[1] * 576 < y && d.box[3] * 576 > y);
+    assert.ok(near(505, 185) && near(365, 235) && near(603, 195), JSON.stringify(found));
+  });
+
+  it('an onnx detector needs exactly one of model and model_path', () => {
+    assert.throws(
+      () => createDetector('x', { type: 'onnx', execution_provider: 'cpu' }, { logger }),
+      /detector 'x' \(onnx\): give either model_path \(an .onnx file\) or model \(a built-in model\), not neither/,
+    );
+    assert.throws(
+      () =>
+        createDetector(
+          'x',
+          { type: 'onnx', model: 'nanodet', model_path: 'm.onnx', execution_provider: 'cpu' },
+          { logger },
+        ),
+      /not both/,
+    );
   });
 });

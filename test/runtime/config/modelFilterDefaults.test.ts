@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { modelManifest } from '../../../models/registry';
-import { valid } from './helpers';
+import { brief, invalid, valid } from './helpers';
 
 const SIZE = { min_area: 0, max_area: 10_000_000 };
 
@@ -16,8 +16,8 @@ describe("a camera's object filters default to its detector's model", () => {
     const config = valid(
       'cameras:\n  front: { source: { driver: sim }, objects: { track: [person, car] } }\n',
     );
-    const model =
-      config.detectors.default && 'model' in config.detectors.default ? config.detectors.default.model : '';
+    const detector = config.detectors.default;
+    const model = (detector && 'model' in detector ? detector.model : undefined) ?? '';
     assert.deepEqual(config.cameras.front?.objects.filters, {
       person: modelFilter(model),
       car: modelFilter(model),
@@ -46,7 +46,14 @@ describe("a camera's object filters default to its detector's model", () => {
     });
   });
 
-  it("a detector without a registry model (onnx, remote) leaves the schema's (Frigate's) defaults", () => {
+  it('an onnx detector running a built-in model', () => {
+    const config = valid(
+      'detectors:\n  default: { type: onnx, model: nanodet }\ncameras:\n  front: { source: { driver: sim } }\n',
+    );
+    assert.deepEqual(config.cameras.front?.objects.filters, { person: modelFilter('nanodet') });
+  });
+
+  it("a detector without a registry model (an onnx file, remote) leaves the schema's (Frigate's) defaults", () => {
     for (const detector of [
       '{ type: onnx, model_path: m.onnx }',
       '{ type: remote, url: "http://x:1/detect" }',
@@ -64,5 +71,18 @@ describe("a camera's object filters default to its detector's model", () => {
     );
     assert.equal(({} as Record<string, unknown>).min_score, undefined);
     assert.equal(({} as Record<string, unknown>).threshold, undefined);
+  });
+
+  it('an onnx detector names exactly one of model_path and model', () => {
+    assert.deepEqual(brief(invalid('detectors:\n  default: { type: onnx }\n')), [
+      {
+        path: 'detectors.default',
+        message: "needs 'model_path' (an .onnx file) or 'model' (a built-in model: nanodet)",
+      },
+    ]);
+    assert.deepEqual(
+      brief(invalid('detectors:\n  default: { type: onnx, model: nanodet, model_path: m.onnx }\n')),
+      [{ path: 'detectors.default', message: "give 'model_path' or 'model', not both" }],
+    );
   });
 });
