@@ -1,5 +1,6 @@
 import { isPlainObject } from '../../base/pathIssue';
 import { DetectorsSchema } from '../../hal/accel/detectorSchema';
+import { DEFAULT_TFJS_MODEL } from '../../hal/accel/detectors/tfjsDetectorSchema';
 import { type ModelDefaults, modelIds, modelManifest } from '../../models/registry';
 
 /** The detector a camera uses. `cameras.<name>.detector` picks one (issue 20's pool); else `default`. */
@@ -17,12 +18,9 @@ function detectorModel(detector: unknown): string | undefined {
   if (!isPlainObject(detector)) return undefined;
   const tfjs = ['wasm', 'cpu', 'tfjs-node'].includes(String(detector.type));
   if (!tfjs && detector.type !== 'onnx') return undefined;
-  const model = detector.model ?? (tfjs ? DEFAULT_MODEL : undefined);
+  const model = detector.model ?? (tfjs ? DEFAULT_TFJS_MODEL : undefined);
   return typeof model === 'string' && modelIds().includes(model) ? model : undefined;
 }
-
-/** The model of the detector a config gets when it names none (DetectorsSchema's default). */
-const DEFAULT_MODEL = (DetectorsSchema.default as Record<string, { model: string }>).default?.model;
 
 /**
  * Fills in, in place, `min_score` and `threshold` of each tracked label's object filter that the

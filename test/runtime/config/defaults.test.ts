@@ -4,7 +4,7 @@ import { modelManifest } from '../../../models/registry';
 import { loadConfig } from '../../../runtime/config/index';
 import { tempConfig, valid } from './helpers';
 
-const DEFAULT_MODEL_THRESHOLD = modelManifest('centernet').defaults?.threshold;
+const DEFAULT_MODEL_THRESHOLD = modelManifest('nanodet').defaults?.threshold;
 
 const DEFAULTS = {
   version: 1,
@@ -13,7 +13,7 @@ const DEFAULTS = {
   log: { level: 'info', modules: {} },
   shutdown: { timeout_seconds: 30, service_stop_seconds: 10 },
   cameras: {},
-  detectors: { default: { type: 'wasm', model: 'centernet' } },
+  detectors: { default: { type: 'onnx', model: 'nanodet', execution_provider: 'cpu', intra_op_threads: 1 } },
   faces: { enabled: true, recognition_threshold: 0.75, min_face_size: 40, unknown_retain_days: 7 },
   gpio: {},
   alarm: {
