@@ -19,6 +19,7 @@ import type { RgbImage } from '../base/image/rgbImage';
 import { createDetector } from '../hal/accel/createDetector';
 import { detectorInstances } from '../hal/accel/detectorInstances';
 import type { DetectorConfig } from '../hal/accel/detectorSchema';
+import { REGISTRY_MODEL_PREFIX } from '../hal/accel/onnx/onnxRunner';
 import { toInputTensor } from '../hal/accel/preprocess/inputTensor';
 import { letterbox } from '../hal/accel/preprocess/letterbox';
 import type { ObjectDetector } from '../hal/accel/types';
@@ -187,7 +188,9 @@ const frames = SMOKE ? decoded.slice(0, (video.walk.from + 1) * FPS) : decoded;
 
 // 2. The pipeline over every frame, with the default detector (its instances behind its scheduler).
 const detectorConfig = defaultDetectorConfig();
-const modelName = 'model' in detectorConfig ? detectorConfig.model : detectorConfig.type;
+const modelName = 'model' in detectorConfig && detectorConfig.model ? detectorConfig.model : undefined;
+if (!modelName)
+  throw new Error(`the default detector (${detectorConfig.type}) does not run a built-in model`);
 const inputSize = modelManifest(modelName).inputSize;
 const instances = detectorInstances(detectorConfig);
 const detectorLabel = `${detectorConfig.type}/${modelName} × ${instances}`;
@@ -215,12 +218,20 @@ if (detectCalls === 0) throw new Error(`the detector was never called in ${frame
 
 // 3. The raw model on the same inputs, in one worker thread like the detector's: letterboxed to
 // its input in its own layout (from the shape it declares) and value range, then run.
+const onnx = detectorConfig.type === 'onnx' ? detectorConfig : undefined;
 const runner = new WorkerModelRunner({
-  engine: { engine: 'tfjs', backend: 'wasm' },
+  engine: onnx
+    ? {
+        engine: 'onnx',
+        executionProvider: onnx.execution_provider,
+        intraOpThreads: onnx.intra_op_threads ?? 1,
+      }
+    : { engine: 'tfjs', backend: 'wasm' },
   logger,
   label: 'raw model',
 });
-const modelInfo = await runner.load(modelName); // loads and warms up, under its own (longer) time limit
+const rawModelId = onnx ? `${REGISTRY_MODEL_PREFIX}${modelName}` : modelName;
+const modelInfo = await runner.load(rawModelId); // loads and warms up, under its own (longer) time limit
 const layout = modelInfo.inputs[0]?.shape[1] === 3 ? 'nchw' : 'nhwc';
 const tensors = await Promise.all(
   probe.inputs.map(async (image) => {
@@ -229,7 +240,7 @@ const tensors = await Promise.all(
   }),
 );
 const rawStart = performance.now();
-for (const tensor of tensors) await runner.run(modelName, tensor);
+for (const tensor of tensors) await runner.run(rawModelId, tensor);
 const rawMs = performance.now() - rawStart;
 await runner.close();
 

@@ -6,6 +6,7 @@ import { type CandidateFilter, DEFAULT_CANDIDATE_FILTER } from './detectors/cand
 import { OnnxDetector } from './detectors/onnxDetector';
 import { RemoteDetector } from './detectors/remoteDetector';
 import { TfjsDetector, type TfjsDetectorType } from './detectors/tfjsDetector';
+import { REGISTRY_MODEL_PREFIX } from './onnx/onnxRunner';
 import type { TfjsBackend } from './tfjs/backend';
 import type { LoadableModelRunner, ModelRunner, ObjectDetector } from './types';
 import { DEFAULT_CALL_TIMEOUT_MS, WorkerModelRunner } from './worker/workerModelRunner';
@@ -85,16 +86,27 @@ const DETECTOR_FACTORIES: { readonly [K in DetectorType]: DetectorFactory<K> } =
   cpu: tfjsDetector,
   'tfjs-node': tfjsDetector,
   onnx: (name, config, deps, filter) => {
+    if ((config.model === undefined) === (config.model_path === undefined)) {
+      throw new Error(
+        `detector '${name}' (onnx): give either model_path (an .onnx file) or model (a built-in model), not ${config.model ? 'both' : 'neither'}`,
+      );
+    }
+    const manifest = config.model === undefined ? undefined : modelManifest(config.model);
     const runner = new WorkerModelRunner({
-      engine: { engine: 'onnx', executionProvider: config.execution_provider },
+      engine: {
+        engine: 'onnx',
+        executionProvider: config.execution_provider,
+        ...(config.intra_op_threads === undefined ? {} : { intraOpThreads: config.intra_op_threads }),
+      },
       label: `detector '${name}' (onnx)`,
       logger: deps.logger,
-      // onnxruntime parallelises one inference over all cores itself: one instance by default.
+      // One instance by default when onnxruntime spreads one inference over the cores itself.
       instances: detectorInstances(config),
       callTimeoutMs: deps.callTimeoutMs,
       loadTimeoutMs: deps.loadTimeoutMs,
     });
-    return new OnnxDetector(name, { modelPath: config.model_path, runner, filter, logger: deps.logger });
+    const modelPath = manifest ? `${REGISTRY_MODEL_PREFIX}${manifest.id}` : (config.model_path ?? '');
+    return new OnnxDetector(name, { modelPath, manifest, runner, filter, logger: deps.logger });
   },
   remote: (name, config, deps, filter) =>
     new RemoteDetector(name, {

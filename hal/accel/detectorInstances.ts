@@ -1,5 +1,5 @@
 import { availableParallelism, totalmem } from 'node:os';
-import type { DetectorConfig, DetectorType } from './detectorSchema';
+import type { DetectorConfig } from './detectorSchema';
 
 /** Most instances the default gives any detector: past this, cameras starve for CPU instead. */
 const MAX_DEFAULT_INSTANCES = 4;
@@ -21,20 +21,26 @@ function thisMachine(): MachineSize {
 }
 
 /**
- * Detector types whose one call already spreads over every core (tfjs-node's libtensorflow,
- * onnxruntime's intra-op threads) or that run elsewhere: a second instance would only compete.
+ * Whether one call of this detector already spreads over every core (tfjs-node's libtensorflow,
+ * onnxruntime with its intra-op threads left to it) or runs elsewhere (remote): then a second
+ * instance would only compete. onnxruntime held to one intra-op thread (the default detector)
+ * uses one core per call, like TensorFlow.js on wasm.
  */
-const SELF_THREADED: ReadonlySet<DetectorType> = new Set(['tfjs-node', 'onnx', 'remote']);
+function spreadsOverCores(config: DetectorConfig): boolean {
+  if (config.type === 'onnx') return config.intra_op_threads !== 1;
+  return config.type === 'tfjs-node' || config.type === 'remote';
+}
 
 /**
  * How many calls a detector runs at once when `instances` is not set. TensorFlow.js on wasm (and
  * the cpu backend) runs single-threaded in Node (its threaded build is browser-only, tfjs#3830),
  * so one instance uses one core at most: the default is one instance per core, less one core for
  * the cameras (ffmpeg decoding, motion, crops) from 3 cores up, at most 4, and at most one per GB
- * of memory. Self-threaded and remote types get 1.
+ * of memory. onnxruntime at one intra-op thread counts as single-threaded too. Detectors that
+ * spread over the cores themselves, and remote ones, get 1.
  */
-export function defaultInstances(type: DetectorType, machine: MachineSize = thisMachine()): number {
-  if (SELF_THREADED.has(type)) return 1;
+export function defaultInstances(config: DetectorConfig, machine: MachineSize = thisMachine()): number {
+  if (spreadsOverCores(config)) return 1;
   const freeCores = machine.cores > 2 ? machine.cores - 1 : machine.cores;
   const byMemory = Math.floor(machine.memoryBytes / MEMORY_PER_INSTANCE);
   return Math.max(1, Math.min(freeCores, byMemory, MAX_DEFAULT_INSTANCES));
@@ -42,5 +48,5 @@ export function defaultInstances(type: DetectorType, machine: MachineSize = this
 
 /** The instances a detector config asks for, or the default for its type on this machine. */
 export function detectorInstances(config: DetectorConfig, machine?: MachineSize): number {
-  return config.instances ?? defaultInstances(config.type, machine);
+  return config.instances ?? defaultInstances(config, machine);
 }

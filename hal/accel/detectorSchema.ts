@@ -39,10 +39,15 @@ const DetectorSchema = Type.Union(
   { description: 'A detector; `type` is one of wasm, cpu, tfjs-node, onnx, remote.' },
 );
 
-/** Detectors by name; cameras use `default` unless their `detector` names another. */
+/**
+ * Detectors by name; cameras use `default` unless their `detector` names another. The default:
+ * NanoDet on onnxruntime, one intra-op thread per instance (README "Object models": ~5× the
+ * regions/s of CenterNet on wasm at the same recall on vtest.avi; one thread per inference leaves
+ * the other cores to ffmpeg, motion and further detector instances).
+ */
 export const DetectorsSchema = Type.Record(Type.String({ pattern: NAME_PATTERN }), DetectorSchema, {
   additionalProperties: false,
-  default: { default: { type: 'wasm', model: 'centernet' } },
+  default: { default: { type: 'onnx', model: 'nanodet', execution_provider: 'cpu', intra_op_threads: 1 } },
   description: 'Object detectors by name.',
 });
 

@@ -17,7 +17,9 @@ cameras:
       track: [person]
 detectors:
   default:
-    type: wasm
+    type: onnx
+    model: nanodet
+    intra_op_threads: 1
 gpio:
   siren:
     driver: sim

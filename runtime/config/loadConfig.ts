@@ -6,6 +6,7 @@ import { showValue } from './describe';
 import { type AppliedOverride, applyEnvOverrides } from './envOverrides';
 import type { ConfigIssue } from './issue';
 import { migrate } from './migrate';
+import { applyModelFilterDefaults } from './modelFilterDefaults';
 import { type Config, ConfigSchema } from './schema/index';
 import { semanticIssues } from './semantic/index';
 import { validate } from './validate';
@@ -74,6 +75,8 @@ export function loadConfig(input: LoadConfigInput = {}): LoadConfigResult {
 
   const migrated = migrate(raw);
   if (!migrated.ok) return { ok: false, errors: [locate(migrated.issue, source, applied)] };
+  // Before the schema's defaults: a filter the config leaves unset gets its detector model's values.
+  applyModelFilterDefaults(migrated.value);
   const value = applyDefaults(ConfigSchema, migrated.value) as Record<string, unknown>;
 
   const found = [...validate(ConfigSchema, value), ...semanticIssues(value)];

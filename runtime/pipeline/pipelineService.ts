@@ -265,7 +265,7 @@ function detectsOnSensor(camera: Config['cameras'][string]): boolean {
 }
 
 function inputSizeOf(detector: DetectorConfig | undefined): number {
-  if (detector && 'model' in detector) return modelManifest(detector.model).inputSize;
+  if (detector && 'model' in detector && detector.model) return modelManifest(detector.model).inputSize;
   // ONNX YOLO models and remote detectors commonly take 640 × 640.
   return 640;
 }

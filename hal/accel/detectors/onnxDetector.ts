@@ -1,8 +1,10 @@
 import type { RgbImage } from '../../../base/image/rgbImage';
 import type { Logger } from '../../../base/logger';
 import { COCO_LABELS } from '../../../models/cocoLabels';
+import { decodeNanodet } from '../../../models/decoders/nanodet';
 import { decodeYolo, yoloLayout } from '../../../models/decoders/yolo';
-import type { Detection } from '../../../models/types';
+import type { ModelManifest } from '../../../models/registry';
+import type { Detection, TensorData } from '../../../models/types';
 import { InferenceSpeed } from '../inferenceSpeed';
 import { toInputTensor } from '../preprocess/inputTensor';
 import { letterbox } from '../preprocess/letterbox';
@@ -11,8 +13,10 @@ import { type CandidateFilter, finishDetections } from './candidateFilter';
 import { type OnnxModelInput, onnxModelInput } from './onnxModelInput';
 
 export interface OnnxDetectorOptions {
-  /** The .onnx file (a YOLOv5/v8-style detector). */
+  /** The .onnx file (a YOLOv5/v8-style detector), or `registry:<id>` with `manifest`. */
   modelPath: string;
+  /** A registry model converted to ONNX: its input, normalisation and decoder come from here. */
+  manifest?: ModelManifest;
   /** A runner hosting an OnnxRunner (normally in a worker; onnxruntime-node runs on the calling thread). */
   runner: LoadableModelRunner;
   filter: CandidateFilter;
@@ -20,8 +24,10 @@ export interface OnnxDetectorOptions {
 }
 
 /**
- * Object detection with a user-supplied YOLO-style ONNX model. Input name, layout and size come
- * from the model; class names from its `names` metadata when present, else COCO for 80 classes.
+ * Object detection with a user-supplied YOLO-style ONNX model, or a registry model converted to
+ * ONNX. A file's input name, layout and size come from the model; class names from its `names`
+ * metadata when present, else COCO for 80 classes. A registry model is fed and decoded as its
+ * manifest says.
  */
 export class OnnxDetector implements ObjectDetector {
   readonly name: string;
@@ -40,7 +46,7 @@ export class OnnxDetector implements ObjectDetector {
     const { runner, modelPath, logger } = this.#options;
     const info = await runner.load(modelPath).catch((err: Error) => {
       throw new Error(
-        `detector '${this.name}' (onnx): ${err.message} — check detectors.${this.name}.model_path`,
+        `detector '${this.name}' (onnx): ${err.message} — check detectors.${this.name}.${this.#options.manifest ? 'model' : 'model_path'}`,
       );
     });
     this.#input = onnxModelInput(info, modelPath);
@@ -55,17 +61,24 @@ export class OnnxDetector implements ObjectDetector {
   async detect(image: RgbImage): Promise<Detection[]> {
     const input = this.#input;
     if (!input) throw new Error(`detector '${this.name}' (onnx): detect() before load()`);
-    const { runner, modelPath, filter } = this.#options;
+    const { runner, modelPath, filter, manifest } = this.#options;
     const { pixels, placement } = await letterbox(image, input.width, input.height);
-    const tensor = toInputTensor(pixels, input.width, input.height, input.layout, 'zero_to_one');
-    const [output] = await this.#speed.time(() => runner.run(modelPath, tensor));
+    const normalization = manifest?.normalization ?? 'zero_to_one';
+    const tensor = toInputTensor(pixels, input.width, input.height, input.layout, normalization);
+    const outputs = await this.#speed.time(() => runner.run(modelPath, tensor));
+    return finishDetections(this.#decode(outputs, input), placement, filter);
+  }
+
+  #decode(outputs: TensorData[], input: OnnxModelInput): Detection[] {
+    const { filter, manifest } = this.#options;
+    if (manifest?.decoder === 'nanodet') return decodeNanodet(outputs, manifest, filter.minScore);
+    const [output] = outputs;
     if (!output) throw new Error(`detector '${this.name}' (onnx): the model returned no outputs`);
-    const decoded = decodeYolo(output, {
-      labels: this.#labelsFor(output.shape),
+    return decodeYolo(output, {
+      labels: manifest?.labels ?? this.#labelsFor(output.shape),
       inputSize: { width: input.width, height: input.height },
       minScore: filter.minScore,
     });
-    return finishDetections(decoded, placement, filter);
   }
 
   inferenceSpeedMs(): number | null {

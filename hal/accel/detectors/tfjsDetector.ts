@@ -1,6 +1,7 @@
 import type { RgbImage } from '../../../base/image/rgbImage';
 import type { Logger } from '../../../base/logger';
 import { decodeCenternet } from '../../../models/decoders/centernet';
+import { decodeNanodet } from '../../../models/decoders/nanodet';
 import { decodeYolo } from '../../../models/decoders/yolo';
 import type { ModelManifest } from '../../../models/registry';
 import type { Detection, TensorData } from '../../../models/types';
@@ -24,7 +25,7 @@ export interface TfjsDetectorOptions {
 }
 
 /**
- * Object detection with a registry model (centernet by default) on TensorFlow.js: letterbox the
+ * Object detection with a registry model (centernet, nanodet) on TensorFlow.js: letterbox the
  * image to the model's square input, run it through the runner, decode, map boxes back, NMS.
  */
 export class TfjsDetector implements ObjectDetector {
@@ -58,7 +59,7 @@ export class TfjsDetector implements ObjectDetector {
     const { manifest, runner, filter } = this.#options;
     const size = manifest.inputSize;
     const { pixels, placement } = await letterbox(image, size, size);
-    const input = toInputTensor(pixels, size, size, 'nhwc', manifest.normalization);
+    const input = toInputTensor(pixels, size, size, manifest.layout ?? 'nhwc', manifest.normalization);
     const outputs = await this.#speed.time(() => runner.run(manifest.id, input));
     return finishDetections(this.#decode(outputs), placement, filter);
   }
@@ -82,6 +83,7 @@ export class TfjsDetector implements ObjectDetector {
         minScore: filter.minScore,
       });
     }
+    if (manifest.decoder === 'nanodet') return decodeNanodet(outputs, manifest, filter.minScore);
     return decodeCenternet(outputs, manifest, filter.minScore);
   }
 }

@@ -2,7 +2,10 @@ import { Type } from '@sinclair/typebox';
 import { literalUnion, strictObject } from '../../../base/schema';
 
 /** Built-in model names the local detectors can run. */
-const BUILTIN_MODELS = ['centernet'] as const;
+const BUILTIN_MODELS = ['centernet', 'nanodet'] as const;
+
+/** The model a wasm, cpu or tfjs-node detector runs when its config names none. */
+export const DEFAULT_TFJS_MODEL = 'centernet';
 
 /** The section of a detector that runs a built-in model with TensorFlow.js (wasm, cpu, tfjs-node). */
 export function tfjsDetectorSchema(type: 'wasm' | 'cpu' | 'tfjs-node', what: string) {
@@ -10,7 +13,7 @@ export function tfjsDetectorSchema(type: 'wasm' | 'cpu' | 'tfjs-node', what: str
     {
       type: Type.Literal(type, { description: what }),
       model: literalUnion(BUILTIN_MODELS, {
-        default: 'centernet',
+        default: DEFAULT_TFJS_MODEL,
         description: 'Model from the built-in registry.',
       }),
     },

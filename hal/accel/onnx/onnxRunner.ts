@@ -1,4 +1,6 @@
 import type { InferenceSession } from 'onnxruntime-node';
+import { graphModelToOnnx } from '../../../models/onnx/graphModelToOnnx';
+import { modelFile, modelManifest } from '../../../models/registry';
 import type { TensorData } from '../../../models/types';
 import type { LoadableModelRunner, ModelInfo } from '../types';
 import { parseClassNames, readOnnxMetadata } from './onnxMetadata';
@@ -20,17 +22,24 @@ interface LoadedSession {
   info: ModelInfo;
 }
 
+/** Model ids of this prefix name a registry model (`registry:nanodet`), converted to ONNX at load. */
+export const REGISTRY_MODEL_PREFIX = 'registry:';
+
 /**
- * Runs user-supplied .onnx models with onnxruntime-node; the model id is the file path. In
+ * Runs .onnx models with onnxruntime-node; the model id is the file path, or `registry:<id>` for a
+ * registry graph model converted in memory (models/onnx/graphModelToOnnx.ts). In
  * onnxruntime-node 1.x `session.run()` executes synchronously on the calling JS thread (only
  * its start is deferred with setImmediate), so the appliance hosts this runner in a worker.
  */
 export class OnnxRunner implements LoadableModelRunner {
   readonly #provider: OnnxExecutionProvider;
+  readonly #threads: number | undefined;
   readonly #sessions = new Map<string, Promise<LoadedSession>>();
 
-  constructor(provider: OnnxExecutionProvider) {
+  /** `threads`: onnxruntime's intra-op threads for one inference; default: its own (one per core). */
+  constructor(provider: OnnxExecutionProvider, threads?: number) {
     this.#provider = provider;
+    this.#threads = threads;
   }
 
   async load(modelPath: string): Promise<ModelInfo> {
@@ -68,7 +77,7 @@ export class OnnxRunner implements LoadableModelRunner {
   #session(modelPath: string): Promise<LoadedSession> {
     let loaded = this.#sessions.get(modelPath);
     if (!loaded) {
-      loaded = createSession(modelPath, this.#provider);
+      loaded = createSession(modelPath, this.#provider, this.#threads);
       this.#sessions.set(modelPath, loaded);
       // A failed load is not cached: the next call tries again (e.g. after the file was fixed).
       loaded.catch(() => this.#sessions.delete(modelPath));
@@ -77,16 +86,23 @@ export class OnnxRunner implements LoadableModelRunner {
   }
 }
 
-async function createSession(modelPath: string, provider: OnnxExecutionProvider): Promise<LoadedSession> {
+async function createSession(
+  modelPath: string,
+  provider: OnnxExecutionProvider,
+  threads: number | undefined,
+): Promise<LoadedSession> {
   const ort = await loadOnnxRuntime();
   const warnings: string[] = [];
+  const registry = modelPath.startsWith(REGISTRY_MODEL_PREFIX);
+  const model = registry ? convertRegistryModel(modelPath.slice(REGISTRY_MODEL_PREFIX.length)) : modelPath;
+  const create = (providers: string[], quiet?: boolean) =>
+    typeof model === 'string'
+      ? ort.InferenceSession.create(model, sessionOptions(providers, quiet, threads))
+      : ort.InferenceSession.create(model, sessionOptions(providers, quiet, threads));
   let session: InferenceSession;
   let used: string = provider;
   try {
-    session = await ort.InferenceSession.create(
-      modelPath,
-      sessionOptions(PROVIDER_CHAINS[provider], provider !== 'cpu'),
-    );
+    session = await create(PROVIDER_CHAINS[provider], provider !== 'cpu');
   } catch (err) {
     if (provider === 'cpu') throw new Error(`cannot load ONNX model ${modelPath}: ${firstLine(err)}`);
     warnings.push(
@@ -94,7 +110,7 @@ async function createSession(modelPath: string, provider: OnnxExecutionProvider)
     );
     used = 'cpu';
     try {
-      session = await ort.InferenceSession.create(modelPath, sessionOptions(['cpu']));
+      session = await create(['cpu']);
     } catch (cpuErr) {
       throw new Error(`cannot load ONNX model ${modelPath}: ${firstLine(cpuErr)}`);
     }
@@ -106,17 +122,35 @@ async function createSession(modelPath: string, provider: OnnxExecutionProvider)
     info: {
       inputs: describe(session.inputMetadata),
       outputs: describe(session.outputMetadata),
-      labels: classNamesIn(modelPath),
+      labels: registry ? undefined : classNamesIn(modelPath),
       executionProvider: used,
       warnings,
     },
   };
 }
 
-function sessionOptions(providers: string[], quiet = false): InferenceSession.SessionOptions {
+function sessionOptions(
+  providers: string[],
+  quiet = false,
+  threads?: number,
+): InferenceSession.SessionOptions {
   // Severity 3 = errors only: onnxruntime's warnings (e.g. about unused initializers) are noise here.
   // 4 = fatal only, while trying an accelerator: its load error is reported as our own warning.
-  return { executionProviders: providers, graphOptimizationLevel: 'all', logSeverityLevel: quiet ? 4 : 3 };
+  const options: InferenceSession.SessionOptions = {
+    executionProviders: providers,
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: quiet ? 4 : 3,
+  };
+  return threads === undefined ? options : { ...options, intraOpNumThreads: threads, interOpNumThreads: 1 };
+}
+
+/** A registry graph model as ONNX bytes; an unknown id or op fails with the reason. */
+function convertRegistryModel(id: string): Uint8Array {
+  try {
+    return graphModelToOnnx(modelFile(modelManifest(id)));
+  } catch (err) {
+    throw new Error(`cannot convert registry model '${id}' to ONNX: ${firstLine(err)}`);
+  }
 }
 
 let runtime: Promise<OnnxRuntime> | undefined;

@@ -81,10 +81,11 @@ export class InProcessRunner implements LoadableModelRunner {
   }
 }
 
-/** A [1, size, size, 3] input of zeros, for warming a model up. */
+/** An input of zeros in the model's layout, for warming a model up. */
 function blankInput(manifest: ModelManifest): TensorData {
   const size = manifest.inputSize;
-  return { data: new Float32Array(size * size * 3), shape: [1, size, size, 3] };
+  const shape = manifest.layout === 'nchw' ? [1, 3, size, size] : [1, size, size, 3];
+  return { data: new Float32Array(size * size * 3), shape };
 }
 
 /** Graph models declare unknown dimensions as -1 (or not at all); the manifest knows the input size. */
@@ -92,7 +93,8 @@ function knownShape(shape: number[] | undefined, manifest?: ModelManifest): Arra
   if (!shape) return [];
   return shape.map((dim, index) => {
     if (dim >= 0) return dim;
-    if (manifest && (index === 1 || index === 2)) return manifest.inputSize;
+    const spatial = manifest?.layout === 'nchw' ? [2, 3] : [1, 2];
+    if (manifest && spatial.includes(index)) return manifest.inputSize;
     return index === 0 ? 1 : 'unknown';
   });
 }

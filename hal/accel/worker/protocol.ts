@@ -6,7 +6,7 @@ import type { ModelInfo } from '../types';
 /** Which runner a model worker hosts; passed to the worker as its `workerData`. */
 export type RunnerEngine =
   | { engine: 'tfjs'; backend: TfjsBackend }
-  | { engine: 'onnx'; executionProvider: OnnxExecutionProvider };
+  | { engine: 'onnx'; executionProvider: OnnxExecutionProvider; intraOpThreads?: number };
 
 /** Main thread → worker. Every request gets exactly one reply with the same id. */
 export type WorkerRequest =

@@ -91,6 +91,15 @@ export function httpIssues(config: Config): PathIssue[] {
 export function detectorIssues(config: Config): PathIssue[] {
   const issues: PathIssue[] = [];
   for (const [name, detector] of Object.entries(config.detectors)) {
+    if (detector.type === 'onnx' && (detector.model === undefined) === (detector.model_path === undefined)) {
+      issues.push({
+        path: ['detectors', name],
+        message:
+          detector.model === undefined
+            ? "needs 'model_path' (an .onnx file) or 'model' (a built-in model: nanodet)"
+            : "give 'model_path' or 'model', not both",
+      });
+    }
     if (detector.type === 'remote' && !HTTP_URL.test(detector.url)) {
       issues.push({
         path: ['detectors', name, 'url'],

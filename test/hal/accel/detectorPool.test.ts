@@ -12,7 +12,7 @@ const SCRIPT = new URL('./fixtures/crashableModelWorker.ts', import.meta.url);
 function defaultModel(): string {
   const loaded = loadConfig({ text: '', env: {} });
   const detector = loaded.ok ? loaded.config.detectors.default : undefined;
-  assert.ok(detector && 'model' in detector, 'the default detector runs a built-in model');
+  assert.ok(detector && 'model' in detector && detector.model, 'the default detector runs a built-in model');
   return detector.model;
 }
 

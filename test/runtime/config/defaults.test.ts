@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { modelManifest } from '../../../models/registry';
 import { loadConfig } from '../../../runtime/config/index';
 import { tempConfig, valid } from './helpers';
+
+const DEFAULT_MODEL_THRESHOLD = modelManifest('nanodet').defaults?.threshold;
 
 const DEFAULTS = {
   version: 1,
@@ -10,7 +13,7 @@ const DEFAULTS = {
   log: { level: 'info', modules: {} },
   shutdown: { timeout_seconds: 30, service_stop_seconds: 10 },
   cameras: {},
-  detectors: { default: { type: 'wasm', model: 'centernet' } },
+  detectors: { default: { type: 'onnx', model: 'nanodet', execution_provider: 'cpu', intra_op_threads: 1 } },
   faces: { enabled: true, recognition_threshold: 0.75, min_face_size: 40, unknown_retain_days: 7 },
   gpio: {},
   alarm: {
@@ -167,7 +170,10 @@ describe('defaults', () => {
     });
     assert.deepEqual(front.objects, {
       track: ['person'],
-      filters: { person: { min_score: 0.4, threshold: 0.7, min_area: 0, max_area: 10_000_000 } },
+      // threshold: the default detector's model's calibrated value (models/registry.ts).
+      filters: {
+        person: { min_score: 0.4, threshold: DEFAULT_MODEL_THRESHOLD, min_area: 0, max_area: 10_000_000 },
+      },
       required_zones: [],
     });
     assert.deepEqual(front.zones.porch, {

@@ -60,7 +60,7 @@ describe('VIGIL_ env overrides', () => {
         VIGIL_CAMERAS_FRONT_DOOR_DETECT_FPS: '3',
         VIGIL_CAMERAS_FRONT_SOURCE_URL: 'rtsp://cam/2',
         VIGIL_CAMERAS_FRONT_OBJECTS_TRACK: 'person,car',
-        VIGIL_DETECTORS_DEFAULT_MODEL: 'centernet',
+        VIGIL_DETECTORS_DEFAULT_MODEL: 'nanodet',
         VIGIL_LOG_MODULES_STORE: 'debug',
       },
     });

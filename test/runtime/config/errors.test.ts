@@ -81,7 +81,7 @@ describe('reporting every mistake', () => {
   it('reports the chosen variant only, and suggests a near-miss discriminator', () => {
     const issues = invalid(
       'cameras:\n  a: { source: { driver: file, path: "", loop: maybe } }\n  b: { source: { driver: ffmpg } }\n  c: { source: { url: x } }\n' +
-        'detectors:\n  default: { type: onnx }\n  gpu: { type: cuda }\n',
+        'detectors:\n  default: { type: onnx, execution_provider: gpu }\n  gpu: { type: cuda }\n',
     );
     assert.deepEqual(brief(issues), [
       { path: 'cameras.a.source.path', message: "must be a non-empty string (got '')" },
@@ -94,7 +94,10 @@ describe('reporting every mistake', () => {
         path: 'cameras.c.source',
         message: "missing required key 'driver' (one of ffmpeg, file, libcamera, sim)",
       },
-      { path: 'detectors.default', message: "missing required key 'model_path'" },
+      {
+        path: 'detectors.default.execution_provider',
+        message: "must be one of cpu, cuda, tensorrt (got 'gpu') — did you mean 'cpu'?",
+      },
       {
         path: 'detectors.gpu.type',
         message: "unknown type 'cuda' — valid: wasm, cpu, tfjs-node, onnx, remote",
