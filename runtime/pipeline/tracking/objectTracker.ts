@@ -1,10 +1,10 @@
 import type { RgbImage } from '../../../base/image/rgbImage';
 import type { Detection, NormalizedBox } from '../../../models/types';
-import { GreedyMatcher } from './greedyMatcher';
 import { labelFilter } from './objectFilters';
 import { LOITERING_CHANGED, STATIONARY_CHANGED, Track, type TrackContext, ZONES_CHANGED } from './track';
 import type { TrackedObject } from './trackedObject';
 import { type ObjectTrackerOptions, type TrackerSettings, trackerSettings } from './trackerOptions';
+import { TrackMatcher } from './trackMatcher';
 import { type CompiledZone, compileZones } from './zones';
 
 /** What one `update` changed. Each list holds live objects; read them before the next `update`. */
@@ -44,7 +44,7 @@ const REPORT_AT_ONCE = ZONES_CHANGED | STATIONARY_CHANGED | LOITERING_CHANGED;
 export class ObjectTracker {
   readonly #settings: TrackerSettings;
   readonly #zones: readonly CompiledZone[];
-  readonly #matcher = new GreedyMatcher();
+  readonly #matcher = new TrackMatcher();
   #tracks: Track[] = [];
   #predicted = new Float64Array(64);
   #serial = 0;
