@@ -35,10 +35,13 @@ export interface TrackerFrameInput {
 const REPORT_AT_ONCE = ZONES_CHANGED | STATIONARY_CHANGED | LOITERING_CHANGED;
 
 /**
- * Follows objects across one camera's frames: matches detections to tracks by IoU with each track's
- * constant-velocity prediction (same label only, greedy), confirms a track once it has been seen
- * in `minHits` frames and the median of its recent scores reaches the label's `threshold`, and
- * ends it after `maxDisappearedSeconds` unseen. Keeps zones, loitering, stillness, top score and
+ * Follows objects across one camera's frames: matches detections to tracks of the same label by
+ * the least total cost of IoU, centre distance and size change against each track's predicted box
+ * (a filtered centre moving at a filtered velocity; see `TrackMatcher`), so ids survive crossings
+ * and a few missed frames (a missed track coasts on its prediction for up to
+ * `predictionHorizonSeconds`). Confirms a track once it has been seen in `minHits` frames and the
+ * median of its recent scores reaches the label's `threshold`, and ends it after
+ * `maxDisappearedSeconds` unseen where the detector looked. Keeps zones, loitering, stillness, top score and
  * the best snapshot per track. Pure and synchronous; timestamps are ms and must not go backwards.
  */
 export class ObjectTracker {

@@ -9,7 +9,13 @@ const AREA_GATE = 2;
 /** Weights of the cost terms after `1 − IoU`: centre distance in box sizes, and log area ratio. */
 const DISTANCE_WEIGHT = 0.5;
 const SIZE_WEIGHT = 0.5;
-/** Cost of a pair the gates rule out; large enough that the assignment uses it only when forced. */
+/**
+ * Cost of leaving a track unmatched on this frame: above any pair the gates let through alone
+ * (at most 1 + 0.75 + 0.35), so a lone fast mover is still followed, but below two such pairs, so
+ * a track does not grab a poor detection from another one that fits it well.
+ */
+const MISSED = 1.8;
+/** Cost of a pair the gates rule out (never chosen: every track has its own `MISSED` column). */
 const FORBIDDEN = 1e6;
 
 /**
@@ -41,26 +47,24 @@ export class TrackMatcher {
     this.trackToDetection.fill(-1, 0, trackCount);
     this.detectionToTrack.fill(-1, 0, detectionCount);
     if (trackCount === 0 || detectionCount === 0) return;
-    // The assignment wants rows ≤ columns: rows are tracks unless there are more tracks than detections.
-    const byTrack = trackCount <= detectionCount;
-    const rows = byTrack ? trackCount : detectionCount;
-    const columns = byTrack ? detectionCount : trackCount;
+    // Rows are tracks; columns the detections, then one "missed" column per track, so a track
+    // takes no detection rather than a poor one that would push a better pair apart.
+    const columns = detectionCount + trackCount;
     const cost = this.#cost;
+    cost.fill(FORBIDDEN, 0, trackCount * columns);
     for (let t = 0; t < trackCount; t++) {
       const label = (tracks[t] as { label: string }).label;
+      const row = t * columns;
       for (let d = 0; d < detectionCount; d++) {
         const detection = detections[d] as Detection;
-        const value =
-          detection.label === label ? pairCost(predicted, t * 4, detection.box, minIou) : FORBIDDEN;
-        cost[byTrack ? t * columns + d : d * columns + t] = value;
+        if (detection.label === label) cost[row + d] = pairCost(predicted, t * 4, detection.box, minIou);
       }
+      cost[row + detectionCount + t] = MISSED;
     }
-    const assigned = minimumCostAssignment(cost, rows, columns);
-    for (let row = 0; row < rows; row++) {
-      const column = assigned[row] as number;
-      const t = byTrack ? row : column;
-      const d = byTrack ? column : row;
-      if ((cost[row * columns + column] as number) >= FORBIDDEN) continue;
+    const assigned = minimumCostAssignment(cost, trackCount, columns);
+    for (let t = 0; t < trackCount; t++) {
+      const d = assigned[t] as number;
+      if (d >= detectionCount || (cost[t * columns + d] as number) >= FORBIDDEN) continue;
       this.trackToDetection[t] = d;
       this.detectionToTrack[d] = t;
     }
@@ -70,8 +74,8 @@ export class TrackMatcher {
     if (this.trackToDetection.length < trackCount) this.trackToDetection = new Int32Array(trackCount * 2);
     if (this.detectionToTrack.length < detectionCount)
       this.detectionToTrack = new Int32Array(detectionCount * 2);
-    if (this.#cost.length < trackCount * detectionCount)
-      this.#cost = new Float64Array(trackCount * detectionCount * 2);
+    const cells = trackCount * (detectionCount + trackCount);
+    if (this.#cost.length < cells) this.#cost = new Float64Array(cells * 2);
   }
 }
 
