@@ -16,6 +16,7 @@ import type { CameraActivity } from './pipelineTopics';
 import { RateMeter } from './rateMeter';
 import {
   detectionRegions,
+  FullFramePass,
   mapToFrame,
   mergeDetections,
   regionToBox,
@@ -23,7 +24,7 @@ import {
 } from './regions/index';
 import { StageTimer } from './stageTimer';
 import { filterDetections, ObjectTracker, type TrackedObject, type TrackerUpdate } from './tracking/index';
-import type { MotionResult } from './types';
+import type { DetectionRegion, MotionRegion, MotionResult } from './types';
 
 /** Finds and identifies faces in a person's crop, and keeps unknown ones for review: the faces service. */
 export type FaceRecognizerPort = Pick<FacesService, 'recognize' | 'recordUnknown'>;
@@ -59,6 +60,11 @@ export interface FrameObservation {
 
 /** Frames between detector re-checks of a stationary object (Frigate re-checks them periodically). */
 const STATIONARY_RECHECK_FRAMES = 25;
+/**
+ * Motion boxes adding up to less than this fraction of the frame are weak: a slow or distant
+ * walker (a 30×80 px person is 0.5 % of 768×576) may be all there is, so the full-frame pass runs.
+ */
+const WEAK_MOTION_FRACTION = 0.02;
 /** Least time between face attempts on one person, and how many attempts before giving up. */
 const FACE_RETRY_MS = 1000;
 const FACE_MAX_ATTEMPTS = 10;
@@ -79,6 +85,7 @@ export class CameraPipeline {
   readonly #deps: CameraPipelineDeps;
   readonly #motion: MotionDetector;
   readonly #tracker: ObjectTracker;
+  readonly #fullFrame: FullFramePass;
   readonly #frameSize: { width: number; height: number };
   readonly #meters = {
     camera: new RateMeter(),
@@ -116,6 +123,11 @@ export class CameraPipeline {
       zones: config.zones,
       frame: this.#frameSize,
     });
+    this.#fullFrame = new FullFramePass(
+      config.detect.full_frame_interval,
+      this.#frameSize,
+      deps.modelInputSize,
+    );
     this.#snapshots =
       deps.snapshots && config.snapshots.enabled
         ? new ObjectSnapshots({ camera: deps.camera, saver: deps.snapshots, zones: config.zones })
@@ -280,6 +292,8 @@ export class CameraPipeline {
       STATIONARY_RECHECK_FRAMES,
     );
     const regions = detectionRegions(motionRegions, tracked, this.#frameSize, modelInputSize);
+    const tile = this.#fullFramePassTile(frame.timestamp, motionRegions, regions);
+    if (tile) regions.push(tile);
     // All regions at once: the scheduler runs them on the detector's instances side by side.
     const results = await Promise.all(
       regions.map((region) =>
@@ -300,6 +314,25 @@ export class CameraPipeline {
       detections: filterDetections(mergeDetections(found), config.objects, this.#frameSize),
       searched,
     };
+  }
+
+  /**
+   * This frame's share of the low-rate whole-frame look (slow walkers motion misses), which waits
+   * while a moving object is tracked and motion is strong.
+   */
+  #fullFramePassTile(
+    timestamp: number,
+    motionRegions: readonly MotionRegion[],
+    regions: readonly DetectionRegion[],
+  ): DetectionRegion | null {
+    let motionArea = 0;
+    for (const { box } of motionRegions) motionArea += (box[2] - box[0]) * (box[3] - box[1]);
+    const busy =
+      motionArea >= WEAK_MOTION_FRACTION && this.#tracker.tracks.some((track) => !track.stationary);
+    const covered = regions.some(
+      (region) => region.reason === 'full' && region.width === this.#frameSize.width,
+    );
+    return this.#fullFrame.tileFor(timestamp, busy, covered);
   }
 
   /** Looks for a face on each confirmed person until one is recognised; reports each new verdict. */

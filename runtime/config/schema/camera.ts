@@ -25,6 +25,13 @@ const DetectSchema = strictObject(
       default: 5,
       description: 'Frames per second examined for motion and objects.',
     }),
+    full_frame_interval: Type.Number({
+      minimum: 0,
+      maximum: 3600,
+      default: 5,
+      description:
+        'Seconds between detector passes over the whole frame (in model-sized tiles, one per frame) while nothing moving is tracked or motion is weak, to find people too slow for motion to notice; 0 turns it off.',
+    }),
   },
   { default: {}, description: 'Detection resolution and rate.' },
 );

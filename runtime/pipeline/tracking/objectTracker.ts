@@ -1,10 +1,10 @@
 import type { RgbImage } from '../../../base/image/rgbImage';
 import type { Detection, NormalizedBox } from '../../../models/types';
-import { GreedyMatcher } from './greedyMatcher';
 import { labelFilter } from './objectFilters';
 import { LOITERING_CHANGED, STATIONARY_CHANGED, Track, type TrackContext, ZONES_CHANGED } from './track';
 import type { TrackedObject } from './trackedObject';
 import { type ObjectTrackerOptions, type TrackerSettings, trackerSettings } from './trackerOptions';
+import { TrackMatcher } from './trackMatcher';
 import { type CompiledZone, compileZones } from './zones';
 
 /** What one `update` changed. Each list holds live objects; read them before the next `update`. */
@@ -35,16 +35,19 @@ export interface TrackerFrameInput {
 const REPORT_AT_ONCE = ZONES_CHANGED | STATIONARY_CHANGED | LOITERING_CHANGED;
 
 /**
- * Follows objects across one camera's frames: matches detections to tracks by IoU with each track's
- * constant-velocity prediction (same label only, greedy), confirms a track once it has been seen
- * in `minHits` frames and the median of its recent scores reaches the label's `threshold`, and
- * ends it after `maxDisappearedSeconds` unseen. Keeps zones, loitering, stillness, top score and
+ * Follows objects across one camera's frames: matches detections to tracks of the same label by
+ * the least total cost of IoU, centre distance and size change against each track's predicted box
+ * (a filtered centre moving at a filtered velocity; see `TrackMatcher`), so ids survive crossings
+ * and a few missed frames (a missed track coasts on its prediction for up to
+ * `predictionHorizonSeconds`). Confirms a track once it has been seen in `minHits` frames and the
+ * median of its recent scores reaches the label's `threshold`, and ends it after
+ * `maxDisappearedSeconds` unseen where the detector looked. Keeps zones, loitering, stillness, top score and
  * the best snapshot per track. Pure and synchronous; timestamps are ms and must not go backwards.
  */
 export class ObjectTracker {
   readonly #settings: TrackerSettings;
   readonly #zones: readonly CompiledZone[];
-  readonly #matcher = new GreedyMatcher();
+  readonly #matcher = new TrackMatcher();
   #tracks: Track[] = [];
   #predicted = new Float64Array(64);
   #serial = 0;

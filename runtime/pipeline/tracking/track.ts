@@ -20,6 +20,19 @@ const MIN_MEDIAN_COUNT = 3;
 /** Sharpness used for the snapshot bound: if even a perfectly sharp crop cannot win, skip measuring. */
 const SHARPEST = 1e9;
 
+/** Slots of a track's motion state. */
+const CX = 0;
+const CY = 1;
+const W = 2;
+const H = 3;
+const VX = 4;
+const VY = 5;
+/** Alpha-beta filter gains: the share of a detection's surprise taken into position and velocity. */
+const POSITION_GAIN = 0.6;
+const VELOCITY_GAIN = 0.2;
+/** A detection whose area differs from the track's by more than this factor does not move its velocity. */
+const SIZE_JUMP = 1.5;
+
 /** What a track needs from its tracker on every call. */
 export interface TrackContext {
   settings: TrackerSettings;
@@ -62,8 +75,8 @@ export class Track implements TrackedObject {
   lastReportedAt = 0;
   bestSinceReport = false;
 
-  /** Change of each box coordinate per ms. */
-  readonly #velocity = new Float64Array(4);
+  /** Filtered centre, size and centre velocity (per ms), indexed by CX, CY, W, H, VX, VY. */
+  readonly #motion = new Float64Array(6);
   /** Where it was when it last moved; staying near it counts as not moving. */
   #anchor: NormalizedBox;
   #bestValue: number;
@@ -88,6 +101,8 @@ export class Track implements TrackedObject {
     this.lastSeen = timestamp;
     this.lastUpdate = timestamp;
     this.box = copyBox(detection.box);
+    const [x1, y1, x2, y2] = this.box;
+    this.#motion.set([(x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1], CX);
     this.reportedBox = this.box;
     this.#anchor = this.box;
     this.score = detection.score;
@@ -117,26 +132,65 @@ export class Track implements TrackedObject {
   }
 
   predictedBox(timestamp: number): NormalizedBox {
-    const elapsed = this.#predictionSpan(timestamp);
-    const velocity = this.#velocity;
-    const box = this.box;
-    return [
-      box[0] + (velocity[0] as number) * elapsed,
-      box[1] + (velocity[1] as number) * elapsed,
-      box[2] + (velocity[2] as number) * elapsed,
-      box[3] + (velocity[3] as number) * elapsed,
-    ];
+    const out = new Float64Array(4);
+    this.writePrediction(timestamp, out, 0);
+    return [out[0] as number, out[1] as number, out[2] as number, out[3] as number];
   }
 
   /** Writes the predicted box at `timestamp` into `out` at `offset` (no allocation, for matching). */
   writePrediction(timestamp: number, out: Float64Array, offset: number): void {
     const elapsed = this.#predictionSpan(timestamp);
-    for (let k = 0; k < 4; k++)
-      out[offset + k] = (this.box[k] as number) + (this.#velocity[k] as number) * elapsed;
+    const m = this.#motion;
+    const cx = (m[CX] as number) + (m[VX] as number) * elapsed;
+    const cy = (m[CY] as number) + (m[VY] as number) * elapsed;
+    const halfWidth = (m[W] as number) / 2;
+    const halfHeight = (m[H] as number) / 2;
+    out[offset] = cx - halfWidth;
+    out[offset + 1] = cy - halfHeight;
+    out[offset + 2] = cx + halfWidth;
+    out[offset + 3] = cy + halfHeight;
   }
 
   #predictionSpan(timestamp: number): number {
     return Math.min(Math.max(0, timestamp - this.lastSeen), this.#horizonMs);
+  }
+
+  /**
+   * Follows the box's centre with an alpha-beta filter (a fixed-gain Kalman filter): the new
+   * centre is the prediction moved part of the way toward the detection, and the velocity takes
+   * a smaller share of the surprise. Detector jitter of a few pixels on a person moving a few
+   * pixels a frame would otherwise swing the velocity wildly, and a crossing would be guessed
+   * wrong. The size is smoothed the same way; a box much larger or smaller than the track's
+   * (two people reported as one, half a person behind a post) does not move the velocity.
+   */
+  #follow(box: NormalizedBox, elapsed: number): void {
+    const m = this.#motion;
+    const cx = (box[0] + box[2]) / 2;
+    const cy = (box[1] + box[3]) / 2;
+    const width = box[2] - box[0];
+    const height = box[3] - box[1];
+    if (this.hits === 1) {
+      // Nothing to smooth with yet: the first velocity is the first step.
+      m[VX] = (cx - (m[CX] as number)) / elapsed;
+      m[VY] = (cy - (m[CY] as number)) / elapsed;
+      m.set([cx, cy, width, height], CX);
+      return;
+    }
+    const span = Math.min(elapsed, this.#horizonMs);
+    const predictedX = (m[CX] as number) + (m[VX] as number) * span;
+    const predictedY = (m[CY] as number) + (m[VY] as number) * span;
+    const sizeRatio = (width * height) / ((m[W] as number) * (m[H] as number));
+    const consistent = sizeRatio > 1 / SIZE_JUMP && sizeRatio < SIZE_JUMP;
+    const residualX = cx - predictedX;
+    const residualY = cy - predictedY;
+    m[CX] = consistent ? predictedX + POSITION_GAIN * residualX : predictedX;
+    m[CY] = consistent ? predictedY + POSITION_GAIN * residualY : predictedY;
+    if (consistent) {
+      m[VX] = (m[VX] as number) + (VELOCITY_GAIN * residualX) / elapsed;
+      m[VY] = (m[VY] as number) + (VELOCITY_GAIN * residualY) / elapsed;
+    }
+    m[W] = (m[W] as number) + POSITION_GAIN * (width - (m[W] as number));
+    m[H] = (m[H] as number) + POSITION_GAIN * (height - (m[H] as number));
   }
 
   /** Takes a matching detection into account; returns the change bits. */
@@ -144,13 +198,7 @@ export class Track implements TrackedObject {
     const { settings } = context;
     const box = copyBox(detection.box);
     const elapsed = timestamp - this.lastSeen;
-    if (elapsed > 0) {
-      for (let k = 0; k < 4; k++) {
-        const velocity = ((box[k] as number) - (this.box[k] as number)) / elapsed;
-        // Smoothed, except the first estimate, which has nothing to smooth with.
-        this.#velocity[k] = this.hits === 1 ? velocity : 0.5 * (this.#velocity[k] as number) + 0.5 * velocity;
-      }
-    }
+    if (elapsed > 0) this.#follow(box, elapsed);
     this.box = box;
     this.score = detection.score;
     this.#scores.push(detection.score);

@@ -51,6 +51,6 @@ export interface TrackedObject {
   readonly endedAt: number | null;
   /** Seconds it has been in `zone` (from its first sighting inside) up to the latest update; 0 if not in it. */
   loiteringSeconds(zone: string): number;
-  /** Where it is expected at `timestamp` (constant velocity from its latest sighting). */
+  /** Where it is expected at `timestamp`: its filtered centre moved on at its filtered velocity (for at most the prediction horizon), at its smoothed size. */
   predictedBox(timestamp: number): NormalizedBox;
 }

@@ -159,7 +159,13 @@ describe('defaults', () => {
       input_args: [],
       rtsp_transport: 'tcp',
     });
-    assert.deepEqual(front.detect, { enabled: true, width: 640, height: 360, fps: 5 });
+    assert.deepEqual(front.detect, {
+      enabled: true,
+      width: 640,
+      height: 360,
+      fps: 5,
+      full_frame_interval: 5,
+    });
     assert.deepEqual(front.motion, {
       enabled: true,
       threshold: 30,

@@ -44,6 +44,39 @@ describe('detectionRegions', () => {
     assert.deepEqual(regions, [{ x: 480, y: 236, width: 320, height: 320, reason: 'motion' }]);
   });
 
+  it('gives a distant person (30 × 80 px in 768 × 576) a region of the model input size, centred on it', () => {
+    const pal = { width: 768, height: 576 };
+    const person: NormalizedBox = [400 / 768, 200 / 576, 430 / 768, 280 / 576];
+    for (const inputSize of [320, 416, 512]) {
+      const regions = detectionRegions([motion(person)], [], pal, inputSize);
+      assert.equal(regions.length, 1, `input ${inputSize}`);
+      const region = regions[0] as DetectionRegion;
+      // Not blown up: the person reaches the model at its own scale.
+      assert.deepEqual([region.width, region.height], [inputSize, inputSize]);
+      assert.ok(covers(region, person, pal) && insideFrame(region, pal));
+      // Centred on the motion (415, 240), moved into the frame where that would leave it.
+      assert.equal(region.x, Math.round(415 - inputSize / 2));
+      assert.equal(region.y, Math.max(0, Math.round(240 - inputSize / 2)));
+    }
+  });
+
+  it('clamps a distant person’s region at the frame’s edges without shrinking it', () => {
+    const pal = { width: 768, height: 576 };
+    const corners: NormalizedBox[] = [
+      [5 / 768, 4 / 576, 35 / 768, 84 / 576],
+      [730 / 768, 490 / 576, 760 / 768, 570 / 576],
+    ];
+    const regions = corners.map((box) => detectionRegions([motion(box)], [], pal, 416)[0] as DetectionRegion);
+    assert.deepEqual(
+      regions.map((r) => [r.x, r.y, r.width, r.height]),
+      [
+        [0, 0, 416, 416],
+        [352, 160, 416, 416],
+      ],
+    );
+    for (const [i, box] of corners.entries()) assert.ok(covers(regions[i] as DetectionRegion, box, pal));
+  });
+
   it('grows the square for large motion and clamps it into the frame', () => {
     // 320 × 360 px of motion in the bottom-right corner; grown 1.25× the square is 450 px.
     const regions = detectionRegions([motion([0.75, 0.5, 1, 1])], [], HD, 320);
@@ -122,6 +155,30 @@ describe('detectionRegions', () => {
     assert.deepEqual(detectionRegions(scattered.map(motion), [], HD, 320), whole);
     assert.deepEqual(detectionRegions([motion([0.1, 0.1, 0.9, 0.9])], [], HD, 320), whole);
     assert.equal(detectionRegions(scattered.slice(0, 4).map(motion), [], HD, 320).length, 4);
+  });
+
+  it('tiles the frame at native scale instead of squeezing it when distant people fill it with regions', () => {
+    // Three 20–30 px wide people far apart in 768 × 576 at a 512 input: their regions cover most
+    // of the frame, but squeezed 1.5× they would be 13–20 px wide; four tiles cost no more calls.
+    const pal = { width: 768, height: 576 };
+    const people: NormalizedBox[] = [
+      [70 / 768, 89 / 576, 86 / 768, 128 / 576],
+      [589 / 768, 223 / 576, 619 / 768, 315 / 576],
+      [389 / 768, 197 / 576, 416 / 768, 275 / 576],
+      [711 / 768, 110 / 576, 727 / 768, 174 / 576],
+    ];
+    const regions = detectionRegions([], people, pal, 512);
+    assert.ok(regions.length > 1 && regions.length <= 4, JSON.stringify(regions));
+    for (const region of regions) assert.deepEqual([region.width, region.height], [512, 512]);
+    for (const person of people) assert.ok(regions.some((region) => covers(region, person, pal)));
+    // Near people (big boxes) survive the squeeze: one whole-frame look.
+    const near: NormalizedBox[] = [
+      [0.05, 0.2, 0.2, 0.9],
+      [0.75, 0.2, 0.9, 0.9],
+    ];
+    assert.deepEqual(detectionRegions([], near, pal, 512), [
+      { x: 0, y: 0, width: 768, height: 576, reason: 'full' },
+    ]);
   });
 
   it('covers an object longer than the frame’s short side with a row of squares', () => {
