@@ -24,6 +24,7 @@ import { decodeFrames } from '../test/fixtures/decodeFrames';
 import { makePersonVideo } from '../test/fixtures/personVideo';
 import { benchTitle, SMOKE } from './benchMode';
 import { benchTempDir } from './benchTempDir';
+import { cameraLikeIdleVideo } from './cameraLikeVideo';
 
 const FPS = 5;
 /** Seconds each camera run is measured, after its warm-up (idle camera; cameras sustained). */
@@ -205,12 +206,11 @@ console.log(
 );
 
 // 4. An idle scene (no motion) through the real file camera source at 5 fps, from a stream like a
-// camera's: H.264 1280×720, no B-frames, a keyframe every 2 s, sensor noise (a still image would
-// cost ffmpeg almost nothing to decode), sent at 5 fps (the camera's stream set to the detect
-// rate, as Frigate advises) and at 15 fps (a camera left at its default). ffmpeg's CPU is read
-// from /proc/<pid>/stat over the same window as vigil's.
+// camera's (cameraLikeVideo.ts: H.264 1280×720 with sensor noise), sent at 5 fps (the camera's
+// stream set to the detect rate, as Frigate advises) and at 15 fps (a camera left at its
+// default). ffmpeg's CPU is read from /proc/<pid>/stat over the same window as vigil's.
 for (const sourceFps of SMOKE ? [5] : [5, 15]) {
-  const idle = await measureIdleCamera(cameraLikeIdleVideo(sourceFps), IDLE_SECONDS);
+  const idle = await measureIdleCamera(cameraLikeIdleVideo(dir, sourceFps, SMOKE ? 4 : 20), IDLE_SECONDS);
   console.log(
     `  idle 5 fps camera (1280×720 H.264 at ${sourceFps} fps): ${fmt(idle.totalPercent, 2)} % of one core (vigil ${fmt(idle.vigilPercent, 2)} %, ffmpeg decode ${fmt(idle.ffmpegPercent, 2)} %) (target ≤ 4 %)`,
   );
@@ -236,19 +236,6 @@ for (const [scene, file] of [
   );
 }
 await detector.close();
-
-/** A camera-like idle stream (see section 4): 1280×720 H.264 at `fps`, 20 s (4 s in smoke mode). */
-function cameraLikeIdleVideo(fps: number): string {
-  const file = join(dir, `idle-720p-${fps}fps.mp4`);
-  // biome-ignore format: one ffmpeg option per line pair reads best
-  execFileSync('ffmpeg', [
-    '-v', 'error', '-y', '-loop', '1', '-framerate', String(fps), '-i', join(dir, 'background.png'),
-    '-t', SMOKE ? '4' : '20', '-vf', 'scale=1280:720,noise=alls=8:allf=t',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'main', '-bf', '0', '-g', String(2 * fps),
-    '-b:v', '2M', '-maxrate', '2M', '-bufsize', '2M', '-pix_fmt', 'yuv420p', file,
-  ]);
-  return file;
-}
 
 /** CPU seconds a running process has used, from /proc/<pid>/stat (0 once it is gone). */
 function processCpuSeconds(pid: number): number {
