@@ -13,13 +13,14 @@ import { UI_FILES } from './runtime/web/statusPage/uiAssets';
 
 /**
  * Node options the daemon runs with (systemd/vigil.service, `npm start`, the event benchmark):
- * V8's young generation capped at 2 × 4 MiB, in every thread (the flag overrides a worker's own
- * resourceLimits). Nearly all of the event path's garbage dies young, so smaller semi-spaces cost
- * no measurable throughput (bench:events, 4 vs 8 MiB side by side: the same events/s) and keep
- * RSS down: 8 MiB saved ~15 MB against V8's default, 4 MiB about 20 MB more with two cameras and
+ * V8's young generation capped at 2 × 2 MiB, in every thread (the flag overrides a worker's own
+ * resourceLimits). Nearly all of the event path's and the frame loop's garbage dies young (frame
+ * pixels live outside the JS heap), so smaller semi-spaces cost no measurable throughput
+ * (bench:events, 2 vs 4 MiB side by side: the same or more events/s; 8 MiB earlier saved ~15 MB
+ * against V8's default) and keep RSS down: 8 → 2 MiB is about 35 MB less with two cameras and
  * their model workers (bench:memory).
  */
-export const DAEMON_NODE_OPTIONS = ['--max-semi-space-size=4'];
+export const DAEMON_NODE_OPTIONS = ['--max-semi-space-size=2'];
 
 /**
  * Environment the daemon runs with (systemd/vigil.service, `npm start`, bench/memory.bench.ts).
