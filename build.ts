@@ -15,10 +15,22 @@ import { UI_FILES } from './runtime/web/statusPage/uiAssets';
 
 /**
  * Node options the daemon runs with (systemd/vigil.service, `npm start`, the event benchmark):
- * V8's young generation capped at 2 × 8 MiB. Nearly all of the event path's garbage dies young,
- * so smaller semi-spaces cost no measurable throughput and keep ~15 MB off the RSS.
+ * V8's young generation capped at 2 × 2 MiB, in every thread (the flag overrides a worker's own
+ * resourceLimits). Nearly all of the event path's and the frame loop's garbage dies young (frame
+ * pixels live outside the JS heap), so smaller semi-spaces cost no measurable throughput
+ * (bench:events, 2 vs 4 MiB side by side: the same or more events/s; 8 MiB earlier saved ~15 MB
+ * against V8's default) and keep RSS down: 8 → 2 MiB is about 35 MB less with two cameras and
+ * their model workers (bench:memory).
  */
-export const DAEMON_NODE_OPTIONS = ['--max-semi-space-size=8'];
+export const DAEMON_NODE_OPTIONS = ['--max-semi-space-size=2'];
+
+/**
+ * Environment the daemon runs with (systemd/vigil.service, `npm start`, bench/memory.bench.ts).
+ * glibc gives each thread that mallocs its own arena (up to 8 per core), and the daemon's threads
+ * (model workers, libvips, SQLite, libuv) each keep freed memory in theirs: two arenas cut the
+ * appliance's RSS by about 50 MB (bench:memory) with no contention to speak of at this thread count.
+ */
+export const DAEMON_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
 
 /** Packages with compiled parts that cannot be inlined into a JS bundle. */
 export const NATIVE_MODULES = ['better-sqlite3', 'unix-dgram'];

@@ -20,6 +20,7 @@ import { SnapshotStore } from './media/snapshots/snapshotStore';
 import { MqttService } from './mqtt/mqttService';
 import { PipelineService } from './pipeline/pipelineService';
 import { databaseFileOf } from './store/databaseFile';
+import { limitImageMemory } from './system/imageMemory';
 import { registerLiveStream } from './web/liveStream/liveStreamRoutes';
 import { registerStatsRoutes } from './web/routes/statsRoutes';
 import { registerStatusPageRoutes } from './web/routes/statusPageRoutes';
@@ -42,6 +43,7 @@ export type App = Daemon<ApplianceParts>;
  * parts it uses; then the status page's routes and the start order. Nothing is started here.
  */
 export async function buildApp(config: Config, options: DaemonOptions): Promise<App> {
+  limitImageMemory();
   const parts = await buildDaemonParts(config, { file: databaseFileOf(config) }, options);
   const busService = new BusService<AppEvents>(TOPIC_POLICIES, parts.logging.forModule('bus'), parts.metrics);
   const services = applianceServices(parts, busService.bus);

@@ -4,11 +4,18 @@ import type { CameraSourceConfig } from './cameraSourceSchema';
 import type { CameraSourceTiming } from './timing';
 
 /**
- * One decoded frame at the camera's detect size. Pixels are packed RGB, 3 bytes each, rows
- * top to bottom with no padding (`data.length === width * height * 3`).
+ * One decoded frame at the camera's detect size. `data` is packed RGB, 3 bytes each, rows
+ * top to bottom with no padding (`data.length === width * height * 3`). A source that decodes to
+ * YUV also offers `luma` and makes `data` on first read (see core/yuvFrame.ts), so an idle frame
+ * that only motion looks at is never converted to colour.
  */
 export interface Frame {
-  data: Buffer;
+  readonly data: Buffer;
+  /**
+   * The luma (Y) plane, `width * height` bytes, limited range (16–235), when the source
+   * delivered YUV; motion reads it instead of `data`.
+   */
+  readonly luma?: Uint8Array;
   width: number;
   height: number;
   format: 'rgb24';
@@ -49,6 +56,12 @@ export interface CameraSource {
   stop(): Promise<void>;
   stats(): CameraSourceStats;
 }
+
+/**
+ * What a capture pipeline writes to its stdout: packed `rgb24`, or planar `yuv420p` (half the
+ * bytes, and what cameras' H.264 decodes to, so ffmpeg scales it without a colour conversion).
+ */
+export type RawPixelFormat = 'rgb24' | 'yuv420p';
 
 /** The size and rate frames are delivered at: the camera's `detect` settings. */
 export interface FrameFormat {

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { DAEMON_NODE_OPTIONS } from '../../build';
+import { DAEMON_ENV, DAEMON_NODE_OPTIONS } from '../../build';
 import packageJson from '../../package.json' with { type: 'json' };
 import { loadConfig } from '../../runtime/config/index';
 import { sysfsPin, sysfsRead, sysfsTree } from '../hal/gpio/fixtures/gpioFixtures';
@@ -163,15 +163,25 @@ describe('systemd units', () => {
     );
   });
 
-  it('the daemon runs with the node options build.ts names, from the unit and from npm start', () => {
-    const start = execArgv(unitValue(readUnit('vigil.service'), 'Service', 'ExecStart') ?? '');
+  it('the daemon runs with the node options and environment build.ts names, from the unit and from npm start', () => {
+    const unit = readUnit('vigil.service');
+    const environment = Object.entries(DAEMON_ENV).map(([name, value]) => `${name}=${value}`);
+    const unitEnvironment = (unit.get('Service')?.get('Environment') ?? []).flatMap((line) =>
+      line.split(' '),
+    );
+    for (const pair of environment)
+      assert.ok(unitEnvironment.includes(pair), `vigil.service lacks Environment=${pair}`);
+    const start = execArgv(unitValue(unit, 'Service', 'ExecStart') ?? '');
     assert.deepEqual(start.slice(0, DAEMON_NODE_OPTIONS.length + 2), [
       IMAGE_NODE,
       ...DAEMON_NODE_OPTIONS,
       IMAGE_BUNDLE,
     ]);
     const npmStart = packageJson.scripts.start.split(' && ').at(-1) ?? '';
-    assert.equal(npmStart, ['node', ...DAEMON_NODE_OPTIONS, 'dist/vigil.mjs', 'run'].join(' '));
+    assert.equal(
+      npmStart,
+      [...environment, 'node', ...DAEMON_NODE_OPTIONS, 'dist/vigil.mjs', 'run'].join(' '),
+    );
   });
 
   it('the first-boot unit runs once, before vigil, and shows the password and fingerprint on the console only', () => {

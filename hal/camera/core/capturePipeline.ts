@@ -24,11 +24,11 @@ export interface PipelineEnd {
 }
 
 /**
- * The processes behind one connection attempt and the rgb24 byte stream they produce.
+ * The processes behind one connection attempt and the raw frame byte stream they produce.
  * It ends as soon as any stage exits; the supervisor then stops the rest.
  */
 export interface CapturePipeline {
-  /** Packed rgb24 frames at detect size, back to back. */
+  /** Raw frames at detect size (the source's pixel format), back to back. */
   readonly output: Readable;
   readonly ended: Promise<PipelineEnd>;
   /** Stops every stage (SIGTERM, then SIGKILL after `graceMs`); resolves when all are gone. */

@@ -1,8 +1,10 @@
 import { performance } from 'node:perf_hooks';
+import { yuv420pBytes } from '../../../base/image/yuv420';
 import type { Logger } from '../../../base/logger';
-import type { CameraSourceStats, CameraStatus, Frame } from '../types';
+import type { CameraSourceStats, CameraStatus, Frame, RawPixelFormat } from '../types';
 import { FrameClock } from './frameClock';
 import { RateLimiter } from './rateLimiter';
+import { yuvFrame } from './yuvFrame';
 
 /**
  * `latest`: a live camera. Frames are thinned to detect.fps and, when the consumer is busy,
@@ -18,6 +20,8 @@ export interface FrameDeliveryOptions {
   width: number;
   height: number;
   fps: number;
+  /** What the producer writes; `rgb24` when absent. */
+  pixelFormat?: RawPixelFormat;
   mode: DeliveryMode;
   logger: Logger;
   onStatus: (status: CameraStatus) => void;
@@ -44,7 +48,10 @@ export class FrameDelivery {
 
   constructor(options: FrameDeliveryOptions) {
     this.#options = options;
-    this.frameBytes = options.width * options.height * 3;
+    this.frameBytes =
+      options.pixelFormat === 'yuv420p'
+        ? yuv420pBytes(options.width, options.height)
+        : options.width * options.height * 3;
     this.#limiter = options.mode === 'latest' ? new RateLimiter(options.fps) : undefined;
   }
 
@@ -53,7 +60,8 @@ export class FrameDelivery {
   }
 
   /**
-   * A decoded rgb24 frame (exactly `frameBytes` long, owned by the delivery from now on).
+   * A decoded frame in the producer's pixel format (exactly `frameBytes` long, owned by the
+   * delivery from now on).
    * Returns false when the producer should pause until the listener given to `onDrain` runs.
    */
   offer(data: Buffer): boolean {
@@ -61,15 +69,12 @@ export class FrameDelivery {
     this.stats.framesReceived += 1;
     this.online();
     if (this.#limiter && !this.#limiter.admit(performance.now())) return true;
-    const { width, height } = this.#options;
-    const frame: Frame = {
-      data,
-      width,
-      height,
-      format: 'rgb24',
-      timestamp: this.#clock.next(),
-      seq: this.#seq,
-    };
+    const { width, height, pixelFormat } = this.#options;
+    const timestamp = this.#clock.next();
+    const frame: Frame =
+      pixelFormat === 'yuv420p'
+        ? yuvFrame(data, width, height, timestamp, this.#seq)
+        : { data, width, height, format: 'rgb24', timestamp, seq: this.#seq };
     this.#seq += 1;
     const waiter = this.#waiters.shift();
     if (waiter) {

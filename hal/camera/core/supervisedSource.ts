@@ -3,7 +3,7 @@ import { Backoff } from '../../../base/backoff';
 import type { Logger } from '../../../base/logger';
 import { redactUrlsInText } from '../../../base/redact';
 import { type CameraSourceTiming, resolveTiming } from '../timing';
-import type { CameraSource, CameraSourceOptions, CameraSourceStats, Frame } from '../types';
+import type { CameraSource, CameraSourceOptions, CameraSourceStats, Frame, RawPixelFormat } from '../types';
 import type { CapturePipeline, PipelineEnd } from './capturePipeline';
 import { type DeliveryMode, FrameDelivery } from './frameDelivery';
 import { FrameSplitter } from './frameSplitter';
@@ -35,11 +35,13 @@ export interface PipelineDriver {
 export interface SupervisedSourceSettings {
   driver: string;
   mode: DeliveryMode;
+  /** What the pipeline writes to its output; `rgb24` when absent. */
+  pixelFormat?: RawPixelFormat;
   pipeline: PipelineDriver;
 }
 
 /**
- * A camera source backed by child processes writing rgb24 to stdout. Runs connection attempts
+ * A camera source backed by child processes writing raw frames (rgb24 or yuv420p) to stdout. Runs connection attempts
  * one after another: reads exact frames, restarts a pipeline that exits or stalls, waits with
  * capped exponential backoff between failures and reports online/offline on changes.
  */
@@ -69,6 +71,7 @@ export class SupervisedSource implements CameraSource {
       width,
       height,
       fps,
+      pixelFormat: settings.pixelFormat,
       mode: settings.mode,
       logger: this.#logger,
       onStatus: options.onStatus,

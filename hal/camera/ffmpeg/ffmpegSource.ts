@@ -9,8 +9,8 @@ import {
   type PipelineDriver,
   SupervisedSource,
 } from '../core/supervisedSource';
-import type { CameraSource, CameraSourceOptions } from '../types';
-import { FFMPEG_BINARY, ffmpegGlobalArgs, rgbOutputArgs } from './ffmpegArgs';
+import type { CameraSource, CameraSourceOptions, FrameFormat } from '../types';
+import { DECODER_INPUT_ARGS, FFMPEG_BINARY, ffmpegGlobalArgs, rawOutputArgs } from './ffmpegArgs';
 import { HWACCEL_INPUT_ARGS, type ResolvedHwaccel, resolveHwaccel } from './hwaccel';
 import { inputArgsForUrl, isLiveUrl } from './inputUrl';
 
@@ -24,7 +24,8 @@ export interface FfmpegSourceDeps {
 
 /**
  * `ffmpeg` driver: any URL or device ffmpeg can read (RTSP, HTTP/MJPEG, RTMP, V4L2, a file),
- * decoded (in hardware when configured), scaled to detect size and thinned to detect.fps.
+ * decoded (in hardware when configured), thinned to detect.fps and scaled to detect size by ffmpeg,
+ * delivered as yuv420p (see rawOutputArgs).
  */
 export function createFfmpegSource(
   options: CameraSourceOptions,
@@ -36,8 +37,33 @@ export function createFfmpegSource(
   return new SupervisedSource(options, {
     driver: 'ffmpeg',
     mode: 'latest',
+    pixelFormat: 'yuv420p',
     pipeline: new FfmpegPipeline(options, source, hwaccel, logger),
   });
+}
+
+/**
+ * The ffmpeg command line for one attempt with the given decoder: input options, the decoder's
+ * (hardware, or one software thread), the camera's own `input_args` (last, so they win), then
+ * frames thinned and scaled to the detect format as yuv420p.
+ */
+export function ffmpegCaptureArgs(
+  source: Pick<FfmpegSourceConfig, 'url' | 'rtsp_transport' | 'input_args'>,
+  detect: FrameFormat,
+  decoder: ResolvedHwaccel,
+): string[] {
+  const { url } = source;
+  const input = inputArgsForUrl(url, source.rtsp_transport);
+  return [
+    ...ffmpegGlobalArgs({ readsStdin: false }),
+    ...(isLiveUrl(url) ? [] : ['-re']),
+    ...input.before,
+    ...(decoder === 'none' ? DECODER_INPUT_ARGS : HWACCEL_INPUT_ARGS[decoder]),
+    ...source.input_args,
+    '-i',
+    input.input,
+    ...rawOutputArgs(detect, { limitFps: true }),
+  ];
 }
 
 /**
@@ -68,18 +94,12 @@ class FfmpegPipeline implements PipelineDriver {
   }
 
   open(): CapturePipeline {
+    const args = ffmpegCaptureArgs(
+      this.#source,
+      this.#options.config.detect,
+      this.#useHardware ? this.#hwaccel : 'none',
+    );
     const { url } = this.#source;
-    const input = inputArgsForUrl(url, this.#source.rtsp_transport);
-    const args = [
-      ...ffmpegGlobalArgs({ readsStdin: false }),
-      ...(isLiveUrl(url) ? [] : ['-re']),
-      ...input.before,
-      ...(this.#useHardware ? HWACCEL_INPUT_ARGS[this.#hwaccel] : []),
-      ...this.#source.input_args,
-      '-i',
-      input.input,
-      ...rgbOutputArgs(this.#options.config.detect, { limitFps: true }),
-    ];
     const stage = spawnStage(
       {
         name: 'ffmpeg',

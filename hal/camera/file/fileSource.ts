@@ -9,8 +9,8 @@ import {
   type PipelineDriver,
   SupervisedSource,
 } from '../core/supervisedSource';
-import { FFMPEG_BINARY, ffmpegGlobalArgs, rgbOutputArgs } from '../ffmpeg/ffmpegArgs';
-import type { CameraSource, CameraSourceOptions } from '../types';
+import { DECODER_INPUT_ARGS, FFMPEG_BINARY, ffmpegGlobalArgs, rawOutputArgs } from '../ffmpeg/ffmpegArgs';
+import type { CameraSource, CameraSourceOptions, FrameFormat } from '../types';
 
 /** The `file` driver's config section. */
 export type FileSourceConfig = Extract<CameraSourceConfig, { driver: 'file' }>;
@@ -28,14 +28,7 @@ export function createFileSource(options: CameraSourceOptions, source: FileSourc
   const pipeline: PipelineDriver = {
     open(): CapturePipeline {
       assertReadableFile(source.path, pathHint);
-      const args = [
-        ...ffmpegGlobalArgs({ readsStdin: false }),
-        ...(source.realtime ? ['-re'] : []),
-        ...(source.loop ? ['-stream_loop', '-1'] : []),
-        '-i',
-        source.path,
-        ...rgbOutputArgs(options.config.detect, { limitFps: true }),
-      ];
+      const args = fileCaptureArgs(source, options.config.detect);
       const stage = spawnStage(
         {
           name: 'ffmpeg',
@@ -57,8 +50,22 @@ export function createFileSource(options: CameraSourceOptions, source: FileSourc
   return new SupervisedSource(options, {
     driver: 'file',
     mode: source.realtime ? 'latest' : 'lossless',
+    pixelFormat: 'yuv420p',
     pipeline,
   });
+}
+
+/** The ffmpeg command line playing the file: decoded like a camera stream (see ffmpegCaptureArgs). */
+export function fileCaptureArgs(source: FileSourceConfig, detect: FrameFormat): string[] {
+  return [
+    ...ffmpegGlobalArgs({ readsStdin: false }),
+    ...(source.realtime ? ['-re'] : []),
+    ...(source.loop ? ['-stream_loop', '-1'] : []),
+    ...DECODER_INPUT_ARGS,
+    '-i',
+    source.path,
+    ...rawOutputArgs(detect, { limitFps: true }),
+  ];
 }
 
 /** Throws a {@link CameraInputError} naming the path unless it is a readable regular file. */

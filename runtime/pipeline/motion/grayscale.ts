@@ -39,3 +39,41 @@ export function downscaleToGray(
     }
   }
 }
+
+/** Limited-range luma (16 black, 235 white) stretched to the 0–255 grey levels of the rgb24 path. */
+const LUMA_BLACK = 16;
+const LUMA_GAIN = 255 / 219;
+
+/**
+ * The same working image from a frame's luma (Y) plane, one byte per pixel: a third of the bytes
+ * of rgb24 and no weighting. Limited range is stretched to full range so `threshold` means the
+ * same grey levels whichever way the frame arrived.
+ */
+export function downscaleLumaToGray(
+  luma: Uint8Array,
+  geometry: WorkingGeometry,
+  out: Float32Array,
+  rowSums: Uint32Array,
+): void {
+  const { width, height, columnStarts, rowStarts, frameWidth } = geometry;
+  for (let wy = 0; wy < height; wy++) {
+    rowSums.fill(0);
+    const yStart = rowStarts[wy] as number;
+    const yEnd = rowStarts[wy + 1] as number;
+    for (let y = yStart; y < yEnd; y++) {
+      let p = y * frameWidth;
+      for (let wx = 0; wx < width; wx++) {
+        const xEnd = columnStarts[wx + 1] as number;
+        let sum = 0;
+        for (let x = columnStarts[wx] as number; x < xEnd; x++) sum += luma[p++] as number;
+        rowSums[wx] = (rowSums[wx] as number) + sum;
+      }
+    }
+    const rows = yEnd - yStart;
+    const base = wy * width;
+    for (let wx = 0; wx < width; wx++) {
+      const count = rows * ((columnStarts[wx + 1] as number) - (columnStarts[wx] as number));
+      out[base + wx] = ((rowSums[wx] as number) / count - LUMA_BLACK) * LUMA_GAIN;
+    }
+  }
+}

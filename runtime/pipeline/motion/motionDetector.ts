@@ -9,7 +9,7 @@ import {
 } from './connectedComponents';
 import { stretchContrast } from './contrastStretch';
 import { dilate3x3 } from './dilate';
-import { downscaleToGray } from './grayscale';
+import { downscaleLumaToGray, downscaleToGray } from './grayscale';
 import { mergeNearbyBoxes } from './mergeBoxes';
 import { MotionCooldown } from './motionCooldown';
 import { rasterisePolygonMask, unmaskedCount } from './polygonMask';
@@ -109,7 +109,10 @@ export class MotionDetector {
     this.#config = config;
   }
 
-  /** Looks at one frame (packed rgb24, any size; a new size re-learns from scratch). */
+  /**
+   * Looks at one frame (any size; a new size re-learns from scratch): its luma plane when it has
+   * one, which leaves a YUV frame's `data` unconverted, else its packed rgb24.
+   */
   detect(frame: Frame): MotionResult {
     const config = this.#config;
     if (!config.enabled) {
@@ -119,7 +122,8 @@ export class MotionDetector {
     this.#wasEnabled = true;
     const buffers = this.#buffersFor(frame);
     const { geometry, gray, changed, background } = buffers;
-    downscaleToGray(frame.data, geometry, gray, buffers.rowSums);
+    if (frame.luma) downscaleLumaToGray(frame.luma, geometry, gray, buffers.rowSums);
+    else downscaleToGray(frame.data, geometry, gray, buffers.rowSums);
     if (config.improve_contrast) stretchContrast(gray, buffers.mask, this.#histogram);
 
     if (!background.learnt) {
@@ -177,10 +181,13 @@ export class MotionDetector {
   }
 
   #buffersFor(frame: Frame): WorkingBuffers {
-    const expected = frame.width * frame.height * 3;
-    if (frame.data.length < expected) {
+    const [pixels, bytesPerPixel, what] = frame.luma
+      ? [frame.luma, 1, 'luma (Y plane)']
+      : [frame.data, 3, 'rgb24'];
+    const expected = frame.width * frame.height * bytesPerPixel;
+    if (pixels.length < expected) {
       throw new Error(
-        `motion: frame ${frame.seq} has ${frame.data.length} bytes, expected ${expected} for ${frame.width}×${frame.height} rgb24 — the camera driver must deliver whole packed frames`,
+        `motion: frame ${frame.seq} has ${pixels.length} bytes, expected ${expected} for ${frame.width}×${frame.height} ${what} — the camera driver must deliver whole packed frames`,
       );
     }
     const { geometry } = this.#buffers;

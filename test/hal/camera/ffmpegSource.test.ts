@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createCameraSource } from '../../../hal/camera/createCameraSource';
+import { ffmpegCaptureArgs } from '../../../hal/camera/ffmpeg/ffmpegSource';
 import { hwaccelForBoard, resolveHwaccel } from '../../../hal/camera/ffmpeg/hwaccel';
 import { inputArgsForUrl, isLiveUrl } from '../../../hal/camera/ffmpeg/inputUrl';
+import { fileCaptureArgs } from '../../../hal/camera/file/fileSource';
 import { tempDir } from '../../helpers/tempDir';
 import { cameraSourceContract } from './cameraSourceContract';
 import { cameraConfig, testSourceOptions } from './fixtures/cameraConfig';
@@ -142,5 +144,85 @@ describe('ffmpeg driver', () => {
     assert.deepEqual(inputArgsForUrl('/media/clip.mp4', 'tcp'), { before: [], input: '/media/clip.mp4' });
     assert.equal(isLiveUrl('/media/clip.mp4'), false);
     assert.equal(isLiveUrl('rtsp://cam/1'), true);
+  });
+  it('has ffmpeg thin and scale to the detect format before the pipe, as yuv420p, one decoder thread', () => {
+    const detect = { width: 640, height: 360, fps: 5 };
+    const rtsp = { url: 'rtsp://cam/main', rtsp_transport: 'tcp' as const, input_args: [] };
+    const software = ffmpegCaptureArgs(rtsp, detect, 'none');
+    const input = software.indexOf('-i');
+    assert.deepEqual(software.slice(input - 2, input + 2), ['-threads', '1', '-i', 'rtsp://cam/main']);
+    // The fps filter drops frames before the scaler sees them; no colour conversion to rgb24.
+    assert.deepEqual(software.slice(input + 2), [
+      '-an',
+      '-sn',
+      '-dn',
+      '-vf',
+      'fps=5,scale=640:360:flags=bilinear',
+      '-pix_fmt',
+      'yuv420p',
+      '-f',
+      'rawvideo',
+      'pipe:1',
+    ]);
+    assert.ok(!software.includes('-re'), 'a live stream is not paced');
+    assert.ok(!software.includes('-skip_frame'), 'every frame is decoded: detection needs them all');
+
+    // On a Pi 3/4: the H.264 block decodes, software threads do not apply.
+    const pi = ffmpegCaptureArgs(rtsp, detect, 'v4l2m2m');
+    assert.deepEqual(pi.slice(pi.indexOf('-i') - 2, pi.indexOf('-i')), ['-c:v', 'h264_v4l2m2m']);
+    assert.ok(!pi.includes('-threads'));
+    // The camera's own input_args come last before -i, so they override the defaults.
+    const tuned = ffmpegCaptureArgs({ ...rtsp, input_args: ['-threads', '2'] }, detect, 'none');
+    assert.deepEqual(tuned.slice(tuned.indexOf('-i') - 4, tuned.indexOf('-i')), [
+      '-threads',
+      '1',
+      '-threads',
+      '2',
+    ]);
+
+    const file = fileCaptureArgs(
+      { driver: 'file', path: '/media/a.mp4', loop: true, realtime: true },
+      detect,
+    );
+    assert.deepEqual(file.slice(file.indexOf('-i') - 5, file.indexOf('-i') + 2), [
+      '-re',
+      '-stream_loop',
+      '-1',
+      '-threads',
+      '1',
+      '-i',
+      '/media/a.mp4',
+    ]);
+    assert.ok(file.includes('yuv420p') && file.includes('fps=5,scale=640:360:flags=bilinear'));
+  });
+
+  it('delivers frames whose luma plane matches their colour pixels', async () => {
+    const harness = testSourceOptions(cameraConfig({ driver: 'ffmpeg', url: video, hwaccel: 'none' }));
+    const source = createCameraSource(harness.options);
+    try {
+      for await (const frame of source.frames()) {
+        const { luma, data, width, height } = frame;
+        assert.ok(luma, 'an ffmpeg camera delivers its Y plane');
+        assert.equal(luma.length, width * height);
+        assert.equal(data.length, width * height * 3);
+        let total = 0;
+        for (let i = 0; i < width * height; i++) {
+          // BT.601 luma of the converted pixel, back in limited range.
+          const gray =
+            (77 * (data[3 * i] as number) +
+              150 * (data[3 * i + 1] as number) +
+              29 * (data[3 * i + 2] as number)) /
+            256;
+          total += Math.abs(16 + (gray * 219) / 255 - (luma[i] as number));
+        }
+        assert.ok(
+          total / (width * height) < 2,
+          `mean luma difference ${(total / (width * height)).toFixed(2)}`,
+        );
+        break;
+      }
+    } finally {
+      await source.stop();
+    }
   });
 });

@@ -1,0 +1,142 @@
+/**
+ * Memory of the appliance as it ships (issue 20: ≤ 350 MB): the real `vigil run` (bundled as
+ * build.ts bundles it, started with the daemon's Node options) with two cameras and faces on —
+ * one busy (people walking: Debian's vtest.avi pedestrian clip when installed, else a generated
+ * clip of a person walking through), one idle (a camera-like 720p stream) — sampled once a second
+ * after a warm-up. Figures: the RSS of the vigil process, which includes its worker threads (the
+ * detector, faces, event log: threads share the process), peak and median; then the RSS of its
+ * child processes (ffmpeg), counted separately. Run: `npm run bench:memory` (BENCH_MEMORY_SECONDS).
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DAEMON_ENV, DAEMON_NODE_OPTIONS, ENTRY_POINTS } from '../build';
+import { makePersonVideo } from '../test/fixtures/personVideo';
+import { freePort } from '../test/helpers/freePort';
+import { startVigil } from '../test/helpers/vigilProcess';
+import { stopVigil, untilRunning } from '../test/runtime/events/e2e/e2eKit';
+import { benchSize, benchTitle, SMOKE } from './benchMode';
+import { benchTempDir } from './benchTempDir';
+import { withBundles } from './bundles';
+import { cameraLikeIdleVideo } from './cameraLikeVideo';
+
+const SECONDS = benchSize(process.env.BENCH_MEMORY_SECONDS, 60, 3);
+/** Models load, the detector and faces warm up and the busy camera's people get tracked first. */
+const WARM_UP_MS = SMOKE ? 2_000 : 20_000;
+const TARGET_MB = 350;
+/** Debian's opencv-doc pedestrian clip (768×576, 10 fps, 80 s), where installed. */
+const VTEST = '/tmp/opencvdoc/x/usr/share/doc/opencv-doc/examples/data/vtest.avi';
+const dir = benchTempDir('vigil-bench-memory-');
+
+/** Resident set size of a process in MB (VmRSS: every thread of it), or undefined once it is gone. */
+function rssMb(pid: number): number | undefined {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined; // it exited between the listing and the read
+  }
+}
+
+/** The processes whose parent is `pid`, with their command names. */
+function childrenOf(pid: number): Array<{ pid: number; name: string }> {
+  const children: Array<{ pid: number; name: string }> = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === pid)
+        children.push({ pid: Number(entry), name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) });
+    } catch {
+      // Gone since the listing: not a child any more.
+    }
+  }
+  return children;
+}
+
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
+const busy = existsSync(VTEST)
+  ? { file: VTEST, what: 'vtest.avi (768×576, 10 fps, people walking)' }
+  : { file: (await makePersonVideo(dir)).file, what: 'a generated 640×360 clip of a person walking' };
+const idle = cameraLikeIdleVideo(dir, 5, SMOKE ? 4 : 20);
+
+await withBundles(ENTRY_POINTS, async (bundleDir) => {
+  const port = await freePort();
+  const config = join(dir, 'config.yaml');
+  writeFileSync(
+    config,
+    [
+      'device: { id: bench-memory, name: Memory bench }',
+      `data_dir: ${join(dir, 'data')}`,
+      `http: { host: 127.0.0.1, port: ${port}, auth: { enabled: false } }`,
+      'faces: { enabled: true }',
+      'cameras:',
+      '  street:',
+      `    source: { driver: file, path: ${busy.file}, loop: true, realtime: true }`,
+      '    detect: { width: 640, height: 360, fps: 5 }',
+      '  yard:',
+      `    source: { driver: file, path: ${idle}, loop: true, realtime: true }`,
+      '    detect: { width: 640, height: 360, fps: 5 }',
+      '',
+    ].join('\n'),
+  );
+  // The daemon's Node options and environment (build.ts), as systemd/vigil.service runs it.
+  const vigil = await untilRunning(
+    startVigil(
+      ['run', '--config', config],
+      { NODE_OPTIONS: DAEMON_NODE_OPTIONS.join(' '), ...DAEMON_ENV },
+      undefined,
+      join(bundleDir, 'vigil.mjs'),
+    ),
+  );
+  const pid = vigil.child.pid as number;
+  try {
+    await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
+    const main: number[] = [];
+    const children: number[] = [];
+    let childNames = new Set<string>();
+    for (let second = 0; second < SECONDS; second++) {
+      const rss = rssMb(pid);
+      if (rss === undefined) throw new Error(`vigil exited during the bench: ${vigil.stderr()}`);
+      main.push(rss);
+      const kids = childrenOf(pid);
+      childNames = new Set([...childNames, ...kids.map((kid) => kid.name)]);
+      children.push(kids.reduce((sum, kid) => sum + (rssMb(kid.pid) ?? 0), 0));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    const stats = (await (await fetch(`http://127.0.0.1:${port}/api/v1/stats`)).json()) as {
+      cameras: Record<string, { camera_fps: number; detection_fps: number; skipped_fps: number }>;
+    };
+    const fmt = (n: number) => n.toFixed(0);
+    const environment = Object.entries(DAEMON_ENV)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(' ');
+    console.log(
+      benchTitle(
+        `memory: vigil run (bundled, ${environment} node ${DAEMON_NODE_OPTIONS.join(' ')}), faces on, two cameras at 640×360 5 fps: street = ${busy.what}, yard = an idle 1280×720 H.264 stream; ${SECONDS} samples, 1 s apart, after ${WARM_UP_MS / 1000} s of warm-up`,
+      ),
+    );
+    for (const [name, camera] of Object.entries(stats.cameras)) {
+      console.log(
+        `  ${name}: camera ${camera.camera_fps.toFixed(1)} fps, detector calls ${camera.detection_fps.toFixed(1)}/s, skipped ${camera.skipped_fps.toFixed(1)} fps`,
+      );
+    }
+    console.log(
+      `  vigil process RSS incl. its worker threads: peak ${fmt(Math.max(...main))} MB, median ${fmt(quantile(main, 0.5))} MB (target ≤ ${TARGET_MB} MB)`,
+    );
+    console.log(
+      `  at the end: anonymous ${fmt(kb('RssAnon') / 1024)} MB, file-backed (code, libraries) ${fmt(kb('RssFile') / 1024)} MB, ${/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? '?'} threads`,
+    );
+    console.log(
+      `  child processes (${[...childNames].join(', ') || 'none'}), counted separately (their RSS summed, shared libraries counted in each): peak ${fmt(Math.max(...children))} MB, median ${fmt(quantile(children, 0.5))} MB`,
+    );
+  } finally {
+    await stopVigil(vigil);
+  }
+});
