@@ -292,7 +292,7 @@ export class CameraPipeline {
       STATIONARY_RECHECK_FRAMES,
     );
     const regions = detectionRegions(motionRegions, tracked, this.#frameSize, modelInputSize);
-    const tile = this.#fullFramePassTile(frame.timestamp, motionRegions, regions);
+    const tile = this.#fullFramePassTile(frame, motionRegions, regions);
     if (tile) regions.push(tile);
     // All regions at once: the scheduler runs them on the detector's instances side by side.
     const results = await Promise.all(
@@ -321,7 +321,7 @@ export class CameraPipeline {
    * while a moving object is tracked and motion is strong.
    */
   #fullFramePassTile(
-    timestamp: number,
+    frame: Frame,
     motionRegions: readonly MotionRegion[],
     regions: readonly DetectionRegion[],
   ): DetectionRegion | null {
@@ -332,7 +332,7 @@ export class CameraPipeline {
     const covered = regions.some(
       (region) => region.reason === 'full' && region.width === this.#frameSize.width,
     );
-    return this.#fullFrame.tileFor(timestamp, busy, covered);
+    return this.#fullFrame.tileFor(frame.timestamp, busy, covered, frame);
   }
 
   /** Looks for a face on each confirmed person until one is recognised; reports each new verdict. */

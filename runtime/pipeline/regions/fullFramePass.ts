@@ -1,5 +1,7 @@
+import type { Frame } from '../../../hal/camera/types';
 import type { DetectionRegion, FrameSize } from '../types';
 import { minRegionSide, squareAt } from './squareRegion';
+import { signatureChanged, tileSignature } from './tileSignature';
 
 /**
  * A whole-frame pass is cut into at most this many tiles; a larger frame gets larger tiles (each
@@ -40,10 +42,22 @@ function spread(index: number, count: number, side: number, length: number): num
 }
 
 /**
+ * A tile whose picture has not changed by this much in any block (mean brightness, 0–255) since
+ * the detector last looked at it is not looked at again: an idle scene then costs no detector call,
+ * while a slow walker, too slow for motion, changes the blocks they cross within a pass or two.
+ * Sensor noise averages out over a block; a lighting change moves every block and triggers a look.
+ */
+const SCENE_CHANGE_LEVELS = 6;
+/** However still a tile stays, the detector looks at it again after this long. */
+const UNCHANGED_RECHECK_MS = 60_000;
+
+/**
  * Schedules the low-rate whole-frame look for one camera: every `intervalSeconds`, while the
  * camera is not busy, a pass over all of `fullFrameTiles` starts, one tile per frame so that no
- * frame pays for more than one extra detector call. A started pass always finishes. A frame whose
- * regions already cover the whole frame counts as a finished pass. `intervalSeconds` 0: never.
+ * frame pays for more than one extra detector call. Given the frame, tiles whose picture has not
+ * changed since the detector's last look at them are passed over (see SCENE_CHANGE_LEVELS). A
+ * started pass always finishes. A frame whose regions already cover the whole frame counts as a
+ * finished pass. `intervalSeconds` 0: never.
  */
 export class FullFramePass {
   readonly #intervalMs: number;
@@ -51,6 +65,8 @@ export class FullFramePass {
   /** Next tile of the running pass, or -1 between passes. */
   #next = -1;
   #lastPassAt = Number.NEGATIVE_INFINITY;
+  /** Per tile: when the detector last looked at it, and what it showed then. */
+  readonly #looks: Array<{ at: number; signature: Float32Array } | undefined> = [];
 
   constructor(intervalSeconds: number, frame: FrameSize, modelInputSize: number) {
     this.#intervalMs = intervalSeconds * 1000;
@@ -60,13 +76,14 @@ export class FullFramePass {
   /**
    * The tile to add to this frame's regions, or null. `busy`: something moving is tracked and
    * motion is strong (the regions already follow it; the pass waits). `covered`: this frame's
-   * regions are already the whole frame.
+   * regions are already the whole frame. `frame`: when given, unchanged tiles are passed over.
    */
-  tileFor(timestamp: number, busy: boolean, covered: boolean): DetectionRegion | null {
+  tileFor(timestamp: number, busy: boolean, covered: boolean, frame?: Frame): DetectionRegion | null {
     if (this.#intervalMs <= 0) return null;
     if (covered) {
       this.#next = -1;
       this.#lastPassAt = timestamp;
+      if (frame) this.#tiles.forEach((tile, index) => this.#remember(index, tile, frame, timestamp));
       return null;
     }
     if (this.#next < 0) {
@@ -74,8 +91,25 @@ export class FullFramePass {
       this.#next = 0;
       this.#lastPassAt = timestamp;
     }
-    const tile = this.#tiles[this.#next] as DetectionRegion;
-    this.#next = this.#next + 1 < this.#tiles.length ? this.#next + 1 : -1;
-    return tile;
+    while (this.#next >= 0) {
+      const index = this.#next;
+      const tile = this.#tiles[index] as DetectionRegion;
+      this.#next = index + 1 < this.#tiles.length ? index + 1 : -1;
+      if (!frame) return tile;
+      const signature = tileSignature(frame, tile);
+      const last = this.#looks[index];
+      const still =
+        last !== undefined &&
+        timestamp - last.at < UNCHANGED_RECHECK_MS &&
+        !signatureChanged(last.signature, signature, SCENE_CHANGE_LEVELS);
+      if (still) continue;
+      this.#looks[index] = { at: timestamp, signature };
+      return tile;
+    }
+    return null;
+  }
+
+  #remember(index: number, tile: DetectionRegion, frame: Frame, timestamp: number): void {
+    this.#looks[index] = { at: timestamp, signature: tileSignature(frame, tile) };
   }
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Frame } from '../../../../hal/camera/types';
 import { FullFramePass, fullFrameTiles } from '../../../../runtime/pipeline/regions/index';
 import type { DetectionRegion, FrameSize } from '../../../../runtime/pipeline/types';
 
@@ -80,5 +81,60 @@ describe('FullFramePass', () => {
     assert.equal(pass.tileFor(0, false, true), null);
     assert.equal(pass.tileFor(1000, false, false), null);
     assert.ok(pass.tileFor(2000, false, false));
+  });
+
+  /** A grey 768×576 frame with noise (luma plane), and optionally a darker figure at (x, y). */
+  function scene(seed: number, figure?: { x: number; y: number }): Frame {
+    const luma = new Uint8Array(PAL.width * PAL.height);
+    let state = seed;
+    for (let i = 0; i < luma.length; i++) {
+      state = (state * 1103515245 + 12345) >>> 0;
+      luma[i] = 120 + ((state >>> 16) % 11) - 5; // sensor noise of ±5 levels
+    }
+    if (figure) {
+      // A distant person: 24 × 64 px, 60 levels darker than the ground.
+      for (let y = figure.y; y < figure.y + 64; y++)
+        luma.fill(60, y * PAL.width + figure.x, y * PAL.width + figure.x + 24);
+    }
+    return {
+      data: Buffer.alloc(0),
+      luma,
+      width: PAL.width,
+      height: PAL.height,
+      format: 'rgb24',
+      timestamp: 0,
+      seq: 0,
+    };
+  }
+
+  it('passes over tiles whose picture has not changed since the last look, and looks where it has', () => {
+    const pass = new FullFramePass(2, PAL, 512);
+    const looks = (from: number, frame: (n: number) => Frame) =>
+      Array.from({ length: 4 }, (_, n) => pass.tileFor(from + n * 200, false, false, frame(n)))
+        .filter((tile) => tile !== null)
+        .map((tile) => [tile.x, tile.y]);
+    assert.equal(looks(0, (n) => scene(n)).length, 4, 'the first pass looks at every tile');
+    assert.deepEqual(
+      looks(2000, (n) => scene(100 + n)),
+      [],
+      'an unchanged scene (new noise only) costs no call',
+    );
+    // A slow walker appeared at the top left, where only the first tile sees.
+    assert.deepEqual(
+      looks(4000, (n) => scene(200 + n, { x: 40, y: 0 })),
+      [[0, 0]],
+    );
+    // The same figure a few pixels on, in the same block: nothing new to see.
+    assert.deepEqual(
+      looks(6000, (n) => scene(300 + n, { x: 42, y: 0 })),
+      [],
+    );
+  });
+
+  it('looks at an unchanged tile again after a minute', () => {
+    const pass = new FullFramePass(2, PAL, 512);
+    for (let n = 0; n < 4; n++) pass.tileFor(n * 200, false, false, scene(n));
+    assert.equal(pass.tileFor(30_000, false, false, scene(9)), null);
+    assert.ok(pass.tileFor(61_000, false, false, scene(10)));
   });
 });
