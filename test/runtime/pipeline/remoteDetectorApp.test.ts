@@ -111,14 +111,16 @@ describe('vigil run with a remote detector (CodeProject.AI / DeepStack API)', ()
       assert.equal(stats.detectors.default?.type, 'remote');
       assert.ok((stats.detectors.default?.inference_speed ?? 0) > 0, 'no round-trip time in the stats');
 
-      // Down later: one log line, no error per frame, health failing; then back.
+      // Down later: one log line, no error per frame, health failing; then back. (Counted from
+      // here: on a loaded machine the sidecar's model can miss the 1 s timeout while it is up.)
+      const [failedBefore, recoveredBefore] = [failingLogs().length, recoveredLogs().length];
       await sidecar.down();
-      await waitFor('the outage', () => failingLogs().length === 2, 10_000);
+      await waitFor('the outage', () => failingLogs().length === failedBefore + 1, 10_000);
       await sleep(3000);
-      assert.equal(failingLogs().length, 2, 'the outage was logged more than once');
+      assert.equal(failingLogs().length, failedBefore + 1, 'the outage was logged more than once');
       assert.equal((await health())?.state, 'failing');
       await sidecar.listen();
-      await waitFor('the second recovery', () => recoveredLogs().length === 2, 10_000);
+      await waitFor('the recovery after it', () => recoveredLogs().length === recoveredBefore + 1, 10_000);
 
       // Slow: every request times out; the camera does not queue requests behind it.
       sidecar.mode = 'slow';
