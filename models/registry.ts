@@ -67,3 +67,10 @@ export function modelManifest(id: string): ModelManifest {
 export function modelFile(manifest: ModelManifest): string {
   return join(humanModelsDir(), manifest.path);
 }
+
+/** The ids of the built-in object detection models (the evaluation harness runs them all by default). */
+export function objectModelIds(): string[] {
+  return Object.values(MODELS)
+    .filter((manifest) => manifest.task === 'objects')
+    .map((manifest) => manifest.id);
+}
