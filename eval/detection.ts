@@ -119,7 +119,7 @@ function printRow(row: Row): void {
     `${fmt(recall(s.perFrame))} (${s.perFrame.truePositives}/${s.perFrame.truePositives + s.perFrame.falseNegatives})`,
     fmt(precision(s.perFrame)),
     i.people > 0 ? `${fmt(i.found / i.people)} (${i.found}/${i.people})` : '–',
-    i.found > 0 ? fmt(i.personIncidents / i.found) : '–',
+    i.owners > 0 ? fmt(i.personIncidents / i.owners) : '–',
     String(i.total),
     String(i.falseIncidents),
     fmt(s.detectorCallsPerSecond, 1),

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -35,7 +35,9 @@ export function vtestVideo(): string {
     const deb = readdirSync(work).find((name) => name.startsWith(`${PACKAGE}_`) && name.endsWith('.deb'));
     if (!deb) throw new Error(`apt-get download ${PACKAGE} left no .deb in ${work}`);
     execFileSync('dpkg-deb', ['-x', join(work, deb), join(work, 'x')], { stdio: 'pipe' });
-    copyFileSync(join(work, 'x', VTEST_IN_PACKAGE), target);
+    // Copied beside the target, then renamed: a concurrent run never reads half a video.
+    copyFileSync(join(work, 'x', VTEST_IN_PACKAGE), join(work, 'vtest.avi'));
+    renameSync(join(work, 'vtest.avi'), target);
     return target;
   } finally {
     rmSync(work, { recursive: true, force: true });

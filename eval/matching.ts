@@ -118,6 +118,8 @@ export interface IncidentMetrics {
   found: number;
   /** Incidents assigned to a person (the person they overlapped on most frames). */
   personIncidents: number;
+  /** People assigned at least one incident: personIncidents / owners is incidents per person (fragmentation). */
+  owners: number;
   /** Incidents that overlapped no person and lay mostly outside the ignore regions. */
   falseIncidents: number;
   /** Incidents that overlapped no person but lay mostly inside ignore regions. */
@@ -143,6 +145,7 @@ export function incidentMetrics(options: {
   const minIou = options.minIou ?? MIN_IOU;
   const counted = [...people.keys()].filter((id) => (annotatedFrameCounts.get(id) ?? 0) >= minFrames);
   const found = new Set<number>();
+  const owners = new Set<number>();
   let personIncidents = 0;
   let falseIncidents = 0;
   let ignoredIncidents = 0;
@@ -163,11 +166,15 @@ export function incidentMetrics(options: {
     }
     personIncidents++;
     for (const id of hits.keys()) found.add(id);
+    // The person it overlapped on most frames; ties go to the lower id, so the result is stable.
+    const owner = [...hits].sort((x, y) => y[1] - x[1] || x[0] - y[0])[0] as [number, number];
+    owners.add(owner[0]);
   }
   return {
     people: counted.length,
     found: counted.filter((id) => found.has(id)).length,
     personIncidents,
+    owners: owners.size,
     falseIncidents,
     ignoredIncidents,
   };

@@ -110,7 +110,31 @@ describe('incidentMetrics', () => {
       ['c', track([[5, person(600, 300)]])],
     ]);
     const m = incidentMetrics({ people, annotatedFrameCounts, incidents, ignore: () => [], minFrames: 2 });
-    assert.deepEqual(m, { people: 2, found: 1, personIncidents: 2, falseIncidents: 1, ignoredIncidents: 0 });
+    assert.deepEqual(m, {
+      people: 2,
+      found: 1,
+      personIncidents: 2,
+      owners: 1,
+      falseIncidents: 1,
+      ignoredIncidents: 0,
+    });
+  });
+
+  it('one incident passing over two people finds both but belongs to the one it covered longer', () => {
+    const incidents = new Map([
+      [
+        'a',
+        track([
+          [0, person(0)],
+          [5, person(10)],
+          [10, person(300)],
+        ]),
+      ],
+    ]);
+    const m = incidentMetrics({ people, annotatedFrameCounts, incidents, ignore: () => [], minFrames: 2 });
+    assert.equal(m.found, 2);
+    assert.equal(m.owners, 1);
+    assert.equal(m.personIncidents / m.owners, 1);
   });
 
   it('an incident on a person seen too briefly to count is not a false one; one in an ignore region neither', () => {
@@ -126,6 +150,13 @@ describe('incidentMetrics', () => {
       ignore: () => [crowd],
       minFrames: 2,
     });
-    assert.deepEqual(m, { people: 2, found: 0, personIncidents: 1, falseIncidents: 0, ignoredIncidents: 1 });
+    assert.deepEqual(m, {
+      people: 2,
+      found: 0,
+      personIncidents: 1,
+      owners: 1,
+      falseIncidents: 0,
+      ignoredIncidents: 1,
+    });
   });
 });
