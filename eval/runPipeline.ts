@@ -2,6 +2,7 @@ import type { Box } from '../base/geometry';
 import type { Logger } from '../base/logger';
 import type { ObjectDetector } from '../hal/accel/types';
 import { createCameraSource } from '../hal/camera/createCameraSource';
+import type { Frame } from '../hal/camera/types';
 import type { NormalizedBox } from '../models/types';
 import type { CameraConfig } from '../runtime/config/schema/camera';
 import { CameraPipeline } from '../runtime/pipeline/cameraPipeline';
@@ -87,8 +88,23 @@ export async function runPipeline(options: {
     },
   });
   const started = performance.now();
-  await pipeline.run(source.frames());
+  await pipeline.run(videoTime(source.frames(), camera.detect.fps));
   const seconds = (performance.now() - started) / 1000;
   await source.stop();
   return { frames, reported, incidents, detectorCalls, seconds };
+}
+
+/**
+ * Frames stamped with the video's own time (first frame's wall time + seq / fps) instead of the
+ * moment they were decoded. In lossless mode the clip runs as fast as the detector allows, 2-4×
+ * slower than real time here; with wall-clock stamps the tracker's and motion's timeouts (in
+ * seconds) would see people walk 2-4× slower and expire in fewer frames, so the figures would
+ * depend on the machine's load. Video time is what a camera gives a detector that keeps up.
+ */
+async function* videoTime(frames: AsyncIterable<Frame>, fps: number): AsyncIterable<Frame> {
+  let start: number | undefined;
+  for await (const frame of frames) {
+    start ??= frame.timestamp;
+    yield { ...frame, timestamp: start + Math.round((frame.seq * 1000) / fps) };
+  }
 }
