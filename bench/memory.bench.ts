@@ -7,10 +7,10 @@
  * detector, faces, event log: threads share the process), peak and median; then the RSS of its
  * child processes (ffmpeg), counted separately. Run: `npm run bench:memory` (BENCH_MEMORY_SECONDS).
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DAEMON_ENV, DAEMON_NODE_OPTIONS, ENTRY_POINTS } from '../build';
-import { makePersonVideo } from '../test/fixtures/personVideo';
+import { vtestVideo } from '../eval/footage';
 import { freePort } from '../test/helpers/freePort';
 import { startVigil } from '../test/helpers/vigilProcess';
 import { stopVigil, untilRunning } from '../test/runtime/events/e2e/e2eKit';
@@ -23,8 +23,6 @@ const SECONDS = benchSize(process.env.BENCH_MEMORY_SECONDS, 60, 3);
 /** Models load, the detector and faces warm up and the busy camera's people get tracked first. */
 const WARM_UP_MS = SMOKE ? 2_000 : 20_000;
 const TARGET_MB = 350;
-/** Debian's opencv-doc pedestrian clip (768×576, 10 fps, 80 s), where installed. */
-const VTEST = '/tmp/opencvdoc/x/usr/share/doc/opencv-doc/examples/data/vtest.avi';
 const dir = benchTempDir('vigil-bench-memory-');
 
 /** Resident set size of a process in MB (VmRSS: every thread of it), or undefined once it is gone. */
@@ -59,9 +57,8 @@ function quantile(values: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
-const busy = existsSync(VTEST)
-  ? { file: VTEST, what: 'vtest.avi (768×576, 10 fps, people walking)' }
-  : { file: (await makePersonVideo(dir)).file, what: 'a generated 640×360 clip of a person walking' };
+// Debian's opencv-doc pedestrian clip (768×576, 10 fps, 80 s), fetched and cached as the eval does.
+const busy = { file: vtestVideo(), what: 'vtest.avi (768×576, 10 fps, people walking)' };
 const idle = cameraLikeIdleVideo(dir, 5, SMOKE ? 4 : 20);
 
 await withBundles(ENTRY_POINTS, async (bundleDir) => {

@@ -105,6 +105,8 @@ async function* videoTime(frames: AsyncIterable<Frame>, fps: number): AsyncItera
   let start: number | undefined;
   for await (const frame of frames) {
     start ??= frame.timestamp;
-    yield { ...frame, timestamp: start + Math.round((frame.seq * 1000) / fps) };
+    // Restamped in place: a YUV frame's colour pixels are a getter a copy would lose.
+    frame.timestamp = start + Math.round((frame.seq * 1000) / fps);
+    yield frame;
   }
 }

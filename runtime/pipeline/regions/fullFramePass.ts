@@ -83,7 +83,9 @@ export class FullFramePass {
     if (covered) {
       this.#next = -1;
       this.#lastPassAt = timestamp;
-      if (frame) this.#tiles.forEach((tile, index) => this.#remember(index, tile, frame, timestamp));
+      if (frame) {
+        for (const [index, tile] of this.#tiles.entries()) this.#remember(index, tile, frame, timestamp);
+      }
       return null;
     }
     if (this.#next < 0) {

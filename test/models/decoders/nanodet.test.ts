@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { RgbImage } from '../../../base/image/rgbImage';
+import { vtestVideo } from '../../../eval/footage';
 import { createDetector } from '../../../hal/accel/createDetector';
 import { InProcessRunner } from '../../../hal/accel/tfjs/inProcessRunner';
 import type { ObjectDetector } from '../../../hal/accel/types';
@@ -102,8 +102,8 @@ function vtestFrame(seconds: number): RgbImage {
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: 768, height: 576 };
 }
 
-/** Debian's opencv-doc sample clip, extracted as the eval harness does (see the issue 20 eval helper). */
-const VTEST = '/tmp/opencvdoc/x/usr/share/doc/opencv-doc/examples/data/vtest.avi';
+/** Debian's opencv-doc sample clip, fetched and cached as the eval harness does. */
+const VTEST = vtestVideo();
 
 const people = (detections: Detection[], minScore = 0.3) =>
   detections.filter((d) => d.label === 'person' && d.score >= minScore);
@@ -135,9 +135,7 @@ describe('nanodet on wasm, through the real model', () => {
     assert.deepEqual(people(await detector.detect(await sampleImage(SAMPLE_REGIONS.ceiling))), []);
   });
 
-  it('distant pedestrians (25-35 px wide) in the opencv-doc surveillance clip, none on the empty lawn', async (t) => {
-    if (!existsSync(VTEST))
-      return t.skip(`${VTEST} is not extracted (apt-get download opencv-doc; dpkg-deb -x)`);
+  it('distant pedestrians (25-35 px wide) in the opencv-doc surveillance clip, none on the empty lawn', async () => {
     const found = people(await detector.detect(vtestFrame(10)));
     // Where the frame at 10 s shows people (pixel centres, checked by eye on the frame).
     const shown = [
@@ -179,9 +177,7 @@ describe('nanodet on onnx (converted at load), in its worker', () => {
     assert.deepEqual(people(await detector.detect(await sampleImage(SAMPLE_REGIONS.ceiling))), []);
   });
 
-  it('distant pedestrians in the opencv-doc clip', async (t) => {
-    if (!existsSync(VTEST))
-      return t.skip(`${VTEST} is not extracted (apt-get download opencv-doc; dpkg-deb -x)`);
+  it('distant pedestrians in the opencv-doc clip', async () => {
     const found = people(await detector.detect(vtestFrame(10)));
     const near = (x: number, y: number) =>
       found.some((d) => d.box[0] * 768 < x && d.box[2] * 768 > x && d.box[1] * 576 < y && d.box[3] * 576 > y);
