@@ -30,7 +30,14 @@ export const DAEMON_NODE_OPTIONS = ['--max-semi-space-size=2'];
  * (model workers, libvips, SQLite, libuv) each keep freed memory in theirs: two arenas cut the
  * appliance's RSS by about 50 MB (bench:memory) with no contention to speak of at this thread count.
  */
-export const DAEMON_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+export const DAEMON_ENV: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX: '2',
+  // A fixed mmap threshold (glibc otherwise raises it up to 32 MiB after the first large free):
+  // buffers of 128 KiB and more are mapped and unmapped on their own, so the garbage of a model
+  // conversion at load (models/onnx/graphModelToOnnx.ts: ~60 MB of typed arrays per detector
+  // instance) goes back to the system instead of staying in the arenas (bench:memory).
+  MALLOC_MMAP_THRESHOLD_: '131072',
+};
 
 /** Packages with compiled parts that cannot be inlined into a JS bundle. */
 export const NATIVE_MODULES = ['better-sqlite3', 'unix-dgram'];

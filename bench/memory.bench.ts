@@ -5,12 +5,17 @@
  * clip of a person walking through), one idle (a camera-like 720p stream) — sampled once a second
  * after a warm-up. Figures: the RSS of the vigil process, which includes its worker threads (the
  * detector, faces, event log: threads share the process), peak and median; then the RSS of its
- * child processes (ffmpeg), counted separately. Run: `npm run bench:memory` (BENCH_MEMORY_SECONDS).
+ * child processes (ffmpeg), counted separately. Twice: with the default detector instances (the
+ * per-core rule, hal/accel/detectorInstances.ts) and with `instances: 1`, what a 1 GB Pi 3 or a
+ * 512 MB Zero 2 W gets. Run: `npm run bench:memory` (BENCH_MEMORY_SECONDS; BENCH_MEMORY_INSTANCES
+ * = `default` or `1` runs only that one).
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DAEMON_ENV, DAEMON_NODE_OPTIONS, ENTRY_POINTS } from '../build';
 import { vtestVideo } from '../eval/footage';
+import { defaultInstances } from '../hal/accel/detectorInstances';
+import { loadConfig } from '../runtime/config/loadConfig';
 import { freePort } from '../test/helpers/freePort';
 import { startVigil } from '../test/helpers/vigilProcess';
 import { stopVigil, untilRunning } from '../test/runtime/events/e2e/e2eKit';
@@ -23,6 +28,13 @@ const SECONDS = benchSize(process.env.BENCH_MEMORY_SECONDS, 60, 3);
 /** Models load, the detector and faces warm up and the busy camera's people get tracked first. */
 const WARM_UP_MS = SMOKE ? 2_000 : 20_000;
 const TARGET_MB = 350;
+/** The default detector: a config that sets none gets it. */
+const DEFAULT_DETECTOR = (() => {
+  const loaded = loadConfig({ text: '', env: {} });
+  const detector = loaded.ok ? loaded.config.detectors.default : undefined;
+  if (!detector) throw new Error('the default config has no default detector');
+  return detector;
+})();
 const dir = benchTempDir('vigil-bench-memory-');
 
 /** Resident set size of a process in MB (VmRSS: every thread of it), or undefined once it is gone. */
@@ -60,17 +72,35 @@ function quantile(values: readonly number[], q: number): number {
 // Debian's opencv-doc pedestrian clip (768×576, 10 fps, 80 s), fetched and cached as the eval does.
 const busy = { file: vtestVideo(), what: 'vtest.avi (768×576, 10 fps, people walking)' };
 const idle = cameraLikeIdleVideo(dir, 5, SMOKE ? 4 : 20);
+/** The detector instances of each run: undefined = the default rule on this machine. */
+const RUNS: Array<number | undefined> = (() => {
+  const only = process.env.BENCH_MEMORY_INSTANCES;
+  if (only === 'default') return [undefined];
+  if (only === '1') return [1];
+  return [undefined, 1];
+})();
 
 await withBundles(ENTRY_POINTS, async (bundleDir) => {
+  for (const instances of RUNS) await measure(bundleDir, instances);
+});
+
+/** Runs the appliance with `instances` detector instances (undefined: the default) and prints its RSS. */
+async function measure(bundleDir: string, instances: number | undefined): Promise<void> {
   const port = await freePort();
-  const config = join(dir, 'config.yaml');
+  const config = join(dir, `config-${instances ?? 'default'}.yaml`);
   writeFileSync(
     config,
     [
       'device: { id: bench-memory, name: Memory bench }',
-      `data_dir: ${join(dir, 'data')}`,
+      `data_dir: ${join(dir, `data-${instances ?? 'default'}`)}`,
       `http: { host: 127.0.0.1, port: ${port}, auth: { enabled: false } }`,
       'faces: { enabled: true }',
+      ...(instances === undefined
+        ? []
+        : [
+            // The schema's default detector (runtime/config/schema: detectors.default), pinned.
+            `detectors: { default: { type: onnx, model: nanodet, execution_provider: cpu, intra_op_threads: 1, instances: ${instances} } }`,
+          ]),
       'cameras:',
       '  street:',
       `    source: { driver: file, path: ${busy.file}, loop: true, realtime: true }`,
@@ -110,13 +140,14 @@ await withBundles(ENTRY_POINTS, async (bundleDir) => {
     const stats = (await (await fetch(`http://127.0.0.1:${port}/api/v1/stats`)).json()) as {
       cameras: Record<string, { camera_fps: number; detection_fps: number; skipped_fps: number }>;
     };
+    const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     const fmt = (n: number) => n.toFixed(0);
     const environment = Object.entries(DAEMON_ENV)
       .map(([name, value]) => `${name}=${value}`)
       .join(' ');
     console.log(
       benchTitle(
-        `memory: vigil run (bundled, ${environment} node ${DAEMON_NODE_OPTIONS.join(' ')}), faces on, two cameras at 640×360 5 fps: street = ${busy.what}, yard = an idle 1280×720 H.264 stream; ${SECONDS} samples, 1 s apart, after ${WARM_UP_MS / 1000} s of warm-up`,
+        `memory: vigil run (bundled, ${environment} node ${DAEMON_NODE_OPTIONS.join(' ')}), detector instances: ${instances ?? `default (${defaultInstances(DEFAULT_DETECTOR)} here)`}, faces on, two cameras at 640×360 5 fps: street = ${busy.what}, yard = an idle 1280×720 H.264 stream; ${SECONDS} samples, 1 s apart, after ${WARM_UP_MS / 1000} s of warm-up`,
       ),
     );
     for (const [name, camera] of Object.entries(stats.cameras)) {
@@ -124,6 +155,7 @@ await withBundles(ENTRY_POINTS, async (bundleDir) => {
         `  ${name}: camera ${camera.camera_fps.toFixed(1)} fps, detector calls ${camera.detection_fps.toFixed(1)}/s, skipped ${camera.skipped_fps.toFixed(1)} fps`,
       );
     }
+    console.log(`  machine load average (1, 5, 15 min) at the end: ${load}`);
     console.log(
       `  vigil process RSS incl. its worker threads: peak ${fmt(Math.max(...main))} MB, median ${fmt(quantile(main, 0.5))} MB (target ≤ ${TARGET_MB} MB)`,
     );
@@ -136,4 +168,4 @@ await withBundles(ENTRY_POINTS, async (bundleDir) => {
   } finally {
     await stopVigil(vigil);
   }
-});
+}

@@ -4,12 +4,17 @@ import type { DetectorConfig } from './detectorSchema';
 /** Most instances the default gives any detector: past this, cameras starve for CPU instead. */
 const MAX_DEFAULT_INSTANCES = 4;
 /**
- * Memory a model instance may take, for the default: a wasm worker holds its model and
- * activations (~180 MB with CenterNet), and the rest of the appliance needs
- * room too, so a 512 MB Pi Zero 2 W or a 1 GB Pi 3 gets one instance.
+ * Memory the appliance needs with its first detector instance before a board gets a second one:
+ * the vigil process with two cameras and faces on (~340 MB, bench:memory at `instances: 1`), its
+ * ffmpeg children (~220 MB) and the system. A 1 GB Pi 3 or a 512 MB Zero 2 W gets one instance.
  */
-const MEMORY_PER_INSTANCE = 1024 ** 3;
-
+const MEMORY_FOR_ONE_INSTANCE = 1024 ** 3;
+/**
+ * What each further instance adds, with headroom: onnxruntime with NanoDet at one intra-op thread
+ * measured ~85 MB a worker (bench:memory, default instances against `instances: 1`); a TensorFlow.js
+ * worker holds its wasm heap (~180 MB with CenterNet).
+ */
+const MEMORY_PER_INSTANCE: Record<'onnx' | 'tfjs', number> = { onnx: 128 * 1024 ** 2, tfjs: 192 * 1024 ** 2 };
 /** What the default number of instances depends on; the machine's own figures unless given. */
 export interface MachineSize {
   cores: number;
@@ -35,14 +40,15 @@ function spreadsOverCores(config: DetectorConfig): boolean {
  * How many calls a detector runs at once when `instances` is not set. TensorFlow.js on wasm (and
  * the cpu backend) runs single-threaded in Node (its threaded build is browser-only, tfjs#3830),
  * so one instance uses one core at most: the default is one instance per core, less one core for
- * the cameras (ffmpeg decoding, motion, crops) from 3 cores up, at most 4, and at most one per GB
- * of memory. onnxruntime at one intra-op thread counts as single-threaded too. Detectors that
+ * the cameras (ffmpeg decoding, motion, crops) from 3 cores up, at most 4, and as many as the memory
+ * holds: one up to 1 GB, then one more per MEMORY_PER_INSTANCE. onnxruntime at one intra-op thread counts as single-threaded too. Detectors that
  * spread over the cores themselves, and remote ones, get 1.
  */
 export function defaultInstances(config: DetectorConfig, machine: MachineSize = thisMachine()): number {
   if (spreadsOverCores(config)) return 1;
   const freeCores = machine.cores > 2 ? machine.cores - 1 : machine.cores;
-  const byMemory = Math.floor(machine.memoryBytes / MEMORY_PER_INSTANCE);
+  const perInstance = MEMORY_PER_INSTANCE[config.type === 'onnx' ? 'onnx' : 'tfjs'];
+  const byMemory = 1 + Math.floor(Math.max(0, machine.memoryBytes - MEMORY_FOR_ONE_INSTANCE) / perInstance);
   return Math.max(1, Math.min(freeCores, byMemory, MAX_DEFAULT_INSTANCES));
 }
 

@@ -10,7 +10,7 @@ const InstancesSchema = Type.Optional(
     minimum: 1,
     maximum: 16,
     description:
-      'How many detections run at once: worker threads, each with its own copy of the model (wasm CenterNet: ~180 MB each), or requests in flight (remote). Regions from all cameras using this detector are shared out fairly between them. Default for wasm and cpu: one per core, less one core for the cameras from 3 cores up, at most 4 and at most one per GB of memory (TensorFlow.js runs single-threaded in Node, so one instance uses one core); 1 for tfjs-node, onnx and remote, which use every core (or another machine) in one call.',
+      'How many detections run at once: worker threads, each with its own copy of the model (~85 MB each for NanoDet on onnx, ~180 MB for CenterNet on wasm), or requests in flight (remote). Regions from all cameras using this detector are shared out fairly between them. Default for detectors that use one core per call (wasm, cpu, and onnx with intra_op_threads: 1, the default detector): one per core, less one core for the cameras from 3 cores up, at most 4, and as many as the memory holds: one up to 1 GB, then one more per 128 MB (onnx) or 192 MB (TensorFlow.js). 1 for tfjs-node, onnx with more intra-op threads, and remote, which use every core (or another machine) in one call.',
   }),
 );
 

@@ -129,7 +129,22 @@ async function createSession(
   };
 }
 
-function sessionOptions(
+/**
+ * Session options that keep a small CPU model's memory down (NanoDet at 416×416, one intra-op
+ * thread; measured side by side with MALLOC_MMAP_THRESHOLD_ as the daemon runs): without memory
+ * patterns (activations planned ahead of the first run and kept allocated) a session holds
+ * ~12 MB less for ~3 % more time per inference. The CPU memory arena stays on: turning it off
+ * saved another ~25 MB but cost 15–45 % of the throughput. Sequential execution is onnxruntime's
+ * default, stated because a parallel executor would add its own thread pool.
+ */
+const MEMORY_OPTIONS = {
+  enableMemPattern: false,
+  enableCpuMemArena: true,
+  executionMode: 'sequential',
+} as const satisfies InferenceSession.SessionOptions;
+
+/** The options of every session this runner creates (exported for its test). */
+export function sessionOptions(
   providers: string[],
   quiet = false,
   threads?: number,
@@ -140,6 +155,7 @@ function sessionOptions(
     executionProviders: providers,
     graphOptimizationLevel: 'all',
     logSeverityLevel: quiet ? 4 : 3,
+    ...MEMORY_OPTIONS,
   };
   return threads === undefined ? options : { ...options, intraOpNumThreads: threads, interOpNumThreads: 1 };
 }

@@ -16,10 +16,28 @@ describe('detector instances', () => {
     );
   });
 
-  it('gives one instance per GB of memory at most', () => {
+  it('gives one instance up to 1 GB of memory, then one per further instance the memory holds', () => {
     assert.equal(defaultInstances(WASM, { cores: 4, memoryBytes: 0.5 * GB }), 1, 'a Pi Zero 2 W');
     assert.equal(defaultInstances(WASM, { cores: 4, memoryBytes: 1 * GB }), 1, 'a 1 GB Pi 3');
-    assert.equal(defaultInstances(WASM, { cores: 4, memoryBytes: 2 * GB }), 2);
+    assert.equal(defaultInstances(WASM, { cores: 4, memoryBytes: 1.25 * GB }), 2, '192 MB a wasm worker');
+    assert.equal(defaultInstances(WASM, { cores: 4, memoryBytes: 2 * GB }), 3, 'a 2 GB Pi 4');
+  });
+
+  it('gives the default detector one instance on a 512 MB Zero 2 W and a 1 GB Pi 3', () => {
+    const nanodet = {
+      type: 'onnx',
+      model: 'nanodet',
+      execution_provider: 'cpu',
+      intra_op_threads: 1,
+    } as const;
+    // totalmem() of a "1 GB" Pi 3 is ~906 MiB, of a Zero 2 W ~427 MiB (memory kept by the GPU).
+    for (const memoryBytes of [0.42 * GB, 0.5 * GB, 0.9 * GB, 1 * GB]) {
+      assert.equal(defaultInstances(nanodet, { cores: 4, memoryBytes }), 1, `${memoryBytes / GB} GB`);
+      assert.equal(detectorInstances(nanodet, { cores: 4, memoryBytes }), 1);
+    }
+    assert.equal(defaultInstances(nanodet, { cores: 4, memoryBytes: 1.15 * GB }), 2, '128 MB an onnx worker');
+    assert.equal(defaultInstances(nanodet, { cores: 2, memoryBytes: 1.15 * GB }), 2);
+    assert.equal(defaultInstances(nanodet, { cores: 4, memoryBytes: 1.1 * GB }), 1);
   });
 
   it('gives detectors that spread over the cores themselves, and remote ones, one instance', () => {
