@@ -33,8 +33,14 @@ describe('onnx runner memory', () => {
     gc();
     const before = process.memoryUsage().arrayBuffers;
     await runner.load(NANODET);
-    gc();
-    const held = process.memoryUsage().arrayBuffers - before;
+    // Backing stores of collected buffers are freed a little after the collection (on a loaded
+    // machine, later): what is still referenced stays held however long we wait.
+    let held = Number.POSITIVE_INFINITY;
+    for (let attempt = 0; attempt < 10 && held >= converted / 4; attempt++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      held = process.memoryUsage().arrayBuffers - before;
+    }
     // The converted protobuf (~14 MB) and its float32 weights live in onnxruntime now, not in JS.
     assert.ok(held < converted / 4, `${(held / 2 ** 20).toFixed(1)} MB of buffers still held after the load`);
   });
