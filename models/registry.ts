@@ -144,3 +144,10 @@ export function modelFile(manifest: ModelManifest, bundledDir = bundledModelsDir
   const bundled = join(bundledDir, manifest.path);
   return existsSync(bundled) ? bundled : join(packageModelsDir(manifest.source), manifest.path);
 }
+
+/** The ids of the built-in object detection models (the evaluation harness runs them all by default). */
+export function objectModelIds(): string[] {
+  return Object.values(MODELS)
+    .filter((manifest) => manifest.task === 'objects')
+    .map((manifest) => manifest.id);
+}
