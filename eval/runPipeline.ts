@@ -105,6 +105,8 @@ async function* videoTime(frames: AsyncIterable<Frame>, fps: number): AsyncItera
   let start: number | undefined;
   for await (const frame of frames) {
     start ??= frame.timestamp;
-    yield { ...frame, timestamp: start + Math.round((frame.seq * 1000) / fps) };
+    // Set in place, not spread into a copy: a YUV frame makes its RGB `data` in a getter.
+    frame.timestamp = start + Math.round((frame.seq * 1000) / fps);
+    yield frame;
   }
 }
