@@ -47,11 +47,15 @@ const HARD: ClipTransform & { filter: string } = {
 
 const VTEST_ANNOTATIONS = fileURLToPath(new URL('./clips/vtest.json', import.meta.url));
 
-/** Builds (or finds in the cache) the video of a clip and its annotations. */
-export async function prepareClip(name: ClipName, quick: boolean): Promise<PreparedClip> {
+/** Builds (or finds in the cache) the video of a clip and its annotations; `seconds`: its first seconds only. */
+export async function prepareClip(name: ClipName, quick: boolean, seconds?: number): Promise<PreparedClip> {
   const vtest = loadAnnotations(VTEST_ANNOTATIONS);
   const source = vtestVideo();
-  const peopleFrames = quick ? QUICK_SECONDS.people * vtest.fps : undefined;
+  const peopleFrames = seconds
+    ? Math.round(seconds * vtest.fps)
+    : quick
+      ? QUICK_SECONDS.people * vtest.fps
+      : undefined;
   switch (name) {
     case 'vtest': {
       const video = peopleFrames ? encode(source, 'vtest', ['-frames:v', String(peopleFrames)]) : source;
@@ -68,7 +72,9 @@ export async function prepareClip(name: ClipName, quick: boolean): Promise<Prepa
       return { name, video, annotations: upTo(derived, frames), frames };
     }
     case 'empty': {
-      const frames = (quick ? QUICK_SECONDS.empty : EMPTY_SECONDS) * vtest.fps;
+      const frames = Math.round(
+        Math.min(seconds ?? EMPTY_SECONDS, quick ? QUICK_SECONDS.empty : EMPTY_SECONDS) * vtest.fps,
+      );
       const video = await emptyScene(source, vtest, frames);
       const annotations: ClipAnnotations = {
         clip: name,

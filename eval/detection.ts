@@ -5,7 +5,9 @@
  * detector calls per second. See eval/README.md.
  *
  *   npm run eval:detection -- [--model centernet,...] [--clip vtest,vtest-hard,empty]
- *     [--min-score N] [--threshold N] [--type wasm|cpu|tfjs-node] [--quick] [--json FILE]
+ *     [--min-score N] [--threshold N] [--type wasm|cpu|tfjs-node|onnx] [--seconds N] [--quick] [--json FILE]
+ *
+ * With neither --model nor --type it measures the appliance's default detector (the config's).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -20,7 +22,7 @@ import { runPipeline } from './runPipeline';
 import { type ClipScore, scoreRun } from './score';
 
 const USAGE =
-  'usage: npm run eval:detection -- [--model centernet,...] [--clip vtest,vtest-hard,empty] [--min-score N] [--threshold N] [--type wasm|cpu|tfjs-node] [--quick] [--json FILE]';
+  'usage: npm run eval:detection -- [--model centernet,...] [--clip vtest,vtest-hard,empty] [--min-score N] [--threshold N] [--type wasm|cpu|tfjs-node|onnx] [--seconds N] [--quick] [--json FILE]';
 
 const { values } = parseArgs({
   options: {
@@ -28,7 +30,8 @@ const { values } = parseArgs({
     clip: { type: 'string' },
     'min-score': { type: 'string' },
     threshold: { type: 'string' },
-    type: { type: 'string', default: 'wasm' },
+    type: { type: 'string' },
+    seconds: { type: 'string' },
     quick: { type: 'boolean', default: false },
     json: { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -64,7 +67,14 @@ function score(text: string | undefined, flag: string): number | undefined {
   return value;
 }
 
-const models = list(values.model, objectModelIds(), objectModelIds(), 'model');
+// No --model and no --type: the default detector as the config gives it (`undefined` below).
+const useDefault = values.model === undefined && values.type === undefined;
+const models: (string | undefined)[] = useDefault
+  ? [undefined]
+  : list(values.model, objectModelIds(), objectModelIds(), 'model');
+const seconds = values.seconds === undefined ? undefined : Number(values.seconds);
+if (seconds !== undefined && !(seconds > 0))
+  fail(`--seconds must be a positive number (got '${values.seconds}')`);
 const clips = list<ClipName>(values.clip, CLIP_NAMES, values.quick ? QUICK_CLIPS : CLIP_NAMES, 'clip');
 const filter = {
   ...(values['min-score'] !== undefined ? { min_score: score(values['min-score'], 'min-score') } : {}),
@@ -73,11 +83,15 @@ const filter = {
 const logger = new LoggerFactory({ level: 'warn', modules: {} }).forModule('eval');
 
 /** The appliance's own config path: the same schema, defaults and checks as `vigil run`. */
-function applianceConfig(model: string, clip: { video: string; width: number; height: number; fps: number }) {
+function applianceConfig(
+  model: string | undefined,
+  clip: { video: string; width: number; height: number; fps: number },
+) {
   const config = {
     version: 1,
     data_dir: '/tmp/vigil-eval-unused',
-    detectors: { default: { type: values.type, model } },
+    // Absent: the schema's default detector; --model without --type runs on wasm, as before.
+    ...(useDefault ? {} : { detectors: { default: { type: values.type ?? 'wasm', model } } }),
     cameras: {
       eval: {
         source: { driver: 'file', path: clip.video, loop: false, realtime: false },
@@ -97,6 +111,13 @@ function applianceConfig(model: string, clip: { video: string; width: number; he
   const detector = loaded.config.detectors.default;
   if (!camera || !detector) throw new Error('the evaluation config lost its camera or detector');
   return { camera, detector };
+}
+
+/** The registry model a detector config runs. */
+function detectorModel(detector: object): string {
+  const model = (detector as { model?: unknown }).model;
+  if (typeof model !== 'string') fail('the default detector runs no registry model');
+  return model;
 }
 
 interface Row {
@@ -150,16 +171,17 @@ function configClip(clip: PreparedClip | undefined) {
 }
 
 const prepared: PreparedClip[] = [];
-for (const name of clips) prepared.push(await prepareClip(name, values.quick));
+for (const name of clips) prepared.push(await prepareClip(name, values.quick, seconds));
+const defaultDetector = applianceConfig(undefined, configClip(prepared[0])).detector;
 console.log(
-  `${values.quick ? 'quick mode: ' : ''}clips ${clips.join(', ')}; models ${models.join(', ')} (${values.type})`,
+  `${values.quick ? 'quick mode: ' : ''}${seconds ? `first ${seconds} s: ` : ''}clips ${clips.join(', ')}; models ${useDefault ? `the default detector (${detectorModel(defaultDetector)} on ${defaultDetector.type})` : `${models.join(', ')} (${values.type ?? 'wasm'})`}`,
 );
 console.log(`| ${header.join(' | ')} |\n|${header.map(() => ' --- |').join('')}`);
 const rows: Row[] = [];
 for (const model of models) {
-  const manifest = modelManifest(model);
   // The detector section does not depend on the clip; any clip's config carries it.
   const { detector: detectorConfig } = applianceConfig(model, configClip(prepared[0]));
+  const manifest = modelManifest(detectorModel(detectorConfig));
   const detector = createDetector('default', detectorConfig, {
     logger: logger.child({ detector: 'default' }),
   });
@@ -177,7 +199,7 @@ for (const model of models) {
       const person = labelFilter(camera.objects, 'person');
       const row: Row = {
         clip: clip.name,
-        model,
+        model: manifest.id,
         score: scoreRun(a, run),
         filters: { min_score: person.min_score, threshold: person.threshold },
       };

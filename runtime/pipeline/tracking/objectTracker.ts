@@ -1,5 +1,6 @@
 import type { RgbImage } from '../../../base/image/rgbImage';
 import type { Detection, NormalizedBox } from '../../../models/types';
+import { APPEARANCE_SIZE, measureAppearance } from './appearance';
 import { labelFilter } from './objectFilters';
 import { LOITERING_CHANGED, STATIONARY_CHANGED, Track, type TrackContext, ZONES_CHANGED } from './track';
 import type { TrackedObject } from './trackedObject';
@@ -30,6 +31,11 @@ export interface TrackerFrameInput {
    * object between periodic re-checks). Omitted: the whole frame was searched.
    */
   searched?: readonly NormalizedBox[];
+  /**
+   * The detections' appearances (`APPEARANCE_SIZE` numbers each, in detection order), when the
+   * caller measured them (a replay of recorded detections); otherwise they are measured on `image`.
+   */
+  appearances?: Float64Array;
 }
 
 const REPORT_AT_ONCE = ZONES_CHANGED | STATIONARY_CHANGED | LOITERING_CHANGED;
@@ -37,7 +43,8 @@ const REPORT_AT_ONCE = ZONES_CHANGED | STATIONARY_CHANGED | LOITERING_CHANGED;
 /**
  * Follows objects across one camera's frames: matches detections to tracks of the same label by
  * the least total cost of IoU, centre distance and size change against each track's predicted box
- * (a filtered centre moving at a filtered velocity; see `TrackMatcher`), so ids survive crossings
+ * (a filtered centre moving at a filtered velocity; see `TrackMatcher`) and, given the frame, of
+ * colour (the upper body's and the legs'; see appearance.ts), so ids survive crossings
  * and a few missed frames (a missed track coasts on its prediction for up to
  * `predictionHorizonSeconds`). Confirms a track once it has been seen in `minHits` frames and the
  * median of its recent scores reaches the label's `threshold`, and ends it after
@@ -50,6 +57,7 @@ export class ObjectTracker {
   readonly #matcher = new TrackMatcher();
   #tracks: Track[] = [];
   #predicted = new Float64Array(64);
+  #appearances = new Float64Array(APPEARANCE_SIZE * 16);
   #serial = 0;
 
   constructor(options: ObjectTrackerOptions) {
@@ -78,7 +86,16 @@ export class ObjectTracker {
     const result: TrackerUpdate = { started: [], updated: [], ended: [], bestChanged: [] };
     const tracks = this.#tracks;
     this.#predict(timestamp);
-    this.#matcher.match(tracks, this.#predicted, detections, settings.matchIou);
+    const appearances = this.#measure(detections, input);
+    this.#matcher.match(
+      tracks,
+      this.#predicted,
+      detections,
+      settings.matchIou,
+      appearances
+        ? (t, d) => (tracks[t] as Track).appearanceDistance(appearances, d * APPEARANCE_SIZE)
+        : undefined,
+    );
     const trackToDetection = this.#matcher.trackToDetection;
     let kept = 0;
     for (let t = 0; t < tracks.length; t++) {
@@ -88,6 +105,7 @@ export class ObjectTracker {
       let changes = 0;
       if (matched >= 0) {
         changes = track.observe(detections[matched] as Detection, timestamp, context);
+        if (appearances) track.blendAppearance(appearances, matched * APPEARANCE_SIZE);
       } else if (this.#lookedAt(t, input.searched)) {
         track.miss(timestamp);
       }
@@ -112,6 +130,7 @@ export class ObjectTracker {
         this.#zones,
         context,
       );
+      if (appearances) track.blendAppearance(appearances, d * APPEARANCE_SIZE);
       tracks.push(track);
       this.#report(track, 0, true, timestamp, result);
     }
@@ -129,6 +148,18 @@ export class ObjectTracker {
     return ended;
   }
 
+  /** The detections' appearances: given, measured on the frame, or none (no image). */
+  #measure(detections: readonly Detection[], input: TrackerFrameInput): Float64Array | undefined {
+    if (input.appearances) return input.appearances;
+    const image = input.image;
+    if (!image) return undefined;
+    if (this.#appearances.length < detections.length * APPEARANCE_SIZE)
+      this.#appearances = new Float64Array(detections.length * APPEARANCE_SIZE * 2);
+    for (let d = 0; d < detections.length; d++)
+      measureAppearance(image, (detections[d] as Detection).box, this.#appearances, d * APPEARANCE_SIZE);
+    return this.#appearances;
+  }
+
   #predict(timestamp: number): void {
     const tracks = this.#tracks;
     if (this.#predicted.length < tracks.length * 4) this.#predicted = new Float64Array(tracks.length * 8);
@@ -142,6 +173,10 @@ export class ObjectTracker {
     const p = this.#predicted;
     const x = ((p[t * 4] as number) + (p[t * 4 + 2] as number)) / 2;
     const y = ((p[t * 4 + 1] as number) + (p[t * 4 + 3] as number)) / 2;
+    // Predicted out of the frame: it walked out of view, where no region can look (regions are
+    // clipped to the frame). Counting that as not looked at kept such tracks alive for ever, to
+    // take the next person entering there.
+    if (x < 0 || x > 1 || y < 0 || y > 1) return true;
     return searched.some((box) => x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3]);
   }
 

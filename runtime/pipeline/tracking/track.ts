@@ -1,6 +1,7 @@
 import { iou } from '../../../base/geometry';
 import type { RgbImage } from '../../../base/image/rgbImage';
 import type { Detection, NormalizedBox } from '../../../models/types';
+import { APPEARANCE_SIZE, appearanceDistance } from './appearance';
 import { sharpness } from './cropSharpness';
 import { ScoreHistory } from './scoreHistory';
 import type { SnapshotCandidate } from './snapshotScore';
@@ -30,6 +31,8 @@ const VY = 5;
 /** Alpha-beta filter gains: the share of a detection's surprise taken into position and velocity. */
 const POSITION_GAIN = 0.6;
 const VELOCITY_GAIN = 0.2;
+/** The share of a new detection's appearance taken into the track's. */
+const APPEARANCE_GAIN = 0.2;
 /** A detection whose area differs from the track's by more than this factor does not move its velocity. */
 const SIZE_JUMP = 1.5;
 
@@ -75,6 +78,9 @@ export class Track implements TrackedObject {
   lastReportedAt = 0;
   bestSinceReport = false;
 
+  /** Its colours (see `measureAppearance`), a slow average over the detections it took. */
+  readonly #appearance = new Float64Array(APPEARANCE_SIZE);
+  #hasAppearance = false;
   /** Filtered centre, size and centre velocity (per ms), indexed by CX, CY, W, H, VX, VY. */
   readonly #motion = new Float64Array(6);
   /** Where it was when it last moved; staying near it counts as not moving. */
@@ -218,6 +224,24 @@ export class Track implements TrackedObject {
     }
     this.#considerSnapshot(timestamp, context);
     return changes;
+  }
+
+  /** How far the appearance at `offset` of `appearances` is from this track's (0 before it has one). */
+  appearanceDistance(appearances: Float64Array, offset: number): number {
+    return this.#hasAppearance ? appearanceDistance(this.#appearance, 0, appearances, offset) : 0;
+  }
+
+  /**
+   * Takes in the appearance of the detection it was given: slowly, so one frame of a neighbour
+   * (a wrong match, an occluding passer-by) does not become its colours.
+   */
+  blendAppearance(appearances: Float64Array, offset: number): void {
+    const a = this.#appearance;
+    for (let i = 0; i < APPEARANCE_SIZE; i++) {
+      const value = appearances[offset + i] as number;
+      a[i] = this.#hasAppearance ? (a[i] as number) + APPEARANCE_GAIN * (value - (a[i] as number)) : value;
+    }
+    this.#hasAppearance = true;
   }
 
   /** The detector looked where it should be and did not see it. */

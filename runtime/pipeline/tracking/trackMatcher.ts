@@ -10,6 +10,13 @@ const AREA_GATE = 2;
 const DISTANCE_WEIGHT = 0.5;
 const SIZE_WEIGHT = 0.5;
 /**
+ * Weight of the appearance term (see appearance.ts), reached at a colour difference of
+ * `APPEARANCE_SCALE` levels: enough to choose between two people at one place, too little on its
+ * own to refuse the only person there (lighting changes a walker's colours, too).
+ */
+const APPEARANCE_WEIGHT = 0.4;
+const APPEARANCE_SCALE = 40;
+/**
  * Cost of leaving a track unmatched on this frame: above any pair the gates let through alone
  * (at most 1 + 0.75 + 0.35), so a lone fast mover is still followed, but below two such pairs, so
  * a track does not grab a poor detection from another one that fits it well.
@@ -21,7 +28,8 @@ const FORBIDDEN = 1e6;
 /**
  * Pairs tracks with detections of the same label by the least total cost (Hungarian assignment),
  * not pair by pair: a pair's cost grows as the detection's IoU with the track's predicted box falls,
- * as its centre lies further from the predicted centre and as its size differs. So when two people
+ * as its centre lies further from the predicted centre, as its size differs and, when the caller
+ * gives `appearanceDistance`, as its colours differ from the track's. So when two people
  * cross, each keeps the detection that fits its own motion and size as a whole, rather than the
  * first to grab the best-overlapping box leaving the other the wrong one. Pairs below `minIou` are
  * kept only near the prediction (a fast mover) and at a similar size. Results are valid until the
@@ -40,6 +48,7 @@ export class TrackMatcher {
     predicted: Float64Array,
     detections: readonly Detection[],
     minIou: number,
+    appearanceDistance?: (track: number, detection: number) => number,
   ): void {
     const trackCount = tracks.length;
     const detectionCount = detections.length;
@@ -57,7 +66,12 @@ export class TrackMatcher {
       const row = t * columns;
       for (let d = 0; d < detectionCount; d++) {
         const detection = detections[d] as Detection;
-        if (detection.label === label) cost[row + d] = pairCost(predicted, t * 4, detection.box, minIou);
+        if (detection.label !== label) continue;
+        const pair = pairCost(predicted, t * 4, detection.box, minIou);
+        cost[row + d] =
+          pair >= FORBIDDEN || !appearanceDistance
+            ? pair
+            : pair + APPEARANCE_WEIGHT * Math.min(1, appearanceDistance(t, d) / APPEARANCE_SCALE);
       }
       cost[row + detectionCount + t] = MISSED;
     }
