@@ -67,6 +67,29 @@ export class FaceEnroller {
     return { ...(await this.#gallery.enroll(name, list, descriptors)), faces };
   }
 
+  /**
+   * Enrolls the unknown face `id` as it was recognised: its own descriptor, its crop as the
+   * thumbnail. Nothing is detected again, so a face that was good enough to be recognised on the
+   * camera is good enough here, however small its JPEG crop.
+   */
+  async enrollUnknown(id: number, request: Omit<EnrollRequest, 'images'>): Promise<EnrollResult> {
+    const name = checkPersonName(request.name);
+    const list = request.list === undefined ? undefined : checkFaceList(request.list);
+    const face = this.#gallery.unknownFace(id);
+    const label = `unknown face ${id}${face.camera ? ` seen on ${face.camera}` : ''} at ${new Date(face.seenAt).toISOString()}`;
+    const quality = face.quality ?? { detectionScore: 0, sizePx: 0, sharpness: 0 };
+    const outcome = await this.#gallery.enroll(name, list, [
+      {
+        descriptor: face.descriptor,
+        thumbnail: face.crop,
+        source: label,
+        detectionScore: quality.detectionScore,
+        sharpness: quality.sharpness,
+      },
+    ]);
+    return { ...outcome, faces: [{ label, score: quality.detectionScore, ...quality }] };
+  }
+
   #largestUsableFace(image: RgbImage, label: string, field: string, found: CheckedFace[]): CheckedFace {
     const face = [...found].sort((a, b) => b.sizePx - a.sizePx)[0];
     if (!face) {

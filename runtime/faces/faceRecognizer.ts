@@ -63,6 +63,8 @@ export class FaceRecognizer {
         ...verdict,
         box: face.box,
         detectionScore: face.score,
+        sizePx: face.sizePx,
+        sharpness: face.sharpness,
         descriptor,
         cropBox: face.cropBox,
       });

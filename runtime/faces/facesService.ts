@@ -116,6 +116,7 @@ export class FacesService implements Service {
       score: match.score,
       descriptor: match.descriptor,
       crop: await encodeCropJpeg(image, match.cropBox),
+      quality: { detectionScore: match.detectionScore, sizePx: match.sizePx, sharpness: match.sharpness },
     });
   }
 

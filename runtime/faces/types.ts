@@ -59,6 +59,10 @@ export interface FaceMatch extends GalleryVerdict {
   box: NormalizedBox;
   /** Detector confidence, 0..1. */
   detectionScore: number;
+  /** Smaller side of the detector box, pixels of the image given to `recognize`. */
+  sizePx: number;
+  /** See `CheckedFace.sharpness`. */
+  sharpness: number;
   /** The L2-normalised descriptor (1024 floats), e.g. to record an unknown face. */
   descriptor: Float32Array;
   /** The square crop the descriptor came from, pixels of the image (may reach outside it). */

@@ -112,10 +112,20 @@ export function facesPanel(ctx: PanelContext): PanelModule {
         name.focus();
         return;
       }
-      let image: string;
       try {
-        if (fromUnknown?.crop_url) image = await dataUrl(await ctx.api.blob(fromUnknown.crop_url));
-        else {
+        let enrolled: EnrollResult;
+        if (fromUnknown) {
+          // The face as the camera recognised it: its own descriptor, nothing found again.
+          say('Enrolling…', false);
+          enrolled = await ctx.api.send<EnrollResult>(
+            'POST',
+            `/api/v1/faces/unknown/${fromUnknown.id}/enroll`,
+            {
+              name: person,
+              list: list.value,
+            },
+          );
+        } else {
           const photo = file.files?.[0];
           if (!photo) {
             say('Choose a photo that shows the face clearly.', true);
@@ -126,14 +136,14 @@ export function facesPanel(ctx: PanelContext): PanelModule {
             say('That photo is larger than 11 MiB; choose a smaller one.', true);
             return;
           }
-          image = await dataUrl(photo);
+          const image = await dataUrl(photo);
+          say('Enrolling… (finding the face can take a few seconds)', false);
+          enrolled = await ctx.api.send<EnrollResult>('POST', '/api/v1/faces', {
+            name: person,
+            list: list.value,
+            image,
+          });
         }
-        say('Enrolling… (finding the face can take a few seconds)', false);
-        const enrolled = await ctx.api.send<EnrollResult>('POST', '/api/v1/faces', {
-          name: person,
-          list: list.value,
-          image,
-        });
         say(
           `${enrolled.created ? 'Enrolled' : 'Added a face to'} ${enrolled.person.name} (${listName(enrolled.person.list)}).`,
           false,

@@ -7,7 +7,14 @@ import type { PersonSummary } from '../gallery/galleryStore';
 import type { UnknownFaceSummary } from '../gallery/unknownFaceStore';
 import { checkPersonName } from '../personName';
 import { decodeBase64Image } from './base64Image';
-import { EnrollBody, MoveBody, NameParams, UnknownIdParams, UnknownListQuery } from './faceSchemas';
+import {
+  EnrollBody,
+  EnrollUnknownBody,
+  MoveBody,
+  NameParams,
+  UnknownIdParams,
+  UnknownListQuery,
+} from './faceSchemas';
 
 export interface FaceRouteDeps {
   gallery: FaceGallery;
@@ -21,7 +28,8 @@ const DEFAULT_UNKNOWN_LIMIT = 50;
 /**
  * The face gallery API: `GET /api/v1/faces` (people, lists, descriptor counts), `POST` (enroll
  * from a base64 photo), `PATCH /:name` or `POST /:name/list` (move between known and blacklist),
- * `DELETE /:name`, `GET /:name/thumbnail.jpg`, `GET /unknown` (recent unknown faces) and
+ * `DELETE /:name`, `GET /:name/thumbnail.jpg`, `GET /unknown` (recent unknown faces),
+ * `POST /unknown/:id/enroll` (enroll an unknown face as it was recognised) and
  * `GET /unknown/:id/crop.jpg`. Bad input is a 400 naming the field and changes nothing.
  */
 export function registerFaceRoutes(app: FastifyInstance, deps: FaceRouteDeps): void {
@@ -84,6 +92,16 @@ export function registerFaceRoutes(app: FastifyInstance, deps: FaceRouteDeps): v
         .recentUnknown(request.query.limit ?? DEFAULT_UNKNOWN_LIMIT, request.query.since)
         .map(unknownFaceView),
     }),
+  );
+
+  app.post<{ Params: Static<typeof UnknownIdParams>; Body: Static<typeof EnrollUnknownBody> }>(
+    '/api/v1/faces/unknown/:id/enroll',
+    { schema: { params: UnknownIdParams, body: EnrollUnknownBody } },
+    async (request, reply) => {
+      const { name, list } = request.body;
+      const result = await enroller.enrollUnknown(request.params.id, { name, list });
+      return reply.code(201).send(enrollView(result));
+    },
   );
 
   app.get<{ Params: Static<typeof UnknownIdParams> }>(

@@ -25,6 +25,12 @@ export const EnrollBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** Body of `POST /api/v1/faces/unknown/:id/enroll`: the face is the one recognised, so no image. */
+export const EnrollUnknownBody = Type.Object(
+  { name: PersonName, list: Type.Optional(List) },
+  { additionalProperties: false },
+);
+
 /** Body of `PATCH /api/v1/faces/:name` and `POST /api/v1/faces/:name/list`. */
 export const MoveBody = Type.Object({ list: List }, { additionalProperties: false });
 

@@ -10,7 +10,12 @@ import { cosineSimilarity } from '../matching/cosineSimilarity';
 import { DescriptorIndex } from '../matching/descriptorIndex';
 import type { FaceList, GalleryVerdict } from '../types';
 import { GalleryStore, type NewDescriptor, type PersonSummary } from './galleryStore';
-import { type NewUnknownFace, UnknownFaceStore, type UnknownFaceSummary } from './unknownFaceStore';
+import {
+  type NewUnknownFace,
+  type StoredUnknownFace,
+  UnknownFaceStore,
+  type UnknownFaceSummary,
+} from './unknownFaceStore';
 
 export interface FaceGalleryOptions {
   db: Database;
@@ -175,6 +180,14 @@ export class FaceGallery implements EnrichmentGallery {
 
   unknownCrop(id: number): Buffer | undefined {
     return this.#unknown.crop(id);
+  }
+
+  /** One unknown face with its descriptor; a 404-kind error naming `id` once it was pruned. */
+  unknownFace(id: number): StoredUnknownFace {
+    const face = this.#unknown.face(id);
+    if (!face)
+      throw new FaceGalleryError('not_found', `no unknown face ${id} (it may have been pruned)`, 'id');
+    return face;
   }
 
   #mustFind(name: string): PersonSummary {

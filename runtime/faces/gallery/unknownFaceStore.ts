@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { descriptorToBlob } from './descriptorBlob';
+import { blobToDescriptor, descriptorToBlob } from './descriptorBlob';
 
 /** An unknown face to keep. */
 export interface NewUnknownFace {
@@ -11,6 +11,18 @@ export interface NewUnknownFace {
   descriptor: Float32Array;
   /** JPEG crop of the face. */
   crop: Buffer | null;
+  /** How well it was seen: detector confidence, smaller side of the face box (px), sharpness. */
+  quality: { detectionScore: number; sizePx: number; sharpness: number };
+}
+
+/** An unknown face with what enrolling it needs; `quality` is null for faces kept before it was stored. */
+export interface StoredUnknownFace {
+  id: number;
+  seenAt: number;
+  camera: string | null;
+  descriptor: Float32Array;
+  crop: Buffer | null;
+  quality: NewUnknownFace['quality'] | null;
 }
 
 /** An unknown face as listed (without the bytes). */
@@ -35,10 +47,20 @@ export class UnknownFaceStore {
     return Number(
       db
         .prepare(
-          'INSERT INTO face_unknown (seen_at, camera, event_id, score, descriptor, crop) VALUES (?, ?, ?, ?, ?, ?)',
+          `INSERT INTO face_unknown (seen_at, camera, event_id, score, descriptor, crop, detection_score, size_px, sharpness)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(face.seenAt, face.camera, face.eventId, face.score, descriptorToBlob(face.descriptor), face.crop)
-        .lastInsertRowid,
+        .run(
+          face.seenAt,
+          face.camera,
+          face.eventId,
+          face.score,
+          descriptorToBlob(face.descriptor),
+          face.crop,
+          face.quality.detectionScore,
+          face.quality.sizePx,
+          face.quality.sharpness,
+        ).lastInsertRowid,
     );
   }
 
@@ -59,6 +81,40 @@ export class UnknownFaceStore {
       | { crop: Buffer | null }
       | undefined;
     return row?.crop ?? undefined;
+  }
+
+  /** One unknown face with its descriptor; undefined once pruned. */
+  face(id: number): StoredUnknownFace | undefined {
+    const row = this.#db
+      .prepare(
+        `SELECT id, seen_at, camera, descriptor, crop, detection_score, size_px, sharpness
+           FROM face_unknown WHERE id = ?`,
+      )
+      .get(id) as
+      | {
+          id: number;
+          seen_at: number;
+          camera: string | null;
+          descriptor: Buffer;
+          crop: Buffer | null;
+          detection_score: number | null;
+          size_px: number | null;
+          sharpness: number | null;
+        }
+      | undefined;
+    if (!row) return undefined;
+    const { detection_score, size_px, sharpness } = row;
+    return {
+      id: row.id,
+      seenAt: row.seen_at,
+      camera: row.camera,
+      descriptor: blobToDescriptor(row.descriptor),
+      crop: row.crop,
+      quality:
+        detection_score === null || size_px === null || sharpness === null
+          ? null
+          : { detectionScore: detection_score, sizePx: size_px, sharpness },
+    };
   }
 
   count(): number {

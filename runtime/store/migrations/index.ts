@@ -7,6 +7,7 @@ import { sync } from './m006Sync';
 import { auth } from './m007Auth';
 import { syncSeq } from './m008SyncSeq';
 import { sessionCredential } from './m009SessionCredential';
+import { unknownFaceQuality } from './m010UnknownFaceQuality';
 
 /** One schema change. Versions are consecutive from 1 and never edited once released. */
 export interface Migration {
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   auth,
   syncSeq,
   sessionCredential,
+  unknownFaceQuality,
 ];

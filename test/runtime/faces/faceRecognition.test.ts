@@ -258,6 +258,7 @@ describe('unknown faces', () => {
       score: match.score,
       descriptor: match.descriptor,
       crop: Buffer.from([0xff, 0xd8, 0xff, 0xd9]),
+      quality: { detectionScore: match.detectionScore, sizePx: match.sizePx, sharpness: match.sharpness },
     });
     const day = 86_400_000;
     const old = now - 9 * day;
@@ -297,6 +298,7 @@ describe('unknown faces', () => {
       score: 0.2,
       descriptor: new Float32Array(1024).fill(1 / 32),
       crop: null,
+      quality: { detectionScore: 0.9, sizePx: 60, sharpness: 100 },
     });
     assert.equal(id, null);
     assert.deepEqual(gallery.recentUnknown(10), []);

@@ -205,6 +205,7 @@ describe('face API', () => {
       score: stranger?.score ?? 0,
       descriptor: stranger?.descriptor ?? new Float32Array(1024),
       crop: Buffer.from([0xff, 0xd8, 0xff, 0xd9]),
+      quality: { detectionScore: 0.9, sizePx: 80, sharpness: 100 },
     });
     const listed = await call('GET', '/api/v1/faces/unknown?limit=5');
     assert.equal(listed.status, 200);
@@ -219,5 +220,56 @@ describe('face API', () => {
     assert.equal(missing.status, 404);
     const badLimit = await call('GET', '/api/v1/faces/unknown?limit=0');
     assert.deepEqual([badLimit.status, badLimit.body.field], [400, 'limit']);
+  });
+
+  test('enrolls an unknown face as it was recognised, from its own descriptor, however small its crop', async () => {
+    const image = await rgb(await portrait(4));
+    const [stranger] = await recognizer.recognize(image);
+    assert.equal(stranger?.kind, 'unknown');
+    assert.ok(stranger);
+    // A crop far too small to find a face in again: enrolling must not depend on finding it.
+    const tinyCrop = await sharp(await portrait(4))
+      .resize(12, 12)
+      .jpeg()
+      .toBuffer();
+    const id = await gallery.recordUnknown({
+      seenAt: Date.UTC(2026, 11, 7, 21, 30),
+      camera: 'porch',
+      eventId: 'evt-2',
+      score: stranger.score,
+      descriptor: stranger.descriptor,
+      crop: tinyCrop,
+      quality: {
+        detectionScore: stranger.detectionScore,
+        sizePx: stranger.sizePx,
+        sharpness: stranger.sharpness,
+      },
+    });
+    assert.ok(id !== null);
+
+    const before = snapshot();
+    const badName = await call('POST', `/api/v1/faces/unknown/${id}/enroll`, { name: '../etc' });
+    assert.deepEqual([badName.status, badName.body.field], [400, 'name']);
+    const missing = await call('POST', '/api/v1/faces/unknown/99999/enroll', { name: 'Sam' });
+    assert.deepEqual([missing.status, missing.body.field], [404, 'id']);
+    const extra = await call('POST', `/api/v1/faces/unknown/${id}/enroll`, { name: 'Sam', image: 'x' });
+    assert.equal(extra.status, 400);
+    assert.equal(snapshot(), before, 'a refused request changed the gallery');
+
+    const enrolled = await call('POST', `/api/v1/faces/unknown/${id}/enroll`, {
+      name: 'Sam',
+      list: 'blacklist',
+    });
+    assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
+    assert.deepEqual(
+      [enrolled.body.person.name, enrolled.body.person.list, enrolled.body.created, enrolled.body.added],
+      ['Sam', 'blacklist', true, 1],
+    );
+    assert.equal(enrolled.body.faces[0].size_px, Math.round(stranger.sizePx));
+    const thumbnail = await call('GET', '/api/v1/faces/Sam/thumbnail.jpg');
+    assert.deepEqual(thumbnail.body, tinyCrop, 'the crop seen is the thumbnail');
+
+    const [again] = await recognizer.recognize(image);
+    assert.deepEqual([again?.kind, again?.name], ['blacklisted', 'Sam']);
   });
 });
