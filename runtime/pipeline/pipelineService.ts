@@ -85,16 +85,12 @@ export class PipelineService implements Service {
     const cameras = Object.entries(config.cameras).filter(([, camera]) => camera.enabled);
     // Only detectors a detecting camera uses are loaded: each instance holds a model copy. A camera
     // that detects on its sensor (the AI Camera) needs none of ours.
-    const used = new Set<string>();
-    for (const [, camera] of cameras) {
-      const detects = camera.detect.enabled && !detectsOnSensor(camera);
-      const name = detects ? cameraDetectorName(camera, config.detectors) : undefined;
-      if (name !== undefined) used.add(name);
-    }
+    const detectorOf = new Map(cameras.map(([name, camera]) => [name, ourDetector(camera, config)]));
+    const used = new Set([...detectorOf.values()].filter((name) => name !== undefined));
     await Promise.all([...used].map((name) => this.#startDetector(name, config.detectors[name])));
     for (const [name, camera] of cameras) {
       const cameraLogger = logger.child({ camera: name });
-      const detectorName = detectsOnSensor(camera) ? undefined : cameraDetectorName(camera, config.detectors);
+      const detectorName = detectorOf.get(name);
       const running = detectorName === undefined ? undefined : this.#detectors.get(detectorName);
       let pipeline: CameraPipeline | undefined;
       const source = createCameraSource({
@@ -107,7 +103,7 @@ export class PipelineService implements Service {
         camera: name,
         config: camera,
         sourceStats: () => source.stats(),
-        detector: camera.detect.enabled && running ? running.scheduler.forCamera(name) : null,
+        detector: running ? running.scheduler.forCamera(name) : null,
         modelInputSize: inputSizeOf(running?.config),
         faces: config.faces.enabled ? this.#deps.faces : null,
         publish: (event) => this.#publish(event),
@@ -260,8 +256,10 @@ export class PipelineService implements Service {
   }
 }
 
-function detectsOnSensor(camera: Config['cameras'][string]): boolean {
-  return camera.source.driver === 'libcamera' && camera.source.post_process_file !== undefined;
+/** The detector of ours a camera uses; none when it does not detect or detects on its sensor. */
+function ourDetector(camera: Config['cameras'][string], config: Config): string | undefined {
+  const onSensor = camera.source.driver === 'libcamera' && camera.source.post_process_file !== undefined;
+  return camera.detect.enabled && !onSensor ? cameraDetectorName(camera, config.detectors) : undefined;
 }
 
 function inputSizeOf(detector: DetectorConfig | undefined): number {
