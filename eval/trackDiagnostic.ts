@@ -168,7 +168,7 @@ function replay(path: string): void {
       if (incident) incident.ended = frame.seq;
     }
     const boxes: Box[] = [];
-    for (const track of tracker.confirmedTracks()) {
+    for (const track of tracker.currentTracks()) {
       const box = toPixels(track.box);
       boxes.push(box);
       incidents.get(track.id)?.boxes.set(frame.seq, box);
@@ -178,7 +178,7 @@ function replay(path: string): void {
     if (truth)
       classify(
         truth.map((p) => p.box),
-        tracker.confirmedTracks(),
+        tracker.currentTracks(),
         frame,
         toPixels,
         ignoredOn(clip, frame.seq),
