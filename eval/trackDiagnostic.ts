@@ -6,7 +6,7 @@
  * does and prints, for each person with more than one incident, how their incidents began and
  * ended. Replay is close to, not the same as, a run: the regions a run searches follow its tracks.
  *
- *   npm run eval:tracks -- record --seconds 30 --out FILE
+ *   npm run eval:tracks -- record --seconds 30 --out FILE   (--seconds 0: the whole clip)
  *   npm run eval:tracks -- replay FILE
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -53,7 +53,8 @@ const logger = new LoggerFactory({ level: 'warn', modules: {} }).forModule('eval
 const round = (v: number) => Math.round(v * 1e5) / 1e5;
 
 async function record(seconds: number, out: string): Promise<void> {
-  const clip = await prepareClip('vtest', false, seconds);
+  // 0: the whole clip as the harness runs it (a shorter one is re-encoded, which changes what is detected).
+  const clip = await prepareClip('vtest', false, seconds > 0 ? seconds : undefined);
   const { width, height, fps } = clip.annotations;
   const loaded = loadConfig({
     text: JSON.stringify({
@@ -168,7 +169,7 @@ function replay(path: string): void {
       if (incident) incident.ended = frame.seq;
     }
     const boxes: Box[] = [];
-    for (const track of tracker.confirmedTracks()) {
+    for (const track of tracker.currentTracks()) {
       const box = toPixels(track.box);
       boxes.push(box);
       incidents.get(track.id)?.boxes.set(frame.seq, box);
@@ -178,7 +179,7 @@ function replay(path: string): void {
     if (truth)
       classify(
         truth.map((p) => p.box),
-        tracker.confirmedTracks(),
+        tracker.currentTracks(),
         frame,
         toPixels,
         ignoredOn(clip, frame.seq),

@@ -185,7 +185,9 @@ export class CameraPipeline {
     // Saving a snapshot (a few ms of JPEG encoding) comes before the event that names it.
     await this.timer.timeAsync('snapshots', () => this.#report(update, frame.timestamp));
     await this.timer.timeAsync('faces', () => this.#recognizeFaces(frame));
-    this.#latest = { frame, objects: this.#tracker.confirmedTracks() };
+    // What is on this frame: a confirmed track the detector missed keeps its incident open but is
+    // not drawn where it was last seen (see `currentTracks`).
+    this.#latest = { frame, objects: this.#tracker.currentTracks() };
     this.#announceActivity(frame.timestamp);
     this.#deps.observe?.({ frame, motion, detections, update });
   }
@@ -250,7 +252,7 @@ export class CameraPipeline {
     return { motion: this.#motionConfig, detectEnabled: this.#detectEnabled };
   }
 
-  /** The latest frame and the confirmed objects on it, for the status page's snapshot. */
+  /** The latest frame and the confirmed objects seen on it (not missing), for the status page's snapshot. */
   latest(): { frame: Frame; objects: readonly TrackedObject[] } | null {
     return this.#latest;
   }
@@ -339,7 +341,8 @@ export class CameraPipeline {
   async #recognizeFaces(frame: Frame): Promise<void> {
     const { faces, camera, publish } = this.#deps;
     if (!faces) return;
-    for (const track of this.#tracker.confirmedTracks()) {
+    // Not a missing track: its box is where the person was, a crop with nobody in it.
+    for (const track of this.#tracker.currentTracks()) {
       if (track.label !== 'person') continue;
       const state = this.#faceStates.get(track.id) ?? { attempts: 0, lastAttemptAt: 0, reported: null };
       this.#faceStates.set(track.id, state);

@@ -16,6 +16,15 @@ export class ScoreHistory {
     return this.#count;
   }
 
+  /** The held scores, oldest first. */
+  values(): number[] {
+    const out: number[] = [];
+    const capacity = this.#scores.length;
+    const start = (this.#next - this.#count + capacity) % capacity;
+    for (let i = 0; i < this.#count; i++) out.push(this.#scores[(start + i) % capacity] as number);
+    return out;
+  }
+
   push(score: number): void {
     this.#scores[this.#next] = score;
     this.#next = (this.#next + 1) % this.#scores.length;

@@ -35,6 +35,14 @@ const VELOCITY_GAIN = 0.2;
 const APPEARANCE_GAIN = 0.2;
 /** A detection whose area differs from the track's by more than this factor does not move its velocity. */
 const SIZE_JUMP = 1.5;
+/**
+ * A track has moved once its centre is this share of its first box's width or height from where it
+ * was first seen: more than a detector's jitter on a still object (a pixel or two on a 12 px
+ * cone), less than a walker's step between two frames at 5-10 fps (a fifth to a half of its width).
+ */
+const LEFT_BOX = 0.25;
+/** A track first seen at more than this factor of another's size is not that object taken up again. */
+const AREA_GATE = 2;
 
 /** What a track needs from its tracker on every call. */
 export interface TrackContext {
@@ -72,6 +80,14 @@ export class Track implements TrackedObject {
   endedAt: number | null = null;
   /** Time spent unseen while the detector looked where it should be (ms). */
   unseenMs = 0;
+  /**
+   * Whether its centre has ever been `LEFT_BOX` of its size or more from where it was first seen.
+   * Not the stationary test's IoU: on a 12 px wide box two pixels of detector jitter drop the IoU
+   * below 0.7.
+   */
+  movedEver = false;
+  /** The mean score of every sighting so far. */
+  meanScore: number;
   /** State last reported, to tell whether an update is worth reporting. */
   reportedBox: NormalizedBox;
   reportedTopScore = 0;
@@ -85,7 +101,10 @@ export class Track implements TrackedObject {
   readonly #motion = new Float64Array(6);
   /** Where it was when it last moved; staying near it counts as not moving. */
   #anchor: NormalizedBox;
+  /** The box it was first seen in. */
+  readonly #origin: NormalizedBox;
   #bestValue: number;
+  #scoreSum: number;
   readonly #horizonMs: number;
   readonly #scores: ScoreHistory;
   readonly #presence: ZonePresence;
@@ -111,11 +130,14 @@ export class Track implements TrackedObject {
     this.#motion.set([(x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1], CX);
     this.reportedBox = this.box;
     this.#anchor = this.box;
+    this.#origin = this.box;
     this.score = detection.score;
     this.#scores = new ScoreHistory(settings.scoreHistorySize);
     this.#scores.push(detection.score);
     this.medianScore = this.#scores.median(MIN_MEDIAN_COUNT);
     this.topScore = this.medianScore;
+    this.#scoreSum = detection.score;
+    this.meanScore = detection.score;
     this.#presence = new ZonePresence(zones);
     this.#presence.observe(
       this.box,
@@ -199,6 +221,11 @@ export class Track implements TrackedObject {
     m[H] = (m[H] as number) + POSITION_GAIN * (height - (m[H] as number));
   }
 
+  /** The detector looked where it was expected since it was last seen, and did not find it. */
+  get missing(): boolean {
+    return this.unseenMs > 0;
+  }
+
   /** Takes a matching detection into account; returns the change bits. */
   observe(detection: Detection, timestamp: number, context: TrackContext): number {
     const { settings } = context;
@@ -211,8 +238,11 @@ export class Track implements TrackedObject {
     this.medianScore = this.#scores.median(MIN_MEDIAN_COUNT);
     if (this.medianScore > this.topScore) this.topScore = this.medianScore;
     this.hits++;
+    this.#scoreSum += detection.score;
+    this.meanScore = this.#scoreSum / this.hits;
     this.lastSeen = timestamp;
     this.unseenMs = 0;
+    if (!this.movedEver) this.movedEver = leftBox(this.#origin, box);
     let changes = this.#observeStillness(settings);
     if (
       this.#presence.observe(box, this.label, timestamp, settings.zoneEnterFrames, settings.zoneExitFrames)
@@ -224,6 +254,62 @@ export class Track implements TrackedObject {
     }
     this.#considerSnapshot(timestamp, context);
     return changes;
+  }
+
+  /**
+   * How far, in box sizes, the box `newer` first appeared in lies from where this track was
+   * expected at that moment, or Infinity when the two cannot be one object: a different label,
+   * this track seen since `newer` appeared (two objects at once), or sizes more than `AREA_GATE`
+   * apart.
+   */
+  distanceTo(newer: Track): number {
+    if (newer.label !== this.label || this.lastSeen >= newer.startedAt) return Number.POSITIVE_INFINITY;
+    const predicted = this.predictedBox(newer.startedAt);
+    const origin = newer.#origin;
+    const area = (origin[2] - origin[0]) * (origin[3] - origin[1]);
+    const predictedArea = (predicted[2] - predicted[0]) * (predicted[3] - predicted[1]);
+    if (!(area > 0 && predictedArea > 0) || Math.abs(Math.log(area / predictedArea)) > Math.log(AREA_GATE))
+      return Number.POSITIVE_INFINITY;
+    const width = Math.max(predicted[2] - predicted[0], origin[2] - origin[0]);
+    const height = Math.max(predicted[3] - predicted[1], origin[3] - origin[1]);
+    const dx = (predicted[0] + predicted[2] - origin[0] - origin[2]) / 2 / width;
+    const dy = (predicted[1] + predicted[3] - origin[1] - origin[3]) / 2 / height;
+    return Math.sqrt(dx * dx + dy * dy);
+  }
+
+  /** How far `other`'s colours are from this track's, 0-255 (0 when either has none). */
+  appearanceDistanceTo(other: Track): number {
+    return this.#hasAppearance && other.#hasAppearance
+      ? appearanceDistance(this.#appearance, 0, other.#appearance, 0)
+      : 0;
+  }
+
+  /**
+   * Takes up the object again from `newer`, a tentative track that followed it since this one lost
+   * it: its position, motion, latest box and score, sightings and colours become this track's, so
+   * the object keeps this id (and its incident). Zones and the snapshot stay this track's; the next
+   * sighting updates them.
+   */
+  resume(newer: Track): void {
+    this.#motion.set(newer.#motion);
+    this.box = newer.box;
+    this.score = newer.score;
+    for (const score of newer.#scores.values()) this.#scores.push(score);
+    this.medianScore = this.#scores.median(MIN_MEDIAN_COUNT);
+    if (this.medianScore > this.topScore) this.topScore = this.medianScore;
+    this.hits += newer.hits;
+    this.#scoreSum += newer.#scoreSum;
+    this.meanScore = this.#scoreSum / this.hits;
+    this.lastSeen = newer.lastSeen;
+    this.lastUpdate = newer.lastUpdate;
+    this.unseenMs = newer.unseenMs;
+    this.#anchor = newer.#anchor;
+    this.motionlessFrames = newer.motionlessFrames;
+    this.movedEver = true;
+    if (newer.#hasAppearance) {
+      this.#appearance.set(newer.#appearance);
+      this.#hasAppearance = true;
+    }
   }
 
   /** How far the appearance at `offset` of `appearances` is from this track's (0 before it has one). */
@@ -307,6 +393,13 @@ function candidate(
 ): SnapshotCandidate {
   const area = Math.max(0, box[2] - box[0]) * Math.max(0, box[3] - box[1]) * context.frameArea;
   return { timestamp, box, score, area, sharpness: sharpnessValue };
+}
+
+/** Whether `box`'s centre is `LEFT_BOX` of `origin`'s width or height or more from `origin`'s centre. */
+function leftBox(origin: NormalizedBox, box: NormalizedBox): boolean {
+  const dx = Math.abs(box[0] + box[2] - origin[0] - origin[2]) / 2;
+  const dy = Math.abs(box[1] + box[3] - origin[1] - origin[3]) / 2;
+  return dx >= LEFT_BOX * (origin[2] - origin[0]) || dy >= LEFT_BOX * (origin[3] - origin[1]);
 }
 
 function copyBox(box: NormalizedBox): NormalizedBox {

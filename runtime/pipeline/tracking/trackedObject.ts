@@ -31,6 +31,11 @@ export interface TrackedObject {
   readonly hits: number;
   /** Latest sighting. */
   readonly lastSeen: number;
+  /**
+   * The detector looked where it was expected after `lastSeen` and did not find it: the track
+   * coasts (kept alive to take the object back), and `box` is where it was, not where it is.
+   */
+  readonly missing: boolean;
   /** Has not moved for the configured number of frames. */
   readonly stationary: boolean;
   /** Matched frames since it last moved. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Detection } from '../../../../models/types';
+import type { Detection, NormalizedBox } from '../../../../models/types';
 import { mapToFrame, mergeDetections, regionToBox } from '../../../../runtime/pipeline/regions/index';
 import type { DetectionRegion } from '../../../../runtime/pipeline/types';
 
@@ -62,5 +62,35 @@ describe('mergeDetections', () => {
       mergeDetections(all).map((d) => `${d.label} ${d.score}`),
       ['person 0.9', 'dog 0.7', 'person 0.6', 'person 0.5'],
     );
+  });
+
+  it('keeps one box per person where a box lies mostly inside another (vtest, frame 42)', () => {
+    // Recorded from vtest at the defaults (pixels of the 768×576 frame, as fractions): two people
+    // walking side by side, and a box around both, 72-76 % of either person's box.
+    const px = (x1: number, y1: number, x2: number, y2: number): NormalizedBox => [
+      x1 / 768,
+      y1 / 576,
+      x2 / 768,
+      y2 / 576,
+    ];
+    const all: Detection[] = [
+      { label: 'person', score: 0.55, box: px(569, 228, 615, 322) },
+      { label: 'person', score: 0.78, box: px(562, 230, 594, 324) },
+      { label: 'person', score: 0.76, box: px(592, 228, 624, 316) },
+    ];
+    // IoU of the box around both with either person is under 0.5: NMS alone kept all three.
+    assert.deepEqual(
+      mergeDetections(all).map((d) => d.score),
+      [0.78, 0.76],
+    );
+  });
+
+  it('keeps two people whose boxes overlap, as people walking side by side do', () => {
+    const all: Detection[] = [
+      { label: 'person', score: 0.8, box: [0.1, 0.1, 0.14, 0.3] },
+      // A little over half of either box is shared.
+      { label: 'person', score: 0.7, box: [0.116, 0.12, 0.156, 0.32] },
+    ];
+    assert.equal(mergeDetections(all).length, 2);
   });
 });
