@@ -2,13 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { RgbImage } from '../../base/image/rgbImage';
 import type { Logger } from '../../base/logger';
 import type { ModelRunner } from '../../hal/accel/types';
-import { WorkerModelRunner } from '../../hal/accel/worker/workerModelRunner';
 import type { FacesConfig } from '../config/schema/index';
 import type { Service } from '../lifecycle/service';
 import type { StoreService } from '../store/storeService';
 import { registerFaceRoutes } from './api/faceRoutes';
 import { FaceAnalyzer } from './faceAnalyzer';
 import { FaceEnroller } from './faceEnroller';
+import { FaceModelRunner } from './faceModelRunner';
 import { FaceRecognizer, type RecognitionStats } from './faceRecognizer';
 import { FaceGallery } from './gallery/faceGallery';
 import { encodeCropJpeg } from './image/imageCodec';
@@ -23,7 +23,7 @@ export interface FacesServiceDeps {
   /** The web server's app; the face API is registered on it at start, before it listens. */
   http: FastifyInstance;
   logger: Logger;
-  /** Runs blazeface and faceres; default: wasm in a worker thread of its own (off the event loop), closed at stop. */
+  /** Runs blazeface and faceres; default: onnxruntime in a worker thread of its own (FaceModelRunner), closed at stop. */
   runner?: ModelRunner;
   /** Load and run both models once at start so the first face is not slow (default true). */
   warmUp?: boolean;
@@ -54,13 +54,7 @@ export class FacesService implements Service {
   constructor(deps: FacesServiceDeps) {
     this.#deps = deps;
     this.#ownsRunner = deps.runner === undefined;
-    this.#runner =
-      deps.runner ??
-      new WorkerModelRunner({
-        engine: { engine: 'tfjs', backend: 'wasm' },
-        logger: deps.logger,
-        label: 'faces',
-      });
+    this.#runner = deps.runner ?? new FaceModelRunner(deps.logger);
   }
 
   get gallery(): FaceGallery {

@@ -1,5 +1,6 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import { graphModelToOnnx } from '../../../models/onnx/graphModelToOnnx';
+import { prebuiltOnnxFile } from '../../../models/onnx/prebuiltOnnx';
 import { modelFile, modelManifest } from '../../../models/registry';
 import type { TensorData } from '../../../models/types';
 import type { LoadableModelRunner, ModelInfo } from '../types';
@@ -22,12 +23,15 @@ interface LoadedSession {
   info: ModelInfo;
 }
 
-/** Model ids of this prefix name a registry model (`registry:nanodet`), converted to ONNX at load. */
+/**
+ * Model ids of this prefix name a registry model (`registry:nanodet`): the build's .onnx file of
+ * it (models/onnx/prebuiltOnnx.ts), or, run from source, the graph converted to ONNX at load.
+ */
 export const REGISTRY_MODEL_PREFIX = 'registry:';
 
 /**
  * Runs .onnx models with onnxruntime-node; the model id is the file path, or `registry:<id>` for a
- * registry graph model converted in memory (models/onnx/graphModelToOnnx.ts). In
+ * registry model (see REGISTRY_MODEL_PREFIX). In
  * onnxruntime-node 1.x `session.run()` executes synchronously on the calling JS thread (only
  * its start is deferred with setImmediate), so the appliance hosts this runner in a worker.
  */
@@ -94,7 +98,7 @@ async function createSession(
   const ort = await loadOnnxRuntime();
   const warnings: string[] = [];
   const registry = modelPath.startsWith(REGISTRY_MODEL_PREFIX);
-  const model = registry ? convertRegistryModel(modelPath.slice(REGISTRY_MODEL_PREFIX.length)) : modelPath;
+  const model = registry ? registryModel(modelPath.slice(REGISTRY_MODEL_PREFIX.length)) : modelPath;
   const create = (providers: string[], quiet?: boolean) =>
     typeof model === 'string'
       ? ort.InferenceSession.create(model, sessionOptions(providers, quiet, threads))
@@ -160,10 +164,14 @@ export function sessionOptions(
   return threads === undefined ? options : { ...options, intraOpNumThreads: threads, interOpNumThreads: 1 };
 }
 
-/** A registry graph model as ONNX bytes; an unknown id or op fails with the reason. */
-function convertRegistryModel(id: string): Uint8Array {
+/**
+ * A registry model for onnxruntime: the path of the build's .onnx file of it, else its graph model
+ * converted to ONNX bytes here; an unknown id or op fails with the reason.
+ */
+function registryModel(id: string): string | Uint8Array {
   try {
-    return graphModelToOnnx(modelFile(modelManifest(id)));
+    const manifest = modelManifest(id);
+    return prebuiltOnnxFile(manifest) ?? graphModelToOnnx(modelFile(manifest));
   } catch (err) {
     throw new Error(`cannot convert registry model '${id}' to ONNX: ${firstLine(err)}`);
   }
