@@ -25,7 +25,11 @@ export interface FacesServiceDeps {
   logger: Logger;
   /** Runs blazeface and faceres; default: onnxruntime in a worker thread of its own (FaceModelRunner), closed at stop. */
   runner?: ModelRunner;
-  /** Load and run both models once at start so the first face is not slow (default true). */
+  /**
+   * Load both models at start (default false: at the first recognition, i.e. the first person crop
+   * a camera hands in). Until then no face model worker runs: ~45 MB less on an appliance that has
+   * not seen anyone (bench:memory); the first face waits for the load (~0.5 s here) once.
+   */
   warmUp?: boolean;
 }
 
@@ -50,6 +54,8 @@ export class FacesService implements Service {
   #gallery: FaceGallery | undefined;
   #recognizer: FaceRecognizer | undefined;
   #enroller: FaceEnroller | undefined;
+  /** Both face models loaded, from the first recognition on (or from start with `warmUp`). */
+  #modelsReady: Promise<void> | undefined;
 
   constructor(deps: FacesServiceDeps) {
     this.#deps = deps;
@@ -79,7 +85,7 @@ export class FacesService implements Service {
     this.#recognizer = new FaceRecognizer(analyzer, this.#gallery);
     this.#enroller = new FaceEnroller(analyzer, this.#gallery);
     registerFaceRoutes(http, { gallery: this.#gallery, enroller: this.#enroller });
-    if (config.enabled && this.#deps.warmUp !== false) await warmUpFaceModels(this.#runner);
+    if (config.enabled && this.#deps.warmUp === true) await this.#loadModels();
     logger.info(
       {
         people: this.#gallery.people().length,
@@ -94,10 +100,26 @@ export class FacesService implements Service {
     if (this.#ownsRunner) await this.#runner.close();
   }
 
-  /** The usable faces in `image` (e.g. a person crop) with who they are; [] when face recognition is disabled. */
+  /**
+   * The usable faces in `image` (e.g. a person crop) with who they are; [] when face recognition
+   * is disabled. The first call loads the models.
+   */
   async recognize(image: RgbImage): Promise<FaceMatch[]> {
     if (!this.#deps.config.enabled || !this.#recognizer) return [];
+    await this.#loadModels();
     return this.#recognizer.recognize(image);
+  }
+
+  /** Loads both models once, so the first recognition's timings are its own; a failed load is retried next time. */
+  #loadModels(): Promise<void> {
+    if (!this.#modelsReady) {
+      const loading = warmUpFaceModels(this.#runner);
+      this.#modelsReady = loading;
+      loading.catch(() => {
+        if (this.#modelsReady === loading) this.#modelsReady = undefined;
+      });
+    }
+    return this.#modelsReady;
   }
 
   /** Keeps an unknown face (descriptor and JPEG crop) for review; returns its id, or null when not stored (see `FaceGallery.recordUnknown`). */
