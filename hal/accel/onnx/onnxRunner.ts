@@ -38,12 +38,17 @@ export const REGISTRY_MODEL_PREFIX = 'registry:';
 export class OnnxRunner implements LoadableModelRunner {
   readonly #provider: OnnxExecutionProvider;
   readonly #threads: number | undefined;
+  readonly #memoryArena: boolean;
   readonly #sessions = new Map<string, Promise<LoadedSession>>();
 
-  /** `threads`: onnxruntime's intra-op threads for one inference; default: its own (one per core). */
-  constructor(provider: OnnxExecutionProvider, threads?: number) {
+  /**
+   * `threads`: onnxruntime's intra-op threads for one inference; default: its own (one per core).
+   * `memoryArena`: onnxruntime's CPU memory arena (default on), see MEMORY_OPTIONS.
+   */
+  constructor(provider: OnnxExecutionProvider, threads?: number, memoryArena = true) {
     this.#provider = provider;
     this.#threads = threads;
+    this.#memoryArena = memoryArena;
   }
 
   async load(modelPath: string): Promise<ModelInfo> {
@@ -81,7 +86,7 @@ export class OnnxRunner implements LoadableModelRunner {
   #session(modelPath: string): Promise<LoadedSession> {
     let loaded = this.#sessions.get(modelPath);
     if (!loaded) {
-      loaded = createSession(modelPath, this.#provider, this.#threads);
+      loaded = createSession(modelPath, this.#provider, this.#threads, this.#memoryArena);
       this.#sessions.set(modelPath, loaded);
       // A failed load is not cached: the next call tries again (e.g. after the file was fixed).
       loaded.catch(() => this.#sessions.delete(modelPath));
@@ -94,6 +99,7 @@ async function createSession(
   modelPath: string,
   provider: OnnxExecutionProvider,
   threads: number | undefined,
+  memoryArena: boolean,
 ): Promise<LoadedSession> {
   const ort = await loadOnnxRuntime();
   const warnings: string[] = [];
@@ -101,8 +107,8 @@ async function createSession(
   const model = registry ? registryModel(modelPath.slice(REGISTRY_MODEL_PREFIX.length)) : modelPath;
   const create = (providers: string[], quiet?: boolean) =>
     typeof model === 'string'
-      ? ort.InferenceSession.create(model, sessionOptions(providers, quiet, threads))
-      : ort.InferenceSession.create(model, sessionOptions(providers, quiet, threads));
+      ? ort.InferenceSession.create(model, sessionOptions(providers, quiet, threads, memoryArena))
+      : ort.InferenceSession.create(model, sessionOptions(providers, quiet, threads, memoryArena));
   let session: InferenceSession;
   let used: string = provider;
   try {
@@ -137,13 +143,15 @@ async function createSession(
  * Session options that keep a small CPU model's memory down (NanoDet at 416×416, one intra-op
  * thread; measured side by side with MALLOC_MMAP_THRESHOLD_ as the daemon runs): without memory
  * patterns (activations planned ahead of the first run and kept allocated) a session holds
- * ~12 MB less for ~3 % more time per inference. The CPU memory arena stays on: turning it off
- * saved another ~25 MB but cost 15–45 % of the throughput. Sequential execution is onnxruntime's
- * default, stated because a parallel executor would add its own thread pool.
+ * ~12 MB less for ~3 % more time per inference. The CPU memory arena stays on for detectors:
+ * turning it off saved another ~25 MB but cost 15–45 % of the throughput. Face recognition turns
+ * it off (runtime/faces/faceModelRunner.ts): BlazeFace and FaceRes then hold ~10–25 MB less, and
+ * take 12 and 23 ms instead of 8 and 15 ms here, a cost no one sees at a few faces a second.
+ * Sequential execution is onnxruntime's default, stated because a parallel executor would add its
+ * own thread pool.
  */
 const MEMORY_OPTIONS = {
   enableMemPattern: false,
-  enableCpuMemArena: true,
   executionMode: 'sequential',
 } as const satisfies InferenceSession.SessionOptions;
 
@@ -152,6 +160,7 @@ export function sessionOptions(
   providers: string[],
   quiet = false,
   threads?: number,
+  memoryArena = true,
 ): InferenceSession.SessionOptions {
   // Severity 3 = errors only: onnxruntime's warnings (e.g. about unused initializers) are noise here.
   // 4 = fatal only, while trying an accelerator: its load error is reported as our own warning.
@@ -160,6 +169,7 @@ export function sessionOptions(
     graphOptimizationLevel: 'all',
     logSeverityLevel: quiet ? 4 : 3,
     ...MEMORY_OPTIONS,
+    enableCpuMemArena: memoryArena,
   };
   return threads === undefined ? options : { ...options, intraOpNumThreads: threads, interOpNumThreads: 1 };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { FaceAnalyzer } from '../../../runtime/faces/faceAnalyzer';
-import { FaceModelRunner } from '../../../runtime/faces/faceModelRunner';
+import { FACE_MODEL_ENGINE, FaceModelRunner } from '../../../runtime/faces/faceModelRunner';
 import { memoryLogger } from '../../helpers/memoryLogger';
 import { portrait, sampleCell } from './faceImages';
 import { rgb, sharedRunner } from './facesKit';
@@ -32,5 +32,14 @@ describe('face models on onnxruntime (FaceModelRunner)', () => {
       // Faces enrolled with one (`vigil faces enroll` runs TensorFlow.js) match on the other.
       assert.ok(cosine > 0.9999, `descriptor cosine ${cosine}`);
     }
+  });
+
+  it('runs on onnxruntime on one core without its memory arena', () => {
+    assert.deepEqual(FACE_MODEL_ENGINE, {
+      engine: 'onnx',
+      executionProvider: 'cpu',
+      intraOpThreads: 1,
+      memoryArena: false,
+    });
   });
 });
