@@ -27,7 +27,7 @@ export interface FacesServiceDeps {
   runner?: ModelRunner;
   /**
    * Load both models at start (default false: at the first recognition, i.e. the first person crop
-   * a camera hands in). Until then no face model worker runs: ~45 MB less on an appliance that has
+   * a camera hands in). Until then no face model worker runs: ~50 MB less on an appliance that has
    * not seen anyone (bench:memory); the first face waits for the load (~0.5 s here) once.
    */
   warmUp?: boolean;
