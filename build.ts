@@ -3,13 +3,15 @@
  * worker threads into dist/detectorWorker.mjs and dist/eventLogWorker.mjs (+ sourcemaps).
  * Packages with native parts or files loaded at run time stay external: they are loaded from
  * node_modules (on the image, built for arm64). The daemon serves dist/ui/ as the status page.
- * Model files of packages the appliance does not install go to dist/models/ (models/modelFiles.ts).
+ * Model files of packages the appliance does not install go to dist/models/ (models/modelFiles.ts),
+ * with the ONNX conversion of those the default detector runs (models/onnx/prebuiltOnnx.ts).
  */
 import { chmodSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
 import { copyPackagedModels } from './models/modelFiles';
+import { writePrebuiltOnnx } from './models/onnx/prebuiltOnnx';
 import packageJson from './package.json' with { type: 'json' };
 import { UI_FILES } from './runtime/web/statusPage/uiAssets';
 
@@ -123,7 +125,7 @@ async function main(): Promise<void> {
   const ui = await buildUi('dist/ui');
   const result = await build(bundleOptions('dist'));
   chmodSync(outfile, 0o755);
-  const models = copyPackagedModels('dist');
+  const models = [...copyPackagedModels('dist'), ...writePrebuiltOnnx('dist')];
   const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
   console.error(
     `built ${outfile}, dist/detectorWorker.mjs and dist/eventLogWorker.mjs (vigil ${packageJson.version}, ${(bytes / 1024 / 1024).toFixed(1)} MiB with sourcemaps; status page dist/ui: ${kib(ui.js)} KiB script + ${kib(ui.css)} KiB style; dist/models: ${models.join(', ')})`,

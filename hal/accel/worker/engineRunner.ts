@@ -13,7 +13,7 @@ export async function createEngineRunner(engine: RunnerEngine): Promise<Loadable
     }
     case 'onnx': {
       const { OnnxRunner } = await import('../onnx/onnxRunner');
-      return new OnnxRunner(engine.executionProvider, engine.intraOpThreads);
+      return new OnnxRunner(engine.executionProvider, engine.intraOpThreads, engine.memoryArena);
     }
     default:
       throw new Error(`unknown model engine ${JSON.stringify(engine)}`);

@@ -6,7 +6,13 @@ import type { ModelInfo } from '../types';
 /** Which runner a model worker hosts; passed to the worker as its `workerData`. */
 export type RunnerEngine =
   | { engine: 'tfjs'; backend: TfjsBackend }
-  | { engine: 'onnx'; executionProvider: OnnxExecutionProvider; intraOpThreads?: number };
+  | {
+      engine: 'onnx';
+      executionProvider: OnnxExecutionProvider;
+      intraOpThreads?: number;
+      /** onnxruntime's CPU memory arena; default on (see hal/accel/onnx/onnxRunner.ts MEMORY_OPTIONS). */
+      memoryArena?: boolean;
+    };
 
 /** Main thread → worker. Every request gets exactly one reply with the same id. */
 export type WorkerRequest =

@@ -35,9 +35,10 @@ describe('detector instances', () => {
       assert.equal(defaultInstances(nanodet, { cores: 4, memoryBytes }), 1, `${memoryBytes / GB} GB`);
       assert.equal(detectorInstances(nanodet, { cores: 4, memoryBytes }), 1);
     }
-    assert.equal(defaultInstances(nanodet, { cores: 4, memoryBytes: 1.15 * GB }), 2, '128 MB an onnx worker');
+    assert.equal(defaultInstances(nanodet, { cores: 4, memoryBytes: 1.1 * GB }), 2, '64 MB an onnx worker');
+    assert.equal(defaultInstances(nanodet, { cores: 4, memoryBytes: 1.15 * GB }), 3);
     assert.equal(defaultInstances(nanodet, { cores: 2, memoryBytes: 1.15 * GB }), 2);
-    assert.equal(defaultInstances(nanodet, { cores: 4, memoryBytes: 1.1 * GB }), 1);
+    assert.equal(defaultInstances(nanodet, { cores: 4, memoryBytes: 1.05 * GB }), 1);
   });
 
   it('gives detectors that spread over the cores themselves, and remote ones, one instance', () => {

@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import type { ModelInfo, ModelRunner } from '../../../hal/accel/types';
+import type { TensorData } from '../../../models/types';
 import type { FacesConfig } from '../../../runtime/config/schema/index';
+import { FaceAnalyzer } from '../../../runtime/faces/faceAnalyzer';
+import { FaceModelRunner } from '../../../runtime/faces/faceModelRunner';
+import { memoryLogger } from '../../helpers/memoryLogger';
 import { portrait } from './faceImages';
 import { rgb, sharedRunner, startFacesService } from './facesKit';
 
 const runner = sharedRunner();
 
-async function startFaces(faces: Partial<FacesConfig>) {
-  const started = await startFacesService(faces, runner);
+async function startFaces(faces: Partial<FacesConfig>, models: ModelRunner = runner) {
+  const started = await startFacesService(faces, models);
   after(started.stop);
   return started;
 }
@@ -57,5 +62,45 @@ describe('FacesService', () => {
     assert.deepEqual(await service.recognize(await rgb(await portrait(0))), []);
     assert.equal((await web.app.inject({ method: 'GET', url: '/api/v1/faces' })).statusCode, 200);
     assert.equal(service.stats().recognition_speed, null);
+  });
+
+  test('loads no face model until the first recognition, which then finds a blacklisted face', async () => {
+    // The appliance's own runner (onnxruntime in a worker), counting what it is asked.
+    const models = new FaceModelRunner(memoryLogger().logger);
+    after(() => models.close());
+    const calls: string[] = [];
+    const counting = {
+      load(id: string): Promise<ModelInfo> {
+        calls.push(`load ${id}`);
+        return models.load(id);
+      },
+      run(id: string, input: TensorData) {
+        calls.push(`run ${id}`);
+        return models.run(id, input);
+      },
+      close: () => models.close(),
+    };
+    const { service } = await startFaces({}, counting);
+    // Mallory enrolled on the blacklist as `vigil faces enroll` does it: TensorFlow.js, in process.
+    const mallory = await rgb(await portrait(2));
+    const analyzer = new FaceAnalyzer(runner, { minFaceSize: 40 });
+    const [face] = await analyzer.detect(mallory);
+    assert.ok(face);
+    const descriptor = await analyzer.embed(mallory, face.cropBox);
+    await service.gallery.enroll('Mallory', 'blacklist', [
+      { descriptor, thumbnail: null, source: 'test', detectionScore: face.score, sharpness: face.sharpness },
+    ]);
+    assert.equal(calls.length, 0, 'no model loaded or run before the first person crop');
+
+    const [match] = await service.recognize(mallory);
+    assert.deepEqual([match?.kind, match?.name], ['blacklisted', 'Mallory']);
+    assert.deepEqual(
+      calls.slice(0, 2),
+      ['load blazeface', 'load faceres'],
+      'both loaded at the first recognition',
+    );
+    const [again] = await service.recognize(mallory);
+    assert.equal(again?.kind, 'blacklisted');
+    assert.equal(calls.filter((call) => call.startsWith('load')).length, 2, 'loaded once');
   });
 });

@@ -26,6 +26,8 @@ describe('onnx runner memory', () => {
       assert.equal(options.executionMode, 'sequential');
     }
     assert.equal(sessionOptions(['cpu'], false, 1).intraOpNumThreads, 1);
+    // Face recognition's runner asks for no arena (runtime/faces/faceModelRunner.ts).
+    assert.equal(sessionOptions(['cpu'], false, 1, false).enableCpuMemArena, false);
   });
 
   it('keeps no copy of the converted model once the session exists', async () => {
