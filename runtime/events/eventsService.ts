@@ -142,6 +142,7 @@ export class EventsService implements Service {
         void bus.publish('event.processed', { event, decision, description });
         return this.#router.route(event, decision);
       },
+      delivers: (decision) => this.#router.delivers(decision),
       context: (event) => ({ mode: this.#mode, hour: localHour(event.timestamp, config.device.timezone) }),
       metrics: this.#metrics,
       logger,

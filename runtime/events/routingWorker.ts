@@ -18,23 +18,51 @@ export interface RoutingDeps {
   stage: (event: VigilEvent, decision: Decision, description: string | null, at: number) => DeliveryResult[];
   /** Delivers to the other channels in the decision, once the decision is stored. */
   deliver: (event: VigilEvent, decision: Decision, description: string | null) => Promise<DeliveryResult[]>;
+  /**
+   * Whether the decision routes to a channel delivered after the commit (`deliver`). When it does
+   * not, the event is `routed` in the decision's own transaction. Default: every allowed decision does.
+   */
+  delivers?: (decision: Decision) => boolean;
   context: (event: VigilEvent) => RuleContext;
   metrics: EventMetrics;
   logger: Logger;
+  /** Batches enriched and routed at once. */
   concurrency: number;
+  /** Most events in one batch (default 512): a batch takes whatever is pending, up to this. */
+  maxBatch?: number;
   /** Events held in memory; beyond it they wait in the database and are picked up by a scan. */
   capacity: number;
   now?: () => number;
 }
 
+/** One event of a batch once enriched and ruled (or failed doing so). */
+type Outcome =
+  | {
+      event: VigilEvent;
+      results: EnrichmentResult[];
+      decision: Decision;
+      description: string | null;
+      /** Set inside the transaction: the staged channels' results. */
+      staged?: DeliveryResult[];
+    }
+  | { event: VigilEvent; error: Error };
+
+type Decided = Extract<Outcome, { decision: Decision }>;
+
+const DEFAULT_MAX_BATCH = 512;
+
 /**
- * The part after the acknowledgement: enrich → rules → persist the outcome (and the outbox row,
- * in the same transaction) → deliver. It works from the database: events left `persisted` or
- * `enriched` by a crash, or that did not fit in memory, are picked up by `scan()`.
+ * The part after the acknowledgement, in batches: whatever is pending (up to `maxBatch`) is
+ * enriched concurrently, ruled, and its whole outcome — enrichments, decisions, outbox rows,
+ * states, dead letters — written in one transaction; then delivered to the live channels, whose
+ * results are written in one more transaction per batch. It works from the database: events left
+ * `persisted` or `enriched` by a crash, or that did not fit in memory, are picked up by `scan()`;
+ * the outbox row is `INSERT OR IGNORE`d, so routing an event again never queues it twice.
  */
 export class RoutingWorker {
   readonly #deps: RoutingDeps;
   readonly #now: () => number;
+  readonly #maxBatch: number;
   readonly #queue: VigilEvent[] = [];
   readonly #queued = new Set<string>();
   #running = 0;
@@ -46,6 +74,7 @@ export class RoutingWorker {
   constructor(deps: RoutingDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
+    this.#maxBatch = Math.max(1, deps.maxBatch ?? DEFAULT_MAX_BATCH);
   }
 
   enqueue(event: VigilEvent): void {
@@ -106,12 +135,13 @@ export class RoutingWorker {
 
   #pump(): void {
     while (!this.#stopped && this.#running < this.#deps.concurrency && this.#queue.length > 0) {
-      const event = this.#queue.shift() as VigilEvent;
+      // Adaptive: at a trickle each event is its own batch (no waiting), under load they grow.
+      const batch = this.#queue.splice(0, this.#maxBatch);
       this.#running += 1;
-      void this.#process(event).finally(() => {
+      this.#deps.metrics.routingQueue.set(this.#queue.length);
+      void this.#processBatch(batch).finally(() => {
         this.#running -= 1;
-        this.#queued.delete(event.id);
-        this.#deps.metrics.routingQueue.set(this.#queue.length);
+        for (const event of batch) this.#queued.delete(event.id);
         if (this.#queue.length === 0 && this.#overflowed && !this.#stopped) {
           this.#overflowed = false;
           void this.scan();
@@ -124,65 +154,175 @@ export class RoutingWorker {
     }
   }
 
-  async #process(event: VigilEvent): Promise<void> {
-    const { metrics, writer, events, routing, logger } = this.#deps;
+  async #processBatch(batch: readonly VigilEvent[]): Promise<void> {
+    const { metrics, logger } = this.#deps;
+    let mark = performance.now();
+    const outcomes = await Promise.all(batch.map((event) => this.#decide(event)));
+    mark = endStage(metrics, logger, 'enrich', mark, batch.length === 1 ? batch[0]?.id : undefined);
+    const at = this.#now();
     try {
-      let mark = performance.now();
-      const results = await this.#deps.enrich(event);
-      for (const r of results) metrics.enriched.inc({ enricher: r.enricher, status: r.status });
-      mark = endStage(this.#deps.metrics, this.#deps.logger, 'enrich', mark, event.id);
-      const decision = this.#deps.decide(event, this.#deps.context(event));
-      mark = endStage(this.#deps.metrics, this.#deps.logger, 'rules', mark, event.id);
-      const description = descriptionOf(results);
-      const at = this.#now();
-      const staged = await writer.write(() => {
-        routing.saveEnrichments(event.id, results);
-        routing.applyDecision(event, decision, description);
-        const handed = this.#deps.stage(event, decision, description, at);
-        const reason = decision.matched.length > 0 ? `rules: ${decision.matched.join(', ')}` : null;
-        events.setState(event.id, decision.allowed ? 'enriched' : 'filtered', at, 'processor', reason);
-        return handed;
+      await this.#deps.writer.write(() => {
+        for (const outcome of outcomes) this.#writeOutcome(outcome, at);
       });
-      if (!decision.allowed) {
-        metrics.filtered.inc();
-        return;
-      }
-      const deliveries = [...staged, ...(await this.#deps.deliver(event, decision, description))];
-      endStage(this.#deps.metrics, this.#deps.logger, 'route', mark, event.id);
-      for (const d of deliveries) metrics.routed.inc({ channel: d.channel, ok: String(d.ok) });
-      const failed = deliveries.filter((d) => !d.ok);
-      await writer.write(() => {
-        const done = this.#now();
-        for (const f of failed) {
-          routing.addDeadLetter(
-            event.id,
-            `route:${f.channel}`,
-            f.error ?? 'delivery failed',
-            { channel: f.channel },
-            done,
-          );
-        }
-        events.setState(event.id, 'routed', done, 'processor', routeSummary(deliveries));
-      });
-      for (const f of failed) metrics.deadLetters.inc({ stage: `route:${f.channel}` });
-      metrics.endToEndSeconds.observe((this.#now() - event.receivedAt) / 1000);
     } catch (err) {
-      logger.error({ err, eventId: event.id }, 'event could not be enriched and routed; dead-lettered');
-      metrics.deadLetters.inc({ stage: 'process' });
-      await writer
-        .write(() => {
-          const at = this.#now();
-          routing.addDeadLetter(event.id, 'process', (err as Error).message, { event_id: event.id }, at);
-          events.setState(event.id, 'dead_lettered', at, 'processor', (err as Error).message);
-        })
-        .catch((writeErr: unknown) =>
-          logger.error(
-            { err: writeErr, eventId: event.id },
-            'dead letter not stored; the event is retried at the next start',
-          ),
-        );
+      // One event's write threw (a staged channel refused it): store the others without it.
+      logger.warn({ err, events: batch.length }, 'routing batch write failed; writing its events one by one');
+      await this.#writeOneByOne(outcomes, at);
+    }
+    this.#countOutcomes(outcomes);
+
+    // Every allowed event goes to the live channels (and the live views); the results of those
+    // whose decision routes somewhere after the commit are stored, and they become `routed` then.
+    const allowed = outcomes.filter((o): o is Decided => 'decision' in o && o.decision.allowed);
+    const delivered = await Promise.all(
+      allowed.map(async (o) => [
+        ...(o.staged ?? []),
+        ...(await this.#deps.deliver(o.event, o.decision, o.description)),
+      ]),
+    );
+    endStage(metrics, logger, 'route', mark, batch.length === 1 ? batch[0]?.id : undefined);
+    const delivering: Decided[] = [];
+    const deliveries: DeliveryResult[][] = [];
+    allowed.forEach((o, i) => {
+      if (!this.#delivers(o.decision)) return;
+      delivering.push(o);
+      deliveries.push(delivered[i] ?? []);
+    });
+    if (delivering.length > 0) await this.#writeDeliveries(delivering, deliveries);
+    this.#observeRouted(outcomes);
+  }
+
+  /** Enrichment and rules for one event; never rejects (a failure becomes a dead letter). */
+  async #decide(event: VigilEvent): Promise<Outcome> {
+    try {
+      const results = await this.#deps.enrich(event);
+      const decision = this.#deps.decide(event, this.#deps.context(event));
+      return { event, results, decision, description: descriptionOf(results) };
+    } catch (err) {
+      return { event, error: asError(err) };
     }
   }
+
+  /** One event's outcome; runs inside the batch's transaction and throws to roll it back. */
+  #writeOutcome(outcome: Outcome, at: number): void {
+    const { routing, events } = this.#deps;
+    if (!('decision' in outcome)) {
+      deadLetter(this.#deps, outcome.event, outcome.error, at);
+      return;
+    }
+    const { event, results, decision, description } = outcome;
+    routing.saveEnrichments(event.id, results);
+    routing.applyDecision(event, decision, description);
+    outcome.staged = this.#deps.stage(event, decision, description, at);
+    const reason = decision.matched.length > 0 ? `rules: ${decision.matched.join(', ')}` : null;
+    events.setState(event.id, decision.allowed ? 'enriched' : 'filtered', at, 'processor', reason);
+    // Nothing left to deliver after the commit: routed now, in the same transaction.
+    if (decision.allowed && !this.#delivers(decision))
+      events.setState(event.id, 'routed', at, 'processor', routeSummary(outcome.staged));
+  }
+
+  /**
+   * The fallback when the batch's transaction threw: each event in a write of its own (the
+   * writer commits them together, each in a savepoint), and an event whose write still throws
+   * is dead-lettered.
+   */
+  async #writeOneByOne(outcomes: Outcome[], at: number): Promise<void> {
+    const { writer, logger } = this.#deps;
+    await Promise.all(
+      outcomes.map(async (outcome, i) => {
+        try {
+          await writer.write(() => this.#writeOutcome(outcome, at));
+        } catch (err) {
+          const error = asError(err);
+          outcomes[i] = { event: outcome.event, error };
+          await writer
+            .write(() => deadLetter(this.#deps, outcome.event, error, this.#now()))
+            .catch((writeErr: unknown) =>
+              logger.error(
+                { err: writeErr, eventId: outcome.event.id },
+                'dead letter not stored; the event is retried at the next start',
+              ),
+            );
+        }
+      }),
+    );
+  }
+
+  /** The live channels' results of a batch, in one transaction: dead letters and `routed` states. */
+  async #writeDeliveries(delivered: readonly Decided[], deliveries: DeliveryResult[][]): Promise<void> {
+    const { writer, routing, events, metrics, logger } = this.#deps;
+    for (const results of deliveries)
+      for (const d of results) metrics.routed.inc({ channel: d.channel, ok: String(d.ok) });
+    try {
+      await writer.write(() => {
+        const done = this.#now();
+        delivered.forEach((o, i) => {
+          const results = deliveries[i] ?? [];
+          for (const f of results) {
+            if (f.ok) continue;
+            routing.addDeadLetter(
+              o.event.id,
+              `route:${f.channel}`,
+              f.error ?? 'delivery failed',
+              { channel: f.channel },
+              done,
+            );
+          }
+          events.setState(o.event.id, 'routed', done, 'processor', routeSummary(results));
+        });
+      });
+    } catch (err) {
+      // They stay `enriched`: the next start routes them again (the outbox row stays one).
+      logger.error(
+        { err, events: delivered.length },
+        'delivery results not stored; routed again at next start',
+      );
+      return;
+    }
+    for (const results of deliveries)
+      for (const f of results) if (!f.ok) metrics.deadLetters.inc({ stage: `route:${f.channel}` });
+  }
+
+  #countOutcomes(outcomes: readonly Outcome[]): void {
+    const { metrics, logger } = this.#deps;
+    for (const o of outcomes) {
+      if (!('decision' in o)) {
+        logger.error(
+          { err: o.error, eventId: o.event.id },
+          'event could not be enriched and routed; dead-lettered',
+        );
+        metrics.deadLetters.inc({ stage: 'process' });
+        continue;
+      }
+      for (const r of o.results) metrics.enriched.inc({ enricher: r.enricher, status: r.status });
+      if (!o.decision.allowed) metrics.filtered.inc();
+      else if (!this.#delivers(o.decision))
+        for (const d of o.staged ?? []) metrics.routed.inc({ channel: d.channel, ok: String(d.ok) });
+    }
+  }
+
+  #delivers(decision: Decision): boolean {
+    if (!decision.allowed) return false;
+    return this.#deps.delivers?.(decision) ?? true;
+  }
+
+  /** Receipt → routed of each event of the batch that was routed (not filtered, not dead-lettered). */
+  #observeRouted(outcomes: readonly Outcome[]): void {
+    const now = this.#now();
+    for (const o of outcomes) {
+      if ('decision' in o && o.decision.allowed)
+        this.#deps.metrics.endToEndSeconds.observe((now - o.event.receivedAt) / 1000);
+    }
+  }
+}
+
+function deadLetter(deps: RoutingDeps, event: VigilEvent, error: Error, at: number): void {
+  deps.routing.addDeadLetter(event.id, 'process', error.message, { event_id: event.id }, at);
+  deps.events.setState(event.id, 'dead_lettered', at, 'processor', error.message);
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }
 
 function descriptionOf(results: readonly EnrichmentResult[]): string | null {
