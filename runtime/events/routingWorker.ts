@@ -1,20 +1,32 @@
 import type { Logger } from '../../base/logger';
 import type { VigilEvent } from '../domain/eventModel';
 import type { Decision, RuleContext } from '../rules/decision';
-import type { GroupCommitWriter } from '../store/groupCommitWriter';
 import type { EnrichmentResult } from './enrichment/types';
 import { type EventMetrics, endStage } from './eventMetrics';
-import type { EventStore } from './eventStore';
 import type { DeliveryResult } from './routing/channel';
+import {
+  deadLetterOp,
+  decisionOp,
+  enrichmentOps,
+  type RoutingOp,
+  type RoutingRecorder,
+  stateOp,
+} from './routingOps';
 import type { RoutingStore } from './routingStore';
 
 export interface RoutingDeps {
-  writer: GroupCommitWriter;
-  events: EventStore;
-  routing: RoutingStore;
+  /** Collects a batch's rows; the staged channels (the MQTT outbox) record theirs into it too. */
+  recorder: RoutingRecorder;
+  /**
+   * Writes rows in one transaction; resolves once it is durable, rejects if a row failed (nothing
+   * of it is written then). The appliance commits in the event log's writer thread.
+   */
+  commit: (ops: RoutingOp[]) => Promise<void>;
+  /** Finds the stored events not yet routed, for `scan()`. */
+  routing: Pick<RoutingStore, 'pending'>;
   enrich: (event: VigilEvent) => Promise<EnrichmentResult[]>;
   decide: (event: VigilEvent, context: RuleContext) => Decision;
-  /** Hands the event to the staged channels (the MQTT outbox); runs inside the decision's transaction. */
+  /** Hands the event to the staged channels (the MQTT outbox), which record their rows into the batch. */
   stage: (event: VigilEvent, decision: Decision, description: string | null, at: number) => DeliveryResult[];
   /** Delivers to the other channels in the decision, once the decision is stored. */
   deliver: (event: VigilEvent, decision: Decision, description: string | null) => Promise<DeliveryResult[]>;
@@ -160,14 +172,22 @@ export class RoutingWorker {
     const outcomes = await Promise.all(batch.map((event) => this.#decide(event)));
     mark = endStage(metrics, logger, 'enrich', mark, batch.length === 1 ? batch[0]?.id : undefined);
     const at = this.#now();
+    const { recorder } = this.#deps;
+    const ranges = outcomes.map((_, i) => {
+      const start = recorder.mark();
+      this.#record(outcomes, i, at);
+      return [start, recorder.mark()] as const;
+    });
+    const ops = recorder.take();
     try {
-      await this.#deps.writer.write(() => {
-        for (const outcome of outcomes) this.#writeOutcome(outcome, at);
-      });
+      await this.#deps.commit(ops);
     } catch (err) {
-      // One event's write threw (a staged channel refused it): store the others without it.
+      // A row was refused: commit each event's rows alone, so only the event at fault fails.
       logger.warn({ err, events: batch.length }, 'routing batch write failed; writing its events one by one');
-      await this.#writeOneByOne(outcomes, at);
+      await this.#commitOneByOne(
+        outcomes,
+        ranges.map(([from, to]) => ops.slice(from, to)),
+      );
     }
     this.#countOutcomes(outcomes);
 
@@ -203,46 +223,56 @@ export class RoutingWorker {
     }
   }
 
-  /** One event's outcome; runs inside the batch's transaction and throws to roll it back. */
-  #writeOutcome(outcome: Outcome, at: number): void {
-    const { routing, events } = this.#deps;
+  /**
+   * Records outcome `i`'s rows into the batch. A staged channel that throws drops the event's
+   * rows again, and the event is dead-lettered instead.
+   */
+  #record(outcomes: Outcome[], i: number, at: number): void {
+    const outcome = outcomes[i] as Outcome;
+    const { recorder } = this.#deps;
     if (!('decision' in outcome)) {
-      deadLetter(this.#deps, outcome.event, outcome.error, at);
+      recorder.add(...deadLetterOps(outcome.event, outcome.error, at));
       return;
     }
-    const { event, results, decision, description } = outcome;
-    routing.saveEnrichments(event.id, results);
-    routing.applyDecision(event, decision, description);
-    outcome.staged = this.#deps.stage(event, decision, description, at);
-    const reason = decision.matched.length > 0 ? `rules: ${decision.matched.join(', ')}` : null;
-    events.setState(event.id, decision.allowed ? 'enriched' : 'filtered', at, 'processor', reason);
-    // Nothing left to deliver after the commit: routed now, in the same transaction.
-    if (decision.allowed && !this.#delivers(decision))
-      events.setState(event.id, 'routed', at, 'processor', routeSummary(outcome.staged));
+    const mark = recorder.mark();
+    try {
+      const { event, results, decision, description } = outcome;
+      recorder.add(...enrichmentOps(event.id, results), decisionOp(event, decision, description));
+      outcome.staged = this.#deps.stage(event, decision, description, at);
+      const reason = decision.matched.length > 0 ? `rules: ${decision.matched.join(', ')}` : null;
+      const state = decision.allowed ? 'enriched' : 'filtered';
+      recorder.add(stateOp(event.id, state, at, 'processor', reason));
+      // Nothing left to deliver after the commit: routed now, in the same transaction.
+      if (decision.allowed && !this.#delivers(decision))
+        recorder.add(stateOp(event.id, 'routed', at, 'processor', routeSummary(outcome.staged)));
+    } catch (err) {
+      recorder.rollbackTo(mark);
+      const failed = { event: outcome.event, error: asError(err) };
+      outcomes[i] = failed;
+      recorder.add(...deadLetterOps(failed.event, failed.error, at));
+    }
   }
 
   /**
-   * The fallback when the batch's transaction threw: each event in a write of its own (the
-   * writer commits them together, each in a savepoint), and an event whose write still throws
-   * is dead-lettered.
+   * The fallback when the batch's transaction was refused: each event's rows in a commit of
+   * their own (the writer still groups them, each in a savepoint), and an event whose rows are
+   * still refused is dead-lettered.
    */
-  async #writeOneByOne(outcomes: Outcome[], at: number): Promise<void> {
-    const { writer, logger } = this.#deps;
+  async #commitOneByOne(outcomes: Outcome[], rows: RoutingOp[][]): Promise<void> {
+    const { commit, logger } = this.#deps;
     await Promise.all(
       outcomes.map(async (outcome, i) => {
         try {
-          await writer.write(() => this.#writeOutcome(outcome, at));
+          await commit(rows[i] ?? []);
         } catch (err) {
           const error = asError(err);
           outcomes[i] = { event: outcome.event, error };
-          await writer
-            .write(() => deadLetter(this.#deps, outcome.event, error, this.#now()))
-            .catch((writeErr: unknown) =>
-              logger.error(
-                { err: writeErr, eventId: outcome.event.id },
-                'dead letter not stored; the event is retried at the next start',
-              ),
-            );
+          await commit(deadLetterOps(outcome.event, error, this.#now())).catch((writeErr: unknown) =>
+            logger.error(
+              { err: writeErr, eventId: outcome.event.id },
+              'dead letter not stored; the event is retried at the next start',
+            ),
+          );
         }
       }),
     );
@@ -250,27 +280,29 @@ export class RoutingWorker {
 
   /** The live channels' results of a batch, in one transaction: dead letters and `routed` states. */
   async #writeDeliveries(delivered: readonly Decided[], deliveries: DeliveryResult[][]): Promise<void> {
-    const { writer, routing, events, metrics, logger } = this.#deps;
+    const { metrics, logger } = this.#deps;
     for (const results of deliveries)
       for (const d of results) metrics.routed.inc({ channel: d.channel, ok: String(d.ok) });
-    try {
-      await writer.write(() => {
-        const done = this.#now();
-        delivered.forEach((o, i) => {
-          const results = deliveries[i] ?? [];
-          for (const f of results) {
-            if (f.ok) continue;
-            routing.addDeadLetter(
+    const done = this.#now();
+    const ops: RoutingOp[] = [];
+    delivered.forEach((o, i) => {
+      const results = deliveries[i] ?? [];
+      for (const f of results) {
+        if (!f.ok)
+          ops.push(
+            deadLetterOp(
               o.event.id,
               `route:${f.channel}`,
               f.error ?? 'delivery failed',
               { channel: f.channel },
               done,
-            );
-          }
-          events.setState(o.event.id, 'routed', done, 'processor', routeSummary(results));
-        });
-      });
+            ),
+          );
+      }
+      ops.push(stateOp(o.event.id, 'routed', done, 'processor', routeSummary(results)));
+    });
+    try {
+      await this.#deps.commit(ops);
     } catch (err) {
       // They stay `enriched`: the next start routes them again (the outbox row stays one).
       logger.error(
@@ -316,9 +348,11 @@ export class RoutingWorker {
   }
 }
 
-function deadLetter(deps: RoutingDeps, event: VigilEvent, error: Error, at: number): void {
-  deps.routing.addDeadLetter(event.id, 'process', error.message, { event_id: event.id }, at);
-  deps.events.setState(event.id, 'dead_lettered', at, 'processor', error.message);
+function deadLetterOps(event: VigilEvent, error: Error, at: number): RoutingOp[] {
+  return [
+    deadLetterOp(event.id, 'process', error.message, { event_id: event.id }, at),
+    stateOp(event.id, 'dead_lettered', at, 'processor', error.message),
+  ];
 }
 
 function asError(err: unknown): Error {
