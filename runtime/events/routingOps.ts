@@ -70,12 +70,7 @@ export function decisionOp(event: VigilEvent, decision: Decision, description: s
 }
 
 /** The event queued for the central server; the same event twice stays one row. */
-function outboxOp(
-  event: VigilEvent,
-  decision: Decision,
-  description: string | null,
-  at: number,
-): RoutingOp {
+function outboxOp(event: VigilEvent, decision: Decision, description: string | null, at: number): RoutingOp {
   const payload = eventToJson(
     { ...event, severity: decision.severity },
     { description, tags: decision.tags },

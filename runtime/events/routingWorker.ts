@@ -62,6 +62,12 @@ type Outcome =
 type Decided = Extract<Outcome, { decision: Decision }>;
 
 const DEFAULT_MAX_BATCH = 512;
+/**
+ * Committed batches whose live deliveries may be under way at once. A webhook that hangs until
+ * its timeout holds its batch that long; past this many, routing waits for them (the events
+ * behind wait safely in the queue and the database).
+ */
+const MAX_DELIVERING_BATCHES = 64;
 
 /**
  * The part after the acknowledgement, in batches: whatever is pending (up to `maxBatch`) is
@@ -77,7 +83,10 @@ export class RoutingWorker {
   readonly #maxBatch: number;
   readonly #queue: VigilEvent[] = [];
   readonly #queued = new Set<string>();
+  /** Batches being enriched and committed. */
   #running = 0;
+  /** Batches committed and being delivered. */
+  #delivering = 0;
   #overflowed = false;
   #scanning: Promise<void> | undefined;
   #idle: Array<() => void> = [];
@@ -112,7 +121,8 @@ export class RoutingWorker {
 
   /** Resolves when nothing is queued or running. */
   idle(): Promise<void> {
-    if (this.#running === 0 && this.#queue.length === 0 && !this.#scanning) return Promise.resolve();
+    if (this.#running === 0 && this.#delivering === 0 && this.#queue.length === 0 && !this.#scanning)
+      return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
@@ -146,31 +156,59 @@ export class RoutingWorker {
   }
 
   #pump(): void {
-    while (!this.#stopped && this.#running < this.#deps.concurrency && this.#queue.length > 0) {
+    while (
+      !this.#stopped &&
+      this.#running < this.#deps.concurrency &&
+      this.#delivering < MAX_DELIVERING_BATCHES &&
+      this.#queue.length > 0
+    ) {
       // Adaptive: at a trickle each event is its own batch (no waiting), under load they grow.
       const batch = this.#queue.splice(0, this.#maxBatch);
       this.#running += 1;
       this.#deps.metrics.routingQueue.set(this.#queue.length);
-      void this.#processBatch(batch).finally(() => {
+      const committed = this.#decideAndCommit(batch).catch((err: unknown) => {
+        this.#deps.logger.error(
+          { err, events: batch.length },
+          'routing batch failed; routed again at next start',
+        );
+        return { delivery: Promise.resolve() };
+      });
+      void committed.then(({ delivery }) => {
+        // The batch's outcome is durable: the next batch may start while this one is delivered,
+        // so a slow webhook does not hold up the outbox of the events behind it.
         this.#running -= 1;
-        for (const event of batch) this.#queued.delete(event.id);
-        if (this.#queue.length === 0 && this.#overflowed && !this.#stopped) {
-          this.#overflowed = false;
-          void this.scan();
-        }
+        this.#delivering += 1;
         this.#pump();
-        if (this.#running === 0 && this.#queue.length === 0 && !this.#scanning) {
-          for (const resolve of this.#idle.splice(0)) resolve();
-        }
+        void delivery.finally(() => {
+          this.#delivering -= 1;
+          // Only now: a scan meanwhile would find these events `enriched` and route them twice.
+          for (const event of batch) this.#queued.delete(event.id);
+          if (this.#queue.length === 0 && this.#overflowed && !this.#stopped) {
+            this.#overflowed = false;
+            void this.scan();
+          }
+          this.#pump();
+          this.#checkIdle();
+        });
       });
     }
   }
 
-  async #processBatch(batch: readonly VigilEvent[]): Promise<void> {
+  #checkIdle(): void {
+    if (this.#running === 0 && this.#delivering === 0 && this.#queue.length === 0 && !this.#scanning) {
+      for (const resolve of this.#idle.splice(0)) resolve();
+    }
+  }
+
+  /**
+   * Enriches and rules a batch and commits its outcome; resolves, once that is durable, with the
+   * batch's delivery under way (which never rejects), wrapped so that awaiting this does not wait for it.
+   */
+  async #decideAndCommit(batch: readonly VigilEvent[]): Promise<{ delivery: Promise<void> }> {
     const { metrics, logger } = this.#deps;
-    let mark = performance.now();
+    const mark = performance.now();
     const outcomes = await Promise.all(batch.map((event) => this.#decide(event)));
-    mark = endStage(metrics, logger, 'enrich', mark, batch.length === 1 ? batch[0]?.id : undefined);
+    endStage(metrics, logger, 'enrich', mark, batch.length === 1 ? batch[0]?.id : undefined);
     const at = this.#now();
     const { recorder } = this.#deps;
     const ranges = outcomes.map((_, i) => {
@@ -190,9 +228,22 @@ export class RoutingWorker {
       );
     }
     this.#countOutcomes(outcomes);
+    const delivery = this.#deliver(outcomes).catch((err: unknown) =>
+      logger.error(
+        { err, events: batch.length },
+        'delivering a routing batch failed; routed again at next start',
+      ),
+    );
+    return { delivery };
+  }
 
-    // Every allowed event goes to the live channels (and the live views); the results of those
-    // whose decision routes somewhere after the commit are stored, and they become `routed` then.
+  /**
+   * Every allowed event goes to the live channels (and the live views); the results of those
+   * whose decision routes somewhere after the commit are stored, and they become `routed` then.
+   */
+  async #deliver(outcomes: readonly Outcome[]): Promise<void> {
+    const { metrics, logger } = this.#deps;
+    const mark = performance.now();
     const allowed = outcomes.filter((o): o is Decided => 'decision' in o && o.decision.allowed);
     const delivered = await Promise.all(
       allowed.map(async (o) => [
@@ -200,7 +251,7 @@ export class RoutingWorker {
         ...(await this.#deps.deliver(o.event, o.decision, o.description)),
       ]),
     );
-    endStage(metrics, logger, 'route', mark, batch.length === 1 ? batch[0]?.id : undefined);
+    endStage(metrics, logger, 'route', mark, outcomes.length === 1 ? outcomes[0]?.event.id : undefined);
     const delivering: Decided[] = [];
     const deliveries: DeliveryResult[][] = [];
     allowed.forEach((o, i) => {

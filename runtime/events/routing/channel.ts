@@ -25,8 +25,9 @@ export interface Channel {
 /**
  * A channel whose delivery is a row written in the same transaction as the rules' decision: the
  * MQTT outbox (`mqtt`). The event is handed over exactly when its decision is durable, so a crash
- * can neither lose it nor hand it over twice. `stage` runs inside that transaction: it must be
- * synchronous, and a throw rolls the whole outcome back.
+ * can neither lose it nor hand it over twice. `stage` runs while the routing batch's rows are
+ * recorded (they are committed together): it must be synchronous and record its row into the
+ * batch, and a throw drops the event's rows and dead-letters it.
  */
 export interface StagedChannel {
   readonly name: string;
