@@ -26,8 +26,11 @@ export type RoutingOp =
       description: string | null,
       tags: string,
       decision: string,
-      data: string,
+      /** Null: the event's data is unchanged (the decision sets no field). */
+      data: string | null,
       eventId: string,
+      /** The state the event moves to with it (one row update for both), and its audit row. */
+      state: { state: EventState; at: number; actor: string; reason: string | null } | null,
     ]
   | [
       kind: 'outbox',
@@ -55,17 +58,24 @@ export function enrichmentOps(eventId: string, results: readonly EnrichmentResul
   ]);
 }
 
-/** What the rules decided; `set` fields are merged into the event's data. */
-export function decisionOp(event: VigilEvent, decision: Decision, description: string | null): RoutingOp {
-  const data = Object.keys(decision.set).length > 0 ? { ...event.data, ...decision.set } : event.data;
+/** What the rules decided, and the state it moves the event to; `set` fields are merged into the event's data. */
+export function decisionOp(
+  event: VigilEvent,
+  decision: Decision,
+  description: string | null,
+  state: Extract<RoutingOp, { 0: 'decision' }>[7] = null,
+): RoutingOp {
+  const data =
+    Object.keys(decision.set).length > 0 ? JSON.stringify({ ...event.data, ...decision.set }) : null;
   return [
     'decision',
     decision.severity,
     description,
     JSON.stringify(decision.tags),
     JSON.stringify(decision),
-    JSON.stringify(data),
+    data,
     event.id,
+    state,
   ];
 }
 

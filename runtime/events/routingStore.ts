@@ -19,7 +19,8 @@ export class RoutingStore {
       INSERT OR REPLACE INTO enrichments (event_id, enricher, status, data, duration_ms, attempts, error)
       VALUES (?, ?, ?, ?, ?, ?, ?)`);
     this.#applyDecision = db.prepare(
-      'UPDATE events SET severity = ?, description = ?, tags = ?, decision = ?, data = ? WHERE id = ?',
+      `UPDATE events SET severity = ?, description = ?, tags = ?, decision = ?, data = COALESCE(?, data),
+         state = COALESCE(?, state) WHERE id = ?`,
     );
     this.#outbox = db.prepare(
       `INSERT OR IGNORE INTO outbox (event_id, camera, severity, payload, created_at, bytes, event_seq)
@@ -44,9 +45,15 @@ export class RoutingStore {
         case 'enrichment':
           this.#saveEnrichment.run(op[1], op[2], op[3], op[4], op[5], op[6], op[7]);
           break;
-        case 'decision':
-          this.#applyDecision.run(op[1], op[2], op[3], op[4], op[5], op[6]);
+        case 'decision': {
+          const change = op[7];
+          this.#applyDecision.run(op[1], op[2], op[3], op[4], op[5], change?.state ?? null, op[6]);
+          if (change !== null) {
+            if (events === undefined) throw new Error('a state change needs the event store (its audit row)');
+            events.audit('event', op[6], change.state, change.at, change.actor, change.reason);
+          }
           break;
+        }
         case 'outbox':
           this.#outbox.run(op[1], op[2], op[3], op[4], op[5], op[6], op[1]);
           break;

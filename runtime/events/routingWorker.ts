@@ -288,11 +288,13 @@ export class RoutingWorker {
     const mark = recorder.mark();
     try {
       const { event, results, decision, description } = outcome;
-      recorder.add(...enrichmentOps(event.id, results), decisionOp(event, decision, description));
-      outcome.staged = this.#deps.stage(event, decision, description, at);
       const reason = decision.matched.length > 0 ? `rules: ${decision.matched.join(', ')}` : null;
       const state = decision.allowed ? 'enriched' : 'filtered';
-      recorder.add(stateOp(event.id, state, at, 'processor', reason));
+      recorder.add(
+        ...enrichmentOps(event.id, results),
+        decisionOp(event, decision, description, { state, at, actor: 'processor', reason }),
+      );
+      outcome.staged = this.#deps.stage(event, decision, description, at);
       // Nothing left to deliver after the commit: routed now, in the same transaction.
       if (decision.allowed && !this.#delivers(decision))
         recorder.add(stateOp(event.id, 'routed', at, 'processor', routeSummary(outcome.staged)));
