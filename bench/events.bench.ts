@@ -376,7 +376,7 @@ console.log(
   `  routed end to end:                   ${fmt(whole.routedRate)} events/s (target ≥ 10,000; ${wholeLoad}); ingest in the same run ${fmt(whole.ingestRate)}/s`,
 );
 console.log(
-  `  ratio routed / raw:                  ${(whole.routedRate / rawMean).toFixed(2)} (raw: mean of the two baselines); routed / ingested ${(whole.routedRate / whole.ingestRate).toFixed(2)}`,
+  `  ratio routed / raw:                  ${(whole.routedRate / rawMean).toFixed(3)} (raw: mean of the two baselines); routed / ingested ${(whole.routedRate / whole.ingestRate).toFixed(2)}`,
 );
 console.log(`  rows: ${fmt(whole.routed)} events routed, ${fmt(whole.outbox)} outbox rows`);
 console.log('  3. latency ingest → routed (outbox row durable) at fixed offered rates');

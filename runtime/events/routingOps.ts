@@ -42,7 +42,8 @@ export type RoutingOp =
       bytes: number,
     ]
   | [kind: 'dead_letter', eventId: string | null, stage: string, reason: string, payload: string, at: number]
-  | [kind: 'state', eventId: string, state: EventState, at: number, actor: string, reason: string | null];
+  | [kind: 'state', eventId: string, state: EventState, at: number, actor: string, reason: string | null]
+  | [kind: 'audit', eventId: string, state: EventState, at: number, actor: string, reason: string | null];
 
 /** The rows of one enricher outcome each. */
 export function enrichmentOps(eventId: string, results: readonly EnrichmentResult[]): RoutingOp[] {
@@ -108,6 +109,17 @@ export function stateOp(
   reason: string | null,
 ): RoutingOp {
   return ['state', eventId, state, at, actor, reason];
+}
+
+/** An audit row alone, for a state the event passes through within one transaction. */
+export function auditOp(
+  eventId: string,
+  state: EventState,
+  at: number,
+  actor: string,
+  reason: string | null,
+): RoutingOp {
+  return ['audit', eventId, state, at, actor, reason];
 }
 
 /**

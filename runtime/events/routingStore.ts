@@ -60,6 +60,10 @@ export class RoutingStore {
         case 'dead_letter':
           this.#deadLetter.run(op[1], op[2], op[3], op[4], op[5]);
           break;
+        case 'audit':
+          if (events === undefined) throw new Error('an audit row needs the event store');
+          events.audit('event', op[1], op[2], op[3], op[4], op[5]);
+          break;
         case 'state':
           if (events === undefined) throw new Error('a state change needs the event store (its audit row)');
           events.setState(op[1], op[2], op[3], op[4], op[5]);

@@ -5,6 +5,7 @@ import type { EnrichmentResult } from './enrichment/types';
 import { type EventMetrics, endStage } from './eventMetrics';
 import type { DeliveryResult } from './routing/channel';
 import {
+  auditOp,
   deadLetterOp,
   decisionOp,
   enrichmentOps,
@@ -255,9 +256,18 @@ export class RoutingWorker {
     const delivering: Decided[] = [];
     const deliveries: DeliveryResult[][] = [];
     allowed.forEach((o, i) => {
-      if (!this.#delivers(o.decision)) return;
-      delivering.push(o);
-      deliveries.push(delivered[i] ?? []);
+      const results = delivered[i] ?? [];
+      if (this.#delivers(o.decision)) {
+        delivering.push(o);
+        deliveries.push(results);
+        return;
+      }
+      // Live views only: counted and logged, not stored (the event is already `routed`).
+      for (const d of results.slice(o.staged?.length ?? 0)) {
+        metrics.routed.inc({ channel: d.channel, ok: String(d.ok) });
+        if (!d.ok)
+          logger.warn({ eventId: o.event.id, channel: d.channel, error: d.error }, 'live delivery failed');
+      }
     });
     if (delivering.length > 0) await this.#writeDeliveries(delivering, deliveries);
     this.#observeRouted(outcomes);
@@ -289,15 +299,32 @@ export class RoutingWorker {
     try {
       const { event, results, decision, description } = outcome;
       const reason = decision.matched.length > 0 ? `rules: ${decision.matched.join(', ')}` : null;
-      const state = decision.allowed ? 'enriched' : 'filtered';
-      recorder.add(
-        ...enrichmentOps(event.id, results),
-        decisionOp(event, decision, description, { state, at, actor: 'processor', reason }),
-      );
-      outcome.staged = this.#deps.stage(event, decision, description, at);
-      // Nothing left to deliver after the commit: routed now, in the same transaction.
-      if (decision.allowed && !this.#delivers(decision))
-        recorder.add(stateOp(event.id, 'routed', at, 'processor', routeSummary(outcome.staged)));
+      recorder.add(...enrichmentOps(event.id, results));
+      const staged = this.#deps.stage(event, decision, description, at);
+      outcome.staged = staged;
+      if (!decision.allowed) {
+        recorder.add(
+          decisionOp(event, decision, description, { state: 'filtered', at, actor: 'processor', reason }),
+        );
+      } else if (this.#delivers(decision)) {
+        recorder.add(
+          decisionOp(event, decision, description, { state: 'enriched', at, actor: 'processor', reason }),
+        );
+      } else {
+        // Nothing left whose outcome is stored (at most live views, sent after the commit):
+        // routed now, in the same transaction and the same row update; both audit rows stay.
+        const live = [...new Set(decision.routes)].filter((name) => !staged.some((d) => d.channel === name));
+        const summary = routeSummary(staged, live);
+        recorder.add(
+          auditOp(event.id, 'enriched', at, 'processor', reason),
+          decisionOp(event, decision, description, {
+            state: 'routed',
+            at,
+            actor: 'processor',
+            reason: summary,
+          }),
+        );
+      }
     } catch (err) {
       recorder.rollbackTo(mark);
       const failed = { event: outcome.event, error: asError(err) };
@@ -417,10 +444,12 @@ function descriptionOf(results: readonly EnrichmentResult[]): string | null {
   return typeof text === 'string' ? text : null;
 }
 
-function routeSummary(deliveries: readonly DeliveryResult[]): string {
+/** The `routed` audit reason: each channel's outcome; `live` channels are sent after the commit. */
+function routeSummary(deliveries: readonly DeliveryResult[], live: readonly string[] = []): string {
   const parts = deliveries.map((d) => {
     if (!d.ok) return `${d.channel} failed (${d.error ?? 'error'})`;
     return d.skipped === undefined ? `${d.channel} ok` : `${d.channel} skipped (${d.skipped})`;
   });
+  for (const name of live) parts.push(`${name} live`);
   return parts.length > 0 ? parts.join(', ') : 'no channel';
 }

@@ -18,6 +18,12 @@ export interface ChannelOutcome {
 export interface Channel {
   /** The route name rules use: `web`, `clip`, `gpio:siren`, `webhook:ops`. */
   readonly name: string;
+  /**
+   * A live view (the web stream): delivered after the commit like the others, but its outcome is
+   * not stored and a crash does not repeat it (a live view after a restart is a new one). An event
+   * routed only to staged and live channels is `routed` in its decision's own transaction.
+   */
+  readonly live?: boolean;
   // biome-ignore lint/suspicious/noConfusingVoidType: a channel that has nothing to report is a plain async function returning nothing.
   deliver(event: VigilEvent, decision: Decision): Promise<void | ChannelOutcome>;
 }
