@@ -100,16 +100,21 @@ export class RoutingWorker {
   }
 
   enqueue(event: VigilEvent): void {
-    if (this.#stopped) return;
+    if (this.#add(event)) this.#pump();
+  }
+
+  /** Queues without starting a batch; false when stopped or full. */
+  #add(event: VigilEvent): boolean {
+    if (this.#stopped) return false;
     if (this.#queue.length >= this.#deps.capacity) {
       // It is safe on disk; a scan will find it once the queue has room.
       this.#overflowed = true;
-      return;
+      return false;
     }
     this.#queued.add(event.id);
     this.#queue.push(event);
     this.#deps.metrics.routingQueue.set(this.#queue.length);
-    this.#pump();
+    return true;
   }
 
   /** Loads every stored event not yet routed (oldest first) into the queue, as room allows. */
@@ -151,8 +156,10 @@ export class RoutingWorker {
       if (batch.length === 0) return;
       for (const { rowid, event } of batch) {
         after = rowid;
-        if (!this.#queued.has(event.id)) this.enqueue(event);
+        if (!this.#queued.has(event.id)) this.#add(event);
       }
+      // A page at a time: a backlog becomes whole batches, not one event each.
+      this.#pump();
     }
   }
 
