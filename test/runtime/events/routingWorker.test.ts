@@ -101,12 +101,12 @@ async function routingKit(options: { rules?: unknown[]; staged?: StagedChannel[]
 
 /** A rule, as the config loader makes it, routing events whose `field` equals `value` to `route`. */
 function rule(name: string, field: string, value: string, route: string): unknown {
-  // biome-ignore lint/suspicious/noThenProperty: `then` is the rule key users write; it holds a mapping, not a function.
   return {
     name,
     enabled: true,
     stop: false,
     when: { all: [{ field, op: 'eq', value }] },
+    // biome-ignore lint/suspicious/noThenProperty: `then` is the rule key users write; it holds a mapping, not a function.
     then: { route: [route] },
   };
 }
