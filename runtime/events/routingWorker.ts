@@ -73,8 +73,10 @@ const MAX_DELIVERING_BATCHES = 64;
 /**
  * The part after the acknowledgement, in batches: whatever is pending (up to `maxBatch`) is
  * enriched concurrently, ruled, and its whole outcome — enrichments, decisions, outbox rows,
- * states, dead letters — written in one transaction; then delivered to the live channels, whose
- * results are written in one more transaction per batch. It works from the database: events left
+ * states, dead letters — written in one transaction; then delivered to the other channels, and the
+ * results of those whose outcome is stored (webhooks, GPIO, clips) written in one more transaction
+ * per batch (an event routed only to the outbox and live views is `routed` in the first). A
+ * committed batch is delivered while the next ones are enriched. It works from the database: events left
  * `persisted` or `enriched` by a crash, or that did not fit in memory, are picked up by `scan()`;
  * the outbox row is `INSERT OR IGNORE`d, so routing an event again never queues it twice.
  */
@@ -365,7 +367,7 @@ export class RoutingWorker {
     );
   }
 
-  /** The live channels' results of a batch, in one transaction: dead letters and `routed` states. */
+  /** The stored channels' results of a batch, in one transaction: dead letters and `routed` states. */
   async #writeDeliveries(delivered: readonly Decided[], deliveries: DeliveryResult[][]): Promise<void> {
     const { metrics, logger } = this.#deps;
     for (const results of deliveries)
