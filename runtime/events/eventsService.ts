@@ -225,6 +225,7 @@ export class EventsService implements Service {
     return {
       open_incidents: this.#incidents.size,
       routing_queue: this.#worker?.depth ?? 0,
+      routing_retrying: this.#worker?.retrying ?? 0,
       event_log_pending: this.#log?.pending ?? 0,
       ...(this.#log?.failure ? { event_log_failure: this.#log.failure } : {}),
       dedup_tracked: this.#dedup.size,

@@ -43,7 +43,8 @@ export type RoutingOp =
     ]
   | [kind: 'dead_letter', eventId: string | null, stage: string, reason: string, payload: string, at: number]
   | [kind: 'state', eventId: string, state: EventState, at: number, actor: string, reason: string | null]
-  | [kind: 'audit', eventId: string, state: EventState, at: number, actor: string, reason: string | null];
+  | [kind: 'audit', eventId: string, state: EventState, at: number, actor: string, reason: string | null]
+  | [kind: 'resolve_dead_letters', eventId: string, at: number];
 
 /** The rows of one enricher outcome each. */
 export function enrichmentOps(eventId: string, results: readonly EnrichmentResult[]): RoutingOp[] {
@@ -120,6 +121,11 @@ export function auditOp(
   reason: string | null,
 ): RoutingOp {
   return ['audit', eventId, state, at, actor, reason];
+}
+
+/** The event's open `process` dead letters are resolved: an automatic retry routed it. */
+export function resolveDeadLettersOp(eventId: string, at: number): RoutingOp {
+  return ['resolve_dead_letters', eventId, at];
 }
 
 /**

@@ -11,6 +11,7 @@ export class RoutingStore {
   readonly #applyDecision: Statement;
   readonly #outbox: Statement;
   readonly #deadLetter: Statement;
+  readonly #resolveDeadLetters: Statement;
   readonly #pending: Statement;
   readonly #byId: Statement;
 
@@ -28,6 +29,10 @@ export class RoutingStore {
     );
     this.#deadLetter = db.prepare(
       'INSERT INTO dead_letters (event_id, stage, reason, payload, created_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.#resolveDeadLetters = db.prepare(
+      `UPDATE dead_letters SET resolved_at = ?, retried_at = ?, retry_count = retry_count + 1
+       WHERE event_id = ? AND stage = 'process' AND resolved_at IS NULL`,
     );
     this.#pending = db.prepare(
       "SELECT rowid AS seq, * FROM events WHERE state IN ('persisted', 'enriched') AND rowid > ? ORDER BY rowid LIMIT ?",
@@ -59,6 +64,9 @@ export class RoutingStore {
           break;
         case 'dead_letter':
           this.#deadLetter.run(op[1], op[2], op[3], op[4], op[5]);
+          break;
+        case 'resolve_dead_letters':
+          this.#resolveDeadLetters.run(op[2], op[2], op[1]);
           break;
         case 'audit':
           if (events === undefined) throw new Error('an audit row needs the event store');

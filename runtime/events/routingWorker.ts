@@ -11,6 +11,7 @@ import {
   enrichmentOps,
   type RoutingOp,
   type RoutingRecorder,
+  resolveDeadLettersOp,
   stateOp,
 } from './routingOps';
 import type { RoutingStore } from './routingStore';
@@ -45,6 +46,12 @@ export interface RoutingDeps {
   maxBatch?: number;
   /** Events held in memory; beyond it they wait in the database and are picked up by a scan. */
   capacity: number;
+  /**
+   * Automatic retries of an event whose routing failed (dead-lettered at stage `process`): up to
+   * `attempts` more tries, `backoffMs` after the failure and twice as long before each further
+   * one (default 3 and 1,000 ms). A retry that routes the event resolves its dead letters.
+   */
+  retry?: { attempts: number; backoffMs: number };
   now?: () => number;
 }
 
@@ -63,6 +70,7 @@ type Outcome =
 type Decided = Extract<Outcome, { decision: Decision }>;
 
 const DEFAULT_MAX_BATCH = 512;
+const DEFAULT_RETRY = { attempts: 3, backoffMs: 1000 };
 /**
  * Committed batches whose live deliveries may be under way at once. A webhook that hangs until
  * its timeout holds its batch that long; past this many, routing waits for them (the events
@@ -94,6 +102,9 @@ export class RoutingWorker {
   #scanning: Promise<void> | undefined;
   #idle: Array<() => void> = [];
   #stopped = false;
+  /** Retries made so far, by event id, for events whose routing failed. */
+  readonly #retries = new Map<string, number>();
+  readonly #retryTimers = new Set<NodeJS.Timeout>();
 
   constructor(deps: RoutingDeps) {
     this.#deps = deps;
@@ -137,6 +148,9 @@ export class RoutingWorker {
   /** Stops taking work and waits for what is running; queued events stay in the database for next time. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    // They stay `dead_lettered`, with their dead letters for a retry through the API.
+    for (const timer of this.#retryTimers) clearTimeout(timer);
+    this.#retryTimers.clear();
     this.#queue.length = 0;
     this.#queued.clear();
     await this.idle();
@@ -144,6 +158,11 @@ export class RoutingWorker {
 
   get depth(): number {
     return this.#queue.length;
+  }
+
+  /** Events whose routing failed and that wait for an automatic retry. */
+  get retrying(): number {
+    return this.#retryTimers.size;
   }
 
   async #scan(): Promise<void> {
@@ -309,6 +328,7 @@ export class RoutingWorker {
       const { event, results, decision, description } = outcome;
       const reason = decision.matched.length > 0 ? `rules: ${decision.matched.join(', ')}` : null;
       recorder.add(...enrichmentOps(event.id, results));
+      if (this.#retries.has(event.id)) recorder.add(resolveDeadLettersOp(event.id, at));
       const staged = this.#deps.stage(event, decision, description, at);
       outcome.staged = staged;
       if (!decision.allowed) {
@@ -408,18 +428,41 @@ export class RoutingWorker {
     const { metrics, logger } = this.#deps;
     for (const o of outcomes) {
       if (!('decision' in o)) {
+        const retry = this.#scheduleRetry(o.event);
         logger.error(
-          { err: o.error, eventId: o.event.id },
-          'event could not be enriched and routed; dead-lettered',
+          { err: o.error, eventId: o.event.id, retry_in_ms: retry },
+          retry === null
+            ? 'event could not be enriched and routed; dead-lettered'
+            : 'event could not be enriched and routed; dead-lettered, retried automatically',
         );
         metrics.deadLetters.inc({ stage: 'process' });
         continue;
       }
+      this.#retries.delete(o.event.id);
       for (const r of o.results) metrics.enriched.inc({ enricher: r.enricher, status: r.status });
       if (!o.decision.allowed) metrics.filtered.inc();
       else if (!this.#delivers(o.decision))
         for (const d of o.staged ?? []) metrics.routed.inc({ channel: d.channel, ok: String(d.ok) });
     }
+  }
+
+  /** Queues `event` again after a backoff if it has retries left; returns the wait, or null. */
+  #scheduleRetry(event: VigilEvent): number | null {
+    const { attempts, backoffMs } = this.#deps.retry ?? DEFAULT_RETRY;
+    const made = this.#retries.get(event.id) ?? 0;
+    if (this.#stopped || made >= attempts) {
+      this.#retries.delete(event.id);
+      return null;
+    }
+    this.#retries.set(event.id, made + 1);
+    const wait = backoffMs * 2 ** made;
+    const timer = setTimeout(() => {
+      this.#retryTimers.delete(timer);
+      this.enqueue(event);
+    }, wait);
+    timer.unref();
+    this.#retryTimers.add(timer);
+    return wait;
   }
 
   #delivers(decision: Decision): boolean {

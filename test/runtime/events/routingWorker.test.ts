@@ -31,7 +31,13 @@ const logger = pino({ level: 'silent' });
  * `rules`, the outbox, the web stream, and a webhook `hook` on a real local server. Commits go
  * through a group-commit writer that counts them (the appliance's go to the event log thread).
  */
-async function routingKit(options: { rules?: unknown[]; staged?: StagedChannel[] } = {}) {
+async function routingKit(
+  options: {
+    rules?: unknown[];
+    staged?: StagedChannel[];
+    retry?: { attempts: number; backoffMs: number };
+  } = {},
+) {
   const file = join(tempDir(), 'vigil.db');
   const db = openDatabase(file);
   migrate(db, file, MIGRATIONS);
@@ -84,6 +90,7 @@ async function routingKit(options: { rules?: unknown[]; staged?: StagedChannel[]
     logger,
     concurrency: 4,
     capacity: 10_000,
+    ...(options.retry ? { retry: options.retry } : {}),
   });
   const count = (sql: string, ...params: unknown[]) =>
     db
@@ -199,5 +206,64 @@ describe('RoutingWorker', () => {
     assert.equal(kit.count("SELECT count(*) FROM outbox WHERE event_id = 'e-13'"), 0);
     assert.equal(kit.count("SELECT count(*) FROM events WHERE state = 'routed'"), 49);
     assert.equal(kit.count('SELECT count(*) FROM outbox'), 49);
+  });
+
+  /** Makes every outbox insert fail (a real SQLite error) until `unblock()`. */
+  function blockOutbox(db: Parameters<typeof insertEvent>[0]) {
+    db.exec(`CREATE TABLE test_block (x INTEGER);
+      INSERT INTO test_block VALUES (1);
+      CREATE TRIGGER outbox_blocked BEFORE INSERT ON outbox WHEN EXISTS (SELECT 1 FROM test_block)
+      BEGIN SELECT RAISE (ABORT, 'outbox blocked by the test'); END;`);
+    return { unblock: () => db.exec('DELETE FROM test_block') };
+  }
+
+  test('an event whose routing failed is retried with backoff, and its dead letters resolved once it is routed', async () => {
+    const kit = await routingKit({ retry: { attempts: 3, backoffMs: 50 } });
+    const outbox = blockOutbox(kit.db);
+    seed(kit.db, 5);
+    await kit.worker.scan();
+    await kit.worker.idle();
+    assert.equal(kit.count("SELECT count(*) FROM events WHERE state = 'dead_lettered'"), 5);
+    assert.equal(kit.worker.retrying, 5, 'every failed event waits for a retry (health: routing_retrying)');
+
+    outbox.unblock();
+    const deadline = Date.now() + 10_000;
+    while (kit.count("SELECT count(*) FROM events WHERE state = 'routed'") < 5 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    await kit.worker.idle();
+    assert.equal(kit.count("SELECT count(*) FROM events WHERE state = 'routed'"), 5);
+    assert.equal(kit.count('SELECT count(*) FROM outbox'), 5);
+    assert.equal(
+      kit.count('SELECT count(*) FROM dead_letters WHERE resolved_at IS NULL'),
+      0,
+      'dead letters resolved',
+    );
+    assert.ok(kit.count('SELECT min(retry_count) FROM dead_letters') >= 1);
+    assert.deepEqual(kit.states('e-2'), ['persisted', 'dead_lettered', 'enriched', 'routed']);
+    assert.equal(kit.worker.retrying, 0);
+  });
+
+  test('automatic retries are bounded: past them the event stays dead-lettered for the API', async () => {
+    const kit = await routingKit({ retry: { attempts: 2, backoffMs: 10 } });
+    blockOutbox(kit.db);
+    seed(kit.db, 3);
+    await kit.worker.scan();
+    await kit.worker.idle();
+    // First try at once, then after 10 ms and 20 ms more.
+    const deadline = Date.now() + 10_000;
+    while (
+      (kit.worker.retrying > 0 || kit.count('SELECT count(*) FROM dead_letters') < 9) &&
+      Date.now() < deadline
+    )
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    await kit.worker.idle();
+    assert.equal(kit.worker.retrying, 0);
+    assert.equal(
+      kit.count("SELECT count(*) FROM dead_letters WHERE event_id = 'e-1'"),
+      3,
+      'the try and 2 retries',
+    );
+    assert.equal(kit.count("SELECT count(*) FROM events WHERE state = 'dead_lettered'"), 3);
+    assert.equal(kit.count('SELECT count(*) FROM outbox'), 0);
   });
 });
