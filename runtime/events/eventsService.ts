@@ -30,6 +30,7 @@ import { rebuildIncidents } from './replay';
 import { EventRetention } from './retention/eventRetention';
 import { busChannels, Router, webhookChannels } from './routing/index';
 import { outboxChannel } from './routing/outboxChannel';
+import { RoutingRecorder } from './routingOps';
 import { RoutingStore } from './routingStore';
 import { RoutingWorker } from './routingWorker';
 
@@ -128,11 +129,14 @@ export class EventsService implements Service {
     this.#log = log;
     const eventStore = new EventStore(db);
     const routingStore = new RoutingStore(db);
-    this.#router.register(outboxChannel(routingStore, config.mqtt.enabled));
+    // Routing batches are written by the event log's thread too: one writer, no lock to wait for
+    // on the main thread, and the SQLite work on the other core.
+    const recorder = new RoutingRecorder();
+    this.#router.register(outboxChannel(recorder, config.mqtt.enabled));
     const modes = config.alarm.modes;
     const worker = new RoutingWorker({
-      writer: store.writer,
-      events: eventStore,
+      recorder,
+      commit: (ops) => log.write({ op: 'route', ops }),
       routing: routingStore,
       enrich: (event) => this.#enrichment.run(event),
       decide: (event, context) => this.#rules.evaluate(event, context),
@@ -142,6 +146,7 @@ export class EventsService implements Service {
         void bus.publish('event.processed', { event, decision, description });
         return this.#router.route(event, decision);
       },
+      delivers: (decision) => this.#router.delivers(decision),
       context: (event) => ({ mode: this.#mode, hour: localHour(event.timestamp, config.device.timezone) }),
       metrics: this.#metrics,
       logger,
@@ -220,6 +225,7 @@ export class EventsService implements Service {
     return {
       open_incidents: this.#incidents.size,
       routing_queue: this.#worker?.depth ?? 0,
+      routing_retrying: this.#worker?.retrying ?? 0,
       event_log_pending: this.#log?.pending ?? 0,
       ...(this.#log?.failure ? { event_log_failure: this.#log.failure } : {}),
       dedup_tracked: this.#dedup.size,
@@ -284,8 +290,14 @@ function loadOpenIncidents(db: StoreService['db']): OpenIncident[] {
   }));
 }
 
+/** One formatter per time zone: making one costs more than routing the event it is made for. */
+const hourFormats = new Map<string, Intl.DateTimeFormat>();
+
 function localHour(timestamp: number, timeZone: string): number {
-  return Number(
-    new Intl.DateTimeFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone }).format(timestamp),
-  );
+  let format = hourFormats.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone });
+    hourFormats.set(timeZone, format);
+  }
+  return Number(format.format(timestamp));
 }

@@ -1,9 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { eventToJson } from '../domain/eventJson';
 import type { VigilEvent } from '../domain/eventModel';
 import type { Decision } from '../rules/decision';
-import type { EnrichmentResult } from './enrichment/types';
+import type { EventStore } from './eventStore';
 import { type EventRow, eventFromRow } from './eventTable';
+import { decisionOp, type RoutingOp } from './routingOps';
 
 /** Statements of the after-acknowledgement part: enrichments, decisions, outbox, dead letters. */
 export class RoutingStore {
@@ -11,6 +11,7 @@ export class RoutingStore {
   readonly #applyDecision: Statement;
   readonly #outbox: Statement;
   readonly #deadLetter: Statement;
+  readonly #resolveDeadLetters: Statement;
   readonly #pending: Statement;
   readonly #byId: Statement;
 
@@ -19,7 +20,8 @@ export class RoutingStore {
       INSERT OR REPLACE INTO enrichments (event_id, enricher, status, data, duration_ms, attempts, error)
       VALUES (?, ?, ?, ?, ?, ?, ?)`);
     this.#applyDecision = db.prepare(
-      'UPDATE events SET severity = ?, description = ?, tags = ?, decision = ?, data = ? WHERE id = ?',
+      `UPDATE events SET severity = ?, description = ?, tags = ?, decision = ?, data = COALESCE(?, data),
+         state = COALESCE(?, state) WHERE id = ?`,
     );
     this.#outbox = db.prepare(
       `INSERT OR IGNORE INTO outbox (event_id, camera, severity, payload, created_at, bytes, event_seq)
@@ -28,51 +30,59 @@ export class RoutingStore {
     this.#deadLetter = db.prepare(
       'INSERT INTO dead_letters (event_id, stage, reason, payload, created_at) VALUES (?, ?, ?, ?, ?)',
     );
+    this.#resolveDeadLetters = db.prepare(
+      `UPDATE dead_letters SET resolved_at = ?, retried_at = ?, retry_count = retry_count + 1
+       WHERE event_id = ? AND stage = 'process' AND resolved_at IS NULL`,
+    );
     this.#pending = db.prepare(
       "SELECT rowid AS seq, * FROM events WHERE state IN ('persisted', 'enriched') AND rowid > ? ORDER BY rowid LIMIT ?",
     );
     this.#byId = db.prepare('SELECT * FROM events WHERE id = ?');
   }
 
-  saveEnrichments(eventId: string, results: readonly EnrichmentResult[]): void {
-    for (const r of results) {
-      this.#saveEnrichment.run(
-        eventId,
-        r.enricher,
-        r.status,
-        r.data === undefined ? null : JSON.stringify(r.data),
-        r.durationMs,
-        r.attempts,
-        r.error ?? null,
-      );
+  /**
+   * Writes routing rows; runs inside a transaction (the event log writer's, for a routing batch).
+   * State changes go through `events`, which adds their audit rows.
+   */
+  apply(ops: readonly RoutingOp[], events?: EventStore): void {
+    for (const op of ops) {
+      switch (op[0]) {
+        case 'enrichment':
+          this.#saveEnrichment.run(op[1], op[2], op[3], op[4], op[5], op[6], op[7]);
+          break;
+        case 'decision': {
+          const change = op[7];
+          this.#applyDecision.run(op[1], op[2], op[3], op[4], op[5], change?.state ?? null, op[6]);
+          if (change !== null) {
+            if (events === undefined) throw new Error('a state change needs the event store (its audit row)');
+            events.audit('event', op[6], change.state, change.at, change.actor, change.reason);
+          }
+          break;
+        }
+        case 'outbox':
+          this.#outbox.run(op[1], op[2], op[3], op[4], op[5], op[6], op[1]);
+          break;
+        case 'dead_letter':
+          this.#deadLetter.run(op[1], op[2], op[3], op[4], op[5]);
+          break;
+        case 'resolve_dead_letters':
+          this.#resolveDeadLetters.run(op[2], op[2], op[1]);
+          break;
+        case 'audit':
+          if (events === undefined) throw new Error('an audit row needs the event store');
+          events.audit('event', op[1], op[2], op[3], op[4], op[5]);
+          break;
+        case 'state':
+          if (events === undefined) throw new Error('a state change needs the event store (its audit row)');
+          events.setState(op[1], op[2], op[3], op[4], op[5]);
+          break;
+      }
     }
   }
 
   /** Stores what the rules decided; `set` fields are merged into the event's data. */
   applyDecision(event: VigilEvent, decision: Decision, description: string | null): void {
-    const data = Object.keys(decision.set).length > 0 ? { ...event.data, ...decision.set } : event.data;
-    this.#applyDecision.run(
-      decision.severity,
-      description,
-      JSON.stringify(decision.tags),
-      JSON.stringify(decision),
-      JSON.stringify(data),
-      event.id,
-    );
-  }
-
-  /** Queues the event for the central server; the same event twice stays one row. */
-  addToOutbox(event: VigilEvent, decision: Decision, description: string | null, at: number): void {
-    const payload = eventToJson(
-      { ...event, severity: decision.severity },
-      { description, tags: decision.tags },
-    );
-    const json = JSON.stringify(payload);
-    this.#outbox.run(event.id, event.camera, decision.severity, json, at, Buffer.byteLength(json), event.id);
-  }
-
-  addDeadLetter(eventId: string | null, stage: string, reason: string, payload: unknown, at: number): void {
-    this.#deadLetter.run(eventId, stage, reason, JSON.stringify(payload), at);
+    this.apply([decisionOp(event, decision, description)]);
   }
 
   /** Events acknowledged but not yet routed (a crash or a full queue left them), oldest first. */
@@ -91,4 +101,16 @@ export class RoutingStore {
       decision: row.decision ? (JSON.parse(row.decision) as Decision) : null,
     };
   }
+}
+
+const stores = new WeakMap<Database, RoutingStore>();
+
+/** The routing statements of a connection, prepared once (the event log writer thread's). */
+export function routingStoreOf(db: Database): RoutingStore {
+  let store = stores.get(db);
+  if (store === undefined) {
+    store = new RoutingStore(db);
+    stores.set(db, store);
+  }
+  return store;
 }

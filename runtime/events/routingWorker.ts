@@ -1,64 +1,133 @@
 import type { Logger } from '../../base/logger';
 import type { VigilEvent } from '../domain/eventModel';
 import type { Decision, RuleContext } from '../rules/decision';
-import type { GroupCommitWriter } from '../store/groupCommitWriter';
 import type { EnrichmentResult } from './enrichment/types';
 import { type EventMetrics, endStage } from './eventMetrics';
-import type { EventStore } from './eventStore';
 import type { DeliveryResult } from './routing/channel';
+import {
+  auditOp,
+  deadLetterOp,
+  decisionOp,
+  enrichmentOps,
+  type RoutingOp,
+  type RoutingRecorder,
+  resolveDeadLettersOp,
+  stateOp,
+} from './routingOps';
 import type { RoutingStore } from './routingStore';
 
 export interface RoutingDeps {
-  writer: GroupCommitWriter;
-  events: EventStore;
-  routing: RoutingStore;
+  /** Collects a batch's rows; the staged channels (the MQTT outbox) record theirs into it too. */
+  recorder: RoutingRecorder;
+  /**
+   * Writes rows in one transaction; resolves once it is durable, rejects if a row failed (nothing
+   * of it is written then). The appliance commits in the event log's writer thread.
+   */
+  commit: (ops: RoutingOp[]) => Promise<void>;
+  /** Finds the stored events not yet routed, for `scan()`. */
+  routing: Pick<RoutingStore, 'pending'>;
   enrich: (event: VigilEvent) => Promise<EnrichmentResult[]>;
   decide: (event: VigilEvent, context: RuleContext) => Decision;
-  /** Hands the event to the staged channels (the MQTT outbox); runs inside the decision's transaction. */
+  /** Hands the event to the staged channels (the MQTT outbox), which record their rows into the batch. */
   stage: (event: VigilEvent, decision: Decision, description: string | null, at: number) => DeliveryResult[];
   /** Delivers to the other channels in the decision, once the decision is stored. */
   deliver: (event: VigilEvent, decision: Decision, description: string | null) => Promise<DeliveryResult[]>;
+  /**
+   * Whether the decision routes to a channel delivered after the commit (`deliver`). When it does
+   * not, the event is `routed` in the decision's own transaction. Default: every allowed decision does.
+   */
+  delivers?: (decision: Decision) => boolean;
   context: (event: VigilEvent) => RuleContext;
   metrics: EventMetrics;
   logger: Logger;
+  /** Batches enriched and routed at once. */
   concurrency: number;
+  /** Most events in one batch (default 512): a batch takes whatever is pending, up to this. */
+  maxBatch?: number;
   /** Events held in memory; beyond it they wait in the database and are picked up by a scan. */
   capacity: number;
+  /**
+   * Automatic retries of an event whose routing failed (dead-lettered at stage `process`): up to
+   * `attempts` more tries, `backoffMs` after the failure and twice as long before each further
+   * one (default 3 and 1,000 ms). A retry that routes the event resolves its dead letters.
+   */
+  retry?: { attempts: number; backoffMs: number };
   now?: () => number;
 }
 
+/** One event of a batch once enriched and ruled (or failed doing so). */
+type Outcome =
+  | {
+      event: VigilEvent;
+      results: EnrichmentResult[];
+      decision: Decision;
+      description: string | null;
+      /** Set inside the transaction: the staged channels' results. */
+      staged?: DeliveryResult[];
+    }
+  | { event: VigilEvent; error: Error };
+
+type Decided = Extract<Outcome, { decision: Decision }>;
+
+const DEFAULT_MAX_BATCH = 512;
+const DEFAULT_RETRY = { attempts: 3, backoffMs: 1000 };
 /**
- * The part after the acknowledgement: enrich → rules → persist the outcome (and the outbox row,
- * in the same transaction) → deliver. It works from the database: events left `persisted` or
- * `enriched` by a crash, or that did not fit in memory, are picked up by `scan()`.
+ * Committed batches whose live deliveries may be under way at once. A webhook that hangs until
+ * its timeout holds its batch that long; past this many, routing waits for them (the events
+ * behind wait safely in the queue and the database).
+ */
+const MAX_DELIVERING_BATCHES = 64;
+
+/**
+ * The part after the acknowledgement, in batches: whatever is pending (up to `maxBatch`) is
+ * enriched concurrently, ruled, and its whole outcome — enrichments, decisions, outbox rows,
+ * states, dead letters — written in one transaction; then delivered to the other channels, and the
+ * results of those whose outcome is stored (webhooks, GPIO, clips) written in one more transaction
+ * per batch (an event routed only to the outbox and live views is `routed` in the first). A
+ * committed batch is delivered while the next ones are enriched. It works from the database: events left
+ * `persisted` or `enriched` by a crash, or that did not fit in memory, are picked up by `scan()`;
+ * the outbox row is `INSERT OR IGNORE`d, so routing an event again never queues it twice.
  */
 export class RoutingWorker {
   readonly #deps: RoutingDeps;
   readonly #now: () => number;
+  readonly #maxBatch: number;
   readonly #queue: VigilEvent[] = [];
   readonly #queued = new Set<string>();
+  /** Batches being enriched and committed. */
   #running = 0;
+  /** Batches committed and being delivered. */
+  #delivering = 0;
   #overflowed = false;
   #scanning: Promise<void> | undefined;
   #idle: Array<() => void> = [];
   #stopped = false;
+  /** Retries made so far, by event id, for events whose routing failed. */
+  readonly #retries = new Map<string, number>();
+  readonly #retryTimers = new Set<NodeJS.Timeout>();
 
   constructor(deps: RoutingDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
+    this.#maxBatch = Math.max(1, deps.maxBatch ?? DEFAULT_MAX_BATCH);
   }
 
   enqueue(event: VigilEvent): void {
-    if (this.#stopped) return;
+    if (this.#add(event)) this.#pump();
+  }
+
+  /** Queues without starting a batch; false when stopped or full. */
+  #add(event: VigilEvent): boolean {
+    if (this.#stopped) return false;
     if (this.#queue.length >= this.#deps.capacity) {
       // It is safe on disk; a scan will find it once the queue has room.
       this.#overflowed = true;
-      return;
+      return false;
     }
     this.#queued.add(event.id);
     this.#queue.push(event);
     this.#deps.metrics.routingQueue.set(this.#queue.length);
-    this.#pump();
+    return true;
   }
 
   /** Loads every stored event not yet routed (oldest first) into the queue, as room allows. */
@@ -71,13 +140,17 @@ export class RoutingWorker {
 
   /** Resolves when nothing is queued or running. */
   idle(): Promise<void> {
-    if (this.#running === 0 && this.#queue.length === 0 && !this.#scanning) return Promise.resolve();
+    if (this.#running === 0 && this.#delivering === 0 && this.#queue.length === 0 && !this.#scanning)
+      return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
   /** Stops taking work and waits for what is running; queued events stay in the database for next time. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    // They stay `dead_lettered`, with their dead letters for a retry through the API.
+    for (const timer of this.#retryTimers) clearTimeout(timer);
+    this.#retryTimers.clear();
     this.#queue.length = 0;
     this.#queued.clear();
     await this.idle();
@@ -85,6 +158,11 @@ export class RoutingWorker {
 
   get depth(): number {
     return this.#queue.length;
+  }
+
+  /** Events whose routing failed and that wait for an automatic retry. */
+  get retrying(): number {
+    return this.#retryTimers.size;
   }
 
   async #scan(): Promise<void> {
@@ -99,90 +177,318 @@ export class RoutingWorker {
       if (batch.length === 0) return;
       for (const { rowid, event } of batch) {
         after = rowid;
-        if (!this.#queued.has(event.id)) this.enqueue(event);
+        if (!this.#queued.has(event.id)) this.#add(event);
       }
+      // A page at a time: a backlog becomes whole batches, not one event each.
+      this.#pump();
     }
   }
 
   #pump(): void {
-    while (!this.#stopped && this.#running < this.#deps.concurrency && this.#queue.length > 0) {
-      const event = this.#queue.shift() as VigilEvent;
+    while (
+      !this.#stopped &&
+      this.#running < this.#deps.concurrency &&
+      this.#delivering < MAX_DELIVERING_BATCHES &&
+      this.#queue.length > 0
+    ) {
+      // Adaptive: at a trickle each event is its own batch (no waiting), under load they grow.
+      const batch = this.#queue.splice(0, this.#maxBatch);
       this.#running += 1;
-      void this.#process(event).finally(() => {
+      this.#deps.metrics.routingQueue.set(this.#queue.length);
+      const committed = this.#decideAndCommit(batch).catch((err: unknown) => {
+        this.#deps.logger.error(
+          { err, events: batch.length },
+          'routing batch failed; routed again at next start',
+        );
+        return { delivery: Promise.resolve() };
+      });
+      void committed.then(({ delivery }) => {
+        // The batch's outcome is durable: the next batch may start while this one is delivered,
+        // so a slow webhook does not hold up the outbox of the events behind it.
         this.#running -= 1;
-        this.#queued.delete(event.id);
-        this.#deps.metrics.routingQueue.set(this.#queue.length);
-        if (this.#queue.length === 0 && this.#overflowed && !this.#stopped) {
-          this.#overflowed = false;
-          void this.scan();
-        }
+        this.#delivering += 1;
         this.#pump();
-        if (this.#running === 0 && this.#queue.length === 0 && !this.#scanning) {
-          for (const resolve of this.#idle.splice(0)) resolve();
-        }
+        void delivery.finally(() => {
+          this.#delivering -= 1;
+          // Only now: a scan meanwhile would find these events `enriched` and route them twice.
+          for (const event of batch) this.#queued.delete(event.id);
+          if (this.#queue.length === 0 && this.#overflowed && !this.#stopped) {
+            this.#overflowed = false;
+            void this.scan();
+          }
+          this.#pump();
+          this.#checkIdle();
+        });
       });
     }
   }
 
-  async #process(event: VigilEvent): Promise<void> {
-    const { metrics, writer, events, routing, logger } = this.#deps;
-    try {
-      let mark = performance.now();
-      const results = await this.#deps.enrich(event);
-      for (const r of results) metrics.enriched.inc({ enricher: r.enricher, status: r.status });
-      mark = endStage(this.#deps.metrics, this.#deps.logger, 'enrich', mark, event.id);
-      const decision = this.#deps.decide(event, this.#deps.context(event));
-      mark = endStage(this.#deps.metrics, this.#deps.logger, 'rules', mark, event.id);
-      const description = descriptionOf(results);
-      const at = this.#now();
-      const staged = await writer.write(() => {
-        routing.saveEnrichments(event.id, results);
-        routing.applyDecision(event, decision, description);
-        const handed = this.#deps.stage(event, decision, description, at);
-        const reason = decision.matched.length > 0 ? `rules: ${decision.matched.join(', ')}` : null;
-        events.setState(event.id, decision.allowed ? 'enriched' : 'filtered', at, 'processor', reason);
-        return handed;
-      });
-      if (!decision.allowed) {
-        metrics.filtered.inc();
-        return;
-      }
-      const deliveries = [...staged, ...(await this.#deps.deliver(event, decision, description))];
-      endStage(this.#deps.metrics, this.#deps.logger, 'route', mark, event.id);
-      for (const d of deliveries) metrics.routed.inc({ channel: d.channel, ok: String(d.ok) });
-      const failed = deliveries.filter((d) => !d.ok);
-      await writer.write(() => {
-        const done = this.#now();
-        for (const f of failed) {
-          routing.addDeadLetter(
-            event.id,
-            `route:${f.channel}`,
-            f.error ?? 'delivery failed',
-            { channel: f.channel },
-            done,
-          );
-        }
-        events.setState(event.id, 'routed', done, 'processor', routeSummary(deliveries));
-      });
-      for (const f of failed) metrics.deadLetters.inc({ stage: `route:${f.channel}` });
-      metrics.endToEndSeconds.observe((this.#now() - event.receivedAt) / 1000);
-    } catch (err) {
-      logger.error({ err, eventId: event.id }, 'event could not be enriched and routed; dead-lettered');
-      metrics.deadLetters.inc({ stage: 'process' });
-      await writer
-        .write(() => {
-          const at = this.#now();
-          routing.addDeadLetter(event.id, 'process', (err as Error).message, { event_id: event.id }, at);
-          events.setState(event.id, 'dead_lettered', at, 'processor', (err as Error).message);
-        })
-        .catch((writeErr: unknown) =>
-          logger.error(
-            { err: writeErr, eventId: event.id },
-            'dead letter not stored; the event is retried at the next start',
-          ),
-        );
+  #checkIdle(): void {
+    if (this.#running === 0 && this.#delivering === 0 && this.#queue.length === 0 && !this.#scanning) {
+      for (const resolve of this.#idle.splice(0)) resolve();
     }
   }
+
+  /**
+   * Enriches and rules a batch and commits its outcome; resolves, once that is durable, with the
+   * batch's delivery under way (which never rejects), wrapped so that awaiting this does not wait for it.
+   */
+  async #decideAndCommit(batch: readonly VigilEvent[]): Promise<{ delivery: Promise<void> }> {
+    const { metrics, logger } = this.#deps;
+    const mark = performance.now();
+    const outcomes = await Promise.all(batch.map((event) => this.#decide(event)));
+    endStage(metrics, logger, 'enrich', mark, batch.length === 1 ? batch[0]?.id : undefined);
+    const at = this.#now();
+    const { recorder } = this.#deps;
+    const ranges = outcomes.map((_, i) => {
+      const start = recorder.mark();
+      this.#record(outcomes, i, at);
+      return [start, recorder.mark()] as const;
+    });
+    const ops = recorder.take();
+    try {
+      await this.#deps.commit(ops);
+    } catch (err) {
+      // A row was refused: commit each event's rows alone, so only the event at fault fails.
+      logger.warn({ err, events: batch.length }, 'routing batch write failed; writing its events one by one');
+      await this.#commitOneByOne(
+        outcomes,
+        ranges.map(([from, to]) => ops.slice(from, to)),
+      );
+    }
+    this.#countOutcomes(outcomes);
+    const delivery = this.#deliver(outcomes).catch((err: unknown) =>
+      logger.error(
+        { err, events: batch.length },
+        'delivering a routing batch failed; routed again at next start',
+      ),
+    );
+    return { delivery };
+  }
+
+  /**
+   * Every allowed event goes to the live channels (and the live views); the results of those
+   * whose decision routes somewhere after the commit are stored, and they become `routed` then.
+   */
+  async #deliver(outcomes: readonly Outcome[]): Promise<void> {
+    const { metrics, logger } = this.#deps;
+    const mark = performance.now();
+    const allowed = outcomes.filter((o): o is Decided => 'decision' in o && o.decision.allowed);
+    const delivered = await Promise.all(
+      allowed.map(async (o) => [
+        ...(o.staged ?? []),
+        ...(await this.#deps.deliver(o.event, o.decision, o.description)),
+      ]),
+    );
+    endStage(metrics, logger, 'route', mark, outcomes.length === 1 ? outcomes[0]?.event.id : undefined);
+    const delivering: Decided[] = [];
+    const deliveries: DeliveryResult[][] = [];
+    allowed.forEach((o, i) => {
+      const results = delivered[i] ?? [];
+      if (this.#delivers(o.decision)) {
+        delivering.push(o);
+        deliveries.push(results);
+        return;
+      }
+      // Live views only: counted and logged, not stored (the event is already `routed`).
+      for (const d of results.slice(o.staged?.length ?? 0)) {
+        metrics.routed.inc({ channel: d.channel, ok: String(d.ok) });
+        if (!d.ok)
+          logger.warn({ eventId: o.event.id, channel: d.channel, error: d.error }, 'live delivery failed');
+      }
+    });
+    if (delivering.length > 0) await this.#writeDeliveries(delivering, deliveries);
+    this.#observeRouted(outcomes);
+  }
+
+  /** Enrichment and rules for one event; never rejects (a failure becomes a dead letter). */
+  async #decide(event: VigilEvent): Promise<Outcome> {
+    try {
+      const results = await this.#deps.enrich(event);
+      const decision = this.#deps.decide(event, this.#deps.context(event));
+      return { event, results, decision, description: descriptionOf(results) };
+    } catch (err) {
+      return { event, error: asError(err) };
+    }
+  }
+
+  /**
+   * Records outcome `i`'s rows into the batch. A staged channel that throws drops the event's
+   * rows again, and the event is dead-lettered instead.
+   */
+  #record(outcomes: Outcome[], i: number, at: number): void {
+    const outcome = outcomes[i] as Outcome;
+    const { recorder } = this.#deps;
+    if (!('decision' in outcome)) {
+      recorder.add(...deadLetterOps(outcome.event, outcome.error, at));
+      return;
+    }
+    const mark = recorder.mark();
+    try {
+      const { event, results, decision, description } = outcome;
+      const reason = decision.matched.length > 0 ? `rules: ${decision.matched.join(', ')}` : null;
+      recorder.add(...enrichmentOps(event.id, results));
+      if (this.#retries.has(event.id)) recorder.add(resolveDeadLettersOp(event.id, at));
+      const staged = this.#deps.stage(event, decision, description, at);
+      outcome.staged = staged;
+      if (!decision.allowed) {
+        recorder.add(
+          decisionOp(event, decision, description, { state: 'filtered', at, actor: 'processor', reason }),
+        );
+      } else if (this.#delivers(decision)) {
+        recorder.add(
+          decisionOp(event, decision, description, { state: 'enriched', at, actor: 'processor', reason }),
+        );
+      } else {
+        // Nothing left whose outcome is stored (at most live views, sent after the commit):
+        // routed now, in the same transaction and the same row update; both audit rows stay.
+        const live = [...new Set(decision.routes)].filter((name) => !staged.some((d) => d.channel === name));
+        const summary = routeSummary(staged, live);
+        recorder.add(
+          auditOp(event.id, 'enriched', at, 'processor', reason),
+          decisionOp(event, decision, description, {
+            state: 'routed',
+            at,
+            actor: 'processor',
+            reason: summary,
+          }),
+        );
+      }
+    } catch (err) {
+      recorder.rollbackTo(mark);
+      const failed = { event: outcome.event, error: asError(err) };
+      outcomes[i] = failed;
+      recorder.add(...deadLetterOps(failed.event, failed.error, at));
+    }
+  }
+
+  /**
+   * The fallback when the batch's transaction was refused: each event's rows in a commit of
+   * their own (the writer still groups them, each in a savepoint), and an event whose rows are
+   * still refused is dead-lettered.
+   */
+  async #commitOneByOne(outcomes: Outcome[], rows: RoutingOp[][]): Promise<void> {
+    const { commit, logger } = this.#deps;
+    await Promise.all(
+      outcomes.map(async (outcome, i) => {
+        try {
+          await commit(rows[i] ?? []);
+        } catch (err) {
+          const error = asError(err);
+          outcomes[i] = { event: outcome.event, error };
+          await commit(deadLetterOps(outcome.event, error, this.#now())).catch((writeErr: unknown) =>
+            logger.error(
+              { err: writeErr, eventId: outcome.event.id },
+              'dead letter not stored; the event is retried at the next start',
+            ),
+          );
+        }
+      }),
+    );
+  }
+
+  /** The stored channels' results of a batch, in one transaction: dead letters and `routed` states. */
+  async #writeDeliveries(delivered: readonly Decided[], deliveries: DeliveryResult[][]): Promise<void> {
+    const { metrics, logger } = this.#deps;
+    for (const results of deliveries)
+      for (const d of results) metrics.routed.inc({ channel: d.channel, ok: String(d.ok) });
+    const done = this.#now();
+    const ops: RoutingOp[] = [];
+    delivered.forEach((o, i) => {
+      const results = deliveries[i] ?? [];
+      for (const f of results) {
+        if (!f.ok)
+          ops.push(
+            deadLetterOp(
+              o.event.id,
+              `route:${f.channel}`,
+              f.error ?? 'delivery failed',
+              { channel: f.channel },
+              done,
+            ),
+          );
+      }
+      ops.push(stateOp(o.event.id, 'routed', done, 'processor', routeSummary(results)));
+    });
+    try {
+      await this.#deps.commit(ops);
+    } catch (err) {
+      // They stay `enriched`: the next start routes them again (the outbox row stays one).
+      logger.error(
+        { err, events: delivered.length },
+        'delivery results not stored; routed again at next start',
+      );
+      return;
+    }
+    for (const results of deliveries)
+      for (const f of results) if (!f.ok) metrics.deadLetters.inc({ stage: `route:${f.channel}` });
+  }
+
+  #countOutcomes(outcomes: readonly Outcome[]): void {
+    const { metrics, logger } = this.#deps;
+    for (const o of outcomes) {
+      if (!('decision' in o)) {
+        const retry = this.#scheduleRetry(o.event);
+        logger.error(
+          { err: o.error, eventId: o.event.id, retry_in_ms: retry },
+          retry === null
+            ? 'event could not be enriched and routed; dead-lettered'
+            : 'event could not be enriched and routed; dead-lettered, retried automatically',
+        );
+        metrics.deadLetters.inc({ stage: 'process' });
+        continue;
+      }
+      this.#retries.delete(o.event.id);
+      for (const r of o.results) metrics.enriched.inc({ enricher: r.enricher, status: r.status });
+      if (!o.decision.allowed) metrics.filtered.inc();
+      else if (!this.#delivers(o.decision))
+        for (const d of o.staged ?? []) metrics.routed.inc({ channel: d.channel, ok: String(d.ok) });
+    }
+  }
+
+  /** Queues `event` again after a backoff if it has retries left; returns the wait, or null. */
+  #scheduleRetry(event: VigilEvent): number | null {
+    const { attempts, backoffMs } = this.#deps.retry ?? DEFAULT_RETRY;
+    const made = this.#retries.get(event.id) ?? 0;
+    if (this.#stopped || made >= attempts) {
+      this.#retries.delete(event.id);
+      return null;
+    }
+    this.#retries.set(event.id, made + 1);
+    const wait = backoffMs * 2 ** made;
+    const timer = setTimeout(() => {
+      this.#retryTimers.delete(timer);
+      this.enqueue(event);
+    }, wait);
+    timer.unref();
+    this.#retryTimers.add(timer);
+    return wait;
+  }
+
+  #delivers(decision: Decision): boolean {
+    if (!decision.allowed) return false;
+    return this.#deps.delivers?.(decision) ?? true;
+  }
+
+  /** Receipt → routed of each event of the batch that was routed (not filtered, not dead-lettered). */
+  #observeRouted(outcomes: readonly Outcome[]): void {
+    const now = this.#now();
+    for (const o of outcomes) {
+      if ('decision' in o && o.decision.allowed)
+        this.#deps.metrics.endToEndSeconds.observe((now - o.event.receivedAt) / 1000);
+    }
+  }
+}
+
+function deadLetterOps(event: VigilEvent, error: Error, at: number): RoutingOp[] {
+  return [
+    deadLetterOp(event.id, 'process', error.message, { event_id: event.id }, at),
+    stateOp(event.id, 'dead_lettered', at, 'processor', error.message),
+  ];
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }
 
 function descriptionOf(results: readonly EnrichmentResult[]): string | null {
@@ -190,10 +496,12 @@ function descriptionOf(results: readonly EnrichmentResult[]): string | null {
   return typeof text === 'string' ? text : null;
 }
 
-function routeSummary(deliveries: readonly DeliveryResult[]): string {
+/** The `routed` audit reason: each channel's outcome; `live` channels are sent after the commit. */
+function routeSummary(deliveries: readonly DeliveryResult[], live: readonly string[] = []): string {
   const parts = deliveries.map((d) => {
     if (!d.ok) return `${d.channel} failed (${d.error ?? 'error'})`;
     return d.skipped === undefined ? `${d.channel} ok` : `${d.channel} skipped (${d.skipped})`;
   });
+  for (const name of live) parts.push(`${name} live`);
   return parts.length > 0 ? parts.join(', ') : 'no channel';
 }

@@ -32,6 +32,13 @@ const DescriptionSchema = strictObject(
       default: 3000,
       description: 'Total time for all providers of one event; past it the local summary is used.',
     }),
+    concurrency: Type.Integer({
+      minimum: 1,
+      maximum: 256,
+      default: 4,
+      description:
+        'Events sent to the providers at once; the others wait their turn (not counted in budget_ms).',
+    }),
     providers: Type.Array(ProviderSchema, {
       default: [],
       description: 'Tried in order until one answers; empty means the local summary only.',

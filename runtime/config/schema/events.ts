@@ -75,7 +75,8 @@ export const EventsSchema = strictObject(
       minimum: 1,
       maximum: 64,
       default: 4,
-      description: 'Events enriched and routed at once.',
+      description:
+        'Batches of events enriched and routed at once; each takes whatever is pending, up to 512 events.',
     }),
     enrichment: EnrichmentConfigSchema,
     webhooks: WebhooksSchema,

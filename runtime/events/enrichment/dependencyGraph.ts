@@ -46,6 +46,11 @@ function checkLimits(enricher: Enricher): void {
     throw new EnrichmentConfigError(
       `enricher '${enricher.name}': retries must be a whole number ≥ 0, got ${enricher.retries}`,
     );
+  const { concurrency } = enricher;
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1))
+    throw new EnrichmentConfigError(
+      `enricher '${enricher.name}': concurrency must be a whole number ≥ 1 (or left out for no limit), got ${concurrency}`,
+    );
 }
 
 /** A dependency cycle as the enricher names along it, or null; depth-first with an explicit path. */

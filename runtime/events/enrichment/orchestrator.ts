@@ -28,6 +28,9 @@ interface Slot {
   enricher: Enricher;
   breaker: CircuitBreaker;
   stats: EnricherStatsRecorder;
+  /** Calls in flight over all events, and the calls waiting for a turn (`enricher.concurrency`). */
+  active: number;
+  waiting: Array<() => void>;
 }
 
 /**
@@ -57,6 +60,8 @@ export class EnrichmentOrchestrator {
     const now = options.now ?? (() => performance.now());
     this.#slots = enrichers.map((enricher) => ({
       enricher,
+      active: 0,
+      waiting: [],
       stats: new EnricherStatsRecorder(),
       breaker: new CircuitBreaker({
         failureThreshold: breaker.failures,
@@ -157,11 +162,17 @@ export class EnrichmentOrchestrator {
     event: VigilEvent,
     results: ReadonlyMap<string, EnrichmentResult>,
   ): Promise<EnrichmentResult> {
+    await acquire(slot);
     const startedAt = performance.now();
-    const outcome = await runWithRetries(slot.enricher, event, results, {
-      backoffMs: this.#backoffMs,
-      random: this.#random,
-    });
+    let outcome: Awaited<ReturnType<typeof runWithRetries>>;
+    try {
+      outcome = await runWithRetries(slot.enricher, event, results, {
+        backoffMs: this.#backoffMs,
+        random: this.#random,
+      });
+    } finally {
+      release(slot);
+    }
     if (outcome.status === 'success') slot.breaker.success();
     else slot.breaker.failure();
     const result: EnrichmentResult = {
@@ -190,6 +201,23 @@ export class EnrichmentOrchestrator {
       logger?.error({ err, enricher: result.enricher }, 'enrichment onResult hook threw');
     }
   }
+}
+
+/** Waits for a turn under the enricher's own concurrency limit. */
+function acquire(slot: Slot): Promise<void> {
+  const limit = slot.enricher.concurrency ?? Number.POSITIVE_INFINITY;
+  if (slot.active < limit) {
+    slot.active += 1;
+    return Promise.resolve();
+  }
+  // The turn passes straight from the releasing call to the waiter: `active` stays counted.
+  return new Promise((resolve) => slot.waiting.push(resolve));
+}
+
+function release(slot: Slot): void {
+  const next = slot.waiting.shift();
+  if (next) next();
+  else slot.active -= 1;
 }
 
 function notRun(enricher: Enricher, status: EnrichmentResult['status'], error: string): EnrichmentResult {

@@ -42,6 +42,12 @@ export interface Enricher {
   readonly timeoutMs: number;
   /** Extra attempts after a temporary error or a timeout. */
   readonly retries: number;
+  /**
+   * Most events this enricher works on at once (default: no limit). Routing enriches whole
+   * batches concurrently; an enricher that calls out (a language model) sets it so a batch does
+   * not become hundreds of requests at once. Waiting for a turn is not counted in `timeoutMs`.
+   */
+  readonly concurrency?: number;
   /** Whether this enricher has anything to add to this event; false → `skipped`. */
   canProcess(event: VigilEvent): boolean;
   enrich(event: VigilEvent, ctx: EnrichmentContext): Promise<Record<string, unknown>>;

@@ -1,6 +1,8 @@
 import type { EventStore } from '../eventStore';
 import type { EventRowValues } from '../eventTable';
 import type { IncidentRowValues } from '../incidentRows';
+import type { RoutingOp } from '../routingOps';
+import { routingStoreOf } from '../routingStore';
 
 /** A new event and what its arrival did to incidents: stored in one transaction. */
 export interface PersistEvent {
@@ -33,8 +35,14 @@ interface SaveIncidents {
   endReason: string;
 }
 
+/** A routing batch's outcome (enrichments, decisions, outbox rows, states, dead letters): one transaction. */
+interface RouteBatch {
+  op: 'route';
+  ops: RoutingOp[];
+}
+
 /** The writes of the acknowledged ingest path, as plain data so they can cross to the writer thread. */
-export type EventLogWrite = PersistEvent | RecordDuplicate | SaveIncidents;
+export type EventLogWrite = PersistEvent | RecordDuplicate | SaveIncidents | RouteBatch;
 
 /** Carries out one write; runs inside a group-commit transaction of the event log writer. */
 export function applyEventLogWrite(store: EventStore, write: EventLogWrite): void {
@@ -51,6 +59,9 @@ export function applyEventLogWrite(store: EventStore, write: EventLogWrite): voi
     }
     case 'duplicate':
       store.recordDuplicate(write.originalId, write.at);
+      return;
+    case 'route':
+      routingStoreOf(store.db).apply(write.ops, store);
       return;
     case 'incidents':
       for (const incident of write.changed) store.saveIncident(incident, write.at, 'update');

@@ -16,6 +16,7 @@ function options(event: VigilEvent) {
 function webChannel(bus: Publisher): Channel {
   return {
     name: 'web',
+    live: true,
     async deliver(event, decision) {
       await bus.publish('event.stream', { event, decision }, options(event));
     },

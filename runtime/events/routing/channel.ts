@@ -18,6 +18,12 @@ export interface ChannelOutcome {
 export interface Channel {
   /** The route name rules use: `web`, `clip`, `gpio:siren`, `webhook:ops`. */
   readonly name: string;
+  /**
+   * A live view (the web stream): delivered after the commit like the others, but its outcome is
+   * not stored and a crash does not repeat it (a live view after a restart is a new one). An event
+   * routed only to staged and live channels is `routed` in its decision's own transaction.
+   */
+  readonly live?: boolean;
   // biome-ignore lint/suspicious/noConfusingVoidType: a channel that has nothing to report is a plain async function returning nothing.
   deliver(event: VigilEvent, decision: Decision): Promise<void | ChannelOutcome>;
 }
@@ -25,8 +31,9 @@ export interface Channel {
 /**
  * A channel whose delivery is a row written in the same transaction as the rules' decision: the
  * MQTT outbox (`mqtt`). The event is handed over exactly when its decision is durable, so a crash
- * can neither lose it nor hand it over twice. `stage` runs inside that transaction: it must be
- * synchronous, and a throw rolls the whole outcome back.
+ * can neither lose it nor hand it over twice. `stage` runs while the routing batch's rows are
+ * recorded (they are committed together): it must be synchronous and record its row into the
+ * batch, and a throw drops the event's rows and dead-letters it.
  */
 export interface StagedChannel {
   readonly name: string;

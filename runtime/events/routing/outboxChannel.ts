@@ -1,12 +1,15 @@
-import type { RoutingStore } from '../routingStore';
+import type { RoutingRecorder } from '../routingOps';
 import type { StagedChannel } from './channel';
 
 /**
  * `mqtt`: the event goes into the SQLite outbox, in the transaction that stores the rules'
- * decision, and the MQTT sync sends it to the central server from there. With MQTT off the
+ * decision (as a row of the routing batch, see `RoutingRecorder`), and the MQTT sync sends it to the central server from there. With MQTT off the
  * channel takes nothing and says why, so the default rules can route everything to `mqtt`.
  */
-export function outboxChannel(routing: RoutingStore, enabled: boolean): StagedChannel {
+export function outboxChannel(
+  routing: Pick<RoutingRecorder, 'addToOutbox'>,
+  enabled: boolean,
+): StagedChannel {
   return {
     name: 'mqtt',
     stage(event, decision, description, at) {

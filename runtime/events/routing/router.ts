@@ -44,6 +44,19 @@ export class Router {
   }
 
   /**
+   * Whether `decision` routes to a channel delivered after the commit whose outcome is stored
+   * (neither staged nor live): only then is there a delivery outcome to store once the decision
+   * is. A route with no channel counts, since its failure is stored as a dead letter.
+   */
+  delivers(decision: Decision): boolean {
+    if (!decision.allowed) return false;
+    return decision.routes.some((name) => {
+      const channel = this.#channels.get(name);
+      return channel === undefined || !(isStaged(channel) || channel.live === true);
+    });
+  }
+
+  /**
    * Hands `event` to the staged channels in `decision.routes`; call it inside the transaction
    * that stores the decision. Throws what a channel throws, so the transaction rolls back.
    */

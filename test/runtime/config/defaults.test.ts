@@ -100,7 +100,7 @@ const DEFAULTS = {
       breaker: { failures: 5, cooldown_seconds: 30 },
       day_start_hour: 7,
       day_end_hour: 19,
-      description: { enabled: true, budget_ms: 3000, providers: [] },
+      description: { enabled: true, budget_ms: 3000, concurrency: 4, providers: [] },
     },
     webhooks: {},
   },

@@ -22,6 +22,8 @@ export interface DescriptionEnricherOptions {
   fetch?: typeof fetch;
   /** Orchestrator timeout when there are no providers; with providers it is raised to cover the budget. */
   timeoutMs: number;
+  /** Events described at once when providers are configured (the local summary has no limit). */
+  concurrency: number;
 }
 
 /** Headroom over the budget so the orchestrator's timeout never cuts the chain's own fallback short. */
@@ -46,6 +48,7 @@ export function createDescriptionEnricher(options: DescriptionEnricherOptions): 
     timeoutMs: remote ? Math.max(options.timeoutMs, options.budgetMs + BUDGET_SLACK_MS) : options.timeoutMs,
     // The provider chain is the retry; running it again would only spend the budget twice.
     retries: 0,
+    ...(remote ? { concurrency: options.concurrency } : {}),
     canProcess: () => true,
     async enrich(event, ctx) {
       const metadata = successData(ctx.results, 'metadata');

@@ -47,6 +47,7 @@ export function createBuiltinEnrichers(options: BuiltinEnricherOptions): Enriche
       createDescriptionEnricher({
         timeoutMs: config.timeout_ms,
         budgetMs: config.description.budget_ms,
+        concurrency: config.description.concurrency,
         providers: config.description.providers,
         cameraNames,
         ...(options.loadSnapshot ? { loadSnapshot: options.loadSnapshot } : {}),

@@ -65,6 +65,10 @@ describe('enricher graph validation', () => {
       configError(() => new EnrichmentOrchestrator([fakeEnricher('a', noop, { retries: -1 })])).message,
       /'a': retries must be a whole number/,
     );
+    assert.match(
+      configError(() => new EnrichmentOrchestrator([fakeEnricher('a', noop, { concurrency: 0 })])).message,
+      /'a': concurrency must be a whole number ≥ 1/,
+    );
   });
 
   it('accepts a diamond', () => {

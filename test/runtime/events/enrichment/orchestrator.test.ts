@@ -76,6 +76,43 @@ describe('EnrichmentOrchestrator scheduling', () => {
     assert.equal(maxInFlight, 2);
   });
 
+  it('holds an enricher to its own concurrency across events, and not the others', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let freeMax = 0;
+    let freeInFlight = 0;
+    const limited = fakeEnricher(
+      'remote',
+      async () => {
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight -= 1;
+        return {};
+      },
+      { concurrency: 3, timeoutMs: 50 },
+    );
+    const free = fakeEnricher('local', async () => {
+      freeInFlight += 1;
+      freeMax = Math.max(freeMax, freeInFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      freeInFlight -= 1;
+      return {};
+    });
+    const orchestrator = new EnrichmentOrchestrator([limited, free]);
+    // 20 events × 5 ms at 3 at once is ~35 ms of waiting: more than the 50 ms timeout would allow
+    // if waiting for a turn counted against it.
+    const runs = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => orchestrator.run(makeEvent({ id: `e${i}` }))),
+    );
+    assert.equal(maxInFlight, 3, 'the limited enricher never ran more than 3 events at once');
+    assert.equal(freeMax, 20, 'the unlimited one ran every event at once');
+    assert.ok(
+      runs.flat().every((r) => r.status === 'success'),
+      JSON.stringify(runs.flat().filter((r) => r.status !== 'success')),
+    );
+  });
+
   it('skips an enricher whose required dependency failed, but runs one whose optional dependency failed', async () => {
     let dependentCalled = false;
     const orchestrator = new EnrichmentOrchestrator([
