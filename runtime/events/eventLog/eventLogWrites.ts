@@ -22,6 +22,9 @@ interface RecordDuplicate {
   op: 'duplicate';
   originalId: string;
   at: number;
+  /** The repeat's own id, kept as folded into the original. */
+  foldedId: string;
+  reason: 'fingerprint' | 'iou';
 }
 
 /** Open incidents changed since the last sweep, and those that ended. */
@@ -50,7 +53,7 @@ export function applyEventLogWrite(store: EventStore, write: EventLogWrite): voi
       return;
     }
     case 'duplicate':
-      store.recordDuplicate(write.originalId, write.at);
+      store.recordDuplicate(write.originalId, write.at, write.foldedId, write.reason);
       return;
     case 'incidents':
       for (const incident of write.changed) store.saveIncident(incident, write.at, 'update');
