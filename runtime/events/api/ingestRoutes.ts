@@ -122,6 +122,7 @@ export function registerIngestRoutes(app: FastifyInstance, ingest: IngestPort): 
           'or error (field and error); a refused item stores nothing and does not hold the others back. ' +
           'Answered once every accepted item is durable.',
         operationId: 'ingestEventBatch',
+        consumes: ['application/json', NDJSON],
         body: BatchBody,
         response: {
           200: BatchAnswer,
@@ -152,7 +153,7 @@ export function registerIngestRoutes(app: FastifyInstance, ingest: IngestPort): 
 }
 
 /** The per-item answers and their counts. */
-export function batchAnswer(results: BatchItemResult[]) {
+function batchAnswer(results: BatchItemResult[]) {
   let created = 0;
   let duplicates = 0;
   for (const result of results) {
