@@ -1,14 +1,12 @@
-import { isUtf8 } from 'node:buffer';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RequestError } from '../../../base/requestError';
 import { EventInputSchema } from '../../domain/eventModel';
+import { arrayItems, batchAnswer, MAX_BATCH_ITEMS, ndjsonItems } from '../batchInput';
 import type { BatchItemResult, IngestOrigin } from '../eventIngest';
 import type { IngestResult } from '../eventStore';
 import { EventValidationError } from '../eventValidation';
 
-/** Most events in one batch (a JSON array or NDJSON lines). */
-export const MAX_BATCH_ITEMS = 1000;
 /** Most bytes of one batch's body, refused (413) before anything is parsed. */
 export const MAX_BATCH_BYTES = 1024 * 1024;
 
@@ -152,80 +150,12 @@ export function registerIngestRoutes(app: FastifyInstance, ingest: IngestPort): 
   );
 }
 
-/** The per-item answers and their counts. */
-function batchAnswer(results: BatchItemResult[]) {
-  let created = 0;
-  let duplicates = 0;
-  for (const result of results) {
-    if (result.status === 'created') created += 1;
-    else if (result.status === 'duplicate') duplicates += 1;
-  }
-  return { results, created, duplicates, errors: results.length - created - duplicates };
-}
-
-/** NDJSON bodies reach the batch route as bytes; lines are counted before any is parsed. */
+/** NDJSON bodies reach the batch route as bytes, bounded by its body limit; lines are counted before any is parsed. */
 function installNdjsonParser(app: FastifyInstance): void {
   app.addContentTypeParser(NDJSON, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 }
 
 function batchItems(request: FastifyRequest): unknown[] {
   const body = request.body;
-  if (Buffer.isBuffer(body)) return ndjsonItems(body);
-  if (!Array.isArray(body))
-    throw new RequestError('invalid', 'the body must be a JSON array of events (or NDJSON lines)', 'body');
-  return checkCount(body);
-}
-
-function checkCount<T>(items: T[]): T[] {
-  if (items.length === 0)
-    throw new RequestError('invalid', 'the batch is empty; send at least one event', 'body');
-  if (items.length > MAX_BATCH_ITEMS)
-    throw new RequestError(
-      'invalid',
-      `the batch has ${items.length} events; at most ${MAX_BATCH_ITEMS} are taken at once — split it`,
-      'body',
-    );
-  return items;
-}
-
-/** One event per line (blank lines skipped); a line that is not JSON is that item's error. */
-function ndjsonItems(bytes: Buffer): unknown[] {
-  if (!isUtf8(bytes))
-    throw new RequestError('invalid', 'the body is not valid UTF-8; send NDJSON encoded as UTF-8', 'body');
-  let lines = 0;
-  for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) lines += 1;
-  if (lines > MAX_BATCH_ITEMS + 1)
-    throw new RequestError(
-      'invalid',
-      `the batch has more than ${MAX_BATCH_ITEMS} lines; at most ${MAX_BATCH_ITEMS} events are taken at once — split it`,
-      'body',
-    );
-  const items = bytes
-    .toString('utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map(parseLine);
-  return checkCount(items);
-}
-
-function parseLine(line: string): unknown {
-  try {
-    return JSON.parse(line, noProto);
-  } catch (err) {
-    // Answered as that item's error; the other lines are still taken.
-    return new EventValidationError(
-      'body',
-      `is not JSON (${(err as Error).message}); send one JSON event per line`,
-    );
-  }
-}
-
-/** Like fastify's own JSON parser: a `__proto__` or `constructor.prototype` key refuses the line. */
-function noProto(key: string, value: unknown): unknown {
-  if (
-    key === '__proto__' ||
-    (key === 'constructor' && typeof value === 'object' && value !== null && 'prototype' in value)
-  )
-    throw new Error(`the key '${key}' is not accepted`);
-  return value;
+  return Buffer.isBuffer(body) ? ndjsonItems(body) : arrayItems(body);
 }

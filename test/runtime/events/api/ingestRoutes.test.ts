@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import {
-  MAX_BATCH_BYTES,
-  MAX_BATCH_ITEMS,
-  registerIngestRoutes,
-} from '../../../../runtime/events/api/ingestRoutes';
+import { MAX_BATCH_BYTES, registerIngestRoutes } from '../../../../runtime/events/api/ingestRoutes';
 import { registerQueryRoutes } from '../../../../runtime/events/api/queryRoutes';
+import { MAX_BATCH_ITEMS } from '../../../../runtime/events/batchInput';
 import { EventQueries } from '../../../../runtime/events/queries/eventQueries';
 import { Metrics } from '../../../../runtime/metrics/metrics';
 import { WebServer } from '../../../../runtime/web/webServer';
