@@ -16,6 +16,7 @@ import { freePort } from '../test/helpers/freePort';
 import { startVigil } from '../test/helpers/vigilProcess';
 import { stopVigil, untilRunning } from '../test/runtime/events/e2e/e2eKit';
 import { writeStreamConfig } from '../test/runtime/web/liveStream/streamKit';
+import { benchTitle } from './benchMode';
 import { benchTempDir } from './benchTempDir';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -118,8 +119,10 @@ export function printIngest(figures: IngestFigures[], seconds: number, connectio
     .map((l) => l.toFixed(1))
     .join(' ');
   console.log(
-    `ingest over HTTP: autocannon, ${connections} connections, ${seconds} s each, distinct sensor events, ` +
-      `bearer-token auth; load average ${load} (2 cores shared: compare ratios, not absolutes)`,
+    benchTitle(
+      `ingest over HTTP: autocannon, ${connections} connections, ${seconds} s each, distinct sensor events, ` +
+        `bearer-token auth; load average ${load} (a loaded machine: compare ratios, not absolutes)`,
+    ),
   );
   console.log(
     `  ${'build / route'.padEnd(34)} ${'req/s'.padStart(8)} ${'events/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}  non-2xx`,
