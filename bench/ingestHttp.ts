@@ -139,13 +139,17 @@ export function printIngest(figures: IngestFigures[], seconds: number, connectio
     line(`${f.label}: POST /api/v1/events`, f.single, 1);
     if (f.batch) line(`${f.label}: POST /events/batch (${BATCH}/req)`, f.batch, BATCH);
   }
-  const [mine, base] = figures;
-  if (mine?.batch)
+  const mine = figures.filter((f) => f.label === 'this build');
+  const base = figures.filter((f) => f.label !== 'this build');
+  const batch = mine.find((f) => f.batch);
+  const mean = (runs: IngestFigures[]) =>
+    runs.reduce((sum, f) => sum + f.single.requests.average, 0) / runs.length;
+  if (batch?.batch)
     console.log(
-      `  batch / single events/s: ${((mine.batch.requests.average * BATCH) / mine.single.requests.average).toFixed(1)}×`,
+      `  batch / single events/s: ${((batch.batch.requests.average * BATCH) / mean(mine)).toFixed(1)}×`,
     );
-  if (mine && base)
+  if (mine.length > 0 && base.length > 0)
     console.log(
-      `  single POST, ${mine.label} / ${base.label}: ${(mine.single.requests.average / base.single.requests.average).toFixed(2)}×`,
+      `  single POST, this build / ${base[0]?.label} (mean of ${mine.length} alternating runs each): ${(mean(mine) / mean(base)).toFixed(2)}×`,
     );
 }

@@ -35,7 +35,7 @@ import {
 import { benchSize, benchTitle, SMOKE } from './benchMode';
 import { benchTempDir } from './benchTempDir';
 import { withBundles } from './bundles';
-import { commitBundle, ingestFigures, printIngest } from './ingestHttp';
+import { commitBundle, type IngestFigures, ingestFigures, printIngest } from './ingestHttp';
 
 const SECONDS = benchSize(process.env.BENCH_WEB_SECONDS, 5, 1);
 const STORED_EVENTS = SMOKE ? 100 : 2000;
@@ -249,12 +249,20 @@ await withBundles(ENTRY_POINTS, async (bundleDir) => {
   if (SECTIONS.includes('endpoints')) await run(bundleDir);
   if (!SECTIONS.includes('ingest')) return;
   const options = { seconds: SECONDS, connections: INGEST_CONNECTIONS, token: TOKEN };
-  const figures = [await ingestFigures(bundleDir, 'this build', { ...options, batch: true })];
   const baseline = process.env.BENCH_WEB_BASELINE;
-  if (baseline)
-    figures.push(
-      await ingestFigures(await commitBundle(baseline), baseline.slice(0, 10), { ...options, batch: false }),
-    );
+  const baselineDir = baseline ? await commitBundle(baseline) : undefined;
+  // With a baseline, two rounds in alternating order (this, base; base, this), each on a fresh
+  // process: the load of the other engineers' jobs drifts, and the order must not favour either.
+  const figures: IngestFigures[] = [];
+  for (let round = 0; round < (baselineDir ? 2 : 1); round++) {
+    const order = round % 2 === 0 ? ['this', 'base'] : ['base', 'this'];
+    for (const who of order) {
+      if (who === 'this')
+        figures.push(await ingestFigures(bundleDir, 'this build', { ...options, batch: round === 0 }));
+      else if (baselineDir && baseline)
+        figures.push(await ingestFigures(baselineDir, baseline.slice(0, 10), { ...options, batch: false }));
+    }
+  }
   printIngest(figures, SECONDS, INGEST_CONNECTIONS);
   for (const f of figures)
     for (const r of [f.single, f.batch])
