@@ -6,8 +6,11 @@
  * - live stream: 1 and 50 WebSocket clients while events are posted as fast as the API takes them;
  *   the rate at which every client had every event, and the time from an event's 201 answer until
  *   the last client received it (that includes the routing queue: ingest outpaces routing);
- * - the stream's fan-out alone: the hub with 50 loopback clients, no event processor in front.
- * Run: `npm run bench:web` (BENCH_WEB_SECONDS per endpoint, BENCH_WEB_EVENTS streamed, BENCH_WEB_CLIENTS).
+ * - the stream's fan-out alone: the hub with 50 loopback clients, no event processor in front;
+ * - ingest: single-event and batch POST rates (bench/ingestHttp.ts), and with
+ *   BENCH_WEB_BASELINE=<commit> the single POST of that commit's build in the same run.
+ * Run: `npm run bench:web` (BENCH_WEB_SECONDS per endpoint, BENCH_WEB_EVENTS streamed, BENCH_WEB_CLIENTS,
+ * BENCH_WEB_SECTIONS=endpoints,ingest).
  */
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
@@ -32,6 +35,7 @@ import {
 import { benchSize, benchTitle, SMOKE } from './benchMode';
 import { benchTempDir } from './benchTempDir';
 import { withBundles } from './bundles';
+import { commitBundle, type IngestFigures, ingestFigures, printIngest } from './ingestHttp';
 
 const SECONDS = benchSize(process.env.BENCH_WEB_SECONDS, 5, 1);
 const STORED_EVENTS = SMOKE ? 100 : 2000;
@@ -237,7 +241,34 @@ async function untilRouted(base: string, count: number): Promise<void> {
   throw new Error(`the ${count} stored events were not all routed within 5 minutes`);
 }
 
-await withBundles(ENTRY_POINTS, run);
+/** BENCH_WEB_SECTIONS=ingest runs the ingest section alone (a short run on a loaded machine). */
+const SECTIONS = (process.env.BENCH_WEB_SECTIONS ?? 'endpoints,ingest').split(',');
+const INGEST_CONNECTIONS = 32;
+
+await withBundles(ENTRY_POINTS, async (bundleDir) => {
+  if (SECTIONS.includes('endpoints')) await run(bundleDir);
+  if (!SECTIONS.includes('ingest')) return;
+  const options = { seconds: SECONDS, connections: INGEST_CONNECTIONS, token: TOKEN };
+  const baseline = process.env.BENCH_WEB_BASELINE;
+  const baselineDir = baseline ? await commitBundle(baseline) : undefined;
+  // With a baseline, two rounds in alternating order (this, base; base, this), each on a fresh
+  // process: the load of the other engineers' jobs drifts, and the order must not favour either.
+  const figures: IngestFigures[] = [];
+  for (let round = 0; round < (baselineDir ? 2 : 1); round++) {
+    const order = round % 2 === 0 ? ['this', 'base'] : ['base', 'this'];
+    for (const who of order) {
+      if (who === 'this')
+        figures.push(await ingestFigures(bundleDir, 'this build', { ...options, batch: round === 0 }));
+      else if (baselineDir && baseline)
+        figures.push(await ingestFigures(baselineDir, baseline.slice(0, 10), { ...options, batch: false }));
+    }
+  }
+  printIngest(figures, SECONDS, INGEST_CONNECTIONS);
+  for (const f of figures)
+    for (const r of [f.single, f.batch])
+      if (r && r.non2xx + r.errors + r.timeouts > 0)
+        failures.push(`${f.label}: ingest requests refused or failed`);
+});
 if (failures.length > 0) {
   console.error(`web bench: the figures above are not valid: ${failures.join('; ')}`);
   process.exitCode = 1;

@@ -133,6 +133,7 @@ function applianceServices(parts: DaemonParts, bus: Bus<AppEvents>) {
     bus,
     pipeline,
     alarm,
+    events,
     board: parts.board,
     version: parts.version,
     logger: logging.forModule('mqtt'),

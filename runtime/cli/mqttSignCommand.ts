@@ -7,7 +7,7 @@ const USAGE = 'usage: vigil mqtt-sign [--config FILE] --topic TOPIC --payload TE
 
 /**
  * `vigil mqtt-sign --topic T --payload P`: prints the command `P` signed for topic `T` with
- * `mqtt.commands.secret`, ready to publish within the replay window, e.g.
+ * `mqtt.commands.secret` (an event batch for `.../events/ingest`: with `mqtt.ingest.secret`), ready to publish within the replay window, e.g.
  * `mosquitto_pub -t vigil/porch/siren/set -m "$(vigil mqtt-sign --topic vigil/porch/siren/set --payload ON)"`.
  */
 export async function mqttSignCommand(
@@ -32,9 +32,12 @@ export async function mqttSignCommand(
   }
   const loaded = commandConfig(values.config ?? env.VIGIL_CONFIG, env);
   if (!loaded) return 2;
-  const secret = loaded.config.mqtt.commands.secret;
+  // An event batch for the ingest topic is signed with its own secret, anything else as a command.
+  const ingest = values.topic.endsWith('/events/ingest');
+  const setting = ingest ? 'mqtt.ingest.secret' : 'mqtt.commands.secret';
+  const secret = ingest ? loaded.config.mqtt.ingest.secret : loaded.config.mqtt.commands.secret;
   if (secret === undefined) {
-    io.stderr('vigil: mqtt.commands.secret is not set in the config: there is nothing to sign with\n');
+    io.stderr(`vigil: ${setting} is not set in the config: there is nothing to sign with\n`);
     return 2;
   }
   io.stdout(`${JSON.stringify(signCommand(values.topic, values.payload, secret))}\n`);

@@ -1,7 +1,8 @@
 import { type Box, iou } from '../../base/geometry';
 import type { EventType, VigilEvent } from '../domain/eventModel';
 
-export type DuplicateReason = 'fingerprint' | 'iou' | 'window';
+/** Same state (fingerprint), or same state with boxes that overlap (iou). */
+export type DuplicateReason = 'fingerprint' | 'iou';
 
 export interface DedupOptions {
   enabled: boolean;
@@ -35,15 +36,17 @@ export interface Duplicate {
 
 /**
  * Finds repeats of a recently stored event (idempotency by id is the processor's job, against the
- * database). Within a type's window after the last *stored* sighting of the same thing, a report
- * is a duplicate when it says the same (fingerprint), when its box overlaps (IoU), or — for
- * box-less types such as motion or a sensor — simply because it came again. The window does not
- * slide on duplicates, so a thing that stays produces one stored event per window.
+ * database). Only a report of the same state folds: within a type's window after the last
+ * *stored* sighting of the same thing, a report is a duplicate when its fingerprint (the state it
+ * reports: fingerprint.ts) is the stored one's and, when both have boxes, the boxes overlap (IoU).
+ * Anything that changed — a sensor going inactive, another face identity, another zone set — is
+ * stored, however soon it came, and becomes the sighting later reports are compared with. The
+ * window does not slide on duplicates, so a thing that stays produces one stored event per window.
  */
 export class Deduplicator {
   readonly #options: DedupOptions;
   readonly #recent = new Map<string, Sighting>();
-  readonly counts: Record<DuplicateReason, number> = { fingerprint: 0, iou: 0, window: 0 };
+  readonly counts: Record<DuplicateReason, number> = { fingerprint: 0, iou: 0 };
 
   constructor(options: DedupOptions) {
     this.#options = options;
@@ -100,10 +103,15 @@ export function sightingOf(event: VigilEvent): Sighting {
   };
 }
 
+/** A changed state is never a duplicate; the same state is, unless its box moved away. */
 function duplicateReason(previous: Sighting, next: Sighting, iouThreshold: number): DuplicateReason | null {
-  const boxes = previous.box !== null && next.box !== null;
-  const overlap = boxes ? iou(previous.box as Box, next.box as Box) : 0;
-  if (previous.fingerprint === next.fingerprint && (!boxes || overlap >= iouThreshold)) return 'fingerprint';
-  if (boxes) return overlap >= iouThreshold ? 'iou' : null;
-  return previous.box === null && next.box === null ? 'window' : null;
+  if (previous.fingerprint !== next.fingerprint) return null;
+  if (previous.box === null || next.box === null) return 'fingerprint';
+  const overlap = iou(previous.box, next.box);
+  if (overlap < iouThreshold) return null;
+  return sameBox(previous.box, next.box) ? 'fingerprint' : 'iou';
+}
+
+function sameBox(a: Box, b: Box): boolean {
+  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
 }

@@ -51,6 +51,11 @@ export interface IngestDeps {
   now?: () => number;
 }
 
+/** One item's answer in a batch: its result, or why it was refused (nothing of it was stored). */
+export type BatchItemResult =
+  | (IngestResult & { index: number })
+  | { index: number; status: 'error'; field: string | null; error: string; retry?: true };
+
 export interface IngestOrigin {
   /** Who handed the event in, for the audit trail: `api`, `bus:<source>`, … */
   actor: string;
@@ -154,6 +159,32 @@ export class EventIngest {
   }
 
   /**
+   * Ingests the items of a batch in order (a later item may be a repeat or a replay of an
+   * earlier one) and answers per item once every accepted item is durable. A refused item is
+   * answered with the field and stores nothing; the others are not held back by it.
+   */
+  ingestBatch(items: readonly unknown[], origin: IngestOrigin): Promise<BatchItemResult[]> {
+    return Promise.all(
+      items.map((item, index) =>
+        // An item the door could not even parse (an NDJSON line that is not JSON) comes as its error.
+        (item instanceof EventValidationError ? Promise.reject(item) : this.ingest(item, origin)).then(
+          (result): BatchItemResult => ({ index, ...result }),
+          (err: unknown): BatchItemResult =>
+            err instanceof EventValidationError
+              ? { index, status: 'error', field: err.field, error: err.message }
+              : {
+                  index,
+                  status: 'error',
+                  field: null,
+                  error: `could not be stored (${(err as Error).message}); send it again later`,
+                  retry: true,
+                },
+        ),
+      ),
+    );
+  }
+
+  /**
    * Writes the open incidents changed since the last call and ends those idle too long, in one
    * commit. Called every second by the events service and at stop.
    */
@@ -192,25 +223,42 @@ export class EventIngest {
     return stored;
   }
 
+  /**
+   * Folds a same-state repeat into the stored event: the original counts it, and the repeat's id
+   * (sent, or made for it) is kept as folded into the original, so it resolves and replays.
+   */
   async #storeDuplicate(
     originalId: string,
-    reason: 'fingerprint' | 'iou' | 'window',
+    reason: 'fingerprint' | 'iou',
     event: VigilEvent,
     started: number,
   ): Promise<IngestResult> {
     const incident = this.#deps.incidents.peek(event);
     if (incident) incident.lastSeenAt = Math.max(incident.lastSeenAt, event.timestamp);
-    await this.#deps.log.write({ op: 'duplicate', originalId, at: event.timestamp });
-    this.#deps.metrics.deduplicated.inc({ reason });
-    this.#deps.metrics.ingestToDurableSeconds.observe((performance.now() - started) / 1000);
-    return {
-      id: originalId,
-      status: 'duplicate',
-      duplicate_reason: reason,
-      type: event.type,
-      severity: event.severity,
-      incident_id: incident?.id ?? null,
-    };
+    const stored = this.#deps.log
+      .write({ op: 'duplicate', originalId, at: event.timestamp, foldedId: event.id, reason })
+      .then(
+        (): IngestResult => ({
+          id: originalId,
+          status: 'duplicate',
+          duplicate_reason: reason,
+          folded_id: event.id,
+          type: event.type,
+          severity: event.severity,
+          incident_id: incident?.id ?? null,
+        }),
+        (err: unknown) => this.#storedBefore(event.id, err),
+      );
+    this.#inFlight.set(event.id, stored);
+    try {
+      const result = await stored;
+      this.#deps.knownIds.add(event.id);
+      this.#deps.metrics.deduplicated.inc({ reason });
+      this.#deps.metrics.ingestToDurableSeconds.observe((performance.now() - started) / 1000);
+      return result;
+    } finally {
+      this.#inFlight.delete(event.id);
+    }
   }
 
   #toEvent(valid: ValidEventInput, receivedAt: number, origin: IngestOrigin): VigilEvent {
@@ -251,7 +299,16 @@ export class EventIngest {
           awayMode: alarm.awayMode,
           tamper: type === 'sensor' && data.tamper === true,
         }),
-      fingerprint: fingerprint({ type, camera, label, source, zones, dataJson }),
+      fingerprint: fingerprint({
+        type,
+        camera,
+        label,
+        source,
+        objectId: input.object_id ?? null,
+        zones,
+        data,
+        dataJson,
+      }),
       incidentId: null,
     };
   }

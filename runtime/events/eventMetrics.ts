@@ -44,7 +44,7 @@ export function createEventMetrics(metrics: Metrics): EventMetrics {
     }),
     deduplicated: metrics.counter({
       name: 'vigil_events_deduplicated_total',
-      help: 'Events folded into an earlier one, by reason (id, fingerprint, iou, window)',
+      help: 'Events folded into an earlier one, by reason (id: a replayed id; fingerprint, iou: a same-state repeat)',
       labelNames: ['reason'],
     }),
     enriched: metrics.counter({

@@ -19,8 +19,13 @@ export type EventState =
 export interface IngestResult {
   id: string;
   status: 'created' | 'duplicate';
-  /** Why it was a duplicate: a replayed id, or one of the dedup rules. */
-  duplicate_reason?: 'id' | 'fingerprint' | 'iou' | 'window';
+  /** Why it was a duplicate: a replayed id, or a same-state repeat (deduplicator.ts). */
+  duplicate_reason?: 'id' | 'fingerprint' | 'iou';
+  /**
+   * A repeat folded into the event `id`: the report's own id (sent, or made for it), which
+   * `GET /api/v1/events/:id` still resolves to the event it was folded into.
+   */
+  folded_id?: string;
   type: VigilEvent['type'];
   severity: Severity;
   incident_id: string | null;
@@ -62,6 +67,10 @@ export class EventStore {
         'UPDATE events SET duplicates = duplicates + 1, last_duplicate_at = MAX(COALESCE(last_duplicate_at, 0), ?) WHERE id = ?',
       ),
       findResult: db.prepare('SELECT id, type, severity, incident_id FROM events WHERE id = ?'),
+      findFold: db.prepare(
+        'SELECT e.id, e.type, e.severity, e.incident_id FROM event_folds f JOIN events e ON e.id = f.event_id WHERE f.id = ?',
+      ),
+      insertFold: db.prepare('INSERT INTO event_folds (id, event_id, at, reason) VALUES (?, ?, ?, ?)'),
       setState: db.prepare('UPDATE events SET state = ? WHERE id = ?'),
       incidentSnapshot: db.prepare('UPDATE incidents SET snapshot_path = ? WHERE id = ?'),
       mediaOwner: db.prepare(
@@ -70,12 +79,13 @@ export class EventStore {
     };
   }
 
-  /** The stored outcome of an id, for idempotent replays. */
+  /** The stored outcome of an id (an event's, or a repeat's folded into one), for idempotent replays. */
   findResult(id: string): IngestResult | undefined {
-    const row = this.#statements.findResult?.get(id) as
-      | { id: string; type: VigilEvent['type']; severity: Severity; incident_id: string | null }
-      | undefined;
-    return row ? { ...row, status: 'duplicate', duplicate_reason: 'id' } : undefined;
+    type Row = { id: string; type: VigilEvent['type']; severity: Severity; incident_id: string | null };
+    const row = this.#statements.findResult?.get(id) as Row | undefined;
+    if (row) return { ...row, status: 'duplicate', duplicate_reason: 'id' };
+    const folded = this.#statements.findFold?.get(id) as Row | undefined;
+    return folded ? { ...folded, status: 'duplicate', duplicate_reason: 'id', folded_id: id } : undefined;
   }
 
   /**
@@ -100,9 +110,13 @@ export class EventStore {
     this.audit('incident', incidentId, 'ended', at, 'processor', reason);
   }
 
-  /** A duplicate is not a new row: the original counts it (its incident's last_seen is batched). */
-  recordDuplicate(originalId: string, at: number): void {
+  /**
+   * A duplicate is not a new event: the original counts it (its incident's last_seen is batched)
+   * and its id is kept as folded into the original, so it still resolves.
+   */
+  recordDuplicate(originalId: string, at: number, foldedId: string, reason: string): void {
     this.#run('bumpDuplicate', at, originalId);
+    this.#run('insertFold', foldedId, originalId, at, reason);
   }
 
   /**

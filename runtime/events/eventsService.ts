@@ -16,7 +16,7 @@ import { Deduplicator } from './deduplicator';
 import { createEnrichment } from './enrichment/index';
 import type { EnrichmentOrchestrator } from './enrichment/orchestrator';
 import { newEventId } from './eventId';
-import { EventIngest, type IngestOrigin } from './eventIngest';
+import { type BatchItemResult, EventIngest, type IngestOrigin } from './eventIngest';
 import { EventLog } from './eventLog/eventLog';
 import { createEventMetrics, type EventMetrics } from './eventMetrics';
 import { EventStore, type IngestResult } from './eventStore';
@@ -103,6 +103,12 @@ export class EventsService implements Service {
     return this.#ingest.ingest(body, origin);
   }
 
+  /** Ingests a batch in order; resolves per item once every accepted item is durable. */
+  ingestBatch(items: readonly unknown[], origin: IngestOrigin): Promise<BatchItemResult[]> {
+    if (!this.#ingest) return Promise.reject(new Error('the event processor is not running'));
+    return this.#ingest.ingestBatch(items, origin);
+  }
+
   /** The alarm mode the rules and severity scoring see (the alarm service keeps it current). */
   setMode(mode: string): void {
     this.#mode = mode;
@@ -113,7 +119,12 @@ export class EventsService implements Service {
     const db = store.db;
     const rebuilt = rebuildIncidents(db, { onlyOpen: true });
     this.#incidents.restore(loadOpenIncidents(db));
-    const knownIds = KnownIds.of(db.prepare('SELECT id FROM events').pluck().iterate() as Iterable<string>);
+    const knownIds = KnownIds.of(
+      db
+        .prepare('SELECT id FROM events UNION ALL SELECT id FROM event_folds')
+        .pluck()
+        .iterate() as Iterable<string>,
+    );
     const { file, groupCommit, onCommit } = store.writerSettings;
     const log = await EventLog.open({
       file,

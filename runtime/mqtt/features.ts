@@ -1,6 +1,7 @@
 import { CommandsFeature } from './commands/commandsFeature';
 import { FrigateFeature } from './frigate/frigateFeature';
 import { HomeAssistantFeature } from './homeassistant/homeAssistantFeature';
+import { IngestFeature } from './ingest/ingestFeature';
 import type { MqttContext, MqttFeature } from './mqttContext';
 
 /** The MQTT features, in start order. */
@@ -10,5 +11,8 @@ export function createMqttFeatures(context: MqttContext): MqttFeature[] {
   const features: MqttFeature[] = [new HomeAssistantFeature(context)];
   if (context.config.mqtt.frigate_compat) features.push(new FrigateFeature(context));
   features.push(new CommandsFeature(context));
+  // Off unless configured: without its own secret nobody may hand in events over MQTT.
+  const ingestSecret = context.config.mqtt.ingest.secret;
+  if (ingestSecret !== undefined) features.push(new IngestFeature(context, ingestSecret));
   return features;
 }

@@ -4,6 +4,7 @@ import type { AlarmService } from '../alarm/alarmService';
 import type { AlarmTopics } from '../alarm/alarmTopics';
 import type { Bus } from '../bus/eventBus';
 import type { Config } from '../config/schema/index';
+import type { EventsService } from '../events/eventsService';
 import type { EventTopics } from '../events/eventTopics';
 import type { Metrics } from '../metrics/metrics';
 import type { PipelineService } from '../pipeline/pipelineService';
@@ -18,6 +19,9 @@ export type MqttTopics = EventTopics & AlarmTopics & PipelineTopics;
 
 /** What MQTT needs of the cameras: their figures, run-time tuning and latest picture. */
 export type MqttPipelinePort = Pick<PipelineService, 'stats' | 'cameraNames' | 'latestSnapshot' | 'tune'>;
+
+/** What MQTT needs of the event processor: batch ingest for the signed ingest topic. */
+export type MqttEventsPort = Pick<EventsService, 'ingestBatch'>;
 
 /** What MQTT needs of the alarm: its mode, outputs, and the commands that change them. */
 export type MqttAlarmPort = Pick<AlarmService, 'alarm' | 'setMode' | 'drive' | 'gpio'>;
@@ -34,6 +38,7 @@ export interface MqttContext {
   store: StoreService;
   pipeline: MqttPipelinePort;
   alarm: MqttAlarmPort;
+  events: MqttEventsPort;
   board: BoardDetails;
   version: string;
   logger: Logger;

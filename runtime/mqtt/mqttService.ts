@@ -7,7 +7,14 @@ import type { Metrics } from '../metrics/metrics';
 import type { StoreService } from '../store/storeService';
 import { createMqttFeatures } from './features';
 import { type ConnectionStatus, MqttConnection } from './mqttConnection';
-import type { MqttAlarmPort, MqttContext, MqttFeature, MqttPipelinePort, MqttTopics } from './mqttContext';
+import type {
+  MqttAlarmPort,
+  MqttContext,
+  MqttEventsPort,
+  MqttFeature,
+  MqttPipelinePort,
+  MqttTopics,
+} from './mqttContext';
 import { registerMqttMetrics, type SyncMetrics } from './mqttMetrics';
 import { ensureDeviceKey } from './security/deviceKey';
 import type { SyncStatus } from './sync/syncStatus';
@@ -20,6 +27,7 @@ export interface MqttServiceDeps {
   bus: Bus<MqttTopics>;
   pipeline: MqttPipelinePort;
   alarm: MqttAlarmPort;
+  events: MqttEventsPort;
   board: BoardDetails;
   version: string;
   logger: Logger;

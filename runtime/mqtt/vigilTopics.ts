@@ -24,6 +24,16 @@ export class VigilTopics {
     return `${this.base}/ack`;
   }
 
+  /** Signed event batches from outside producers (mqtt.ingest). */
+  get ingest(): string {
+    return `${this.base}/events/ingest`;
+  }
+
+  /** Per-item answers to the batches on `ingest`, once durable. */
+  get ingestReply(): string {
+    return `${this.base}/events/ingest/reply`;
+  }
+
   /** Replies to commands (`.../set`): what was done, or what was wrong. */
   get response(): string {
     return `${this.base}/response`;

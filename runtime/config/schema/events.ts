@@ -8,7 +8,11 @@ const WindowSeconds = Type.Number({ minimum: 0, maximum: 3600 });
 /** How repeated reports of the same thing are folded into one stored event. */
 const DedupSchema = strictObject(
   {
-    enabled: Type.Boolean({ default: true, description: 'Fold repeats (ids are always idempotent).' }),
+    enabled: Type.Boolean({
+      default: true,
+      description:
+        'Fold same-state repeats (ids are always idempotent); a changed state is always a new event.',
+    }),
     default_window_seconds: Type.Number({
       minimum: 0,
       maximum: 3600,
@@ -30,7 +34,8 @@ const DedupSchema = strictObject(
         camera_online: 60,
         system: 0,
       },
-      description: 'Per event type: repeats within this many seconds of the stored one are duplicates.',
+      description:
+        'Per event type: reports of the same state within this many seconds of the stored one are duplicates.',
     }),
     iou_threshold: Type.Number({
       minimum: 0,

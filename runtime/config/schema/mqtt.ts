@@ -134,6 +134,37 @@ const CommandsSchema = strictObject(
   },
 );
 
+const IngestSchema = strictObject(
+  {
+    secret: Type.Optional(
+      Type.String({
+        minLength: 32,
+        maxLength: 256,
+        description:
+          'Key of the signed event batches outside producers publish on <prefix>/<id>/events/ingest (HMAC-SHA256, as signed commands). Without it the topic is not subscribed. At least 32 characters; not the commands secret, so a producer cannot arm or disarm.',
+        ...SECRET,
+      }),
+    ),
+    replay_window_seconds: Type.Integer({
+      minimum: 5,
+      maximum: 600,
+      default: 30,
+      description: 'A signed batch older (or newer) than this is refused, and each one is taken once.',
+    }),
+    max_bytes: Type.Integer({
+      minimum: 1024,
+      maximum: 1024 * 1024,
+      default: 256 * 1024,
+      description: 'Largest signed batch read; larger messages are dropped unread.',
+    }),
+  },
+  {
+    default: {},
+    description:
+      'Events from outside producers (sensors, other systems) over MQTT, signed with `secret`; answered per item on <prefix>/<id>/events/ingest/reply once durable.',
+  },
+);
+
 /** MQTT: events to the central server, Home Assistant discovery, Frigate-compatible topics. */
 export const MqttSchema = strictObject(
   {
@@ -195,6 +226,7 @@ export const MqttSchema = strictObject(
       }),
     ),
     commands: CommandsSchema,
+    ingest: IngestSchema,
     sync: SyncSchema,
     qos: Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(2)], {
       default: 1,

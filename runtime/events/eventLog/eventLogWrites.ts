@@ -24,6 +24,9 @@ interface RecordDuplicate {
   op: 'duplicate';
   originalId: string;
   at: number;
+  /** The repeat's own id, kept as folded into the original. */
+  foldedId: string;
+  reason: 'fingerprint' | 'iou';
 }
 
 /** Open incidents changed since the last sweep, and those that ended. */
@@ -58,7 +61,7 @@ export function applyEventLogWrite(store: EventStore, write: EventLogWrite): voi
       return;
     }
     case 'duplicate':
-      store.recordDuplicate(write.originalId, write.at);
+      store.recordDuplicate(write.originalId, write.at, write.foldedId, write.reason);
       return;
     case 'route':
       routingStoreOf(store.db).apply(write.ops, store);

@@ -114,7 +114,7 @@ export class EventQueries {
   /** One event with its enrichment results and its audit trail (oldest first); undefined if unknown. */
   getEvent(id: string): EventDetail | undefined {
     const row = this.#statements.get('SELECT * FROM events WHERE id = ?').get(id) as EventRow | undefined;
-    if (row === undefined) return undefined;
+    if (row === undefined) return this.#foldedEvent(id);
     const enrichments = this.#statements
       .get(
         'SELECT enricher, status, data, duration_ms, attempts, error FROM enrichments WHERE event_id = ? ORDER BY enricher',
@@ -126,6 +126,17 @@ export class EventQueries {
       )
       .all(id) as AuditRow[];
     return { ...toEventView(row), enrichments: enrichments.map(toEnrichmentView), audit };
+  }
+
+  /** The event a same-state repeat was folded into, saying so (`folded_into`), for the repeat's id. */
+  #foldedEvent(id: string): EventDetail | undefined {
+    const fold = this.#statements.get('SELECT event_id FROM event_folds WHERE id = ?').get(id) as
+      | { event_id: string }
+      | undefined;
+    if (fold === undefined) return undefined;
+    const event = this.getEvent(fold.event_id);
+    if (event === undefined) return undefined;
+    return { ...event, folded_into: fold.event_id, folded_id: id };
   }
 
   /** Incidents newest first by start. See {@link IncidentFilter}. */

@@ -27,6 +27,10 @@ export interface AuditView {
 export interface EventDetail extends EventView {
   enrichments: EnrichmentView[];
   audit: AuditView[];
+  /** Present when the id asked for is a repeat folded into this event: this event's id (as `id`). */
+  folded_into?: string;
+  /** With `folded_into`: the id asked for, the repeat's. */
+  folded_id?: string;
 }
 
 /** An incident: detections of one object/camera grouped over time. */

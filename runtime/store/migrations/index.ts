@@ -8,6 +8,7 @@ import { auth } from './m007Auth';
 import { syncSeq } from './m008SyncSeq';
 import { sessionCredential } from './m009SessionCredential';
 import { unknownFaceQuality } from './m010UnknownFaceQuality';
+import { eventFolds } from './m011EventFolds';
 
 /** One schema change. Versions are consecutive from 1 and never edited once released. */
 export interface Migration {
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   syncSeq,
   sessionCredential,
   unknownFaceQuality,
+  eventFolds,
 ];

@@ -40,25 +40,30 @@ export function identityOf(request: FastifyRequest): Identity | null {
  * site (403: the browser sends the cookie along with a forged cross-site request).
  */
 export function installAuthGuard(app: FastifyInstance, auth: AuthService): void {
-  app.addHook('onRequest', async (request) => {
-    const identity = auth.identify(request);
-    if (identity) identities.set(request, identity);
-    if (!isProtected(request)) return;
-    if (!identity) {
-      throw new RequestError(
-        'unauthorized',
-        'log in first: open the status page, or send Authorization: Bearer <http.auth.token>',
-      );
-    }
-    const changes = !SAFE_METHODS.has(request.method) || request.headers.upgrade !== undefined;
-    if (identity.method === 'session' && changes && !sameOrigin(request)) {
-      throw new RequestError(
-        'forbidden',
-        'cross-site request refused: send it from the status page itself',
-        'origin',
-      );
-    }
-  });
+  // A callback hook, not an async one: it runs on every request (an async hook costs a promise each).
+  app.addHook('onRequest', (request, _reply, done) => done(refusal(request, auth)));
+}
+
+/** Why the request is refused, or undefined when it may go on. */
+function refusal(request: FastifyRequest, auth: AuthService): RequestError | undefined {
+  const identity = auth.identify(request);
+  if (identity) identities.set(request, identity);
+  if (!isProtected(request)) return undefined;
+  if (!identity) {
+    return new RequestError(
+      'unauthorized',
+      'log in first: open the status page, or send Authorization: Bearer <http.auth.token>',
+    );
+  }
+  const changes = !SAFE_METHODS.has(request.method) || request.headers.upgrade !== undefined;
+  if (identity.method === 'session' && changes && !sameOrigin(request)) {
+    return new RequestError(
+      'forbidden',
+      'cross-site request refused: send it from the status page itself',
+      'origin',
+    );
+  }
+  return undefined;
 }
 
 /** No Origin (curl, scripts) or an Origin naming this host. */

@@ -89,4 +89,19 @@ describe('device keys and signed commands on the command line', () => {
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /mqtt\.commands\.secret is not set/);
   });
+
+  test('vigil mqtt-sign signs an event batch for the ingest topic with mqtt.ingest.secret', () => {
+    const dir = tempDir();
+    const secret = 'an-ingest-secret-of-at-least-32-chars';
+    const config = join(dir, 'config.yaml');
+    writeFileSync(
+      config,
+      `data_dir: ${dir}\nmqtt: { commands: { secret: 'a-command-secret-of-at-least-32-chars' }, ingest: { secret: '${secret}' } }\n`,
+    );
+    const topic = 'vigil/porch/events/ingest';
+    const batch = '[{"type":"sensor","label":"door","data":{"state":"open"}}]';
+    const signed = vigil(['mqtt-sign', '--config', config, '--topic', topic, '--payload', batch]);
+    assert.equal(signed.code, 0, signed.stderr);
+    assert.equal(new CommandSignatures(secret, 30).open(topic, JSON.parse(signed.stdout)), batch);
+  });
 });

@@ -12,6 +12,7 @@ describe('secrets', () => {
       'http.auth.token',
       'mqtt.commands.code',
       'mqtt.commands.secret',
+      'mqtt.ingest.secret',
       'mqtt.password',
       'mqtt.tls.key',
     ]);

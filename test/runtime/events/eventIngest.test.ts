@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { EventValidationError } from '../../../runtime/events/eventValidation';
+import { EventQueries } from '../../../runtime/events/queries/eventQueries';
 import { ingestKit } from './ingestKit';
 import { insertEvent } from './queries/eventStoreFixture';
 
@@ -101,15 +102,16 @@ describe('event ingest', () => {
     assert.equal(kit.persisted.length, 0, 'the replay is not routed again');
   });
 
-  test('repeats are folded by fingerprint, by box overlap and by window; a moved box is new', async () => {
+  test('same-state repeats are folded (same fingerprint, overlapping box); a moved box is new', async () => {
     const kit = await ingestKit();
     const first = await kit.ingest.ingest(person, { actor: 'pipeline' });
     kit.advance(500);
     const same = await kit.ingest.ingest(person, { actor: 'pipeline' });
     assert.deepEqual([same.status, same.duplicate_reason, same.id], ['duplicate', 'fingerprint', first.id]);
     kit.advance(500);
+    // Scores are measurements, not state: a nudged box with a new top score is the same sighting.
     const nudged = await kit.ingest.ingest(
-      { ...person, box: [0.1, 0.1, 0.3, 0.61], data: { frame: 7 } },
+      { ...person, box: [0.1, 0.1, 0.3, 0.61], data: { top_score: 0.93 } },
       { actor: 'pipeline' },
     );
     assert.equal(nudged.duplicate_reason, 'iou');
@@ -122,7 +124,7 @@ describe('event ingest', () => {
     await kit.ingest.ingest(motion, { actor: 'pipeline' });
     kit.advance(3000);
     const again = await kit.ingest.ingest({ ...motion, data: { area: 300 } }, { actor: 'pipeline' });
-    assert.equal(again.duplicate_reason, 'window');
+    assert.equal(again.duplicate_reason, 'fingerprint', 'a larger motion area is the same state');
     kit.advance(11_000);
     assert.equal(
       (await kit.ingest.ingest(motion, { actor: 'pipeline' })).status,
@@ -134,6 +136,112 @@ describe('event ingest', () => {
       duplicates: number;
     };
     assert.equal(row.duplicates, 2);
+  });
+
+  test('a sensor opening and closing within one second gives two events; only the repeat folds', async () => {
+    const kit = await ingestKit();
+    const door = { type: 'sensor', source: 'gpio:door', label: 'front-door' };
+    const open = await kit.ingest.ingest({ ...door, data: { state: 'open' } }, { actor: 'api' });
+    kit.advance(400);
+    const closed = await kit.ingest.ingest({ ...door, data: { state: 'closed' } }, { actor: 'api' });
+    kit.advance(300);
+    const closedAgain = await kit.ingest.ingest({ ...door, data: { state: 'closed' } }, { actor: 'api' });
+    kit.advance(200);
+    const reopened = await kit.ingest.ingest({ ...door, data: { state: 'open' } }, { actor: 'api' });
+    assert.deepEqual(
+      [open.status, closed.status, closedAgain.status, reopened.status],
+      ['created', 'created', 'duplicate', 'created'],
+    );
+    assert.equal(closedAgain.id, closed.id, 'the repeat is folded into the closing, not the opening');
+    const states = kit.db
+      .prepare(
+        "SELECT json_extract(data, '$.state') AS state FROM events WHERE type = 'sensor' ORDER BY timestamp",
+      )
+      .pluck()
+      .all();
+    assert.deepEqual(states, ['open', 'closed', 'open']);
+  });
+
+  test('a face identity, a label or a zone set that changes is a new event, however close', async () => {
+    const kit = await ingestKit();
+    const face = {
+      type: 'face_known',
+      camera: 'front',
+      label: 'person',
+      object_id: 't1',
+      box: [0.1, 0.1, 0.3, 0.6],
+      zones: ['porch'],
+      data: { face_name: 'alice', face_score: 0.8 },
+    };
+    const results = [
+      await kit.ingest.ingest(face, { actor: 'pipeline' }),
+      await kit.ingest.ingest(
+        { ...face, data: { face_name: 'alice', face_score: 0.85 } },
+        { actor: 'pipeline' },
+      ),
+      await kit.ingest.ingest(
+        { ...face, data: { face_name: 'bob', face_score: 0.85 } },
+        { actor: 'pipeline' },
+      ),
+      await kit.ingest.ingest(
+        { ...face, zones: ['porch', 'drive'], data: { face_name: 'bob', face_score: 0.85 } },
+        { actor: 'pipeline' },
+      ),
+      await kit.ingest.ingest(
+        { ...face, zones: ['drive', 'porch'], data: { face_name: 'bob', face_score: 0.7 } },
+        { actor: 'pipeline' },
+      ),
+    ];
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['created', 'duplicate', 'created', 'created', 'duplicate'],
+      'same name: a repeat; another name: new; another zone set: new; the same set in another order: a repeat',
+    );
+    const door = { type: 'sensor', source: 'api', label: 'door', data: { state: 'open' } };
+    await kit.ingest.ingest(door, { actor: 'api' });
+    const other = await kit.ingest.ingest({ ...door, label: 'window' }, { actor: 'api' });
+    assert.equal(other.status, 'created', 'another label is another thing');
+  });
+
+  test('a folded repeat keeps its id: it resolves to the event it was folded into, and replays', async () => {
+    const kit = await ingestKit();
+    const door = { type: 'sensor', source: 'api', label: 'door', data: { state: 'open' } };
+    const first = await kit.ingest.ingest({ ...door, id: 'door-1' }, { actor: 'api' });
+    const repeat = await kit.ingest.ingest({ ...door, id: 'door-2' }, { actor: 'api' });
+    assert.deepEqual(
+      [repeat.status, repeat.id, repeat.folded_id, repeat.duplicate_reason],
+      ['duplicate', first.id, 'door-2', 'fingerprint'],
+    );
+    const fold = kit.db.prepare('SELECT event_id, reason FROM event_folds WHERE id = ?').get('door-2');
+    assert.deepEqual({ ...(fold as object) }, { event_id: 'door-1', reason: 'fingerprint' });
+    // Without an id of its own, a repeat gets one made for it, kept the same way.
+    const unnamed = await kit.ingest.ingest(door, { actor: 'api' });
+    assert.equal(unnamed.status, 'duplicate');
+    assert.ok(unnamed.folded_id && unnamed.folded_id !== first.id);
+    assert.equal(kit.count('SELECT count(*) AS n FROM event_folds'), 2);
+
+    // A replay of the folded id answers as before and stores nothing.
+    const replay = await kit.ingest.ingest(
+      { ...door, id: 'door-2', data: { state: 'closed' } },
+      { actor: 'api' },
+    );
+    assert.deepEqual(
+      [replay.status, replay.id, replay.folded_id, replay.duplicate_reason],
+      ['duplicate', 'door-1', 'door-2', 'id'],
+    );
+    assert.equal(kit.count(), 1);
+    assert.equal(kit.count('SELECT count(*) AS n FROM event_folds'), 2);
+
+    const queries = new EventQueries({ db: kit.db, timeZone: 'UTC' });
+    const resolved = queries.getEvent('door-2');
+    assert.equal(resolved?.id, 'door-1');
+    assert.equal(resolved?.folded_into, 'door-1');
+    assert.equal(resolved?.folded_id, 'door-2');
+    assert.equal(queries.getEvent('door-1')?.folded_into, undefined);
+
+    // The fold goes with its event.
+    kit.db.prepare("DELETE FROM events WHERE id = 'door-1'").run();
+    assert.equal(kit.count('SELECT count(*) AS n FROM event_folds'), 0);
   });
 
   test('severity follows the alarm mode', async () => {

@@ -19,6 +19,7 @@ const WINDOWS: Partial<Record<EventType, number>> = {
   object_detected: 2000,
   intrusion: 2000,
   sensor: 2000,
+  face_known: 2000,
 };
 
 /** A real database and the ingest stages wired as the app wires them, with a controllable clock and mode. */

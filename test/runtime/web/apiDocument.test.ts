@@ -15,6 +15,7 @@ interface OpenApiDocument {
 const PROMISED: ReadonlyArray<[string, string]> = [
   ['/api/v1/events', 'get'],
   ['/api/v1/events', 'post'],
+  ['/api/v1/events/batch', 'post'],
   ['/api/v1/events/{id}', 'get'],
   ['/api/v1/events/{id}/snapshot.jpg', 'get'],
   ['/api/v1/events/summary', 'get'],

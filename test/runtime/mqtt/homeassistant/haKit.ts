@@ -100,6 +100,7 @@ export async function haKit(options: { brokerUrl: string; yaml: string; dbFile: 
     store,
     pipeline,
     alarm,
+    events: { ingestBatch: () => Promise.reject(new Error('no event ingest in the Home Assistant tests')) },
     board: {
       model: 'Test Board Rev 1',
       arch: 'x64',

@@ -48,6 +48,17 @@ describe('login for the page and API', () => {
         assert.equal(response.status, 401, path);
         assert.match(((await response.json()) as { error: string }).error, /log in first/);
       }
+      for (const [path, type] of [
+        ['/api/v1/events', 'application/json'],
+        ['/api/v1/events/batch', 'application/x-ndjson'],
+      ] as const) {
+        const ingest = await fetch(`${first.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': type },
+          body: '{"type":"sensor","label":"door"}',
+        });
+        assert.equal(ingest.status, 401, `POST ${path} without a login`);
+      }
       const page = await fetch(`${first.url}/`);
       assert.equal(page.status, 200, 'the page shell itself is open; it asks for the login');
       for (const [name, value] of [

@@ -1,0 +1,155 @@
+/**
+ * bench:web's ingest section: events handed in over HTTP to the real `vigil run` (bearer-token
+ * auth on), one per `POST /api/v1/events` and BATCH per `POST /api/v1/events/batch`, each
+ * hammered by autocannon for a few seconds with distinct events (nothing folds). With
+ * BENCH_WEB_BASELINE=<commit> the single POST is measured on that commit's build too, in the
+ * same run, and printed as a ratio (the machine's load changes between runs, not within one).
+ */
+import { execFileSync } from 'node:child_process';
+import { symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { freePort } from '../test/helpers/freePort';
+import { startVigil } from '../test/helpers/vigilProcess';
+import { stopVigil, untilRunning } from '../test/runtime/events/e2e/e2eKit';
+import { writeStreamConfig } from '../test/runtime/web/liveStream/streamKit';
+import { benchTitle } from './benchMode';
+import { benchTempDir } from './benchTempDir';
+
+const ROOT = join(import.meta.dirname, '..');
+const BATCH = 100;
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+interface Request {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  requests: Array<Request & { setupRequest: (request: Request) => Request }>;
+}) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+export interface IngestFigures {
+  label: string;
+  single: AutocannonResult;
+  batch: AutocannonResult | null;
+}
+
+/** One distinct sensor event: its own label, so no dedup rule folds it. */
+function event(run: string, n: number): string {
+  return `{"type":"sensor","source":"bench","label":"${run}-${n}","data":{"state":"open","n":${n}}}`;
+}
+
+/** Single and batch POST figures against the bundle in `bundleDir` (batch only when `batch`). */
+export async function ingestFigures(
+  bundleDir: string,
+  label: string,
+  options: { seconds: number; connections: number; token: string; batch: boolean },
+): Promise<IngestFigures> {
+  const dir = benchTempDir('vigil-bench-ingest-');
+  const port = await freePort();
+  const config = writeStreamConfig(dir, port, {
+    auth: `{ enabled: true, token: ${options.token} }`,
+    workers: 4,
+  });
+  const vigil = await untilRunning(
+    startVigil(['run', '--config', config], {}, undefined, join(bundleDir, 'vigil.mjs')),
+  );
+  const headers = { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' };
+  const run = `${label.replace(/\W/g, '')}${Date.now().toString(36)}`;
+  let n = 0;
+  const hammer = (path: string, body: () => string) =>
+    autocannon({
+      url: `http://127.0.0.1:${port}`,
+      connections: options.connections,
+      duration: options.seconds,
+      requests: [
+        { method: 'POST', path, headers, setupRequest: (request) => ({ ...request, body: body() }) },
+      ],
+    });
+  try {
+    const single = await hammer('/api/v1/events', () => event(run, n++));
+    const batch = options.batch
+      ? await hammer(
+          '/api/v1/events/batch',
+          () => `[${Array.from({ length: BATCH }, () => event(run, n++)).join(',')}]`,
+        )
+      : null;
+    return { label, single, batch };
+  } finally {
+    await stopVigil(vigil);
+  }
+}
+
+/** Bundles the daemon as `commit` built it, into a directory of the bench's own. */
+export async function commitBundle(commit: string): Promise<string> {
+  const src = benchTempDir('vigil-bench-baseline-');
+  execFileSync('sh', ['-c', `git -C "${ROOT}" archive "${commit}" | tar -x -C "${src}"`]);
+  symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'), 'dir');
+  const theirs = (await import(pathToFileURL(join(src, 'build.ts')).href)) as {
+    bundleOptions: (outdir: string) => Parameters<typeof build>[0];
+    ENTRY_POINTS: Record<string, string>;
+  };
+  const out = join(src, 'dist');
+  const entryPoints = Object.fromEntries(
+    Object.entries(theirs.ENTRY_POINTS).map(([name, file]) => [name, join(src, file)]),
+  );
+  await build({ ...theirs.bundleOptions(out), entryPoints });
+  symlinkSync(join(ROOT, 'node_modules'), join(out, 'node_modules'), 'dir');
+  return out;
+}
+
+/** Prints the figures, events/s, the batch and single rates as ratios, and the load average. */
+export function printIngest(figures: IngestFigures[], seconds: number, connections: number): void {
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+  console.log(
+    benchTitle(
+      `ingest over HTTP: autocannon, ${connections} connections, ${seconds} s each, distinct sensor events, ` +
+        `bearer-token auth; load average ${load} (a loaded machine: compare ratios, not absolutes)`,
+    ),
+  );
+  console.log(
+    `  ${'build / route'.padEnd(34)} ${'req/s'.padStart(8)} ${'events/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}  non-2xx`,
+  );
+  const line = (name: string, r: AutocannonResult, perRequest: number) =>
+    console.log(
+      `  ${name.padEnd(34)} ${Math.round(r.requests.average).toLocaleString().padStart(8)} ` +
+        `${Math.round(r.requests.average * perRequest)
+          .toLocaleString()
+          .padStart(9)} ${r.latency.p50.toFixed(1).padStart(7)} ` +
+        `${r.latency.p99.toFixed(1).padStart(7)}  ${r.non2xx + r.errors + r.timeouts}`,
+    );
+  for (const f of figures) {
+    line(`${f.label}: POST /api/v1/events`, f.single, 1);
+    if (f.batch) line(`${f.label}: POST /events/batch (${BATCH}/req)`, f.batch, BATCH);
+  }
+  const mine = figures.filter((f) => f.label === 'this build');
+  const base = figures.filter((f) => f.label !== 'this build');
+  const batch = mine.find((f) => f.batch);
+  const mean = (runs: IngestFigures[]) =>
+    runs.reduce((sum, f) => sum + f.single.requests.average, 0) / runs.length;
+  if (batch?.batch)
+    console.log(
+      `  batch / single events/s: ${((batch.batch.requests.average * BATCH) / mean(mine)).toFixed(1)}×`,
+    );
+  if (mine.length > 0 && base.length > 0)
+    console.log(
+      `  single POST, this build / ${base[0]?.label} (mean of ${mine.length} alternating runs each): ${(mean(mine) / mean(base)).toFixed(2)}×`,
+    );
+}
