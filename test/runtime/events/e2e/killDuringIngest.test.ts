@@ -183,8 +183,9 @@ describe('SIGKILL while events are being posted', () => {
         }
       ).n;
     });
-    // Routing lags ingest (it commits twice per event), so the crash always leaves work to resume.
-    assert.ok(leftPending > 0, 'the kill left nothing unrouted: the resume path would go untested');
+    // Routing in batches keeps up with ingest, so the kill may leave nothing unrouted; the resume
+    // path is forced (deliveries held by a webhook that never answers) in killDuringRouting.test.ts.
+    t.diagnostic(`${leftPending} events left persisted or enriched by the kill`);
 
     // 2. Restart on the same data directory.
     const second = await runVigil(config);
