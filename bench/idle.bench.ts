@@ -30,7 +30,6 @@ if (!model) throw new Error(`the default detector (${detectorConfig.type}) does 
 const detector = createDetector('default', detectorConfig, { logger });
 await detector.load();
 const file = cameraLikeIdleVideo(dir, FPS, SMOKE ? 4 : 20, MBITS);
-const baseline = await processBaselinePercent(SMOKE ? 0.5 : 5);
 const idle = await measureIdleCamera({
   file,
   detector,
@@ -39,7 +38,10 @@ const idle = await measureIdleCamera({
   warmUpMs: SMOKE ? 1000 : 5000,
   windows: WINDOWS,
   windowSeconds: WINDOW_SECONDS,
+  recorderDir: dir,
 });
+// After the camera, so that the detector's load (its garbage collected meanwhile) is not counted.
+const baseline = await processBaselinePercent(SMOKE ? 0.5 : 5);
 await detector.close();
 
 const pct = (n: number) => n.toFixed(2);
@@ -53,6 +55,12 @@ console.log(
 );
 console.log(
   `  per window, median (min–max): total ${spread(idle.windows, (w) => w.totalPercent)} %, vigil ${spread(idle.windows, (w) => w.vigilPercent)} %, ffmpeg ${spread(idle.windows, (w) => w.ffmpegPercent)} %`,
+);
+console.log(
+  `  each window: ${idle.windows.map((w) => `${pct(w.totalPercent)} % (vigil ${pct(w.vigilPercent)}, detector calls ${w.detectorCalls})`).join(', ')}`,
+);
+console.log(
+  `  besides: the camera's copy recorder (record.enabled, on by default; ffmpeg -c copy into 10 s segments) ${pct(idle.whole.recorderPercent)} % of one core, per window ${spread(idle.windows, (w) => w.recorderPercent)} %`,
 );
 console.log(
   `  this process with no camera running: ${pct(baseline)} % of one core (part of each vigil figure)`,

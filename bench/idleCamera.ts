@@ -1,7 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from '../base/logger';
 import { SupervisedSource } from '../hal/camera/core/supervisedSource';
 import { createCameraSource } from '../hal/camera/createCameraSource';
+import { copyRecorderArgs } from '../hal/camera/recording/recorderArgs';
 import { applyDefaults } from '../runtime/config/applyDefaults';
 import { type CameraConfig, CameraSchema } from '../runtime/config/schema/camera';
 import { CameraPipeline } from '../runtime/pipeline/cameraPipeline';
@@ -12,6 +15,10 @@ export interface IdleWindow {
   totalPercent: number;
   vigilPercent: number;
   ffmpegPercent: number;
+  /** The camera's copy recorder (a second ffmpeg, `-c copy`), not part of the total. */
+  recorderPercent: number;
+  /** Detector calls in the window: the full-frame pass re-looking at unchanged tiles once a minute. */
+  detectorCalls: number;
 }
 
 /** How to measure an idle camera. */
@@ -29,6 +36,12 @@ export interface IdleMeasurement {
   warmUpMs: number;
   windows: number;
   windowSeconds: number;
+  /**
+   * Where the copy recorder the appliance runs beside each ffmpeg or file camera (`record.enabled`,
+   * on by default) writes its segments: its CPU is measured over the same windows and printed
+   * apart, since the issue's figure is the detection path's.
+   */
+  recorderDir: string;
 }
 
 /**
@@ -36,37 +49,62 @@ export interface IdleMeasurement {
  * `windows` back-to-back windows after the warm-up: the CPU of this whole process (every thread,
  * process.cpuUsage: microseconds) and of its ffmpeg (every thread's scheduler run time from
  * /proc/<pid>/task/<tid>/schedstat: nanoseconds, where /proc/<pid>/stat counts 10 ms ticks),
- * both over the same windows. `whole` is the total over all windows together.
+ * both over the same windows, and apart from them the copy recorder's. `whole` is the total over
+ * all windows together.
  */
 export async function measureIdleCamera(
   options: IdleMeasurement,
 ): Promise<{ windows: IdleWindow[]; whole: IdleWindow }> {
   const config = idleCameraConfig(options.file);
+  let calls = 0;
   const { logger } = options;
   const source = createCameraSource({ camera: 'idle', config, logger, onStatus: () => {} });
   const pipeline = new CameraPipeline({
     camera: 'idle',
     config,
     sourceStats: () => source.stats(),
-    detector: options.detector,
+    detector: {
+      detect: (image, hints) => {
+        calls++;
+        return options.detector.detect(image, hints);
+      },
+    },
     modelInputSize: options.modelInputSize,
     faces: null,
     publish: () => {},
     logger,
   });
   const loop = pipeline.run(source.frames());
+  const ring = mkdtempSync(join(options.recorderDir, 'ring-'));
+  const recorder = spawn(
+    'ffmpeg',
+    copyRecorderArgs(
+      { driver: 'file', path: options.file, loop: true, realtime: true },
+      { pattern: join(ring, 'part-%06d.ts'), listFile: join(ring, 'list.csv'), segmentSeconds: 10 },
+    ),
+    { stdio: ['pipe', 'ignore', 'inherit'] },
+  );
   await sleep(options.warmUpMs);
   const pids = source instanceof SupervisedSource ? source.pids() : [];
   const ffmpegCpu = () => pids.reduce((sum, pid) => sum + processRunSeconds(pid), 0);
   const sample = () => {
     const cpu = process.cpuUsage();
-    return { at: performance.now(), vigil: (cpu.user + cpu.system) / 1e6, ffmpeg: ffmpegCpu() };
+    return {
+      at: performance.now(),
+      vigil: (cpu.user + cpu.system) / 1e6,
+      ffmpeg: ffmpegCpu(),
+      recorder: recorder.pid === undefined ? 0 : processRunSeconds(recorder.pid),
+      calls,
+    };
   };
   const samples = [sample()];
   for (let i = 0; i < options.windows; i++) {
     await sleep(options.windowSeconds * 1000);
     samples.push(sample());
   }
+  const recorderGone = new Promise((resolve) => recorder.once('close', resolve));
+  recorder.kill();
+  await recorderGone;
   await source.stop();
   await loop;
   if (source.stats().framesReceived === 0)
@@ -79,6 +117,8 @@ export async function measureIdleCamera(
       totalPercent: ((vigil + ffmpeg) / wall) * 100,
       vigilPercent: (vigil / wall) * 100,
       ffmpegPercent: (ffmpeg / wall) * 100,
+      recorderPercent: ((b.recorder - a.recorder) / wall) * 100,
+      detectorCalls: b.calls - a.calls,
     };
   };
   const windows = samples.slice(1).map((b, i) => between(samples[i] as (typeof samples)[0], b));

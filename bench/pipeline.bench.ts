@@ -261,7 +261,6 @@ const IDLE_STREAMS = SMOKE
       { fps: 5, mbits: 2, windows: 3 },
       { fps: 15, mbits: 2, windows: 3 },
     ];
-const idleBaseline = await processBaselinePercent(SMOKE ? 0.5 : 5);
 for (const stream of IDLE_STREAMS) {
   const idle = await measureIdleCamera({
     file: cameraLikeIdleVideo(dir, stream.fps, SMOKE ? 4 : 20, stream.mbits),
@@ -271,11 +270,13 @@ for (const stream of IDLE_STREAMS) {
     warmUpMs: IDLE_WARM_UP_MS,
     windows: stream.windows,
     windowSeconds: IDLE_WINDOW_SECONDS,
+    recorderDir: dir,
   });
   console.log(
-    `  idle 5 fps camera (1280×720 H.264, ${stream.fps} fps, ${stream.mbits} Mbit/s): ${fmt(idle.whole.totalPercent, 2)} % of one core over ${stream.windows * IDLE_WINDOW_SECONDS} s (vigil ${fmt(idle.whole.vigilPercent, 2)} %, ffmpeg decode ${fmt(idle.whole.ffmpegPercent, 2)} %) (target ≤ 4 %); per ${IDLE_WINDOW_SECONDS} s window, median (min–max): ${spread(idle.windows, (w) => w.totalPercent)} %, vigil ${spread(idle.windows, (w) => w.vigilPercent)} %, ffmpeg ${spread(idle.windows, (w) => w.ffmpegPercent)} %`,
+    `  idle 5 fps camera (1280×720 H.264, ${stream.fps} fps, ${stream.mbits} Mbit/s): ${fmt(idle.whole.totalPercent, 2)} % of one core over ${stream.windows * IDLE_WINDOW_SECONDS} s (vigil ${fmt(idle.whole.vigilPercent, 2)} %, ffmpeg decode ${fmt(idle.whole.ffmpegPercent, 2)} %) (target ≤ 4 %); per ${IDLE_WINDOW_SECONDS} s window, median (min–max): ${spread(idle.windows, (w) => w.totalPercent)} %, vigil ${spread(idle.windows, (w) => w.vigilPercent)} %, ffmpeg ${spread(idle.windows, (w) => w.ffmpegPercent)} %; besides, its copy recorder (record.enabled, ffmpeg -c copy) ${fmt(idle.whole.recorderPercent, 2)} %`,
   );
 }
+const idleBaseline = await processBaselinePercent(SMOKE ? 0.5 : 5);
 console.log(
   `  (this process with no camera running: ${fmt(idleBaseline, 2)} % of one core, part of each vigil figure)`,
 );
