@@ -2,7 +2,9 @@
  * Motion detection cost per frame at 640×360 (the default detect size), against a baseline
  * measured in the same run: one plain pass reading every byte of the frame, the least any
  * per-frame work must pay. Scenes: idle (sensor noise only), busy (four moving squares) and
- * speckle (1,500 scattered 4×4 specks a frame: the worst case for labelling and merging).
+ * speckle (1,500 scattered 4×4 specks a frame: the worst case for labelling and merging); and the
+ * idle scene from the luma plane alone, as a yuv420p camera frame gives it (what an idle camera
+ * pays).
  * Run: `npx tsx bench/motion.bench.ts [frames]`.
  */
 import { performance } from 'node:perf_hooks';
@@ -100,13 +102,34 @@ interface Timing {
   regionsPerFrame: number;
 }
 
-function time(scene: Buffer[], work: (frame: Frame) => number, count: number, seq0: number): Timing {
+/** Limited-range luma planes (BT.601) of rgb24 frames, each in a buffer of its own as a camera frame's is. */
+function lumaPlanes(scene: Buffer[]): Buffer[] {
+  return scene.map((rgb) => {
+    const luma = Buffer.alloc(WIDTH * HEIGHT);
+    for (let i = 0; i < luma.length; i++) {
+      const y =
+        (77 * (rgb[3 * i] as number) + 150 * (rgb[3 * i + 1] as number) + 29 * (rgb[3 * i + 2] as number)) >>
+        8;
+      luma[i] = 16 + Math.round((y * 219) / 255);
+    }
+    return luma;
+  });
+}
+
+function time(
+  scene: Buffer[],
+  work: (frame: Frame) => number,
+  count: number,
+  seq0: number,
+  luma?: Buffer[],
+): Timing {
   const samples = new Float64Array(count);
   let regions = 0;
   for (let i = 0; i < count; i++) {
     const seq = seq0 + i;
     const frame: Frame = {
       data: scene[i % scene.length] as Buffer,
+      ...(luma ? { luma: luma[i % luma.length] as Buffer } : {}),
       width: WIDTH,
       height: HEIGHT,
       format: 'rgb24',
@@ -158,6 +181,11 @@ function main(): void {
     const result = time(scene, (frame) => detector.detect(frame).regions.length, FRAMES, WARMUP);
     out.write(row(name, result, baseline));
   }
+  const lumaDetector = new MotionDetector(config, WIDTH, HEIGHT);
+  const luma = lumaPlanes(idle);
+  time(idle, (frame) => lumaDetector.detect(frame).regions.length, WARMUP, 0, luma);
+  const fromLuma = time(idle, (frame) => lumaDetector.detect(frame).regions.length, FRAMES, WARMUP, luma);
+  out.write(row('idle, luma', fromLuma, baseline));
   if (sink < 0) out.write('unreachable\n');
 }
 

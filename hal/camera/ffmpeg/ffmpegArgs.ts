@@ -14,8 +14,17 @@ export function ffmpegGlobalArgs(options: { readsStdin: boolean }): string[] {
  * per core costs about a tenth more CPU for the same frames (thread hand-offs) and buffers a frame
  * per thread of latency. Boards without a hardware decoder for the stream (a Pi 5, a PC) decode a
  * 1080p stream on one core well in real time; a hardware decoder ignores the option.
+ *
+ * No in-loop deblocking (`-skip_loop_filter all`, H.264 and HEVC; codecs without the filter
+ * ignore it): 22 % less decoding CPU on a 720p 1 Mbit/s 5 fps stream, 31 % at 15 fps 2 Mbit/s.
+ * The price is faint block edges that the scale to the detect size halves: vtest as H.264 at
+ * 0.6 Mbit/s, at 640×480, lost 0.7 dB of luma PSNR against the source (43.3 → 42.7 dB), and the
+ * default detector found the same people (frame recall 321 → 318 of 338 boxes, precision 0.83
+ * both, 16 of 16 people, no false incident). `skip_loop_filter nonref` would skip nothing on a
+ * camera stream (no B-frames: every frame is a reference) and `nokey` saved nothing here.
+ * `input_args: ['-skip_loop_filter', 'default']` turns deblocking back on for one camera.
  */
-export const DECODER_INPUT_ARGS: readonly string[] = ['-threads', '1'];
+export const DECODER_INPUT_ARGS: readonly string[] = ['-threads', '1', '-skip_loop_filter', 'all'];
 
 /**
  * Output side of every capture: drop audio/subtitles/data, thin to detect.fps (unless the input

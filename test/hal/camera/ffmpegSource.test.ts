@@ -145,12 +145,19 @@ describe('ffmpeg driver', () => {
     assert.equal(isLiveUrl('/media/clip.mp4'), false);
     assert.equal(isLiveUrl('rtsp://cam/1'), true);
   });
-  it('has ffmpeg thin and scale to the detect format before the pipe, as yuv420p, one decoder thread', () => {
+  it('has ffmpeg thin and scale to the detect format before the pipe, as yuv420p, one decoder thread, no deblocking', () => {
     const detect = { width: 640, height: 360, fps: 5 };
     const rtsp = { url: 'rtsp://cam/main', rtsp_transport: 'tcp' as const, input_args: [] };
     const software = ffmpegCaptureArgs(rtsp, detect, 'none');
     const input = software.indexOf('-i');
-    assert.deepEqual(software.slice(input - 2, input + 2), ['-threads', '1', '-i', 'rtsp://cam/main']);
+    assert.deepEqual(software.slice(input - 4, input + 2), [
+      '-threads',
+      '1',
+      '-skip_loop_filter',
+      'all',
+      '-i',
+      'rtsp://cam/main',
+    ]);
     // The fps filter drops frames before the scaler sees them; no colour conversion to rgb24.
     assert.deepEqual(software.slice(input + 2), [
       '-an',
@@ -170,26 +177,36 @@ describe('ffmpeg driver', () => {
     // On a Pi 3/4: the H.264 block decodes, software threads do not apply.
     const pi = ffmpegCaptureArgs(rtsp, detect, 'v4l2m2m');
     assert.deepEqual(pi.slice(pi.indexOf('-i') - 2, pi.indexOf('-i')), ['-c:v', 'h264_v4l2m2m']);
-    assert.ok(!pi.includes('-threads'));
+    assert.ok(!pi.includes('-threads') && !pi.includes('-skip_loop_filter'));
     // The camera's own input_args come last before -i, so they override the defaults.
-    const tuned = ffmpegCaptureArgs({ ...rtsp, input_args: ['-threads', '2'] }, detect, 'none');
-    assert.deepEqual(tuned.slice(tuned.indexOf('-i') - 4, tuned.indexOf('-i')), [
+    const tuned = ffmpegCaptureArgs(
+      { ...rtsp, input_args: ['-threads', '2', '-skip_loop_filter', 'default'] },
+      detect,
+      'none',
+    );
+    assert.deepEqual(tuned.slice(tuned.indexOf('-i') - 8, tuned.indexOf('-i')), [
       '-threads',
       '1',
+      '-skip_loop_filter',
+      'all',
       '-threads',
       '2',
+      '-skip_loop_filter',
+      'default',
     ]);
 
     const file = fileCaptureArgs(
       { driver: 'file', path: '/media/a.mp4', loop: true, realtime: true },
       detect,
     );
-    assert.deepEqual(file.slice(file.indexOf('-i') - 5, file.indexOf('-i') + 2), [
+    assert.deepEqual(file.slice(file.indexOf('-i') - 7, file.indexOf('-i') + 2), [
       '-re',
       '-stream_loop',
       '-1',
       '-threads',
       '1',
+      '-skip_loop_filter',
+      'all',
       '-i',
       '/media/a.mp4',
     ]);
