@@ -41,7 +41,16 @@ export function identityOf(request: FastifyRequest): Identity | null {
  */
 export function installAuthGuard(app: FastifyInstance, auth: AuthService): void {
   // A callback hook, not an async one: it runs on every request (an async hook costs a promise each).
-  app.addHook('onRequest', (request, _reply, done) => done(refusal(request, auth)));
+  app.addHook('onRequest', (request, _reply, done) => {
+    let refused: Error | undefined;
+    try {
+      refused = refusal(request, auth);
+    } catch (err) {
+      // e.g. the session store failing: answered as the error it is, never as "let through".
+      refused = err as Error;
+    }
+    done(refused);
+  });
 }
 
 /** Why the request is refused, or undefined when it may go on. */

@@ -138,3 +138,31 @@ export async function postEvent(
   }
   return { status: response.status, json, text };
 }
+
+/**
+ * Kills a process the moment a request has just been sent, so at least that one is cut off
+ * whatever the scheduling (a starved test process could otherwise find every request answered).
+ * Posters call `sent()` right after sending each request.
+ */
+export class KillOnNextRequest {
+  /** Set once the kill happened: posters stop. */
+  stopped = false;
+  #armed: (() => void) | null = null;
+
+  sent(): void {
+    const fire = this.#armed;
+    this.#armed = null;
+    fire?.();
+  }
+
+  /** Resolves once `vigil` was killed by SIGKILL right after the next request went out. */
+  kill(vigil: VigilProcess): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.#armed = () => {
+        vigil.child.kill('SIGKILL');
+        this.stopped = true;
+        resolve();
+      };
+    });
+  }
+}

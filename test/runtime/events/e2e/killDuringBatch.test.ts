@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { freePort } from '../../../helpers/freePort';
 import { tempDir } from '../../../helpers/tempDir';
-import { runVigil, stopVigil, withDb, writeConfig } from './e2eKit';
+import { KillOnNextRequest, runVigil, stopVigil, withDb, writeConfig } from './e2eKit';
 
 const POSTERS = 4;
 const BATCH = 50;
@@ -36,20 +36,14 @@ function batchFor(runId: string, poster: number, n: number): { ids: string[]; bo
   };
 }
 
-interface KillTrigger {
-  armed: boolean;
-  fire: () => void;
-}
-
 async function poster(
   base: string,
   runId: string,
   index: number,
-  stop: { now: boolean },
   ledger: Ledger,
-  trigger: KillTrigger,
+  killer: KillOnNextRequest,
 ): Promise<void> {
-  for (let n = 0; !stop.now; n++) {
+  for (let n = 0; !killer.stopped; n++) {
     const batch = batchFor(runId, index, n);
     for (const id of batch.ids) ledger.sent.add(id);
     const sent = fetch(`${base}/api/v1/events/batch`, {
@@ -57,10 +51,7 @@ async function poster(
       headers: { 'content-type': batch.type },
       body: batch.body,
     }).then(async (response) => ({ status: response.status, text: await response.text() }));
-    if (trigger.armed) {
-      trigger.armed = false;
-      trigger.fire();
-    }
+    killer.sent();
     let answer: { status: number; text: string };
     try {
       answer = await sent;
@@ -94,19 +85,11 @@ describe('SIGKILL while batches are being posted', () => {
 
     const first = await runVigil(config);
     const ledger: Ledger = { sent: new Set(), created: [], unexpected: [], unanswered: 0 };
-    const stop = { now: false };
-    const trigger: KillTrigger = { armed: false, fire: () => {} };
-    const posters = Array.from({ length: POSTERS }, (_, i) => poster(base, runId, i, stop, ledger, trigger));
+    const killer = new KillOnNextRequest();
+    const posters = Array.from({ length: POSTERS }, (_, i) => poster(base, runId, i, ledger, killer));
     await new Promise((resolve) => setTimeout(resolve, POST_FOR_MS));
     // Killed the moment a batch has just been sent, so at least that one is cut off.
-    await new Promise<void>((resolve) => {
-      trigger.fire = () => {
-        first.child.kill('SIGKILL');
-        stop.now = true;
-        resolve();
-      };
-      trigger.armed = true;
-    });
+    await killer.kill(first);
     assert.equal((await first.exited).signal, 'SIGKILL');
     await Promise.all(posters);
     assert.deepEqual(

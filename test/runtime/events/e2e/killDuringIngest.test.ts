@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { freePort } from '../../../helpers/freePort';
 import { tempDir } from '../../../helpers/tempDir';
-import { logged, pollUntil, postEvent, runVigil, stopVigil, withDb, writeConfig } from './e2eKit';
+import {
+  KillOnNextRequest,
+  logged,
+  pollUntil,
+  postEvent,
+  runVigil,
+  stopVigil,
+  withDb,
+  writeConfig,
+} from './e2eKit';
 
 const POSTERS = 8;
 const POST_FOR_MS = 1500;
@@ -77,23 +86,16 @@ function eventFor(runId: string, poster: number, n: number): Record<string, unkn
   }
 }
 
-/** Posts as fast as it can until `stop.now`; a network error (the process died) ends it. */
-/** Set `armed` and the next poster to send a request calls `fire` right after sending it. */
-interface KillTrigger {
-  armed: boolean;
-  fire: () => void;
-}
-
+/** Posts as fast as it can until the kill; a network error (the process died) ends it. */
 async function poster(
   base: string,
   runId: string,
   index: number,
-  stop: { now: boolean },
   ledger: Ledger,
-  trigger: KillTrigger,
+  killer: KillOnNextRequest,
 ): Promise<void> {
   const mine: Array<Record<string, unknown>> = [];
-  for (let n = 0; !stop.now; n++) {
+  for (let n = 0; !killer.stopped; n++) {
     const resend = n % RESEND_EVERY === RESEND_EVERY - 1 && mine.length > 0;
     const event = resend
       ? (mine[(n * 7) % mine.length] as Record<string, unknown>)
@@ -102,10 +104,7 @@ async function poster(
     ledger.sent.add(id);
     let reply: Awaited<ReturnType<typeof postEvent>>;
     const sent = postEvent(base, event);
-    if (trigger.armed) {
-      trigger.armed = false;
-      trigger.fire();
-    }
+    killer.sent();
     try {
       reply = await sent;
     } catch {
@@ -146,21 +145,13 @@ describe('SIGKILL while events are being posted', () => {
       unexpected: [],
       unanswered: 0,
     };
-    const stop = { now: false };
-    const trigger: KillTrigger = { armed: false, fire: () => {} };
-    const posters = Array.from({ length: POSTERS }, (_, i) => poster(base, runId, i, stop, ledger, trigger));
+    const killer = new KillOnNextRequest();
+    const posters = Array.from({ length: POSTERS }, (_, i) => poster(base, runId, i, ledger, killer));
     const postingStarted = Date.now();
     await new Promise((resolve) => setTimeout(resolve, POST_FOR_MS));
     // Kill the moment a request has just been sent, so at least that one is cut off whatever the
     // scheduling (a starved test process could otherwise find every request already answered).
-    await new Promise<void>((resolve) => {
-      trigger.fire = () => {
-        first.child.kill('SIGKILL');
-        stop.now = true;
-        resolve();
-      };
-      trigger.armed = true;
-    });
+    await killer.kill(first);
     const postedForMs = Date.now() - postingStarted;
     assert.equal((await first.exited).signal, 'SIGKILL');
     await Promise.all(posters);
