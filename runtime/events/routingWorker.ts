@@ -14,6 +14,15 @@ import {
   resolveDeadLettersOp,
   stateOp,
 } from './routingOps';
+import {
+  asError,
+  type Decided,
+  deadLetterOps,
+  descriptionOf,
+  type Outcome,
+  routeSummary,
+} from './routingOutcome';
+import { DEFAULT_RETRY, type RetryPolicy, RoutingRetries } from './routingRetries';
 import type { RoutingStore } from './routingStore';
 
 export interface RoutingDeps {
@@ -51,26 +60,11 @@ export interface RoutingDeps {
    * `attempts` more tries, `backoffMs` after the failure and twice as long before each further
    * one (default 3 and 1,000 ms). A retry that routes the event resolves its dead letters.
    */
-  retry?: { attempts: number; backoffMs: number };
+  retry?: RetryPolicy;
   now?: () => number;
 }
 
-/** One event of a batch once enriched and ruled (or failed doing so). */
-type Outcome =
-  | {
-      event: VigilEvent;
-      results: EnrichmentResult[];
-      decision: Decision;
-      description: string | null;
-      /** Set inside the transaction: the staged channels' results. */
-      staged?: DeliveryResult[];
-    }
-  | { event: VigilEvent; error: Error };
-
-type Decided = Extract<Outcome, { decision: Decision }>;
-
 const DEFAULT_MAX_BATCH = 512;
-const DEFAULT_RETRY = { attempts: 3, backoffMs: 1000 };
 /**
  * Committed batches whose live deliveries may be under way at once. A webhook that hangs until
  * its timeout holds its batch that long; past this many, routing waits for them (the events
@@ -102,14 +96,13 @@ export class RoutingWorker {
   #scanning: Promise<void> | undefined;
   #idle: Array<() => void> = [];
   #stopped = false;
-  /** Retries made so far, by event id, for events whose routing failed. */
-  readonly #retries = new Map<string, number>();
-  readonly #retryTimers = new Set<NodeJS.Timeout>();
+  readonly #retries: RoutingRetries;
 
   constructor(deps: RoutingDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
     this.#maxBatch = Math.max(1, deps.maxBatch ?? DEFAULT_MAX_BATCH);
+    this.#retries = new RoutingRetries(deps.retry ?? DEFAULT_RETRY, (event) => this.enqueue(event));
   }
 
   enqueue(event: VigilEvent): void {
@@ -148,9 +141,7 @@ export class RoutingWorker {
   /** Stops taking work and waits for what is running; queued events stay in the database for next time. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    // They stay `dead_lettered`, with their dead letters for a retry through the API.
-    for (const timer of this.#retryTimers) clearTimeout(timer);
-    this.#retryTimers.clear();
+    this.#retries.stop();
     this.#queue.length = 0;
     this.#queued.clear();
     await this.idle();
@@ -162,7 +153,7 @@ export class RoutingWorker {
 
   /** Events whose routing failed and that wait for an automatic retry. */
   get retrying(): number {
-    return this.#retryTimers.size;
+    return this.#retries.waiting;
   }
 
   async #scan(): Promise<void> {
@@ -428,7 +419,7 @@ export class RoutingWorker {
     const { metrics, logger } = this.#deps;
     for (const o of outcomes) {
       if (!('decision' in o)) {
-        const retry = this.#scheduleRetry(o.event);
+        const retry = this.#retries.schedule(o.event);
         logger.error(
           { err: o.error, eventId: o.event.id, retry_in_ms: retry },
           retry === null
@@ -438,31 +429,12 @@ export class RoutingWorker {
         metrics.deadLetters.inc({ stage: 'process' });
         continue;
       }
-      this.#retries.delete(o.event.id);
+      this.#retries.succeeded(o.event.id);
       for (const r of o.results) metrics.enriched.inc({ enricher: r.enricher, status: r.status });
       if (!o.decision.allowed) metrics.filtered.inc();
       else if (!this.#delivers(o.decision))
         for (const d of o.staged ?? []) metrics.routed.inc({ channel: d.channel, ok: String(d.ok) });
     }
-  }
-
-  /** Queues `event` again after a backoff if it has retries left; returns the wait, or null. */
-  #scheduleRetry(event: VigilEvent): number | null {
-    const { attempts, backoffMs } = this.#deps.retry ?? DEFAULT_RETRY;
-    const made = this.#retries.get(event.id) ?? 0;
-    if (this.#stopped || made >= attempts) {
-      this.#retries.delete(event.id);
-      return null;
-    }
-    this.#retries.set(event.id, made + 1);
-    const wait = backoffMs * 2 ** made;
-    const timer = setTimeout(() => {
-      this.#retryTimers.delete(timer);
-      this.enqueue(event);
-    }, wait);
-    timer.unref();
-    this.#retryTimers.add(timer);
-    return wait;
   }
 
   #delivers(decision: Decision): boolean {
@@ -478,30 +450,4 @@ export class RoutingWorker {
         this.#deps.metrics.endToEndSeconds.observe((now - o.event.receivedAt) / 1000);
     }
   }
-}
-
-function deadLetterOps(event: VigilEvent, error: Error, at: number): RoutingOp[] {
-  return [
-    deadLetterOp(event.id, 'process', error.message, { event_id: event.id }, at),
-    stateOp(event.id, 'dead_lettered', at, 'processor', error.message),
-  ];
-}
-
-function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
-}
-
-function descriptionOf(results: readonly EnrichmentResult[]): string | null {
-  const text = results.find((r) => r.enricher === 'description' && r.status === 'success')?.data?.text;
-  return typeof text === 'string' ? text : null;
-}
-
-/** The `routed` audit reason: each channel's outcome; `live` channels are sent after the commit. */
-function routeSummary(deliveries: readonly DeliveryResult[], live: readonly string[] = []): string {
-  const parts = deliveries.map((d) => {
-    if (!d.ok) return `${d.channel} failed (${d.error ?? 'error'})`;
-    return d.skipped === undefined ? `${d.channel} ok` : `${d.channel} skipped (${d.skipped})`;
-  });
-  for (const name of live) parts.push(`${name} live`);
-  return parts.length > 0 ? parts.join(', ') : 'no channel';
 }
