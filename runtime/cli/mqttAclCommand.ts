@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { RequestError } from '../../base/requestError';
 import type { Config } from '../config/index';
-import { type BrokerUser, brokerUsers } from '../mqtt/broker/brokerUsers';
+import { type BrokerUser, brokerUsers, DEFAULT_PRODUCER } from '../mqtt/broker/brokerUsers';
 import {
   MOSQUITTO_FILES,
   mosquittoAcl,
@@ -14,7 +14,8 @@ import { commandArgs } from './commandArgs';
 import { commandConfig } from './commandConfig';
 import { type CommandIo, PROCESS_IO } from './commandIo';
 
-const USAGE = 'usage: vigil mqtt-acl [--config FILE] [--device ID ...] [--out DIR] [--broker-dir DIR]\n';
+const USAGE =
+  'usage: vigil mqtt-acl [--config FILE] [--device ID ...] [--producer NAME ...] [--out DIR] [--broker-dir DIR]\n';
 
 /** Where Debian's (and most) mosquitto keep their configuration. */
 const DEFAULT_BROKER_DIR = '/etc/mosquitto';
@@ -29,7 +30,9 @@ interface OutputFile {
 /**
  * `vigil mqtt-acl`: the broker side of Vigil's MQTT for mosquitto 2. Generates a login for each
  * appliance (`--device`, repeatable; default: the config's device.id), one for the central
- * server and one for Home Assistant, each limited by an ACL to the topics it uses, with a
+ * server, one for Home Assistant and one per outside event producer (`--producer`, repeatable;
+ * default: `vigil-producer` when mqtt.ingest.secret is set, none otherwise), each limited by an
+ * ACL to the topics it uses, with a
  * mosquitto.conf part that requires them. Prints each password once, with where it goes; the
  * password file keeps only PBKDF2-SHA512 hashes. With `--out DIR`, writes the three files there
  * (0600, never over existing ones); otherwise prints them. `--broker-dir` is where they will
@@ -46,6 +49,7 @@ export function mqttAclCommand(
     {
       config: { type: 'string', short: 'c' },
       device: { type: 'string', multiple: true },
+      producer: { type: 'string', multiple: true },
       out: { type: 'string' },
       'broker-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -65,7 +69,9 @@ export function mqttAclCommand(
   const passwords = new Map<string, string>();
   try {
     const brokerDir = checkBrokerDir(values['broker-dir'] ?? DEFAULT_BROKER_DIR);
-    users = brokerUsers(loaded.config.mqtt, values.device ?? [loaded.config.device.id]);
+    const producers =
+      values.producer ?? (loaded.config.mqtt.ingest.secret === undefined ? [] : [DEFAULT_PRODUCER]);
+    users = brokerUsers(loaded.config.mqtt, values.device ?? [loaded.config.device.id], producers);
     for (const user of users) passwords.set(user.name, generatePassword());
     files = outputFiles(loaded.config, users, passwords, brokerDir);
     if (values.out !== undefined) writeFiles(values.out, files);
@@ -196,6 +202,13 @@ function logins(
       lines.push(
         `  ${user.name} (central server): in central.yaml of every vigil central`,
         `    mqtt: { username: ${user.name}, password: '${password}' }`,
+      );
+    } else if (user.role === 'producer') {
+      lines.push(
+        `  ${user.name} (event producer): the MQTT login of the sensor or system that publishes on`,
+        `    ${user.rules[0]?.topic ?? ''} (and the other appliances' ingest topics); its batches are signed with mqtt.ingest.secret`,
+        `    username: ${user.name}`,
+        `    password: ${password}`,
       );
     } else {
       lines.push(

@@ -10,7 +10,7 @@ Commands:
   central enroll [--config FILE] --device ID --key KEY
                              let the central receiver take an appliance's signed batches (its key from 'vigil device-key')
   device-key [--config FILE] print this appliance's device key (made the first time), which signs its sync
-  mqtt-acl [--config FILE] [--device ID ...] [--out DIR] [--broker-dir DIR]
+  mqtt-acl [--config FILE] [--device ID ...] [--producer NAME ...] [--out DIR] [--broker-dir DIR]
                              mosquitto logins and ACL for the appliances, the central server and Home Assistant;
                              prints each password once
   mqtt-sign [--config FILE] --topic TOPIC --payload TEXT

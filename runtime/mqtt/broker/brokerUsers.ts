@@ -17,7 +17,7 @@ interface AclRule {
 /** One broker login: its name, who uses it, and the only topics it may use. */
 export interface BrokerUser {
   name: string;
-  role: 'appliance' | 'central' | 'homeassistant';
+  role: 'appliance' | 'central' | 'homeassistant' | 'producer';
   rules: AclRule[];
 }
 
@@ -32,9 +32,14 @@ type BrokerTopicConfig = Pick<
   'topic_prefix' | 'discovery_prefix' | 'frigate_prefix' | 'homeassistant' | 'frigate_compat'
 >;
 
+/** The outside event producer login `vigil mqtt-acl` makes when mqtt.ingest is on and none is named. */
+export const DEFAULT_PRODUCER = 'vigil-producer';
+
 /**
  * The broker logins of a Vigil installation: one per appliance (named after its device id),
- * one for the central receiver, one for Home Assistant, each limited to the topics it uses
+ * one for the central receiver, one for Home Assistant, one per outside event producer
+ * (`producers`: sensors and other systems that publish signed batches on the appliances'
+ * mqtt.ingest topic), each limited to the topics it uses
  * (runtime/mqtt/vigilTopics.ts, homeassistant/, frigate/, commands/, sync/, and
  * runtime/central/centralReceiver.ts). Every appliance is assumed to use the topic settings of
  * `mqtt`: Home Assistant and the central server read them all under the same prefixes.
@@ -44,12 +49,25 @@ type BrokerTopicConfig = Pick<
  * `<prefix>/vigil-central/…` and `<prefix>/homeassistant/…`, from where they could forge
  * event batches. Throws a RequestError naming the field when a name cannot be used safely.
  */
-export function brokerUsers(mqtt: BrokerTopicConfig, deviceIds: readonly string[]): BrokerUser[] {
+export function brokerUsers(
+  mqtt: BrokerTopicConfig,
+  deviceIds: readonly string[],
+  producers: readonly string[] = [],
+): BrokerUser[] {
   checkLevel(mqtt.topic_prefix, 'mqtt.topic_prefix');
   checkPrefix(mqtt.discovery_prefix, 'mqtt.discovery_prefix');
   if (mqtt.frigate_compat) checkLevel(mqtt.frigate_prefix, 'mqtt.frigate_prefix');
-  checkDevices(deviceIds);
-  return [...deviceIds.map((id) => applianceUser(mqtt, id)), centralUser(mqtt), homeAssistantUser(mqtt)];
+  if (deviceIds.length === 0) throw new RequestError('invalid', 'name at least one appliance', '--device');
+  checkNames([
+    ...deviceIds.map((id) => ({ id, field: '--device' })),
+    ...producers.map((id) => ({ id, field: '--producer' })),
+  ]);
+  return [
+    ...deviceIds.map((id) => applianceUser(mqtt, id)),
+    centralUser(mqtt),
+    homeAssistantUser(mqtt),
+    ...producers.map((name) => producerUser(mqtt, name, deviceIds)),
+  ];
 }
 
 function applianceUser(mqtt: BrokerTopicConfig, id: string): BrokerUser {
@@ -168,26 +186,46 @@ function homeAssistantUser(mqtt: BrokerTopicConfig): BrokerUser {
   return { name: HOMEASSISTANT_USER, role: 'homeassistant', rules };
 }
 
+/**
+ * An outside event producer: it publishes signed batches on each appliance's ingest topic and
+ * reads the per-item answers, nothing else. The broker login says who may publish there; the
+ * batch's signature (mqtt.ingest.secret) is what the appliance itself checks.
+ */
+function producerUser(mqtt: BrokerTopicConfig, name: string, deviceIds: readonly string[]): BrokerUser {
+  const rules: AclRule[] = [];
+  for (const id of deviceIds) {
+    const topics = new VigilTopics(mqtt.topic_prefix, id);
+    rules.push(
+      { access: 'write', topic: topics.ingest, why: `signed event batches for ${id} (mqtt.ingest)` },
+      { access: 'read', topic: topics.ingestReply, why: `${id}'s per-item answers to them` },
+    );
+  }
+  return { name, role: 'producer', rules };
+}
+
 /** device.id's own pattern (it keeps ACL lines, user names and topics safe); matches nothing without one. */
 const DEVICE_ID = new RegExp(DeviceSchema.properties.id.pattern ?? '(?!)');
 
-function checkDevices(deviceIds: readonly string[]): void {
-  if (deviceIds.length === 0) throw new RequestError('invalid', 'name at least one appliance', '--device');
+/**
+ * Appliance and producer names become broker logins and ACL lines: device.id's pattern, none
+ * taken twice, none the central server's or Home Assistant's.
+ */
+function checkNames(names: readonly { id: string; field: string }[]): void {
   const seen = new Set<string>();
-  for (const id of deviceIds) {
+  for (const { id, field } of names) {
     if (!DEVICE_ID.test(id))
       throw new RequestError(
         'invalid',
-        `${JSON.stringify(id)} is not a device id: use lowercase letters, digits, "_" and "-" (at most 63), as device.id`,
-        '--device',
+        `${JSON.stringify(id)} is not a ${field === '--device' ? 'device id' : 'usable name'}: use lowercase letters, digits, "_" and "-" (at most 63), as device.id`,
+        field,
       );
     if (id === CENTRAL_USER || id === HOMEASSISTANT_USER)
       throw new RequestError(
         'invalid',
-        `${JSON.stringify(id)} is the central server's or Home Assistant's login; give the appliance another device.id`,
-        '--device',
+        `${JSON.stringify(id)} is the central server's or Home Assistant's login; choose another name`,
+        field,
       );
-    if (seen.has(id)) throw new RequestError('invalid', `${JSON.stringify(id)} is named twice`, '--device');
+    if (seen.has(id)) throw new RequestError('invalid', `${JSON.stringify(id)} is named twice`, field);
     seen.add(id);
   }
 }

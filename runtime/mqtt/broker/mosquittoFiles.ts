@@ -103,6 +103,8 @@ function describe(user: BrokerUser): string {
       return 'The central server (vigil central): mqtt.username in central.yaml.';
     case 'homeassistant':
       return "Home Assistant: its MQTT integration's username.";
+    case 'producer':
+      return `Outside event producer ${user.name}: publishes signed batches on the appliances' ingest topics (mqtt.ingest).`;
   }
 }
 

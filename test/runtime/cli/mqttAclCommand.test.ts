@@ -126,6 +126,52 @@ describe('vigil mqtt-acl', () => {
     assert.match(run.stdout, /^topic write nvr\/\+\/\+\/set$/m);
   });
 
+  test('adds an event producer login when mqtt.ingest is on, or for each --producer, refusing names taken', () => {
+    const dir = tempDir();
+    const secret = 'k'.repeat(40);
+    const withIngest = runMqttAcl([
+      '--config',
+      config(dir, `url: 'mqtt://broker.lan:1884', ingest: { secret: '${secret}' }`),
+    ]);
+    assert.equal(withIngest.code, 0, withIngest.stderr);
+    assert.match(printedPassword(withIngest.stdout, 'vigil-producer'), /^[A-Za-z0-9_-]{32}$/);
+    assert.match(
+      withIngest.stdout,
+      /user vigil-producer\n(#.*\n)?topic write vigil\/front-pi\/events\/ingest\n/,
+    );
+    assert.ok(!withIngest.stdout.includes(secret), 'the ingest secret is never printed');
+
+    const without = runMqttAcl(['--config', config(dir)]);
+    assert.equal(without.code, 0, without.stderr);
+    assert.ok(
+      !without.stdout.includes('vigil-producer'),
+      'no producer login unless ingest is on or one is named',
+    );
+
+    const named = runMqttAcl([
+      '--config',
+      config(dir),
+      '--producer',
+      'door-sensors',
+      '--producer',
+      'weather',
+    ]);
+    assert.equal(named.code, 0, named.stderr);
+    for (const name of ['door-sensors', 'weather']) printedPassword(named.stdout, name);
+
+    for (const [name, problem] of [
+      ['front-pi', /named twice/],
+      ['homeassistant', /Home Assistant's login/],
+      ['Bad Name', /not a usable name/],
+    ] as const) {
+      const refused = runMqttAcl(['--config', config(dir), '--producer', name]);
+      assert.equal(refused.code, 2, name);
+      assert.match(refused.stderr, /--producer/);
+      assert.match(refused.stderr, problem);
+      assert.equal(refused.stdout, '');
+    }
+  });
+
   test('refuses to write over existing files, and changes nothing', () => {
     const dir = tempDir();
     const out = join(dir, 'broker');

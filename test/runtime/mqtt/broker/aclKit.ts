@@ -57,7 +57,7 @@ export interface LockedBroker {
  */
 export async function lockedBroker(
   devices: string[],
-  options: { mqtt?: string; debugLog?: boolean } = {},
+  options: { mqtt?: string; debugLog?: boolean; producers?: string[] } = {},
 ): Promise<LockedBroker> {
   const dir = tempDir();
   const port = await freePort();
@@ -75,6 +75,7 @@ export async function lockedBroker(
     '--config',
     config,
     ...devices.flatMap((id) => ['--device', id]),
+    ...(options.producers ?? []).flatMap((name) => ['--producer', name]),
     '--out',
     filesDir,
     '--broker-dir',

@@ -36,7 +36,10 @@ async function publishResult(client: MqttObserver, topic: string, payload = 'x')
 }
 
 /** Everyone on one broker: setup at the top level, so that the clients live as long as the file (`after`). */
-const locked: LockedBroker = await lockedBroker(['front-pi', 'back-pi'], { mqtt: 'frigate_compat: true' });
+const locked: LockedBroker = await lockedBroker(['front-pi', 'back-pi'], {
+  mqtt: 'frigate_compat: true',
+  producers: ['door-sensors'],
+});
 after(() => locked.broker.stop());
 
 /** An appliance's client, subscribed to what vigil run subscribes to. */
@@ -46,6 +49,7 @@ async function appliance(id: string): Promise<MqttObserver> {
     `vigil/${id}/ack`,
     `vigil/${id}/+/set`,
     `vigil/${id}/+/+/set`,
+    `vigil/${id}/events/ingest`,
     'homeassistant/status',
     'frigate/+/detect/set',
     'frigate/+/motion/set',
@@ -247,6 +251,45 @@ describe('a broker locked down by vigil mqtt-acl (real mosquitto)', () => {
     await central.next(
       (m) => m.topic === 'vigil/front-pi/events' && String(m.payload) === 'batch-not-for-ha',
     );
+  });
+
+  test("an event producer publishes signed batches on the appliances' ingest topics and reads their answers, and can do nothing else", async () => {
+    const producer = await locked.login('door-sensors');
+    assert.equal(await producer.subscribe('vigil/+/events/ingest/reply'), 1);
+    for (const id of ['front-pi', 'back-pi']) {
+      const to = id === 'front-pi' ? front : back;
+      assert.equal(await publishResult(producer, `vigil/${id}/events/ingest`, `batch-for-${id}`), 0);
+      await to.next(
+        (m) => m.topic === `vigil/${id}/events/ingest` && String(m.payload) === `batch-for-${id}`,
+      );
+      assert.equal(await publishResult(to, `vigil/${id}/events/ingest/reply`, `reply-of-${id}`), 0);
+      await producer.next(
+        (m) => m.topic === `vigil/${id}/events/ingest/reply` && String(m.payload) === `reply-of-${id}`,
+      );
+    }
+    for (const topic of [
+      'vigil/front-pi/events',
+      'vigil/front-pi/ack',
+      'vigil/front-pi/state',
+      'vigil/front-pi/alarm/set',
+      'vigil/front-pi/siren/set',
+      'vigil/front-pi/yard/detect/set',
+      'vigil/front-pi/events/ingest/reply',
+      'homeassistant/status',
+      'frigate/yard/detect/set',
+    ])
+      assert.equal(await publishResult(producer, topic, 'forged-by-producer'), NOT_AUTHORIZED, topic);
+
+    assert.equal(await producer.subscribe('#'), 1);
+    assert.equal(await publishResult(front, 'vigil/front-pi/state', 'state-not-for-producer'), 0);
+    assert.equal(await publishResult(front, 'vigil/front-pi/events', 'batch-not-for-producer'), 0);
+    const seen = await settled(producer, front, 'vigil/front-pi/events/ingest/reply');
+    assert.deepEqual(
+      seen.filter((m) => !m.topic.endsWith('/events/ingest/reply')).map((m) => m.topic),
+      [],
+      'a producer reads the ingest answers only',
+    );
+    await producer.end();
   });
 
   test('the packet limit lets the largest sync batch through and refuses a larger packet before reading it', async () => {
