@@ -31,10 +31,14 @@ export interface CameraRoutesSource {
  * `GET /api/v1/cameras/:camera/latest.jpg`. `/api/v1/stats` is the web server's (statsRoutes.ts).
  */
 export function registerCameraRoutes(app: FastifyInstance, source: CameraRoutesSource): void {
-  app.get('/api/v1/cameras', async () => {
-    const { cameras } = source.stats();
-    return { cameras: source.cameraNames().map((name): CameraView => ({ name, ...cameras[name] })) };
-  });
+  app.get(
+    '/api/v1/cameras',
+    { schema: { summary: 'List the cameras with their state and tuning', operationId: 'listCameras' } },
+    async () => {
+      const { cameras } = source.stats();
+      return { cameras: source.cameraNames().map((name): CameraView => ({ name, ...cameras[name] })) };
+    },
+  );
 
   const mustExist = (camera: string) => {
     if (!source.cameraNames().includes(camera))
@@ -47,7 +51,13 @@ export function registerCameraRoutes(app: FastifyInstance, source: CameraRoutesS
 
   app.patch<{ Params: { camera: string }; Body: CameraTuning }>(
     '/api/v1/cameras/:camera',
-    { schema: { body: CameraTuningSchema } },
+    {
+      schema: {
+        summary: 'Tune a camera at run time (motion, detection)',
+        operationId: 'tuneCamera',
+        body: CameraTuningSchema,
+      },
+    },
     async (request) => {
       const { camera } = request.params;
       mustExist(camera);
@@ -58,12 +68,16 @@ export function registerCameraRoutes(app: FastifyInstance, source: CameraRoutesS
     },
   );
 
-  app.get<{ Params: { camera: string } }>('/api/v1/cameras/:camera/latest.jpg', async (request, reply) => {
-    const { camera } = request.params;
-    mustExist(camera);
-    const jpeg = await source.latestSnapshot(camera);
-    if (!jpeg)
-      throw new RequestError('not_found', `camera '${camera}' has not delivered a frame yet`, 'camera');
-    return reply.type('image/jpeg').header('cache-control', 'no-store').send(jpeg);
-  });
+  app.get<{ Params: { camera: string } }>(
+    '/api/v1/cameras/:camera/latest.jpg',
+    { schema: { summary: 'The latest frame of a camera', operationId: 'getLatestFrame' } },
+    async (request, reply) => {
+      const { camera } = request.params;
+      mustExist(camera);
+      const jpeg = await source.latestSnapshot(camera);
+      if (!jpeg)
+        throw new RequestError('not_found', `camera '${camera}' has not delivered a frame yet`, 'camera');
+      return reply.type('image/jpeg').header('cache-control', 'no-store').send(jpeg);
+    },
+  );
 }

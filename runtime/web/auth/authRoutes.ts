@@ -33,17 +33,25 @@ export interface AuthRoutesOptions {
 export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOptions): void {
   const { auth, logger } = options;
   const throttle = new LoginThrottle(options.limits);
-  app.get('/api/v1/auth/session', { schema: { tags: ['auth'] } }, async (request) => {
-    const identity = identityOf(request);
-    if (!identity) throw new RequestError('unauthorized', 'not logged in');
-    return sessionView(identity);
-  });
+  app.get(
+    '/api/v1/auth/session',
+    { schema: { tags: ['auth'], summary: 'Who is logged in, and until when', operationId: 'getSession' } },
+    async (request) => {
+      const identity = identityOf(request);
+      if (!identity) throw new RequestError('unauthorized', 'not logged in');
+      return sessionView(identity);
+    },
+  );
 
-  app.post('/api/v1/auth/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
-    await auth.logout(request.cookies[SESSION_COOKIE]);
-    clearCookie(request, reply);
-    return reply.code(204).send();
-  });
+  app.post(
+    '/api/v1/auth/logout',
+    { schema: { tags: ['auth'], summary: 'End the session', operationId: 'logOut', security: [] } },
+    async (request, reply) => {
+      await auth.logout(request.cookies[SESSION_COOKIE]);
+      clearCookie(request, reply);
+      return reply.code(204).send();
+    },
+  );
 
   // Its own scope, so the limiter applies to the login route only.
   app.register(async (scope) => {
@@ -54,7 +62,13 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOpti
     scope.post<{ Body: Static<typeof LoginBody> }>(
       '/api/v1/auth/login',
       {
-        schema: { tags: ['auth'], body: LoginBody },
+        schema: {
+          tags: ['auth'],
+          summary: 'Log in with the admin password',
+          operationId: 'logIn',
+          security: [],
+          body: LoginBody,
+        },
         config: { rateLimit: { max: options.attemptsPerMinute, timeWindow: 60_000 } },
       },
       async (request, reply) => {

@@ -48,28 +48,38 @@ export type HealthResponse = OpenHealth | FullHealth;
  * check (Uptime Kuma, HA's REST sensor) sees trouble either way.
  */
 export function registerHealthRoutes(app: FastifyInstance, source: HealthSource): void {
-  app.get('/api/v1/health', async (request, reply) => {
-    const services = source.services();
-    const healthy = services.every((s) => s.state === 'running');
-    const status = healthy ? 'ok' : overallState(services);
-    const body: HealthResponse = !source.loggedIn(request)
-      ? {
-          status,
-          version: source.version,
-          device: source.device,
-          services: services.map((s) => ({ name: s.name, state: s.state === 'running' ? 'up' : 'down' })),
-        }
-      : {
-          status,
-          version: source.version,
-          device: source.device,
-          board: source.board,
-          uptime_seconds: Math.round((Date.now() - source.startedAt) / 1000),
-          // Service details quote broker and camera URLs and errors: never their credentials.
-          services: redactUrlsDeep(services),
-        };
-    return reply.code(healthy ? 200 : 503).send(body);
-  });
+  app.get(
+    '/api/v1/health',
+    {
+      schema: {
+        summary: 'Whether every service runs (open; in full with a login)',
+        operationId: 'getHealth',
+        security: [],
+      },
+    },
+    async (request, reply) => {
+      const services = source.services();
+      const healthy = services.every((s) => s.state === 'running');
+      const status = healthy ? 'ok' : overallState(services);
+      const body: HealthResponse = !source.loggedIn(request)
+        ? {
+            status,
+            version: source.version,
+            device: source.device,
+            services: services.map((s) => ({ name: s.name, state: s.state === 'running' ? 'up' : 'down' })),
+          }
+        : {
+            status,
+            version: source.version,
+            device: source.device,
+            board: source.board,
+            uptime_seconds: Math.round((Date.now() - source.startedAt) / 1000),
+            // Service details quote broker and camera URLs and errors: never their credentials.
+            services: redactUrlsDeep(services),
+          };
+      return reply.code(healthy ? 200 : 503).send(body);
+    },
+  );
 }
 
 function overallState(services: ServiceStatus[]): string {

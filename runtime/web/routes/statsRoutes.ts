@@ -18,20 +18,30 @@ export interface StatsSource {
  */
 export function registerStatsRoutes(app: FastifyInstance, source: StatsSource): void {
   const figures = new CachedDeviceFigures(source.dataDir);
-  app.get('/api/v1/stats', { schema: { tags: ['status'] } }, async (): Promise<StatsResponse> => {
-    const stats = source.pipeline.stats();
-    const device = await figures.read();
-    const throttling = readThrottling();
-    return {
-      ...stats,
-      service: {
-        ...stats.service,
-        uptime_seconds: stats.service.uptime,
-        ...device,
-        cpu_throttled: throttling?.active ?? null,
-        throttle_flags: throttling?.flags ?? null,
-        board: { model: source.board.model, arch: source.board.arch },
+  app.get(
+    '/api/v1/stats',
+    {
+      schema: {
+        tags: ['status'],
+        summary: 'Cameras, detectors and the board, in figures',
+        operationId: 'getStats',
       },
-    };
-  });
+    },
+    async (): Promise<StatsResponse> => {
+      const stats = source.pipeline.stats();
+      const device = await figures.read();
+      const throttling = readThrottling();
+      return {
+        ...stats,
+        service: {
+          ...stats.service,
+          uptime_seconds: stats.service.uptime,
+          ...device,
+          cpu_throttled: throttling?.active ?? null,
+          throttle_flags: throttling?.flags ?? null,
+          board: { model: source.board.model, arch: source.board.arch },
+        },
+      };
+    },
+  );
 }

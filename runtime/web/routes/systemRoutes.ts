@@ -11,8 +11,24 @@ export function registerSystemRoutes(
   source: { config: Config; problems: RecentProblems },
 ): void {
   const redacted = redactSecrets(source.config);
-  app.get('/api/v1/errors', { schema: { tags: ['status'] } }, async () => ({
-    errors: source.problems.list(),
-  }));
-  app.get('/api/v1/config', { schema: { tags: ['status'] } }, async () => redacted);
+  app.get(
+    '/api/v1/errors',
+    {
+      schema: {
+        tags: ['status'],
+        summary: 'Recent errors and warnings from the log',
+        operationId: 'listErrors',
+      },
+    },
+    async () => ({
+      errors: source.problems.list(),
+    }),
+  );
+  app.get(
+    '/api/v1/config',
+    {
+      schema: { tags: ['status'], summary: 'The running config, secrets redacted', operationId: 'getConfig' },
+    },
+    async () => redacted,
+  );
 }
