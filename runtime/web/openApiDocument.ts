@@ -54,8 +54,15 @@ const ERROR_RESPONSES: Record<string, { name: string; description: string }> = {
     description:
       'Not possible in the current state; the message says which setting or state stands in the way.',
   },
-  '413': { name: 'PayloadTooLarge', description: 'The body is larger than `http.body_limit_kb`.' },
-  '415': { name: 'UnsupportedMediaType', description: 'A body of a type the route does not read.' },
+  '413': {
+    name: 'PayloadTooLarge',
+    description:
+      'The body is larger than the route takes (`http.body_limit_kb`, unless the route says otherwise).',
+  },
+  '415': {
+    name: 'UnsupportedMediaType',
+    description: 'A body (or an image in it) of a type the route does not read.',
+  },
   '429': {
     name: 'TooManyRequests',
     description: 'Too many attempts: wait for the `Retry-After` seconds, then try again.',
