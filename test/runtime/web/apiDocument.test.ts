@@ -10,6 +10,7 @@ interface OpenApiOperation {
   operationId?: string;
   summary?: string;
   security?: unknown[];
+  responses?: Record<string, unknown>;
   requestBody?: { content: Record<string, { schema: unknown }> };
 }
 
@@ -17,6 +18,7 @@ interface OpenApiDocument {
   openapi: string;
   info: { version: string };
   servers?: Array<{ url: string }>;
+  components: { schemas: { RequestError: { required: string[] } } };
   paths: Record<string, Record<string, OpenApiOperation>>;
 }
 
@@ -156,14 +158,35 @@ describe('HTTP API document and status routes', () => {
       assert.equal(new Set(ids).size, ids.length, 'operationIds are unique');
 
       // Security as documented: every GET without credentials is refused exactly when the document
-      // says it needs a login.
+      // says it needs a login, and the refusal is the documented error body.
+      const errorSchema = doc.components.schemas.RequestError;
       for (const { path, method, operation } of operations) {
         if (method !== 'get') continue;
-        const url = `${running.url}${path.replace(/\{\w+\}/g, '1')}`;
-        const status = (await fetch(url)).status;
+        const response = await fetch(`${running.url}${path.replace(/\{\w+\}/g, '1')}`);
         const open = operation.security?.length === 0;
-        assert.equal(status === 401, !open, `GET ${path} without a login: ${status}`);
+        assert.equal(response.status === 401, !open, `GET ${path} without a login: ${response.status}`);
+        if (response.status !== 401) continue;
+        assert.ok(operation.responses?.['401'], `GET ${path} documents its 401`);
+        const body = (await response.json()) as Record<string, unknown>;
+        assert.deepEqual(
+          Object.keys(body).sort(),
+          [...errorSchema.required].sort(),
+          `GET ${path}: the error body`,
+        );
       }
+      // A 404 and a 400, as documented for a path naming an id and a query.
+      for (const [url, status] of [
+        ['/api/v1/events/no-such-event', 404],
+        ['/api/v1/events?limit=0', 400],
+      ] as const) {
+        const response = await fetch(`${running.url}${url}`, { headers: TOKEN });
+        assert.equal(response.status, status, url);
+        const body = (await response.json()) as { error: unknown; field: unknown };
+        assert.deepEqual(Object.keys(body).sort(), [...errorSchema.required].sort(), url);
+        assert.equal(typeof body.error, 'string');
+      }
+      assert.ok(doc.paths['/api/v1/events/{id}']?.get?.responses?.['404']);
+      assert.ok(doc.paths['/api/v1/events']?.get?.responses?.['400']);
     } finally {
       await running.stop();
     }
