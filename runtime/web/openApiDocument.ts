@@ -73,11 +73,19 @@ const ERROR_RESPONSES: Record<string, { name: string; description: string }> = {
 const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete']);
 
 /**
- * Statuses a route answers beyond what its shape tells (see `errorStatuses`), by operationId:
- * the login's own limits. A route's own `response` entries always win.
+ * Statuses a route answers beyond what its shape tells (see `errorStatuses`), by operationId: the
+ * login's own refusals and limits, and the 409s of a state that stands in the way (the thrower
+ * named beside each). A route's own `response` entries always win.
  */
 const EXTRA_STATUSES: Record<string, readonly string[]> = {
-  logIn: ['401', '409', '429'],
+  logIn: ['401', '409', '429'], // wrong password, login off, limits (authRoutes.ts)
+  tuneCamera: ['409'], // camera not running (cameraRoutes.ts)
+  setAlarmMode: ['409'], // alarm not running (alarmService.ts)
+  setGpioOutput: ['409'], // output could not be opened (alarmService.ts)
+  acknowledgeIncident: ['409'], // already resolved (incidentActions.ts)
+  retryDeadLetter: ['409'], // already resolved (redelivery.ts)
+  enrollPerson: ['409'], // on the other list (faceGallery.ts)
+  enrollUnknownFace: ['409'], // on the other list (faceGallery.ts)
 };
 
 /**

@@ -187,6 +187,23 @@ describe('HTTP API document and status routes', () => {
       }
       assert.ok(doc.paths['/api/v1/events/{id}']?.get?.responses?.['404']);
       assert.ok(doc.paths['/api/v1/events']?.get?.responses?.['400']);
+      // Statuses a route's shape does not tell, named by operationId in the generator.
+      const login = doc.paths['/api/v1/auth/login']?.post?.responses ?? {};
+      assert.deepEqual(
+        ['401', '409', '429'].filter((status) => !login[status]),
+        [],
+      );
+      for (const [path, method] of [
+        ['/api/v1/cameras/{camera}', 'patch'],
+        ['/api/v1/alarm', 'put'],
+        ['/api/v1/gpio/{name}', 'post'],
+        ['/api/v1/incidents/{id}/acknowledge', 'post'],
+        ['/api/v1/dead-letters/{id}/retry', 'post'],
+        ['/api/v1/faces', 'post'],
+        ['/api/v1/faces/unknown/{id}/enroll', 'post'],
+      ] as const) {
+        assert.ok(doc.paths[path]?.[method]?.responses?.['409'], `${method} ${path} documents its 409`);
+      }
     } finally {
       await running.stop();
     }
