@@ -26,19 +26,21 @@ export interface CameraRoutesSource {
   tune(camera: string, changes: { motion?: Partial<MotionConfig>; detectEnabled?: boolean }): unknown;
 }
 
+/** What the OpenAPI document says of the camera routes declared without other options. */
+const LIST_CAMERAS = {
+  schema: { summary: 'List the cameras with their state and tuning', operationId: 'listCameras' },
+};
+const LATEST_FRAME = { schema: { summary: 'The latest frame of a camera', operationId: 'getLatestFrame' } };
+
 /**
  * `GET /api/v1/cameras` (each with its fps figures), `PATCH /api/v1/cameras/:camera` and
  * `GET /api/v1/cameras/:camera/latest.jpg`. `/api/v1/stats` is the web server's (statsRoutes.ts).
  */
 export function registerCameraRoutes(app: FastifyInstance, source: CameraRoutesSource): void {
-  app.get(
-    '/api/v1/cameras',
-    { schema: { summary: 'List the cameras with their state and tuning', operationId: 'listCameras' } },
-    async () => {
-      const { cameras } = source.stats();
-      return { cameras: source.cameraNames().map((name): CameraView => ({ name, ...cameras[name] })) };
-    },
-  );
+  app.get('/api/v1/cameras', LIST_CAMERAS, async () => {
+    const { cameras } = source.stats();
+    return { cameras: source.cameraNames().map((name): CameraView => ({ name, ...cameras[name] })) };
+  });
 
   const mustExist = (camera: string) => {
     if (!source.cameraNames().includes(camera))
@@ -70,7 +72,7 @@ export function registerCameraRoutes(app: FastifyInstance, source: CameraRoutesS
 
   app.get<{ Params: { camera: string } }>(
     '/api/v1/cameras/:camera/latest.jpg',
-    { schema: { summary: 'The latest frame of a camera', operationId: 'getLatestFrame' } },
+    LATEST_FRAME,
     async (request, reply) => {
       const { camera } = request.params;
       mustExist(camera);

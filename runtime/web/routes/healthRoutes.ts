@@ -42,44 +42,43 @@ export interface FullHealth {
 /** `GET /api/v1/health`: the full answer is told apart by its `board`. */
 export type HealthResponse = OpenHealth | FullHealth;
 
+/** What the OpenAPI document says of health: open to anyone (`security: []`). */
+const HEALTH_ROUTE = {
+  schema: {
+    summary: 'Whether every service runs (open; in full with a login)',
+    operationId: 'getHealth',
+    security: [],
+  },
+};
+
 /**
  * `GET /api/v1/health`: open without login, for monitoring, then minimal ({@link OpenHealth});
  * with a login, the full status. 200 when every service runs, 503 otherwise, so a plain HTTP
  * check (Uptime Kuma, HA's REST sensor) sees trouble either way.
  */
 export function registerHealthRoutes(app: FastifyInstance, source: HealthSource): void {
-  app.get(
-    '/api/v1/health',
-    {
-      schema: {
-        summary: 'Whether every service runs (open; in full with a login)',
-        operationId: 'getHealth',
-        security: [],
-      },
-    },
-    async (request, reply) => {
-      const services = source.services();
-      const healthy = services.every((s) => s.state === 'running');
-      const status = healthy ? 'ok' : overallState(services);
-      const body: HealthResponse = !source.loggedIn(request)
-        ? {
-            status,
-            version: source.version,
-            device: source.device,
-            services: services.map((s) => ({ name: s.name, state: s.state === 'running' ? 'up' : 'down' })),
-          }
-        : {
-            status,
-            version: source.version,
-            device: source.device,
-            board: source.board,
-            uptime_seconds: Math.round((Date.now() - source.startedAt) / 1000),
-            // Service details quote broker and camera URLs and errors: never their credentials.
-            services: redactUrlsDeep(services),
-          };
-      return reply.code(healthy ? 200 : 503).send(body);
-    },
-  );
+  app.get('/api/v1/health', HEALTH_ROUTE, async (request, reply) => {
+    const services = source.services();
+    const healthy = services.every((s) => s.state === 'running');
+    const status = healthy ? 'ok' : overallState(services);
+    const body: HealthResponse = !source.loggedIn(request)
+      ? {
+          status,
+          version: source.version,
+          device: source.device,
+          services: services.map((s) => ({ name: s.name, state: s.state === 'running' ? 'up' : 'down' })),
+        }
+      : {
+          status,
+          version: source.version,
+          device: source.device,
+          board: source.board,
+          uptime_seconds: Math.round((Date.now() - source.startedAt) / 1000),
+          // Service details quote broker and camera URLs and errors: never their credentials.
+          services: redactUrlsDeep(services),
+        };
+    return reply.code(healthy ? 200 : 503).send(body);
+  });
 }
 
 function overallState(services: ServiceStatus[]): string {
