@@ -26,7 +26,7 @@ export function registerAlarmRoutes(app: FastifyInstance, alarm: AlarmService): 
     '/api/v1/alarm/history',
     {
       schema: {
-        summary: 'Past alarm mode changes and triggers',
+        summary: 'Output and mode changes, newest first (who and why)',
         operationId: 'listAlarmHistory',
         querystring: HistoryQuery,
       },
