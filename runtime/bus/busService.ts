@@ -45,13 +45,15 @@ export class BusService<M extends object> implements Service {
   #registerMetrics(metrics: Metrics): void {
     const bus = this.bus;
     const counters = ['published', 'delivered', 'dropped', 'handlerErrors'] as const;
-    metrics.gauge({
-      name: 'vigil_bus_events',
+    // Counts kept by the bus, read when scraped: counters, since they only grow.
+    metrics.counter({
+      name: 'vigil_bus_events_total',
       help: 'Bus events per topic since start, by outcome (published, delivered, dropped, handlerErrors)',
       labelNames: ['topic', 'outcome'],
       collect() {
+        this.reset();
         for (const [topic, stats] of Object.entries(bus.stats().topics)) {
-          for (const outcome of counters) this.set({ topic, outcome }, stats[outcome]);
+          for (const outcome of counters) this.inc({ topic, outcome }, stats[outcome]);
         }
       },
     });

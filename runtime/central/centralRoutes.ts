@@ -21,10 +21,22 @@ const EventsQuerySchema = Type.Object(
 
 /** The central receiver's read API: `GET /api/v1/devices`, `GET /api/v1/events?device=`. */
 export function registerCentralRoutes(app: FastifyInstance, store: () => CentralStore): void {
-  app.get('/api/v1/devices', async () => ({ devices: store().devices() }));
+  app.get(
+    '/api/v1/devices',
+    { schema: { summary: 'The enrolled appliances and their sync state', operationId: 'listDevices' } },
+    async () => ({
+      devices: store().devices(),
+    }),
+  );
   app.get<{ Querystring: Static<typeof EventsQuerySchema> }>(
     '/api/v1/events',
-    { schema: { querystring: EventsQuerySchema } },
+    {
+      schema: {
+        summary: 'Events synced from the appliances, in arrival order',
+        operationId: 'listSyncedEvents',
+        querystring: EventsQuerySchema,
+      },
+    },
     async (request) => store().events(request.query),
   );
 }

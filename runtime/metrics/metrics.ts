@@ -43,9 +43,23 @@ export interface MetricsSnapshot {
   summaries: Record<string, SummaryValue[]>;
 }
 
-/** Every metric lives in one namespace; the compiler refuses a name without it. */
+/**
+ * Prometheus' naming rules, enforced by the compiler: one namespace (`vigil_`), `_total` on
+ * counters and only on them, base units (seconds and bytes, never `_ms`, `_kb`, `_mb`).
+ * Checked at run time too, by promtool (test/runtime/metrics).
+ */
 type MetricName = `vigil_${string}`;
-type Named<C> = Omit<C, 'registers' | 'name'> & { name: MetricName };
+type CounterName = `vigil_${string}_total`;
+type NotCounterName<N extends string> = N extends `${string}_total` ? never : BaseUnits<N>;
+type BaseUnits<N extends string> =
+  N extends `${string}_${'ms' | 'milliseconds' | 'kb' | 'mb' | 'gb'}${'' | `_${string}`}` ? never : N;
+type Named<C, N extends string> = Omit<C, 'registers' | 'name'> & { name: N };
+
+/**
+ * Default Node.js metrics prom-client names `_total` though they are gauges (live handles,
+ * requests, resources); their per-type gauges without the suffix stay, and sum to the same.
+ */
+const MISNAMED_DEFAULTS = ['active_handles_total', 'active_requests_total', 'active_resources_total'];
 
 /**
  * The app's metrics registry (one per app, not prom-client's global default registry), with
@@ -56,18 +70,25 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'vigil_' });
+    for (const name of MISNAMED_DEFAULTS) this.registry.removeSingleMetric(`vigil_nodejs_${name}`);
   }
 
-  counter<L extends string>(config: Named<CounterConfiguration<L>>): Counter<L> {
+  counter<L extends string, N extends CounterName>(
+    config: Named<CounterConfiguration<L>, BaseUnits<N>>,
+  ): Counter<L> {
     return new Counter({ ...config, registers: [this.registry] });
   }
 
-  gauge<L extends string>(config: Named<GaugeConfiguration<L>>): Gauge<L> {
+  gauge<L extends string, N extends MetricName>(
+    config: Named<GaugeConfiguration<L>, NotCounterName<N>>,
+  ): Gauge<L> {
     return new Gauge({ ...config, registers: [this.registry] });
   }
 
   /** A latency or size distribution reported as p50/p95/p99 over the last 10 minutes. */
-  summary<L extends string>(config: Omit<Named<SummaryConfiguration<L>>, 'percentiles'>): Summary<L> {
+  summary<L extends string, N extends MetricName>(
+    config: Omit<Named<SummaryConfiguration<L>, NotCounterName<N>>, 'percentiles'>,
+  ): Summary<L> {
     return new Summary({
       maxAgeSeconds: 600,
       ageBuckets: 5,
@@ -82,8 +103,8 @@ export class Metrics {
    * observation where a summary costs a t-digest insert, and this one allocates nothing. The
    * JSON snapshot estimates its p50/p95/p99 from the buckets. Buckets: 0.1 ms … 10 s.
    */
-  histogram(
-    options: Omit<LatencyHistogramOptions, 'buckets' | 'name'> & { name: MetricName },
+  histogram<N extends MetricName>(
+    options: Omit<LatencyHistogramOptions, 'buckets' | 'name'> & { name: NotCounterName<N> },
   ): LatencyHistogram {
     const histogram = new LatencyHistogram({ buckets: LATENCY_BUCKETS, ...options });
     this.registry.registerMetric(histogram.asMetric());

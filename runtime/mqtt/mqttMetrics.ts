@@ -24,11 +24,13 @@ export function registerMqttMetrics(
       this.set(read.connection()?.connected ? 1 : 0);
     },
   });
-  metrics.gauge({
-    name: 'vigil_mqtt_reconnects',
+  // A count that only grows (the client keeps it): a counter, so rate() and increase() apply.
+  metrics.counter({
+    name: 'vigil_mqtt_reconnects_total',
     help: 'Reconnect attempts to the MQTT broker since start',
     collect() {
-      this.set(read.connection()?.reconnects ?? 0);
+      this.reset();
+      this.inc(read.connection()?.reconnects ?? 0);
     },
   });
   const syncGauge = (name: `vigil_${string}`, help: string, value: (s: SyncStatus) => number) =>

@@ -25,20 +25,20 @@ export function registerPipelineMetrics(metrics: Metrics, stats: () => PipelineS
     },
   });
   metrics.gauge({
-    name: 'vigil_detector_inference_ms',
-    help: 'Moving average of one detector inference (Frigate: inference_speed)',
+    name: 'vigil_detector_inference_seconds',
+    help: 'Moving average of one detector inference, in seconds (Frigate: inference_speed, in ms)',
     labelNames: ['detector'],
     collect() {
       for (const [detector, d] of Object.entries(stats().detectors))
-        if (d.inference_speed !== null) this.set({ detector }, d.inference_speed);
+        if (d.inference_speed !== null) this.set({ detector }, d.inference_speed / 1000);
     },
   });
   metrics.gauge({
-    name: 'vigil_face_recognition_ms',
-    help: 'Moving average of recognising the faces in one person crop',
+    name: 'vigil_face_recognition_seconds',
+    help: 'Moving average of recognising the faces in one person crop, in seconds',
     collect() {
       const speed = stats().faces.recognition_speed;
-      if (speed !== null) this.set(speed);
+      if (speed !== null) this.set(speed / 1000);
     },
   });
 }

@@ -9,6 +9,7 @@ import { freePort } from '../helpers/freePort';
 import { tempDir } from '../helpers/tempDir';
 import { startVigil, VIGIL_BUNDLE, type VigilProcess } from '../helpers/vigilProcess';
 import { logIn } from './web/auth/authKit';
+import { lintOpenApi } from './web/openApiLint';
 
 const TOKEN = 'central-t0ken';
 
@@ -147,6 +148,34 @@ describe('vigil central: the login of the appliance', () => {
         );
       });
       assert.match(plain, /^error /, `plain HTTP was ${plain}`);
+    } finally {
+      await stop(central);
+    }
+  });
+
+  test("its OpenAPI document passes Redocly's recommended rules and names its own routes", async () => {
+    const { file, port } = await centralConfig(tempDir());
+    const central = await startCentral(file);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/api/v1/openapi.json`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      assert.equal(response.status, 200);
+      const doc = (await response.json()) as {
+        paths: Record<string, Record<string, { operationId?: string }>>;
+      };
+      assert.equal(doc.paths['/api/v1/devices']?.get?.operationId, 'listDevices');
+      assert.equal(doc.paths['/api/v1/events']?.get?.operationId, 'listSyncedEvents');
+      const problems = await lintOpenApi(doc);
+      assert.deepEqual(
+        problems.filter((p) => p.severity === 'error'),
+        [],
+      );
+      // As on the appliance: health is open and reads no input, so it has no 4xx to document.
+      assert.deepEqual(
+        problems.filter((p) => p.severity === 'warn').map((p) => `${p.rule} ${p.pointer}`),
+        ['operation-4xx-response #/paths/~1api~1v1~1health/get/responses'],
+      );
     } finally {
       await stop(central);
     }

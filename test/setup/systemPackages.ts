@@ -53,6 +53,11 @@ export const TEST_REQUIREMENTS: readonly SystemRequirement[] = [
     debianPackage: 'iproute2',
     why: 'the firewall test wires two network namespaces together (ip netns, veth)',
   },
+  {
+    command: 'promtool',
+    debianPackage: 'prometheus',
+    why: "GET /metrics is checked with promtool check metrics, Prometheus' own naming rules",
+  },
 ];
 
 /**

@@ -9,11 +9,22 @@ import { OutputCommandBody, OutputParams } from './alarmSchemas';
  * an unknown output is a 404, an input or a bad duration a 400, each naming the field.
  */
 export function registerGpioRoutes(app: FastifyInstance, alarm: AlarmService): void {
-  app.get('/api/v1/gpio', async () => alarm.gpio());
+  app.get(
+    '/api/v1/gpio',
+    { schema: { summary: 'The GPIO inputs and outputs with their states', operationId: 'listGpio' } },
+    async () => alarm.gpio(),
+  );
 
   app.post<{ Params: Static<typeof OutputParams>; Body: Static<typeof OutputCommandBody> }>(
     '/api/v1/gpio/:name',
-    { schema: { params: OutputParams, body: OutputCommandBody } },
+    {
+      schema: {
+        summary: 'Switch a GPIO output (siren, relay)',
+        operationId: 'setGpioOutput',
+        params: OutputParams,
+        body: OutputCommandBody,
+      },
+    },
     async (request) => {
       const { action, duration_seconds, reason } = request.body;
       const cause = { actor: 'api', reason: reason ?? 'manual' };

@@ -38,6 +38,14 @@ export interface IncidentRouteDeps {
 /** The actor recorded in the audit trail for changes made through this API. */
 const API_ACTOR = 'api';
 
+/** The OpenAPI summary of each incident action route. */
+const ACTION_SUMMARIES = {
+  acknowledge: 'Acknowledge an incident',
+  resolve: 'Resolve an incident',
+  protect: "Protect an incident's media from retention",
+  unprotect: "Let retention delete an incident's media again",
+} as const;
+
 /**
  * `GET /api/v1/incidents`, `GET /api/v1/incidents/:id`, and `POST …/:id/acknowledge`,
  * `…/:id/resolve`, `…/:id/protect` and `…/:id/unprotect` (body `{ note? }`, which may be
@@ -48,13 +56,19 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: IncidentRoute
 
   app.get<{ Querystring: Static<typeof IncidentListQuery> }>(
     '/api/v1/incidents',
-    { schema: { querystring: IncidentListQuery } },
+    {
+      schema: {
+        summary: 'List incidents (events grouped), newest first',
+        operationId: 'listIncidents',
+        querystring: IncidentListQuery,
+      },
+    },
     async (request) => queries.listIncidents(request.query),
   );
 
   app.get<{ Params: Static<typeof IdParams> }>(
     '/api/v1/incidents/:id',
-    { schema: { params: IdParams } },
+    { schema: { summary: 'One incident with its events', operationId: 'getIncident', params: IdParams } },
     async (request) => {
       const incident = queries.getIncident(request.params.id);
       if (incident === undefined) {
@@ -72,7 +86,12 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: IncidentRoute
     app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof ActionBody> }>(
       `/api/v1/incidents/:id/${action}`,
       {
-        schema: { params: IdParams, body: ActionBody },
+        schema: {
+          summary: ACTION_SUMMARIES[action],
+          operationId: `${action}Incident`,
+          params: IdParams,
+          body: ActionBody,
+        },
         // The body is optional (`curl -X POST …/acknowledge`); fastify would otherwise say "body must be object".
         preValidation: async (request) => {
           request.body ??= {};

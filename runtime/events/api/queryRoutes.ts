@@ -72,20 +72,32 @@ export function registerQueryRoutes(app: FastifyInstance, deps: QueryRouteDeps):
 
   app.get<{ Querystring: Static<typeof EventListQuery> }>(
     '/api/v1/events',
-    { schema: { querystring: EventListQuery } },
+    {
+      schema: {
+        summary: 'List events, newest first',
+        operationId: 'listEvents',
+        querystring: EventListQuery,
+      },
+    },
     async (request) => queries.listEvents(request.query),
   );
 
   // Registered as a static path, so find-my-way prefers it over `/events/:id`.
   app.get<{ Querystring: Static<typeof SummaryQuery> }>(
     '/api/v1/events/summary',
-    { schema: { querystring: SummaryQuery } },
+    {
+      schema: {
+        summary: 'Event counts by type, camera and label',
+        operationId: 'summarizeEvents',
+        querystring: SummaryQuery,
+      },
+    },
     async (request) => queries.aggregates(request.query),
   );
 
   app.get<{ Params: Static<typeof IdParams> }>(
     '/api/v1/events/:id',
-    { schema: { params: IdParams } },
+    { schema: { summary: 'One event', operationId: 'getEvent', params: IdParams } },
     async (request) => {
       const event = queries.getEvent(request.params.id);
       if (event === undefined) {
@@ -101,7 +113,13 @@ export function registerQueryRoutes(app: FastifyInstance, deps: QueryRouteDeps):
 
   app.get<{ Querystring: Static<typeof DeadLetterQuery> }>(
     '/api/v1/dead-letters',
-    { schema: { querystring: DeadLetterQuery } },
+    {
+      schema: {
+        summary: 'Deliveries that failed for good',
+        operationId: 'listDeadLetters',
+        querystring: DeadLetterQuery,
+      },
+    },
     async (request) => queries.listDeadLetters(request.query),
   );
 }

@@ -21,12 +21,18 @@ const RerouteBody = Type.Object(
 export function registerRedeliveryRoutes(app: FastifyInstance, redelivery: Redelivery): void {
   app.post<{ Params: { id: string } }>(
     '/api/v1/dead-letters/:id/retry',
-    { schema: { params: Type.Object({ id: Type.String({ pattern: '^[0-9]{1,15}$' }) }) } },
+    {
+      schema: {
+        summary: 'Retry a failed delivery',
+        operationId: 'retryDeadLetter',
+        params: Type.Object({ id: Type.String({ pattern: '^[0-9]{1,15}$' }) }),
+      },
+    },
     async (request) => redelivery.retryDeadLetter(Number(request.params.id)),
   );
   app.post<{ Body: { ids: string[] } }>(
     '/api/v1/events/reroute',
-    { schema: { body: RerouteBody } },
+    { schema: { summary: 'Route stored events again', operationId: 'rerouteEvents', body: RerouteBody } },
     async (request, reply) => {
       const count = await redelivery.reroute(request.body.ids, 'api', 'rerouted on request');
       if (count === 0) throw new RequestError('not_found', 'none of the ids is a stored event', 'ids');

@@ -35,11 +35,20 @@ const DEFAULT_UNKNOWN_LIMIT = 50;
 export function registerFaceRoutes(app: FastifyInstance, deps: FaceRouteDeps): void {
   const { gallery, enroller } = deps;
 
-  app.get('/api/v1/faces', async () => ({ people: gallery.people().map(personView) }));
+  app.get(
+    '/api/v1/faces',
+    { schema: { summary: 'List the enrolled people', operationId: 'listPeople' } },
+    async () => ({
+      people: gallery.people().map(personView),
+    }),
+  );
 
   app.post<{ Body: Static<typeof EnrollBody> }>(
     '/api/v1/faces',
-    { schema: { body: EnrollBody }, bodyLimit: ENROLL_BODY_LIMIT },
+    {
+      schema: { summary: 'Enroll a person from photos', operationId: 'enrollPerson', body: EnrollBody },
+      bodyLimit: ENROLL_BODY_LIMIT,
+    },
     async (request, reply) => {
       const { name, list, image } = request.body;
       const checkedName = checkPersonName(name);
@@ -57,18 +66,34 @@ export function registerFaceRoutes(app: FastifyInstance, deps: FaceRouteDeps): v
     personView(await gallery.move(name, list));
   app.patch<{ Params: Static<typeof NameParams>; Body: Static<typeof MoveBody> }>(
     '/api/v1/faces/:name',
-    { schema: { params: NameParams, body: MoveBody } },
+    {
+      schema: {
+        summary: 'Move a person to another list',
+        operationId: 'updatePerson',
+        params: NameParams,
+        body: MoveBody,
+      },
+    },
     async (request) => move(request.params.name, request.body.list),
   );
   app.post<{ Params: Static<typeof NameParams>; Body: Static<typeof MoveBody> }>(
     '/api/v1/faces/:name/list',
-    { schema: { params: NameParams, body: MoveBody } },
+    {
+      schema: {
+        summary: 'Move a person to another list (POST form)',
+        operationId: 'movePerson',
+        params: NameParams,
+        body: MoveBody,
+      },
+    },
     async (request) => move(request.params.name, request.body.list),
   );
 
   app.delete<{ Params: Static<typeof NameParams> }>(
     '/api/v1/faces/:name',
-    { schema: { params: NameParams } },
+    {
+      schema: { summary: 'Forget a person and their faces', operationId: 'deletePerson', params: NameParams },
+    },
     async (request) => ({
       removed: personView(await gallery.remove(request.params.name)),
     }),
@@ -76,7 +101,7 @@ export function registerFaceRoutes(app: FastifyInstance, deps: FaceRouteDeps): v
 
   app.get<{ Params: Static<typeof NameParams> }>(
     '/api/v1/faces/:name/thumbnail.jpg',
-    { schema: { params: NameParams } },
+    { schema: { summary: 'A thumbnail of a person', operationId: 'getPersonThumbnail', params: NameParams } },
     async (request, reply) => {
       const jpeg = gallery.thumbnail(request.params.name);
       if (!jpeg) throw new RequestError('not_found', `no thumbnail for '${request.params.name}'`, 'name');
@@ -86,7 +111,13 @@ export function registerFaceRoutes(app: FastifyInstance, deps: FaceRouteDeps): v
 
   app.get<{ Querystring: Static<typeof UnknownListQuery> }>(
     '/api/v1/faces/unknown',
-    { schema: { querystring: UnknownListQuery } },
+    {
+      schema: {
+        summary: 'Faces seen but not recognised',
+        operationId: 'listUnknownFaces',
+        querystring: UnknownListQuery,
+      },
+    },
     async (request) => ({
       faces: gallery
         .recentUnknown(request.query.limit ?? DEFAULT_UNKNOWN_LIMIT, request.query.since)
@@ -96,7 +127,14 @@ export function registerFaceRoutes(app: FastifyInstance, deps: FaceRouteDeps): v
 
   app.post<{ Params: Static<typeof UnknownIdParams>; Body: Static<typeof EnrollUnknownBody> }>(
     '/api/v1/faces/unknown/:id/enroll',
-    { schema: { params: UnknownIdParams, body: EnrollUnknownBody } },
+    {
+      schema: {
+        summary: 'Enroll an unknown face as a person',
+        operationId: 'enrollUnknownFace',
+        params: UnknownIdParams,
+        body: EnrollUnknownBody,
+      },
+    },
     async (request, reply) => {
       const { name, list } = request.body;
       const result = await enroller.enrollUnknown(request.params.id, { name, list });
@@ -106,7 +144,13 @@ export function registerFaceRoutes(app: FastifyInstance, deps: FaceRouteDeps): v
 
   app.get<{ Params: Static<typeof UnknownIdParams> }>(
     '/api/v1/faces/unknown/:id/crop.jpg',
-    { schema: { params: UnknownIdParams } },
+    {
+      schema: {
+        summary: 'The crop of an unknown face',
+        operationId: 'getUnknownFaceCrop',
+        params: UnknownIdParams,
+      },
+    },
     async (request, reply) => {
       const jpeg = gallery.unknownCrop(request.params.id);
       if (!jpeg)

@@ -24,7 +24,14 @@ export function registerClipRoutes(app: FastifyInstance, deps: { db: Database; d
   const select = deps.db.prepare('SELECT camera, clip_state, clip_path FROM incidents WHERE id = ?');
   app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof ClipQuery> }>(
     '/api/v1/incidents/:id/clip.mp4',
-    { schema: { params: IdParams, querystring: ClipQuery } },
+    {
+      schema: {
+        summary: 'The video clip of an incident',
+        operationId: 'getIncidentClip',
+        params: IdParams,
+        querystring: ClipQuery,
+      },
+    },
     async (request, reply) => {
       const { id } = request.params;
       const row = select.get(id) as

@@ -75,6 +75,7 @@ export function registerSnapshotRoutes(app: FastifyInstance, deps: SnapshotRoute
     ['incidents', incidentSnapshot, 'GET /api/v1/incidents'],
   ] as const) {
     const singular = kind.slice(0, -1);
+    const Singular = `${singular.charAt(0).toUpperCase()}${singular.slice(1)}`;
     const storedFor = (id: string): unknown => {
       const row = query.get(id);
       if (!row)
@@ -90,7 +91,14 @@ export function registerSnapshotRoutes(app: FastifyInstance, deps: SnapshotRoute
 
     app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof SnapshotQuery> }>(
       `/api/v1/${kind}/:id/snapshot.jpg`,
-      { schema: { params: IdParams, querystring: SnapshotQuery } },
+      {
+        schema: {
+          summary: `The snapshot of an ${singular}`,
+          operationId: `get${Singular}Snapshot`,
+          params: IdParams,
+          querystring: SnapshotQuery,
+        },
+      },
       async (request, reply) => {
         const { id } = request.params;
         const owner = { text: `${singular} '${id}'`, field: 'id' };
@@ -101,7 +109,14 @@ export function registerSnapshotRoutes(app: FastifyInstance, deps: SnapshotRoute
 
     app.get<{ Params: Static<typeof IdParams> }>(
       `/api/v1/${kind}/:id/thumbnail.jpg`,
-      { schema: { params: IdParams, querystring: NoQuery } },
+      {
+        schema: {
+          summary: `The thumbnail of an ${singular}`,
+          operationId: `get${Singular}Thumbnail`,
+          params: IdParams,
+          querystring: NoQuery,
+        },
+      },
       async (request, reply) => {
         const { id } = request.params;
         const owner = { text: `${singular} '${id}'`, field: 'id' };
@@ -112,7 +127,14 @@ export function registerSnapshotRoutes(app: FastifyInstance, deps: SnapshotRoute
 
   app.get<{ Params: Static<typeof CameraParams>; Querystring: Static<typeof SnapshotQuery> }>(
     '/api/v1/cameras/:camera/snapshot.jpg',
-    { schema: { params: CameraParams, querystring: SnapshotQuery } },
+    {
+      schema: {
+        summary: 'A snapshot of a camera now',
+        operationId: 'getCameraSnapshot',
+        params: CameraParams,
+        querystring: SnapshotQuery,
+      },
+    },
     async (request, reply) => {
       const { camera } = request.params;
       const latest = snapshots.latest(camera);

@@ -26,12 +26,18 @@ export interface CameraRoutesSource {
   tune(camera: string, changes: { motion?: Partial<MotionConfig>; detectEnabled?: boolean }): unknown;
 }
 
+/** What the OpenAPI document says of the camera routes declared without other options. */
+const LIST_CAMERAS = {
+  schema: { summary: 'List the cameras with their state and tuning', operationId: 'listCameras' },
+};
+const LATEST_FRAME = { schema: { summary: 'The latest frame of a camera', operationId: 'getLatestFrame' } };
+
 /**
  * `GET /api/v1/cameras` (each with its fps figures), `PATCH /api/v1/cameras/:camera` and
  * `GET /api/v1/cameras/:camera/latest.jpg`. `/api/v1/stats` is the web server's (statsRoutes.ts).
  */
 export function registerCameraRoutes(app: FastifyInstance, source: CameraRoutesSource): void {
-  app.get('/api/v1/cameras', async () => {
+  app.get('/api/v1/cameras', LIST_CAMERAS, async () => {
     const { cameras } = source.stats();
     return { cameras: source.cameraNames().map((name): CameraView => ({ name, ...cameras[name] })) };
   });
@@ -47,7 +53,13 @@ export function registerCameraRoutes(app: FastifyInstance, source: CameraRoutesS
 
   app.patch<{ Params: { camera: string }; Body: CameraTuning }>(
     '/api/v1/cameras/:camera',
-    { schema: { body: CameraTuningSchema } },
+    {
+      schema: {
+        summary: 'Tune a camera at run time (motion, detection)',
+        operationId: 'tuneCamera',
+        body: CameraTuningSchema,
+      },
+    },
     async (request) => {
       const { camera } = request.params;
       mustExist(camera);
@@ -58,12 +70,16 @@ export function registerCameraRoutes(app: FastifyInstance, source: CameraRoutesS
     },
   );
 
-  app.get<{ Params: { camera: string } }>('/api/v1/cameras/:camera/latest.jpg', async (request, reply) => {
-    const { camera } = request.params;
-    mustExist(camera);
-    const jpeg = await source.latestSnapshot(camera);
-    if (!jpeg)
-      throw new RequestError('not_found', `camera '${camera}' has not delivered a frame yet`, 'camera');
-    return reply.type('image/jpeg').header('cache-control', 'no-store').send(jpeg);
-  });
+  app.get<{ Params: { camera: string } }>(
+    '/api/v1/cameras/:camera/latest.jpg',
+    LATEST_FRAME,
+    async (request, reply) => {
+      const { camera } = request.params;
+      mustExist(camera);
+      const jpeg = await source.latestSnapshot(camera);
+      if (!jpeg)
+        throw new RequestError('not_found', `camera '${camera}' has not delivered a frame yet`, 'camera');
+      return reply.type('image/jpeg').header('cache-control', 'no-store').send(jpeg);
+    },
+  );
 }

@@ -25,6 +25,14 @@ export interface AuthRoutesOptions {
   logger: Logger;
 }
 
+/** What the OpenAPI document says of the session routes; logging out is open (`security: []`). */
+const SESSION_ROUTE = {
+  schema: { tags: ['auth'], summary: 'Who is logged in, and until when', operationId: 'getSession' },
+};
+const LOGOUT_ROUTE = {
+  schema: { tags: ['auth'], summary: 'End the session', operationId: 'logOut', security: [] },
+};
+
 /**
  * `POST /api/v1/auth/login` (rate-limited per client address, and across all of them by
  * {@link LoginThrottle}), `POST /api/v1/auth/logout` and `GET /api/v1/auth/session`. The session
@@ -33,13 +41,13 @@ export interface AuthRoutesOptions {
 export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOptions): void {
   const { auth, logger } = options;
   const throttle = new LoginThrottle(options.limits);
-  app.get('/api/v1/auth/session', { schema: { tags: ['auth'] } }, async (request) => {
+  app.get('/api/v1/auth/session', SESSION_ROUTE, async (request) => {
     const identity = identityOf(request);
     if (!identity) throw new RequestError('unauthorized', 'not logged in');
     return sessionView(identity);
   });
 
-  app.post('/api/v1/auth/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
+  app.post('/api/v1/auth/logout', LOGOUT_ROUTE, async (request, reply) => {
     await auth.logout(request.cookies[SESSION_COOKIE]);
     clearCookie(request, reply);
     return reply.code(204).send();
@@ -54,7 +62,13 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOpti
     scope.post<{ Body: Static<typeof LoginBody> }>(
       '/api/v1/auth/login',
       {
-        schema: { tags: ['auth'], body: LoginBody },
+        schema: {
+          tags: ['auth'],
+          summary: 'Log in with the admin password',
+          operationId: 'logIn',
+          security: [],
+          body: LoginBody,
+        },
         config: { rateLimit: { max: options.attemptsPerMinute, timeWindow: 60_000 } },
       },
       async (request, reply) => {

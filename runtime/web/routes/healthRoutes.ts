@@ -42,13 +42,22 @@ export interface FullHealth {
 /** `GET /api/v1/health`: the full answer is told apart by its `board`. */
 export type HealthResponse = OpenHealth | FullHealth;
 
+/** What the OpenAPI document says of health: open to anyone (`security: []`). */
+const HEALTH_ROUTE = {
+  schema: {
+    summary: 'Whether every service runs (open; in full with a login)',
+    operationId: 'getHealth',
+    security: [],
+  },
+};
+
 /**
  * `GET /api/v1/health`: open without login, for monitoring, then minimal ({@link OpenHealth});
  * with a login, the full status. 200 when every service runs, 503 otherwise, so a plain HTTP
  * check (Uptime Kuma, HA's REST sensor) sees trouble either way.
  */
 export function registerHealthRoutes(app: FastifyInstance, source: HealthSource): void {
-  app.get('/api/v1/health', async (request, reply) => {
+  app.get('/api/v1/health', HEALTH_ROUTE, async (request, reply) => {
     const services = source.services();
     const healthy = services.every((s) => s.state === 'running');
     const status = healthy ? 'ok' : overallState(services);

@@ -11,6 +11,15 @@ export interface StatsSource {
   dataDir: string;
 }
 
+/** What the OpenAPI document says of the stats route. */
+const STATS_ROUTE = {
+  schema: {
+    tags: ['status'],
+    summary: 'Cameras, detectors and the board, in figures',
+    operationId: 'getStats',
+  },
+};
+
 /**
  * `GET /api/v1/stats`, Frigate's /api/stats shape: per camera camera_fps, process_fps,
  * skipped_fps, detection_fps; per detector inference_speed; and `service` with uptime,
@@ -18,7 +27,7 @@ export interface StatsSource {
  */
 export function registerStatsRoutes(app: FastifyInstance, source: StatsSource): void {
   const figures = new CachedDeviceFigures(source.dataDir);
-  app.get('/api/v1/stats', { schema: { tags: ['status'] } }, async (): Promise<StatsResponse> => {
+  app.get('/api/v1/stats', STATS_ROUTE, async (): Promise<StatsResponse> => {
     const stats = source.pipeline.stats();
     const device = await figures.read();
     const throttling = readThrottling();

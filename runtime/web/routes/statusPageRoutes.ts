@@ -19,7 +19,8 @@ const ASSETS: Record<string, { type: string; body: (assets: UiAssets) => string 
  * sources, the front end is built on the first request (see loadUiAssets).
  */
 export function registerStatusPageRoutes(app: FastifyInstance): void {
-  app.get('/', async (request, reply) => {
+  // The page and its assets are for browsers, not API clients: not in the OpenAPI document.
+  app.get('/', { schema: { hide: true } }, async (request, reply) => {
     const assets = await loadUiAssets();
     return sendVersioned(request, reply, assets.version, 'text/html; charset=utf-8', REVALIDATE, () =>
       statusPageHtml(assets.version),
@@ -27,7 +28,7 @@ export function registerStatusPageRoutes(app: FastifyInstance): void {
   });
 
   for (const [url, asset] of Object.entries(ASSETS)) {
-    app.get<{ Querystring: { v?: string } }>(url, async (request, reply) => {
+    app.get<{ Querystring: { v?: string } }>(url, { schema: { hide: true } }, async (request, reply) => {
       const assets = await loadUiAssets();
       const cache = request.query.v === assets.version ? IMMUTABLE : REVALIDATE;
       return sendVersioned(request, reply, assets.version, asset.type, cache, () => asset.body(assets));

@@ -77,7 +77,10 @@ describe('vigil run with a camera', () => {
 
       const prometheus = await (await fetch(`${base}/metrics`)).text();
       assert.match(prometheus, /vigil_camera_fps\{camera="yard",kind="camera"\} [1-9]/);
-      assert.match(prometheus, /vigil_detector_inference_ms\{detector="default"\} \d/);
+      // Seconds (a base unit), not the stats' milliseconds.
+      const inference = /vigil_detector_inference_seconds\{detector="default"\} (\S+)/.exec(prometheus);
+      const seconds = Number(inference?.[1]);
+      assert.ok(seconds > 0 && seconds < 10, `inference ${seconds} s`);
 
       // Run-time tuning: a good change applies, a bad one names the field and changes nothing.
       const patch = (camera: string, body: unknown) =>
