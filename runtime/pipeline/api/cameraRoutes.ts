@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { RequestError } from '../../../base/requestError';
 import { type MotionConfig, MotionSchema } from '../../config/schema/camera';
 import type { CameraStats, PipelineStats } from '../pipelineStats';
+import type { MjpegHub } from './mjpegHub';
+import { registerMjpegRoute } from './mjpegRoute';
 
 /** `PATCH /api/v1/cameras/:camera`: run-time tuning, validated by the config's own motion schema. */
 const CameraTuningSchema = Type.Object(
@@ -24,11 +26,13 @@ export interface CameraRoutesSource {
   latestSnapshot(camera: string): Promise<Buffer | null>;
   /** Applies run-time tuning to a running camera; null when it is not running. */
   tune(camera: string, changes: { motion?: Partial<MotionConfig>; detectEnabled?: boolean }): unknown;
+  /** The viewers of the cameras' MJPEG streams. */
+  mjpeg: MjpegHub;
 }
 
 /**
- * `GET /api/v1/cameras` (each with its fps figures), `PATCH /api/v1/cameras/:camera` and
- * `GET /api/v1/cameras/:camera/latest.jpg`. `/api/v1/stats` is the web server's (statsRoutes.ts).
+ * `GET /api/v1/cameras` (each with its fps figures), `PATCH /api/v1/cameras/:camera`,
+ * `GET /api/v1/cameras/:camera/latest.jpg` and `…/stream.mjpeg` (mjpegRoute.ts). `/api/v1/stats` is the web server's (statsRoutes.ts).
  */
 export function registerCameraRoutes(app: FastifyInstance, source: CameraRoutesSource): void {
   app.get('/api/v1/cameras', async () => {
@@ -66,4 +70,6 @@ export function registerCameraRoutes(app: FastifyInstance, source: CameraRoutesS
       throw new RequestError('not_found', `camera '${camera}' has not delivered a frame yet`, 'camera');
     return reply.type('image/jpeg').header('cache-control', 'no-store').send(jpeg);
   });
+
+  registerMjpegRoute(app, source.mjpeg, mustExist);
 }
