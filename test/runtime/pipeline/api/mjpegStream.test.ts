@@ -127,7 +127,7 @@ describe('GET /api/v1/cameras/:camera/stream.mjpeg', () => {
 
   const hub = () => running.app.parts.pipeline.mjpeg;
 
-  it('streams valid JPEGs at about the detect rate, as multipart/x-mixed-replace', async () => {
+  it('streams valid JPEGs at about the detect rate, as multipart/x-mixed-replace', async (t) => {
     const response = await stream(running, 'walk', BEARER);
     assert.equal(response.status, 200);
     assert.match(
@@ -141,6 +141,7 @@ describe('GET /api/v1/cameras/:camera/stream.mjpeg', () => {
     assert.ok(first.parts.length > 0, 'a first frame arrived');
     const start = first.parts[0]?.at ?? 0;
     const inWindow = first.parts.filter((p) => p.at > start && p.at <= start + 3_000).length;
+    t.diagnostic(`${inWindow} frames in 3 s at detect fps ${DETECT_FPS}`);
     // 5 fps over 3 s is 15; a loaded machine may process fewer, never more than the camera gives.
     assert.ok(inWindow >= 7 && inWindow <= 19, `${inWindow} frames in 3 s at detect fps ${DETECT_FPS}`);
     const meta = await sharp(first.parts[1]?.jpeg).metadata();
@@ -197,6 +198,26 @@ describe('GET /api/v1/cameras/:camera/stream.mjpeg', () => {
     assert.equal((await stream(running, 'walk', BEARER, '?fps=30')).status, 400);
   });
 
+  it('is documented in the OpenAPI document, with Basic among its security schemes', async () => {
+    const response = await fetch(`${running.url}/api/v1/openapi.json`, { headers: BEARER });
+    const doc = (await response.json()) as {
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+      components: { securitySchemes: Record<string, { scheme?: string }> };
+    };
+    const operation = doc.paths['/api/v1/cameras/{camera}/stream.mjpeg']?.get as {
+      operationId: string;
+      summary: string;
+      security: Array<Record<string, string[]>>;
+      responses: Record<string, { content?: Record<string, unknown> }>;
+    };
+    assert.equal(operation.operationId, 'streamCameraMjpeg');
+    assert.ok(operation.summary.length > 0);
+    assert.deepEqual(Object.keys(operation.responses).sort(), ['200', '400', '401', '404', '503']);
+    assert.ok(operation.responses['200']?.content?.['multipart/x-mixed-replace']);
+    assert.ok(operation.security.some((s) => 'basic' in s));
+    assert.equal(doc.components.securitySchemes.basic?.scheme, 'basic');
+  });
+
   it('serves at most max_viewers per camera (503 naming the limit); a client that leaves frees its place', async () => {
     const controllers = [new AbortController(), new AbortController()];
     const open = await Promise.all(
@@ -250,7 +271,7 @@ describe('GET /api/v1/cameras/:camera/stream.mjpeg', () => {
     assert.equal(hub().encoded, idle, 'frames encoded while nobody watches');
   });
 
-  it('draws boxes and labels with ?annotated=true while something is tracked, and not without', async () => {
+  it('draws boxes and labels with ?annotated=true while something is tracked, and not without', async (t) => {
     const tracked = () => (running.app.parts.pipeline.stats().cameras.yard?.tracked_objects ?? 0) > 0;
     const deadline = Date.now() + 60_000;
     let annotatedRed: number[] = [];
@@ -270,14 +291,15 @@ describe('GET /api/v1/cameras/:camera/stream.mjpeg', () => {
       annotatedRed = await Promise.all(a.parts.map((part) => annotationRedPixels(part.jpeg)));
       plainRed = await Promise.all(p.parts.map((part) => annotationRedPixels(part.jpeg)));
       // A box and its label: a 16 px high red band and the outline.
-      if (annotatedRed.some((n) => n >= 600)) break;
+      if (annotatedRed.some((n) => n >= 300)) break;
     }
+    t.diagnostic(`red pixels: annotated ${annotatedRed.join(', ')}; plain ${plainRed.join(', ')}`);
     assert.ok(
-      annotatedRed.some((n) => n >= 600),
+      annotatedRed.some((n) => n >= 300),
       `annotated frames' red pixels: ${annotatedRed.join(', ')}`,
     );
     assert.ok(
-      plainRed.length > 0 && Math.max(...plainRed) < 200,
+      plainRed.length > 0 && Math.max(...plainRed) < 100,
       `plain frames' red pixels: ${plainRed.join(', ')}`,
     );
   });
