@@ -91,7 +91,7 @@ export class MjpegHub {
     let plain = false;
     let annotated = false;
     for (const viewer of entry.viewers) {
-      if (this.#stalled(viewer, now)) continue;
+      if (this.#stalled(camera, viewer, now)) continue;
       if (viewer.sink.writableNeedDrain) continue;
       if (viewer.annotated) annotated = true;
       else plain = true;
@@ -114,10 +114,10 @@ export class MjpegHub {
   }
 
   /** Drops a viewer that has taken nothing for too long; true when it did. */
-  #stalled(viewer: Viewer, now: number): boolean {
+  #stalled(camera: string, viewer: Viewer, now: number): boolean {
     if (!viewer.sink.writableNeedDrain || now - viewer.lastWriteAt < STALL_MS) return false;
     this.#options.logger.info(
-      { stalled_ms: now - viewer.lastWriteAt },
+      { camera, stalled_ms: now - viewer.lastWriteAt },
       'MJPEG viewer dropped: its connection took no frame for too long',
     );
     viewer.sink.destroy();

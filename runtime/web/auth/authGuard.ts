@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RequestError } from '../../../base/requestError';
-import type { AuthService } from './authService';
+import { type AuthService, SESSION_COOKIE } from './authService';
 import type { Identity } from './sessionView';
 
 /**
@@ -63,7 +63,9 @@ export function installAuthGuard(app: FastifyInstance, auth: AuthService): void 
       // e.g. the session store failing: answered as the error it is, never as "let through".
       refused = err as Error;
     }
-    if (basic && refused instanceof RequestError && refused.kind === 'unauthorized')
+    // Not to the status page (it sent its expired session): its own login form asks, not a dialog.
+    const fromPage = request.cookies[SESSION_COOKIE] !== undefined;
+    if (basic && !fromPage && refused instanceof RequestError && refused.kind === 'unauthorized')
       reply.header('www-authenticate', BASIC_CHALLENGE);
     done(refused);
   });

@@ -175,6 +175,10 @@ describe('GET /api/v1/cameras/:camera/stream.mjpeg', () => {
       assert.match(((await response.json()) as { error: string }).error, /HTTP Basic/);
     }
     assert.equal(hub().viewers('walk'), 0);
+    // The status page with an expired session gets its login form, not the browser's Basic dialog.
+    const expired = await stream(running, 'walk', { cookie: 'vigil_session=expired' });
+    assert.equal(expired.status, 401);
+    assert.equal(expired.headers.get('www-authenticate'), null);
     // Other routes neither take Basic nor ask for it; a remembered Basic header leaves the cookie in charge.
     const alarm = await fetch(`${running.url}/api/v1/alarm`, { headers: basic(TOKEN) });
     assert.equal(alarm.status, 401);
