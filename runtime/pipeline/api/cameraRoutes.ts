@@ -32,7 +32,8 @@ export interface CameraRoutesSource {
 
 /**
  * `GET /api/v1/cameras` (each with its fps figures), `PATCH /api/v1/cameras/:camera`,
- * `GET /api/v1/cameras/:camera/latest.jpg` and `…/stream.mjpeg` (mjpegRoute.ts). `/api/v1/stats` is the web server's (statsRoutes.ts).
+ * `GET /api/v1/cameras/:camera/latest.jpg` and `…/stream.mjpeg` (mjpegRoute.ts).
+ * `/api/v1/stats` is the web server's (statsRoutes.ts).
  */
 export function registerCameraRoutes(app: FastifyInstance, source: CameraRoutesSource): void {
   app.get('/api/v1/cameras', async () => {

@@ -33,7 +33,7 @@ export interface MjpegHubOptions {
   now?: () => number;
 }
 
-/** What `open` did: the viewer joined (`leave` takes it out early), or the camera is full. */
+/** What `open` did: the viewer joined (it leaves when its sink closes), or the camera is full. */
 export type OpenResult = { kind: 'joined' } | { kind: 'full'; limit: number };
 
 /**
