@@ -42,7 +42,7 @@ export interface CameraPipelineDeps {
   /** Hands an event to the event processor (fire and forget: frames never wait for the disk). */
   publish: (event: EventInput) => void;
   logger: Logger;
-  /** Sees each processed frame's results (tests and the benchmark). */
+  /** Sees each processed frame's results (the MJPEG streams, tests and the benchmark). */
   observe?: (observation: FrameObservation) => void;
   /** Keeps each reported object's best frame as snapshot files (when `config.snapshots.enabled`). */
   snapshots?: SnapshotSaver;

@@ -18,6 +18,7 @@ import { encodeJpeg } from '../media/annotate';
 import type { SnapshotSaver } from '../media/snapshots/snapshotSaver';
 import type { Metrics } from '../metrics/metrics';
 import { registerCameraRoutes } from './api/cameraRoutes';
+import { MjpegHub } from './api/mjpegHub';
 import { CameraPipeline, type FaceRecognizerPort } from './cameraPipeline';
 import { DetectorScheduler } from './detectorScheduler';
 import { registerPipelineMetrics } from './pipelineMetrics';
@@ -68,14 +69,27 @@ export class PipelineService implements Service {
   readonly #deps: PipelineServiceDeps;
   readonly #detectors = new Map<string, RunningDetector>();
   readonly #cameras = new Map<string, RunningCamera>();
+  /** The MJPEG streams' viewers, fed each processed frame. */
+  readonly mjpeg: MjpegHub;
 
   constructor(deps: PipelineServiceDeps) {
     this.#deps = deps;
+    this.mjpeg = new MjpegHub({
+      maxViewers: (camera) => deps.config.cameras[camera]?.mjpeg.max_viewers ?? 0,
+      encode: (camera, annotated) => this.#encodeLatest(camera, annotated),
+      logger: deps.logger.child({ stream: 'mjpeg' }),
+    });
+    // Streams end with their closing boundary before the server drops the connections.
+    deps.http.addHook('preClose', (done) => {
+      this.mjpeg.close();
+      done();
+    });
     registerCameraRoutes(deps.http, {
       stats: () => this.stats(),
       cameraNames: () => this.cameraNames(),
       latestSnapshot: (camera) => this.latestSnapshot(camera),
       tune: (camera, changes) => this.tune(camera, changes),
+      mjpeg: this.mjpeg,
     });
     registerPipelineMetrics(deps.metrics, () => this.stats());
   }
@@ -110,10 +124,12 @@ export class PipelineService implements Service {
         logger: cameraLogger,
         snapshots: this.#deps.snapshots ?? undefined,
         activity: (activity) => void this.#deps.bus.publish('camera.activity', activity),
+        observe: () => this.mjpeg.frame(name),
       });
       const loop = pipeline
         .run(this.#tapped(name, source.frames(), cameraLogger))
-        .catch((err) => cameraLogger.error({ err }, 'camera loop ended with an error'));
+        .catch((err) => cameraLogger.error({ err }, 'camera loop ended with an error'))
+        .finally(() => this.mjpeg.end(name));
       this.#cameras.set(name, { source, pipeline, loop });
     }
     logger.info({ cameras: cameras.map(([name]) => name) }, 'pipeline started');
@@ -221,8 +237,14 @@ export class PipelineService implements Service {
   }
 
   async latestSnapshot(camera: string): Promise<Buffer | null> {
+    return this.#encodeLatest(camera, true);
+  }
+
+  /** The latest processed frame as JPEG, with boxes, labels and zones drawn when `annotated`. */
+  #encodeLatest(camera: string, annotated: boolean): Promise<Buffer | null> {
     const latest = this.#cameras.get(camera)?.pipeline.latest();
-    if (!latest) return null;
+    if (!latest) return Promise.resolve(null);
+    if (!annotated) return encodeJpeg(latest.frame);
     const zones = this.#deps.config.cameras[camera]?.zones ?? {};
     const objects = latest.objects.map((o) => ({ box: o.box, label: o.label, score: o.score }));
     return encodeJpeg(latest.frame, objects, zones);

@@ -27,6 +27,8 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'vigil_session' },
           token: { type: 'http', scheme: 'bearer' },
+          // Only where a route lists it (the MJPEG stream): the token as the password, any user name.
+          basic: { type: 'http', scheme: 'basic' },
         },
       },
       security: [{ session: [] }, { token: [] }],

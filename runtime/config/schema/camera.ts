@@ -155,6 +155,19 @@ const SnapshotsSchema = strictObject(
   { default: {}, description: 'Object snapshots.' },
 );
 
+const MjpegSchema = strictObject(
+  {
+    max_viewers: Type.Integer({
+      minimum: 1,
+      maximum: 100,
+      default: 5,
+      description:
+        'Clients of GET /api/v1/cameras/<name>/stream.mjpeg served at once (each frame is encoded once for all of them, but sent to each); more are refused with 503.',
+    }),
+  },
+  { default: {}, description: 'The MJPEG live stream (Home Assistant, browsers).' },
+);
+
 /** One camera: its source and what to do with its frames. */
 export const CameraSchema = strictObject(
   {
@@ -173,6 +186,7 @@ export const CameraSchema = strictObject(
     zones: ZonesSchema,
     record: RecordSchema,
     snapshots: SnapshotsSchema,
+    mjpeg: MjpegSchema,
   },
   { description: 'One camera.' },
 );

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { RequestError } from '../../../base/requestError';
 import { type MotionConfig, MotionSchema } from '../../config/schema/camera';
 import type { CameraStats, PipelineStats } from '../pipelineStats';
+import type { MjpegHub } from './mjpegHub';
+import { registerMjpegRoute } from './mjpegRoute';
 
 /** `PATCH /api/v1/cameras/:camera`: run-time tuning, validated by the config's own motion schema. */
 const CameraTuningSchema = Type.Object(
@@ -24,6 +26,8 @@ export interface CameraRoutesSource {
   latestSnapshot(camera: string): Promise<Buffer | null>;
   /** Applies run-time tuning to a running camera; null when it is not running. */
   tune(camera: string, changes: { motion?: Partial<MotionConfig>; detectEnabled?: boolean }): unknown;
+  /** The viewers of the cameras' MJPEG streams. */
+  mjpeg: MjpegHub;
 }
 
 /** What the OpenAPI document says of the camera routes declared without other options. */
@@ -33,8 +37,9 @@ const LIST_CAMERAS = {
 const LATEST_FRAME = { schema: { summary: 'The latest frame of a camera', operationId: 'getLatestFrame' } };
 
 /**
- * `GET /api/v1/cameras` (each with its fps figures), `PATCH /api/v1/cameras/:camera` and
- * `GET /api/v1/cameras/:camera/latest.jpg`. `/api/v1/stats` is the web server's (statsRoutes.ts).
+ * `GET /api/v1/cameras` (each with its fps figures), `PATCH /api/v1/cameras/:camera`,
+ * `GET /api/v1/cameras/:camera/latest.jpg` and `…/stream.mjpeg` (mjpegRoute.ts).
+ * `/api/v1/stats` is the web server's (statsRoutes.ts).
  */
 export function registerCameraRoutes(app: FastifyInstance, source: CameraRoutesSource): void {
   app.get('/api/v1/cameras', LIST_CAMERAS, async () => {
@@ -82,4 +87,6 @@ export function registerCameraRoutes(app: FastifyInstance, source: CameraRoutesS
       return reply.type('image/jpeg').header('cache-control', 'no-store').send(jpeg);
     },
   );
+
+  registerMjpegRoute(app, source.mjpeg, mustExist);
 }

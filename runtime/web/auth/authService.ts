@@ -89,11 +89,16 @@ export class AuthService implements Service {
     return { enabled: this.enabled, token: this.#tokenDigest !== null };
   }
 
-  /** The identity a request carries (bearer token or session cookie), or null when it has none. */
-  identify(request: FastifyRequest): Identity | null {
+  /**
+   * The identity a request carries (bearer token or session cookie), or null when it has none.
+   * `basic`: the route also takes HTTP Basic with the token as password; elsewhere a Basic header
+   * is passed over (a browser sends the one it remembers from the stream to its neighbours), and
+   * the cookie decides.
+   */
+  identify(request: FastifyRequest, basic = false): Identity | null {
     if (!this.enabled) return DISABLED;
     const header = request.headers.authorization;
-    if (header !== undefined) return this.#byToken(header);
+    if (header !== undefined && (basic || !isBasic(header))) return this.#byToken(header);
     const token = request.cookies[SESSION_COOKIE];
     const session = token ? this.#sessions?.find(token) : null;
     if (!session || session.credential !== this.#credential.current()) return null;
@@ -125,7 +130,7 @@ export class AuthService implements Service {
 
   /**
    * `Bearer <token>`, or HTTP Basic with the token as password (any user name), for clients that
-   * only speak Basic, such as Home Assistant's generic camera. A wrong or malformed
+   * only speak Basic, such as Home Assistant's MJPEG and generic cameras. A wrong or malformed
    * `Authorization` header never falls back to the cookie.
    */
   #byToken(header: string): Identity | null {
@@ -140,6 +145,10 @@ export class AuthService implements Service {
 
 function bearerToken(header: string): string | null {
   return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? null;
+}
+
+function isBasic(header: string): boolean {
+  return /^Basic\s/i.test(header);
 }
 
 function basicPassword(header: string): string | null {

@@ -84,6 +84,17 @@ describe('plain HTTP beside HTTPS (http.redirect_port)', () => {
         assert.equal(answer.headers['content-length'], '0');
       }
 
+      // Home Assistant's MJPEG camera pointed at plain HTTP: its Basic password opens nothing there.
+      const mjpeg = await plainRequest(redirectPort, '/api/v1/cameras/front/stream.mjpeg', {
+        headers: {
+          host: `127.0.0.1:${redirectPort}`,
+          authorization: `Basic ${Buffer.from('homeassistant:t0ken').toString('base64')}`,
+        },
+      });
+      assert.equal(mjpeg.status, 308);
+      assert.equal(mjpeg.body, '');
+      assert.equal(mjpeg.headers['content-type'], undefined);
+
       // Any method: a login sent to plain HTTP is not answered there (308 keeps the method for the retry).
       const login = await plainRequest(redirectPort, '/api/v1/auth/login', {
         method: 'POST',

@@ -191,16 +191,22 @@ describe('login for the page and API', () => {
         (await fetch(`${running.url}/metrics`, { headers: { authorization: 'Bearer t0ken' } })).status,
         200,
       );
-      // Home Assistant's generic camera speaks only Basic: the token as password.
+      // Home Assistant's generic camera speaks only Basic: the token as password, on the camera
+      // image routes only (404: let in, and no object seen yet on a camera-less appliance).
       const basic = (secret: string) => `Basic ${Buffer.from(`homeassistant:${secret}`).toString('base64')}`;
-      const snapshot = await fetch(`${running.url}/api/v1/alarm`, {
+      const snapshot = await fetch(`${running.url}/api/v1/cameras/front/snapshot.jpg`, {
         headers: { authorization: basic('t0ken') },
       });
-      assert.equal(snapshot.status, 200);
-      const guessed = await fetch(`${running.url}/api/v1/alarm`, {
+      assert.equal(snapshot.status, 404);
+      const guessed = await fetch(`${running.url}/api/v1/cameras/front/snapshot.jpg`, {
         headers: { authorization: basic('t0ke') },
       });
       assert.equal(guessed.status, 401);
+      assert.equal(guessed.headers.get('www-authenticate'), 'Basic realm="Vigil", charset="UTF-8"');
+      const elsewhere = await fetch(`${running.url}/api/v1/alarm`, {
+        headers: { authorization: basic('t0ken') },
+      });
+      assert.equal(elsewhere.status, 401, 'Basic is not taken beyond the camera images');
     } finally {
       await running.stop();
     }
