@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -8,34 +8,10 @@ import { launchChromium, saveScreenshot } from '../../../helpers/browser';
 import { freePort } from '../../../helpers/freePort';
 import { tempDir } from '../../../helpers/tempDir';
 import { startVigil, type VigilProcess } from '../../../helpers/vigilProcess';
+import { liveCopyProcesses, waitFor } from './liveVideoKit';
 import { STAMP_BITS, STAMP_GRID, type StampedCamera, startStampedCamera } from './stampedCamera';
 
 const TOKEN = 'live-video-token';
-
-/** Stream-copy ffmpeg processes started by `pid` (their command line asks for fragmented MP4). */
-function liveCopyProcesses(pid: number): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (parent !== pid) continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('frag_keyframe')) found.push(Number(entry));
-    } catch {
-      // The process ended while we looked: it is not running, which is what is counted.
-    }
-  }
-  return found;
-}
-
-async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** Reads the stamp painted in the video's current frame, and the page's clock when it did. */
 const READ_STAMP = `(() => {
