@@ -151,6 +151,22 @@ describe('live video in the status page (MSE)', () => {
     assert.ok(median <= 1500, `median latency ${median} ms > 1500 ms: ${latencies.join(', ')}`);
   });
 
+  test('the session cookie opens it only from this site (403 from another origin)', async () => {
+    const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const open = (origin: string) =>
+      new Promise<number>((resolve, reject) => {
+        const socket = new WebSocket(wsUrl, { headers: { cookie, origin } });
+        socket.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+        socket.on('open', () => {
+          socket.close();
+          resolve(101);
+        });
+        socket.on('error', reject);
+      });
+    assert.equal(await open('http://evil.example'), 403);
+    assert.equal(await open(base), 101);
+  });
+
   test('the stream-copy ffmpeg stops when the page closes', async () => {
     const pid = vigil.child.pid as number;
     assert.equal(liveCopyProcesses(pid).length, 1, 'one copy process while the page watches');
