@@ -94,6 +94,16 @@ describe('live video in the status page (MSE)', () => {
     assert.deepEqual(liveCopyProcesses(vigil.child.pid as number), []);
   });
 
+  test('a plain GET is told to upgrade (400), an unknown camera is 404; neither starts a copy', async () => {
+    const bearer = { authorization: `Bearer ${TOKEN}` };
+    const plain = await fetch(`${base}/api/v1/cameras/cam/live`, { headers: bearer });
+    assert.equal(plain.status, 400);
+    assert.match(((await plain.json()) as { error: string }).error, /WebSocket/);
+    const unknown = await fetch(`${base}/api/v1/cameras/nope/live`, { headers: bearer });
+    assert.equal(unknown.status, 404);
+    assert.deepEqual(liveCopyProcesses(vigil.child.pid as number), []);
+  });
+
   test('with the token: the codec, then the init segment, then fragments from a keyframe', async () => {
     const socket = new WebSocket(wsUrl, { headers: { authorization: `Bearer ${TOKEN}` } });
     const messages: Array<{ binary: boolean; data: Buffer }> = [];
