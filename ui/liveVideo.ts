@@ -11,6 +11,8 @@ const KEEP_BEHIND_S = 4;
 const MAX_QUEUED = 120;
 const RETRY_MIN_MS = 2000;
 const RETRY_MAX_MS = 30_000;
+/** Playback waiting this long for data means the stream stalled (a camera gone quiet): reconnect. */
+const STALL_MS = 5000;
 /** Close code the server uses when the camera has no video to copy (liveVideoMessages.ts). */
 const UNAVAILABLE = 4415;
 
@@ -34,6 +36,9 @@ export class LiveVideo {
   #queue: ArrayBuffer[] = [];
   #retryMs = RETRY_MIN_MS;
   #retryTimer: number | undefined;
+  #stallTimer: number | undefined;
+  /** This connection has played: waiting now is a stall, not the wait for the first keyframe. */
+  #played = false;
   /** The server said there is no live video for this camera, or this browser cannot play it. */
   #givenUp = false;
   #disposed = false;
@@ -49,7 +54,14 @@ export class LiveVideo {
     this.element.playsInline = true;
     this.element.hidden = true;
     this.element.setAttribute('aria-label', label);
+    this.element.addEventListener('waiting', () => {
+      if (!this.#played) return;
+      clearTimeout(this.#stallTimer);
+      this.#stallTimer = window.setTimeout(() => this.#socket?.close(), STALL_MS);
+    });
     this.element.addEventListener('playing', () => {
+      clearTimeout(this.#stallTimer);
+      this.#played = true;
       this.#retryMs = RETRY_MIN_MS;
       this.element.hidden = false;
       this.#onMode('video');
@@ -170,6 +182,8 @@ export class LiveVideo {
 
   #teardown(): void {
     clearTimeout(this.#retryTimer);
+    clearTimeout(this.#stallTimer);
+    this.#played = false;
     const socket = this.#socket;
     this.#socket = undefined;
     if (socket && socket.readyState <= WebSocket.OPEN) socket.close();
