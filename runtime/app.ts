@@ -22,6 +22,7 @@ import { PipelineService } from './pipeline/pipelineService';
 import { databaseFileOf } from './store/databaseFile';
 import { limitImageMemory } from './system/imageMemory';
 import { registerLiveStream } from './web/liveStream/liveStreamRoutes';
+import { registerLiveVideo } from './web/liveVideo/liveVideoRoutes';
 import { registerStatsRoutes } from './web/routes/statsRoutes';
 import { registerStatusPageRoutes } from './web/routes/statusPageRoutes';
 import { registerSystemRoutes } from './web/routes/systemRoutes';
@@ -159,7 +160,7 @@ function startOrder(
   return config.http.enabled ? [parts.store, parts.auth, ...core, parts.web] : [parts.store, ...core];
 }
 
-/** The status page and the read-only routes that sit above every area: stats, system, live stream. */
+/** The status page and the read-only routes that sit above every area: stats, system, live stream, live video. */
 function registerPageRoutes(app: ApplianceParts): void {
   const { config, web, logging, metrics, store } = app;
   registerStatsRoutes(web.app, { pipeline: app.pipeline, board: app.board, dataDir: config.data_dir });
@@ -172,4 +173,5 @@ function registerPageRoutes(app: ApplianceParts): void {
     metrics,
     logger: logging.forModule('web'),
   });
+  registerLiveVideo(web.app, { cameras: config.cameras, logger: logging.forModule('web') });
 }

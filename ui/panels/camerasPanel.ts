@@ -2,6 +2,7 @@ import { ApiError, errorText, refreshError } from '../api';
 import type { PanelContext, PanelModule } from '../context';
 import { badge, busy, facts, h, replace } from '../dom';
 import { clock, num } from '../format';
+import { type LiveMode, LiveVideo } from '../liveVideo';
 import type { CameraView } from '../types';
 import { empty, panel } from './panel';
 
@@ -75,6 +76,9 @@ class CameraCard {
   readonly #caption = h('figcaption', null, 'waiting for the first frame…');
   readonly #figures = h('div');
   readonly #toggle: HTMLButtonElement;
+  readonly #live: LiveVideo;
+  /** What the figure shows: live video, the MJPEG stream (in #image), or the still refreshed every few seconds. */
+  #mode: LiveMode = 'still';
   #view: CameraView | undefined;
   #objectUrl: string | undefined;
   #timer: number | undefined;
@@ -90,6 +94,11 @@ class CameraCard {
       height: 360,
       hidden: true,
     });
+    this.#image.addEventListener('error', () => {
+      // The MJPEG stream failed (or this appliance has none): back to the refreshed still.
+      if (this.#mode === 'mjpeg') this.#setMode('still');
+    });
+    this.#live = new LiveVideo(name, `Live video from ${name}`, (mode) => this.#setMode(mode));
     this.#toggle = h('button', { type: 'button', class: 'secondary' }, 'Pause detection');
     this.#toggle.addEventListener('click', () => {
       const enabled = !(this.#view?.detection_enabled ?? true);
@@ -106,7 +115,7 @@ class CameraCard {
       'article',
       { class: 'camera', 'data-camera': name },
       h('h3', null, name, ' ', this.#state),
-      h('figure', null, this.#image, this.#caption),
+      h('figure', null, this.#live.element, this.#image, this.#caption),
       this.#figures,
       h('div', { class: 'actions' }, this.#toggle),
     );
@@ -156,22 +165,48 @@ class CameraCard {
 
   dispose(): void {
     this.#disposed = true;
+    this.#live.dispose();
     clearTimeout(this.#timer);
     if (this.#objectUrl) URL.revokeObjectURL(this.#objectUrl);
+  }
+
+  /**
+   * Live video when it plays (the still stays underneath until then), else the MJPEG stream in
+   * the still's place, else the still refreshed every few seconds.
+   */
+  #setMode(mode: LiveMode): void {
+    if (this.#disposed || mode === this.#mode) return;
+    this.#mode = mode;
+    if (mode === 'video') {
+      this.#image.hidden = true;
+      this.#caption.textContent = 'Live';
+    } else if (mode === 'mjpeg') {
+      this.#image.src = `/api/v1/cameras/${encodeURIComponent(this.#name)}/stream.mjpeg`;
+      this.#image.hidden = false;
+      this.#caption.textContent = 'Live (MJPEG)';
+    } else if (this.#image.src.endsWith('/stream.mjpeg')) {
+      // Ends the MJPEG request; the next refresh puts a still back.
+      this.#image.removeAttribute('src');
+      this.#image.hidden = true;
+    } else if (this.#objectUrl) this.#image.hidden = false;
   }
 
   /** Fetches the frame as a blob and swaps it in once decoded, so the picture never flickers. */
   async #loadSnapshot(): Promise<void> {
     if (this.#disposed) return;
-    if (!document.hidden && this.#view?.online !== false) {
+    if (this.#mode !== 'still') {
+      // Live video or MJPEG shows the camera; look again later in case it stops.
+    } else if (!document.hidden && this.#view?.online !== false) {
       try {
         const blob = await this.#ctx.api.blob(`/api/v1/cameras/${encodeURIComponent(this.#name)}/latest.jpg`);
         const url = URL.createObjectURL(blob);
         const next = new Image();
         next.src = url;
         await next.decode().catch(() => undefined);
-        if (this.#disposed) {
+        if (this.#disposed || this.#mode !== 'still') {
           URL.revokeObjectURL(url);
+          if (this.#disposed) return;
+          this.#timer = window.setTimeout(() => void this.#loadSnapshot(), SNAPSHOT_MS);
           return;
         }
         this.#image.src = url;

@@ -54,7 +54,7 @@ export function copyRecorderArgs(
   ];
 }
 
-function copyInputArgs(source: Extract<CameraSourceConfig, { driver: 'ffmpeg' | 'file' }>): string[] {
+export function copyInputArgs(source: Extract<CameraSourceConfig, { driver: 'ffmpeg' | 'file' }>): string[] {
   if (source.driver === 'file') {
     // Without `realtime` the file is read as fast as ffmpeg can, and segment times say little.
     return [
