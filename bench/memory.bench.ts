@@ -21,7 +21,7 @@ import { vtestVideo } from '../eval/footage';
 import { defaultInstances, onnxIntraOpThreads } from '../hal/accel/detectorInstances';
 import { freePort } from '../test/helpers/freePort';
 import { startVigil } from '../test/helpers/vigilProcess';
-import { stopVigil, untilRunning } from '../test/runtime/events/e2e/e2eKit';
+import { stopVigil } from '../test/runtime/events/e2e/e2eKit';
 import { benchSize, benchTitle, SMOKE } from './benchMode';
 import { benchTempDir } from './benchTempDir';
 import { withBundles } from './bundles';
@@ -32,6 +32,7 @@ const SECONDS = benchSize(process.env.BENCH_MEMORY_SECONDS, 60, 3);
 /** Models load, the detector and faces warm up and the busy camera's people get tracked first. */
 const WARM_UP_MS = SMOKE ? 2_000 : 20_000;
 const TARGET_MB = 350;
+const STARTUP_TIMEOUT_MS = 120_000;
 /** The default detector: a config that sets none gets it (VIGIL_DETECTORS_… variables apply). */
 const DEFAULT_DETECTOR = defaultDetectorConfig();
 /** How the default runs here: its instances, and its intra-op threads for onnx. */
@@ -136,16 +137,16 @@ async function measure(bundleDir: string, instances: number | undefined): Promis
     ].join('\n'),
   );
   // The daemon's Node options and environment (build.ts), as systemd/vigil.service runs it.
-  const vigil = await untilRunning(
-    startVigil(
-      ['run', '--config', config],
-      { NODE_OPTIONS: DAEMON_NODE_OPTIONS.join(' '), ...DAEMON_ENV },
-      undefined,
-      join(bundleDir, 'vigil.mjs'),
-    ),
+  const vigil = startVigil(
+    ['run', '--config', config],
+    { NODE_OPTIONS: DAEMON_NODE_OPTIONS.join(' '), ...DAEMON_ENV },
+    undefined,
+    join(bundleDir, 'vigil.mjs'),
   );
   const pid = vigil.child.pid as number;
   try {
+    // Loading the models takes a few seconds, many more on a loaded machine: allow for it.
+    await vigil.waitForLog((line) => String(line.msg).startsWith('vigil is running'), STARTUP_TIMEOUT_MS);
     await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
     const main: number[] = [];
     const children: number[] = [];
