@@ -5,14 +5,14 @@ import type { DetectorConfig } from './detectorSchema';
 const MAX_DETECTION_CORES = 4;
 /**
  * Memory the appliance needs with its first detector instance before a board gets a second one:
- * the vigil process with two cameras and faces on (~320 MB, bench:memory at `instances: 1`), its
+ * the vigil process with two cameras and faces on (~300–330 MB, bench:memory at one instance), its
  * ffmpeg children (~220 MB) and the system. A 1 GB Pi 3 or a 512 MB Zero 2 W gets one instance.
  */
 const MEMORY_FOR_ONE_INSTANCE = 1024 ** 3;
 /**
  * What each further instance adds, with headroom: onnxruntime with NanoDet at one intra-op thread,
- * loaded from the build's .onnx file, measured ~45 MB a worker (bench:memory, median RSS at the
- * default 2 instances against `instances: 1`: ~30 MB of session, weights and arena, the rest the
+ * loaded from the build's .onnx file, measured ~45–60 MB a worker (bench:memory, median RSS of 2
+ * single-threaded instances against one: ~30 MB of session, weights and arena, the rest the
  * worker's V8 isolate); a TensorFlow.js worker holds its wasm heap (~180 MB with CenterNet).
  */
 const MEMORY_PER_INSTANCE: Record<'onnx' | 'tfjs', number> = { onnx: 64 * 1024 ** 2, tfjs: 192 * 1024 ** 2 };
