@@ -5,38 +5,41 @@
  * clip of a person walking through), one idle (a camera-like 720p stream) — sampled once a second
  * after a warm-up. Figures: the RSS of the vigil process, which includes its worker threads (the
  * detector, faces, event log: threads share the process), peak and median; then the RSS of its
- * child processes (ffmpeg), counted separately. Twice: with the default detector instances (the
- * per-core rule, hal/accel/detectorInstances.ts) and with `instances: 1`, what a 1 GB Pi 3 or a
- * 512 MB Zero 2 W gets; then both against the 350 MB target. Face recognition loads at the first
- * person crop: the busy camera has people in view from its first frames, so it runs (and says so)
- * well within the warm-up. Run: `npm run bench:memory` (BENCH_MEMORY_SECONDS;
- * BENCH_MEMORY_INSTANCES = `default` or `1` runs only that one).
+ * child processes (ffmpeg), counted separately. Twice: with the default detector (one instance
+ * at an intra-op thread per core detection may use, hal/accel/detectorInstances.ts) and with
+ * 2 single-threaded instances (`intra_op_threads: 1`, the default before, one per core here), then
+ * both against the 350 MB target. One instance is also what a 1 GB Pi 3 or a 512 MB Zero 2 W
+ * gets whatever its threads. Face recognition loads at the first person crop: the busy camera has
+ * people in view from its first frames, so it runs (and says so) well within the warm-up. Run:
+ * `npm run bench:memory` (BENCH_MEMORY_SECONDS; BENCH_MEMORY_INSTANCES = `default` or a number N,
+ * N single-threaded instances, runs only that one).
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DAEMON_ENV, DAEMON_NODE_OPTIONS, ENTRY_POINTS } from '../build';
 import { vtestVideo } from '../eval/footage';
-import { defaultInstances } from '../hal/accel/detectorInstances';
-import { loadConfig } from '../runtime/config/loadConfig';
+import { defaultInstances, onnxIntraOpThreads } from '../hal/accel/detectorInstances';
 import { freePort } from '../test/helpers/freePort';
 import { startVigil } from '../test/helpers/vigilProcess';
-import { stopVigil, untilRunning } from '../test/runtime/events/e2e/e2eKit';
+import { stopVigil } from '../test/runtime/events/e2e/e2eKit';
 import { benchSize, benchTitle, SMOKE } from './benchMode';
 import { benchTempDir } from './benchTempDir';
 import { withBundles } from './bundles';
 import { cameraLikeIdleVideo } from './cameraLikeVideo';
+import { defaultDetectorConfig } from './defaultDetector';
 
 const SECONDS = benchSize(process.env.BENCH_MEMORY_SECONDS, 60, 3);
 /** Models load, the detector and faces warm up and the busy camera's people get tracked first. */
 const WARM_UP_MS = SMOKE ? 2_000 : 20_000;
 const TARGET_MB = 350;
-/** The default detector: a config that sets none gets it. */
-const DEFAULT_DETECTOR = (() => {
-  const loaded = loadConfig({ text: '', env: {} });
-  const detector = loaded.ok ? loaded.config.detectors.default : undefined;
-  if (!detector) throw new Error('the default config has no default detector');
-  return detector;
-})();
+const STARTUP_TIMEOUT_MS = 120_000;
+/** The default detector: a config that sets none gets it (VIGIL_DETECTORS_… variables apply). */
+const DEFAULT_DETECTOR = defaultDetectorConfig();
+/** How the default runs here: its instances, and its intra-op threads for onnx. */
+const DEFAULT_LABEL = `default (${defaultInstances(DEFAULT_DETECTOR)} here${(() => {
+  const threads = onnxIntraOpThreads(DEFAULT_DETECTOR);
+  return threads === undefined ? '' : ` at ${threads} intra-op thread${threads === 1 ? '' : 's'}`;
+})()})`;
 const dir = benchTempDir('vigil-bench-memory-');
 
 /** Resident set size of a process in MB (VmRSS: every thread of it), or undefined once it is gone. */
@@ -74,12 +77,17 @@ function quantile(values: readonly number[], q: number): number {
 // Debian's opencv-doc pedestrian clip (768×576, 10 fps, 80 s), fetched and cached as the eval does.
 const busy = { file: vtestVideo(), what: 'vtest.avi (768×576, 10 fps, people walking)' };
 const idle = cameraLikeIdleVideo(dir, 5, SMOKE ? 4 : 20);
-/** The detector instances of each run: undefined = the default rule on this machine. */
+/** The single-threaded detector instances of each run: undefined = the default on this machine. */
 const RUNS: Array<number | undefined> = (() => {
   const only = process.env.BENCH_MEMORY_INSTANCES;
+  if (only === undefined || only === '') return [undefined, 2];
   if (only === 'default') return [undefined];
-  if (only === '1') return [1];
-  return [undefined, 1];
+  const pinned = Number(only);
+  if (!Number.isInteger(pinned) || pinned < 1)
+    throw new Error(
+      `BENCH_MEMORY_INSTANCES: \`default\` or a number of instances, not ${JSON.stringify(only)}`,
+    );
+  return [pinned];
 })();
 
 /** One run's figures, for the summary against the target. */
@@ -101,7 +109,7 @@ for (const { what, peakMb, medianMb } of results) {
   );
 }
 
-/** Runs the appliance with `instances` detector instances (undefined: the default) and prints its RSS. */
+/** Runs the appliance with `instances` single-threaded detector instances (undefined: the default) and prints its RSS. */
 async function measure(bundleDir: string, instances: number | undefined): Promise<RunFigures> {
   const port = await freePort();
   const config = join(dir, `config-${instances ?? 'default'}.yaml`);
@@ -115,8 +123,8 @@ async function measure(bundleDir: string, instances: number | undefined): Promis
       ...(instances === undefined
         ? []
         : [
-            // The schema's default detector (runtime/config/schema: detectors.default), pinned.
-            `detectors: { default: { type: onnx, model: nanodet, execution_provider: cpu, intra_op_threads: 1, instances: ${instances} } }`,
+            // The default detector, single-threaded, its instances pinned (JSON is YAML's flow style).
+            `detectors: { default: ${JSON.stringify({ ...DEFAULT_DETECTOR, intra_op_threads: 1, instances })} }`,
           ]),
       'cameras:',
       '  street:',
@@ -129,16 +137,16 @@ async function measure(bundleDir: string, instances: number | undefined): Promis
     ].join('\n'),
   );
   // The daemon's Node options and environment (build.ts), as systemd/vigil.service runs it.
-  const vigil = await untilRunning(
-    startVigil(
-      ['run', '--config', config],
-      { NODE_OPTIONS: DAEMON_NODE_OPTIONS.join(' '), ...DAEMON_ENV },
-      undefined,
-      join(bundleDir, 'vigil.mjs'),
-    ),
+  const vigil = startVigil(
+    ['run', '--config', config],
+    { NODE_OPTIONS: DAEMON_NODE_OPTIONS.join(' '), ...DAEMON_ENV },
+    undefined,
+    join(bundleDir, 'vigil.mjs'),
   );
   const pid = vigil.child.pid as number;
   try {
+    // Loading the models takes a few seconds, many more on a loaded machine: allow for it.
+    await vigil.waitForLog((line) => String(line.msg).startsWith('vigil is running'), STARTUP_TIMEOUT_MS);
     await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
     const main: number[] = [];
     const children: number[] = [];
@@ -166,7 +174,7 @@ async function measure(bundleDir: string, instances: number | undefined): Promis
       .join(' ');
     console.log(
       benchTitle(
-        `memory: vigil run (bundled, ${environment} node ${DAEMON_NODE_OPTIONS.join(' ')}), detector instances: ${instances ?? `default (${defaultInstances(DEFAULT_DETECTOR)} here)`}, faces on, two cameras at 640×360 5 fps: street = ${busy.what}, yard = an idle 1280×720 H.264 stream; ${SECONDS} samples, 1 s apart, after ${WARM_UP_MS / 1000} s of warm-up`,
+        `memory: vigil run (bundled, ${environment} node ${DAEMON_NODE_OPTIONS.join(' ')}), detector instances: ${instances === undefined ? DEFAULT_LABEL : `${instances} at 1 intra-op thread`}, faces on, two cameras at 640×360 5 fps: street = ${busy.what}, yard = an idle 1280×720 H.264 stream; ${SECONDS} samples, 1 s apart, after ${WARM_UP_MS / 1000} s of warm-up`,
       ),
     );
     for (const [name, camera] of Object.entries(stats.cameras)) {
@@ -187,7 +195,7 @@ async function measure(bundleDir: string, instances: number | undefined): Promis
     console.log(
       `  child processes (${[...childNames].join(', ') || 'none'}), counted separately (their RSS summed, shared libraries counted in each): peak ${fmt(Math.max(...children))} MB, median ${fmt(quantile(children, 0.5))} MB`,
     );
-    const what = `detector instances ${instances ?? `default (${defaultInstances(DEFAULT_DETECTOR)} here)`}`;
+    const what = `detector instances ${instances === undefined ? DEFAULT_LABEL : `${instances} at 1 intra-op thread`}`;
     return { what, peakMb: Math.max(...main), medianMb: quantile(main, 0.5) };
   } finally {
     await stopVigil(vigil);

@@ -9,7 +9,10 @@
  * path before the pool, side by side in this run (target ≥ 4×). Everything but that baseline uses
  * the default detector config, so the bench follows a change of default model. Smoke mode
  * (bench/run.ts --smoke): the video's first 3 s (the person walks in), 1 s per camera run, one
- * camera at most, a few regions per throughput run.
+ * camera at most, a few regions per throughput run. BENCH_PIPELINE_SECTIONS runs only some parts, a
+ * comma-separated list of `frames` (per-frame split, overhead), `idle` (idle camera CPU), `cameras`
+ * (idle cameras sustained), `busy` (busy cameras sustained), `throughput` (regions/s against wasm);
+ * all when unset. E.g. BENCH_PIPELINE_SECTIONS=busy for the busy cameras alone.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -17,7 +20,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { RgbImage } from '../base/image/rgbImage';
 import { createDetector } from '../hal/accel/createDetector';
-import { detectorInstances } from '../hal/accel/detectorInstances';
+import { detectorInstances, onnxIntraOpThreads } from '../hal/accel/detectorInstances';
 import { REGISTRY_MODEL_PREFIX } from '../hal/accel/onnx/onnxRunner';
 import { toInputTensor } from '../hal/accel/preprocess/inputTensor';
 import { letterbox } from '../hal/accel/preprocess/letterbox';
@@ -50,6 +53,15 @@ const MAX_CAMERAS = SMOKE ? 1 : 6;
 /** Regions each throughput run examines, and the cameras feeding them at once. */
 const THROUGHPUT_REGIONS = SMOKE ? 2 : 24;
 const THROUGHPUT_CAMERAS = 3;
+const SECTIONS = ['frames', 'idle', 'cameras', 'busy', 'throughput'] as const;
+/** The parts this run measures (BENCH_PIPELINE_SECTIONS); an unknown name fails rather than measuring nothing. */
+const sections: ReadonlySet<string> = (() => {
+  const listed = process.env.BENCH_PIPELINE_SECTIONS?.split(',').map((name) => name.trim()) ?? [];
+  const unknown = listed.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+  if (unknown.length > 0)
+    throw new Error(`BENCH_PIPELINE_SECTIONS: unknown ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`);
+  return new Set(listed.length > 0 ? listed : SECTIONS);
+})();
 const dir = benchTempDir('vigil-bench-pipeline-');
 const logger = new LoggerFactory({ level: 'warn', modules: {} }).forModule('bench');
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
@@ -95,6 +107,8 @@ async function runCameras(count: number, file: string, seconds: number, schedule
   const pipelines: CameraPipeline[] = [];
   const sources = [];
   const loops: Promise<void>[] = [];
+  /** Frames each camera's pipeline finished, for the CPU per frame (a figure the machine's load barely moves). */
+  const processed = Array.from({ length: count }, () => 0);
   for (let i = 0; i < count; i++) {
     const config = camera(file);
     const source = createCameraSource({ camera: `cam${i}`, config, logger, onStatus: () => {} });
@@ -107,6 +121,9 @@ async function runCameras(count: number, file: string, seconds: number, schedule
       faces: null,
       publish: () => {},
       logger,
+      observe: () => {
+        processed[i] = (processed[i] ?? 0) + 1;
+      },
     });
     sources.push(source);
     pipelines.push(pipeline);
@@ -115,6 +132,8 @@ async function runCameras(count: number, file: string, seconds: number, schedule
   await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS)); // warm-up: first frames, background learnt
   const before = cpuSeconds();
   const received0 = sources.map((s) => s.stats());
+  const processed0 = [...processed];
+  const served0 = sources.map((_, i) => scheduler?.counts(`cam${i}`).served ?? 0);
   const t0 = performance.now();
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   const wall = (performance.now() - t0) / 1000;
@@ -122,6 +141,11 @@ async function runCameras(count: number, file: string, seconds: number, schedule
     fps: (s.stats().framesReceived - (received0[i]?.framesReceived ?? 0)) / wall,
     skipped: (s.stats().framesSkipped - (received0[i]?.framesSkipped ?? 0)) / wall,
   }));
+  const frames = processed.reduce((sum, n, i) => sum + n - (processed0[i] ?? 0), 0);
+  const regions = sources.reduce(
+    (sum, _, i) => sum + (scheduler?.counts(`cam${i}`).served ?? 0) - (served0[i] ?? 0),
+    0,
+  );
   const selfCpu = cpuSeconds().self - before.self;
   await Promise.all(sources.map((s) => s.stop()));
   await Promise.all(loops);
@@ -132,6 +156,10 @@ async function runCameras(count: number, file: string, seconds: number, schedule
     ffmpegPercent: (childCpu / wall) * 100,
     minFps: Math.min(...received.map((r) => r.fps)),
     skippedFps: received.reduce((sum, r) => sum + r.skipped, 0),
+    processedFps: frames / wall / count,
+    regionsPerFrame: regions / Math.max(1, frames),
+    /** This process's CPU (detector workers included, ffmpeg apart) per frame processed. */
+    selfCpuMsPerFrame: (selfCpu * 1000) / Math.max(1, frames),
   };
 }
 
@@ -165,23 +193,27 @@ execFileSync('ffmpeg', [
   idleVideo,
 ]);
 
-// 1. Decode: ffmpeg to rgb24 at the detect size and rate, whole file, as fast as it goes.
-const decodeStart = performance.now();
-const decoded = decodeFrames(video.file, 640, 360, FPS);
-const decodeMs = (performance.now() - decodeStart) / decoded.length;
-// Smoke: the empty scene, then the person's first second in it (a few detector calls).
-const frames = SMOKE ? decoded.slice(0, (video.walk.from + 1) * FPS) : decoded;
-
-// 2. The pipeline over every frame, with the default detector (its instances behind its scheduler).
+// The default detector, as the appliance configures it.
 const detectorConfig = defaultDetectorConfig();
 const modelName = 'model' in detectorConfig && detectorConfig.model ? detectorConfig.model : undefined;
 if (!modelName)
   throw new Error(`the default detector (${detectorConfig.type}) does not run a built-in model`);
 const inputSize = modelManifest(modelName).inputSize;
 const instances = detectorInstances(detectorConfig);
-const detectorLabel = `${detectorConfig.type}/${modelName} × ${instances}`;
+const threads = onnxIntraOpThreads(detectorConfig);
+const detectorLabel = `${detectorConfig.type}/${modelName}${threads === undefined ? '' : ` at ${threads} intra-op thread${threads === 1 ? '' : 's'}`} × ${instances}`;
 const detector = createDetector('default', detectorConfig, { logger });
 await detector.load();
+// 1. Decode: ffmpeg to rgb24 at the detect size and rate, whole file, as fast as it goes.
+const decodeStart = performance.now();
+// The frame pass also feeds the throughput runs their crops.
+const framePass = sections.has('frames') || sections.has('throughput');
+const decoded = framePass ? decodeFrames(video.file, 640, 360, FPS) : [];
+const decodeMs = (performance.now() - decodeStart) / decoded.length;
+// Smoke: the empty scene, then the person's first second in it (a few detector calls).
+const frames = SMOKE ? decoded.slice(0, (video.walk.from + 1) * FPS) : decoded;
+
+// 2. The pipeline over every frame, with the default detector (its instances behind its scheduler).
 const probe = timed(detector);
 const pipeline = new CameraPipeline({
   camera: 'bench',
@@ -200,52 +232,55 @@ const stages = pipeline.timer.totals();
 const detectCalls = probe.inputs.length;
 const detectMs = probe.ms();
 // Frames are processed one by one, however slow: no call means motion gating or the video broke.
-if (detectCalls === 0) throw new Error(`the detector was never called in ${frames.length} frames`);
+if (framePass && detectCalls === 0)
+  throw new Error(`the detector was never called in ${frames.length} frames`);
 
-// 3. The raw model on the same inputs, in one worker thread like the detector's: letterboxed to
-// its input in its own layout (from the shape it declares) and value range, then run.
-const onnx = detectorConfig.type === 'onnx' ? detectorConfig : undefined;
-const runner = new WorkerModelRunner({
-  engine: onnx
-    ? {
-        engine: 'onnx',
-        executionProvider: onnx.execution_provider,
-        intraOpThreads: onnx.intra_op_threads ?? 1,
-      }
-    : { engine: 'tfjs', backend: 'wasm' },
-  logger,
-  label: 'raw model',
-});
-const rawModelId = onnx ? `${REGISTRY_MODEL_PREFIX}${modelName}` : modelName;
-const modelInfo = await runner.load(rawModelId); // loads and warms up, under its own (longer) time limit
-const layout = modelInfo.inputs[0]?.shape[1] === 3 ? 'nchw' : 'nhwc';
-const tensors = await Promise.all(
-  probe.inputs.map(async (image) => {
-    const { pixels } = await letterbox(image, inputSize, inputSize);
-    return toInputTensor(pixels, inputSize, inputSize, layout, modelManifest(modelName).normalization);
-  }),
-);
-const rawStart = performance.now();
-for (const tensor of tensors) await runner.run(rawModelId, tensor);
-const rawMs = performance.now() - rawStart;
-await runner.close();
+if (sections.has('frames')) {
+  // 3. The raw model on the same inputs, in one worker thread like the detector's: letterboxed to
+  // its input in its own layout (from the shape it declares) and value range, then run.
+  const onnx = detectorConfig.type === 'onnx' ? detectorConfig : undefined;
+  const runner = new WorkerModelRunner({
+    engine: onnx
+      ? {
+          engine: 'onnx',
+          executionProvider: onnx.execution_provider,
+          intraOpThreads: onnxIntraOpThreads(onnx),
+        }
+      : { engine: 'tfjs', backend: 'wasm' },
+    logger,
+    label: 'raw model',
+  });
+  const rawModelId = onnx ? `${REGISTRY_MODEL_PREFIX}${modelName}` : modelName;
+  const modelInfo = await runner.load(rawModelId); // loads and warms up, under its own (longer) time limit
+  const layout = modelInfo.inputs[0]?.shape[1] === 3 ? 'nchw' : 'nhwc';
+  const tensors = await Promise.all(
+    probe.inputs.map(async (image) => {
+      const { pixels } = await letterbox(image, inputSize, inputSize);
+      return toInputTensor(pixels, inputSize, inputSize, layout, modelManifest(modelName).normalization);
+    }),
+  );
+  const rawStart = performance.now();
+  for (const tensor of tensors) await runner.run(rawModelId, tensor);
+  const rawMs = performance.now() - rawStart;
+  await runner.close();
 
-const perFrame = (ms: number) => fmt(ms / frames.length, 2);
-console.log(
-  benchTitle(
-    `pipeline bench: ${frames.length} frames of 640×360 at ${FPS} fps (a person walks through ${video.walk.to - video.walk.from} of ${video.seconds} s), default detector ${detectorLabel} (type/model × instances) on ${availableParallelism()} cores`,
-  ),
-);
-console.log(
-  `  per frame (ms): decode ${fmt(decodeMs, 2)} | motion ${perFrame(stages.motion.ms)} | detection ${perFrame(stages.detection.ms)} | tracking ${perFrame(stages.tracking.ms)} | faces ${perFrame(stages.faces.ms)}`,
-);
-console.log(
-  `  detector calls: ${detectCalls} (${fmt(detectMs / Math.max(1, detectCalls))} ms of detector time each, worker incl. pre/post-processing); raw model on the same inputs, one worker: ${fmt(rawMs / Math.max(1, tensors.length))} ms each`,
-);
-const beyond = pipelineMs - detectMs;
-console.log(
-  `  overhead ratio: pipeline time beyond detector calls / detector time = ${fmt(beyond / detectMs, 3)} (budget ≤ 0.15); beyond the raw model = ${fmt((pipelineMs - rawMs) / rawMs, 3)}`,
-);
+  const perFrame = (ms: number) => fmt(ms / frames.length, 2);
+  console.log(
+    benchTitle(
+      `pipeline bench: ${frames.length} frames of 640×360 at ${FPS} fps (a person walks through ${video.walk.to - video.walk.from} of ${video.seconds} s), default detector ${detectorLabel} (type/model × instances) on ${availableParallelism()} cores`,
+    ),
+  );
+  console.log(
+    `  per frame (ms): decode ${fmt(decodeMs, 2)} | motion ${perFrame(stages.motion.ms)} | detection ${perFrame(stages.detection.ms)} | tracking ${perFrame(stages.tracking.ms)} | faces ${perFrame(stages.faces.ms)}`,
+  );
+  console.log(
+    `  detector calls: ${detectCalls} (${fmt(detectMs / Math.max(1, detectCalls))} ms of detector time each, worker incl. pre/post-processing); raw model on the same inputs, one worker: ${fmt(rawMs / Math.max(1, tensors.length))} ms each`,
+  );
+  const beyond = pipelineMs - detectMs;
+  console.log(
+    `  overhead ratio: pipeline time beyond detector calls / detector time = ${fmt(beyond / detectMs, 3)} (budget ≤ 0.15); beyond the raw model = ${fmt((pipelineMs - rawMs) / rawMs, 3)}`,
+  );
+}
 
 // 4. An idle scene (no motion) through the real file camera source at 5 fps, from a stream like a
 // camera's (cameraLikeVideo.ts: H.264 1280×720 with sensor noise): sent at 5 fps (the camera's
@@ -254,13 +289,15 @@ console.log(
 // bit rate. Measured in back-to-back windows after a warm-up (idleCamera.ts: what is left out and
 // why); the first stream over 60 s, which includes the once-a-minute re-look of unchanged tiles.
 // `npm run bench:idle` runs this part alone.
-const IDLE_STREAMS = SMOKE
-  ? [{ fps: 5, mbits: 1, windows: 1 }]
-  : [
-      { fps: 5, mbits: 1, windows: IDLE_WINDOWS },
-      { fps: 5, mbits: 2, windows: 3 },
-      { fps: 15, mbits: 2, windows: 3 },
-    ];
+const IDLE_STREAMS = !sections.has('idle')
+  ? []
+  : SMOKE
+    ? [{ fps: 5, mbits: 1, windows: 1 }]
+    : [
+        { fps: 5, mbits: 1, windows: IDLE_WINDOWS },
+        { fps: 5, mbits: 2, windows: 3 },
+        { fps: 15, mbits: 2, windows: 3 },
+      ];
 for (const stream of IDLE_STREAMS) {
   const idle = await measureIdleCamera({
     file: cameraLikeIdleVideo(dir, stream.fps, SMOKE ? 4 : 20, stream.mbits),
@@ -276,10 +313,12 @@ for (const stream of IDLE_STREAMS) {
     `  idle 5 fps camera (1280×720 H.264, ${stream.fps} fps, ${stream.mbits} Mbit/s): ${fmt(idle.whole.totalPercent, 2)} % of one core over ${stream.windows * IDLE_WINDOW_SECONDS} s (vigil ${fmt(idle.whole.vigilPercent, 2)} %, ffmpeg decode ${fmt(idle.whole.ffmpegPercent, 2)} %) (target ≤ 4 %); per ${IDLE_WINDOW_SECONDS} s window, median (min–max): ${spread(idle.windows, (w) => w.totalPercent)} %, vigil ${spread(idle.windows, (w) => w.vigilPercent)} %, ffmpeg ${spread(idle.windows, (w) => w.ffmpegPercent)} %; besides, its copy recorder (record.enabled, ffmpeg -c copy) ${fmt(idle.whole.recorderPercent, 2)} %`,
   );
 }
-const idleBaseline = await processBaselinePercent(SMOKE ? 0.5 : 5);
-console.log(
-  `  (this process with no camera running: ${fmt(idleBaseline, 2)} % of one core, part of each vigil figure)`,
-);
+if (sections.has('idle')) {
+  const idleBaseline = await processBaselinePercent(SMOKE ? 0.5 : 5);
+  console.log(
+    `  (this process with no camera running: ${fmt(idleBaseline, 2)} % of one core, part of each vigil figure)`,
+  );
+}
 
 const scheduler = new DetectorScheduler(detector, instances);
 
@@ -289,12 +328,13 @@ for (const [scene, file] of [
   ['idle', idleVideo],
   ['busy', busyVideo],
 ] as const) {
+  if (!sections.has(scene === 'idle' ? 'cameras' : 'busy')) continue;
   let sustained = 0;
   for (let count = 1; count <= MAX_CAMERAS; count++) {
     const run = await runCameras(count, file, SUSTAIN_SECONDS, scheduler);
     const ok = run.skippedFps === 0 && run.minFps >= FPS * 0.9;
     console.log(
-      `    ${scene} × ${count}: min camera fps ${fmt(run.minFps)}, skipped ${fmt(run.skippedFps)}/s, cpu ${fmt(run.cpuPercentOfCore)} % of one core ${ok ? '' : '(not sustained)'}`,
+      `    ${scene} × ${count}: min camera fps ${fmt(run.minFps)}, skipped ${fmt(run.skippedFps)}/s, cpu ${fmt(run.cpuPercentOfCore)} % of one core ${ok ? '' : '(not sustained)'}; processed ${fmt(run.processedFps)} fps a camera, ${fmt(run.regionsPerFrame, 2)} regions a frame, vigil CPU ${fmt(run.selfCpuMsPerFrame)} ms a frame (ffmpeg apart); load ${loadavg()[0]?.toFixed(1)}`,
     );
     if (!ok) break;
     sustained = count;
@@ -305,56 +345,61 @@ for (const [scene, file] of [
 }
 scheduler.close();
 
-// 6. Detector throughput, side by side: the same crops through the default detector path and
-// through one wasm CenterNet worker (the path before the pool), fed by the same cameras, each
-// camera waiting for its region before sending the next, like a pipeline. Alternated twice, so
-// a change in the machine's load meets both alike.
-const baseline = createDetector('baseline', { type: 'wasm', model: 'centernet', instances: 1 }, { logger });
-await baseline.load();
-/** Regions per second, and CPU ms per region of the whole process (all threads, workers included). */
-async function throughput(
-  detect: (camera: number) => RegionDetector,
-): Promise<{ rate: number; cpuMs: number }> {
-  let next = 0;
-  const started = performance.now();
-  const cpu0 = process.cpuUsage();
-  await Promise.all(
-    Array.from({ length: THROUGHPUT_CAMERAS }, async (_, camera) => {
-      const regions = detect(camera);
-      for (let i = next++; i < THROUGHPUT_REGIONS; i = next++) {
-        const crop = probe.inputs[i % probe.inputs.length];
-        if (crop) await regions.detect(crop);
-      }
-    }),
-  );
-  const cpu = process.cpuUsage(cpu0);
-  return {
-    rate: THROUGHPUT_REGIONS / ((performance.now() - started) / 1000),
-    cpuMs: (cpu.user + cpu.system) / 1000 / THROUGHPUT_REGIONS,
+if (sections.has('throughput')) {
+  // 6. Detector throughput, side by side: the same crops through the default detector path and
+  // through one wasm CenterNet worker (the path before the pool), fed by the same cameras, each
+  // camera waiting for its region before sending the next, like a pipeline. Alternated twice, so
+  // a change in the machine's load meets both alike.
+  const baseline = createDetector('baseline', { type: 'wasm', model: 'centernet', instances: 1 }, { logger });
+  await baseline.load();
+  /** Regions per second, and CPU ms per region of the whole process (all threads, workers included). */
+  async function throughput(
+    detect: (camera: number) => RegionDetector,
+  ): Promise<{ rate: number; cpuMs: number }> {
+    let next = 0;
+    const started = performance.now();
+    const cpu0 = process.cpuUsage();
+    await Promise.all(
+      Array.from({ length: THROUGHPUT_CAMERAS }, async (_, camera) => {
+        const regions = detect(camera);
+        for (let i = next++; i < THROUGHPUT_REGIONS; i = next++) {
+          const crop = probe.inputs[i % probe.inputs.length];
+          if (crop) await regions.detect(crop);
+        }
+      }),
+    );
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      rate: THROUGHPUT_REGIONS / ((performance.now() - started) / 1000),
+      cpuMs: (cpu.user + cpu.system) / 1000 / THROUGHPUT_REGIONS,
+    };
+  }
+  const pooled = new DetectorScheduler(detector, instances);
+  const runs = {
+    pool: [] as Array<{ rate: number; cpuMs: number }>,
+    baseline: [] as Array<{ rate: number; cpuMs: number }>,
   };
+  for (let round = 0; round < (SMOKE ? 1 : 2); round++) {
+    runs.baseline.push(await throughput(() => baseline));
+    runs.pool.push(await throughput((camera) => pooled.forCamera(`cam${camera}`)));
+  }
+  pooled.close();
+  await baseline.close();
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  const pool = { rate: mean(runs.pool.map((r) => r.rate)), cpuMs: mean(runs.pool.map((r) => r.cpuMs)) };
+  const base = {
+    rate: mean(runs.baseline.map((r) => r.rate)),
+    cpuMs: mean(runs.baseline.map((r) => r.cpuMs)),
+  };
+  console.log(
+    `  detector throughput (${THROUGHPUT_REGIONS} regions from ${THROUGHPUT_CAMERAS} cameras, alternated): default ${detectorLabel} ${fmt(pool.rate, 2)} regions/s vs wasm/centernet × 1 ${fmt(base.rate, 2)} regions/s = ${fmt(pool.rate / base.rate, 2)}× (target ≥ 4×)`,
+  );
+  // Wall-clock rates only show what the pool adds when cores are free; CPU per region does not
+  // depend on that. With sched_autogroup (most desktop kernels) another session's load takes the
+  // same share however many threads this process runs, so extra instances cannot gain here.
+  const [load1 = 0] = loadavg();
+  console.log(
+    `  CPU per region (all threads): default ${fmt(pool.cpuMs)} ms vs wasm/centernet ${fmt(base.cpuMs)} ms (the default does ${fmt(base.cpuMs / pool.cpuMs, 2)}× the regions per CPU second), on up to ${Math.min(instances, availableParallelism())} cores at once${load1 > availableParallelism() ? ` (load average ${fmt(load1)} on ${availableParallelism()} cores: other work holds the cores, so the wall-clock ratio above understates the pool)` : ''}`,
+  );
 }
-const pooled = new DetectorScheduler(detector, instances);
-const runs = {
-  pool: [] as Array<{ rate: number; cpuMs: number }>,
-  baseline: [] as Array<{ rate: number; cpuMs: number }>,
-};
-for (let round = 0; round < (SMOKE ? 1 : 2); round++) {
-  runs.baseline.push(await throughput(() => baseline));
-  runs.pool.push(await throughput((camera) => pooled.forCamera(`cam${camera}`)));
-}
-pooled.close();
-await baseline.close();
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-const pool = { rate: mean(runs.pool.map((r) => r.rate)), cpuMs: mean(runs.pool.map((r) => r.cpuMs)) };
-const base = { rate: mean(runs.baseline.map((r) => r.rate)), cpuMs: mean(runs.baseline.map((r) => r.cpuMs)) };
-console.log(
-  `  detector throughput (${THROUGHPUT_REGIONS} regions from ${THROUGHPUT_CAMERAS} cameras, alternated): default ${detectorLabel} ${fmt(pool.rate, 2)} regions/s vs wasm/centernet × 1 ${fmt(base.rate, 2)} regions/s = ${fmt(pool.rate / base.rate, 2)}× (target ≥ 4×)`,
-);
-// Wall-clock rates only show what the pool adds when cores are free; CPU per region does not
-// depend on that. With sched_autogroup (most desktop kernels) another session's load takes the
-// same share however many threads this process runs, so extra instances cannot gain here.
-const [load1 = 0] = loadavg();
-console.log(
-  `  CPU per region (all threads): default ${fmt(pool.cpuMs)} ms vs wasm/centernet ${fmt(base.cpuMs)} ms (the default does ${fmt(base.cpuMs / pool.cpuMs, 2)}× the regions per CPU second), on up to ${Math.min(instances, availableParallelism())} cores at once${load1 > availableParallelism() ? ` (load average ${fmt(load1)} on ${availableParallelism()} cores: other work holds the cores, so the wall-clock ratio above understates the pool)` : ''}`,
-);
 await detector.close();

@@ -1,6 +1,6 @@
 import type { Logger } from '../../base/logger';
 import { modelManifest } from '../../models/registry';
-import { detectorInstances } from './detectorInstances';
+import { detectorInstances, onnxIntraOpThreads } from './detectorInstances';
 import type { DetectorConfig, DetectorType } from './detectorSchema';
 import { type CandidateFilter, DEFAULT_CANDIDATE_FILTER } from './detectors/candidateFilter';
 import { OnnxDetector } from './detectors/onnxDetector';
@@ -96,7 +96,8 @@ const DETECTOR_FACTORIES: { readonly [K in DetectorType]: DetectorFactory<K> } =
       engine: {
         engine: 'onnx',
         executionProvider: config.execution_provider,
-        ...(config.intra_op_threads === undefined ? {} : { intraOpThreads: config.intra_op_threads }),
+        // The config's, else the cores detection may use (detectorInstances.ts).
+        intraOpThreads: onnxIntraOpThreads(config),
       },
       label: `detector '${name}' (onnx)`,
       logger: deps.logger,

@@ -10,7 +10,7 @@ const InstancesSchema = Type.Optional(
     minimum: 1,
     maximum: 16,
     description:
-      'How many detections run at once: worker threads, each with its own copy of the model (~85 MB each for NanoDet on onnx, ~180 MB for CenterNet on wasm), or requests in flight (remote). Regions from all cameras using this detector are shared out fairly between them. Default for detectors that use one core per call (wasm, cpu, and onnx with intra_op_threads: 1, the default detector): one per core, less one core for the cameras from 3 cores up, at most 4, and as many as the memory holds: one up to 1 GB, then one more per 128 MB (onnx) or 192 MB (TensorFlow.js). 1 for tfjs-node, onnx with more intra-op threads, and remote, which use every core (or another machine) in one call.',
+      'How many detections run at once: worker threads, each with its own copy of the model (~85 MB each for NanoDet on onnx, ~180 MB for CenterNet on wasm), or requests in flight (remote). Regions from all cameras using this detector are shared out fairly between them. Default for detectors that use one core per call (wasm, cpu, and onnx with intra_op_threads: 1): one per core, less one core for the cameras from 3 cores up, at most 4, and as many as the memory holds: one up to 1 GB, then one more per 64 MB (onnx) or 192 MB (TensorFlow.js). 1 for tfjs-node, remote, and onnx with more intra-op threads (the default detector: its intra-op threads default to those cores), which use several cores (or another machine) in one call.',
   }),
 );
 
@@ -40,14 +40,18 @@ const DetectorSchema = Type.Union(
 );
 
 /**
- * Detectors by name; cameras use `default` unless their `detector` names another. The default:
- * NanoDet on onnxruntime, one intra-op thread per instance (README "Object models": ~5× the
- * regions/s of CenterNet on wasm at the same recall on vtest.avi; one thread per inference leaves
- * the other cores to ffmpeg, motion and further detector instances).
+ * The detector a config without `detectors` gets: NanoDet on onnxruntime (README "Object models":
+ * ~5× the regions/s of CenterNet on wasm at the same recall on vtest.avi), in one instance whose
+ * intra-op threads are the cores detection may use (detectorInstances.ts). On 2 cores one
+ * instance at 2 threads has about the regions/s of 2 instances at 1 thread each and holds ~60 MB
+ * less (bench:memory, bench:detectors).
  */
+export const DEFAULT_DETECTOR = { type: 'onnx', model: 'nanodet', execution_provider: 'cpu' } as const;
+
+/** Detectors by name; cameras use `default` unless their `detector` names another. */
 export const DetectorsSchema = Type.Record(Type.String({ pattern: NAME_PATTERN }), DetectorSchema, {
   additionalProperties: false,
-  default: { default: { type: 'onnx', model: 'nanodet', execution_provider: 'cpu', intra_op_threads: 1 } },
+  default: { default: DEFAULT_DETECTOR },
   description: 'Object detectors by name.',
 });
 

@@ -19,7 +19,6 @@ detectors:
   default:
     type: onnx
     model: nanodet
-    intra_op_threads: 1
 gpio:
   siren:
     driver: sim

@@ -14,6 +14,7 @@ import { cameraStatusEvent, faceEvent, motionEvent, trackEvent } from './pipelin
 import type { CameraStats } from './pipelineStats';
 import type { CameraActivity } from './pipelineTopics';
 import { RateMeter } from './rateMeter';
+import { readAhead } from './readAhead';
 import {
   detectionRegions,
   FullFramePass,
@@ -68,6 +69,13 @@ const WEAK_MOTION_FRACTION = 0.02;
 /** Least time between face attempts on one person, and how many attempts before giving up. */
 const FACE_RETRY_MS = 1000;
 const FACE_MAX_ATTEMPTS = 10;
+/**
+ * Frames asked of the source while one is processed. With the source's own slot for its newest
+ * frame, two frames may wait: a frame slowed by other cameras' regions at the detector costs no
+ * frame, and frames are skipped only when the detector is behind for longer (bench:pipeline, busy
+ * cameras). Each waiting frame adds one frame interval of delay at most (200 ms at 5 fps).
+ */
+const FRAMES_AHEAD = 1;
 
 interface FaceState {
   attempts: number;
@@ -78,7 +86,8 @@ interface FaceState {
 /**
  * One camera's frame loop: motion → region detection → filters → tracker → faces, turning what
  * it sees into events (tracked objects new/update/end, face results, motion, camera on/offline).
- * When the loop is slower than the camera, the source drops frames and counts them (skipped_fps).
+ * The next frame is asked for while one is processed (FRAMES_AHEAD); when the loop stays slower
+ * than the camera, the source drops frames and counts them (skipped_fps).
  */
 export class CameraPipeline {
   readonly timer = new StageTimer(['motion', 'detection', 'tracking', 'snapshots', 'faces']);
@@ -142,7 +151,7 @@ export class CameraPipeline {
 
   /** Runs until the frames end (the source is stopped). */
   async run(frames: AsyncIterable<Frame>): Promise<void> {
-    for await (const frame of frames) {
+    for await (const frame of readAhead(frames, FRAMES_AHEAD)) {
       try {
         await this.process(frame);
       } catch (err) {

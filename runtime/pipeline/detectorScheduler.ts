@@ -14,7 +14,8 @@ export interface RegionDetector {
 
 /**
  * Regions one camera may have waiting for a detector. A camera has one frame in the detector at
- * a time (the source drops frames meanwhile: skipped_fps), and region sizing gives it at most 4
+ * a time (its next frames wait in its pipeline's read-ahead and the source, which drops older ones
+ * beyond that: skipped_fps), and region sizing gives it at most 4
  * regions or the whole frame, so this drops only when something submits faster than it waits.
  */
 const QUEUE_LIMIT = 8;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../../base/logger';
 import { createDetector } from '../../hal/accel/createDetector';
-import { detectorInstances } from '../../hal/accel/detectorInstances';
+import { detectorInstances, onnxIntraOpThreads } from '../../hal/accel/detectorInstances';
 import type { DetectorConfig } from '../../hal/accel/detectorSchema';
 import type { ObjectDetector } from '../../hal/accel/types';
 import { createCameraSource } from '../../hal/camera/createCameraSource';
@@ -160,7 +160,17 @@ export class PipelineService implements Service {
       config,
     });
     await detector.load();
-    logger.info({ detector: name, type: config.type, instances }, 'detector loaded');
+    // onnx: its intra-op threads too, since the default's come from the machine, not the config.
+    const threads = onnxIntraOpThreads(config);
+    logger.info(
+      {
+        detector: name,
+        type: config.type,
+        instances,
+        ...(threads === undefined ? {} : { intra_op_threads: threads }),
+      },
+      'detector loaded',
+    );
   }
 
   health(): Record<string, unknown> {

@@ -23,7 +23,8 @@ export const OnnxDetectorSchema = strictObject(
       Type.Integer({
         minimum: 1,
         maximum: 64,
-        description: "onnxruntime's threads for one inference; default: one per core.",
+        description:
+          "onnxruntime's threads for one inference; default: one per core, less one core for the cameras from 3 cores up, at most 4 (then the detector runs one instance). 1 makes the detector single-threaded: it then gets one instance per core (see `instances`).",
       }),
     ),
     execution_provider: literalUnion(['cpu', 'cuda', 'tensorrt'], {

@@ -148,11 +148,15 @@ async function createSession(
  * it off (runtime/faces/faceModelRunner.ts): BlazeFace and FaceRes then hold ~10–25 MB less, and
  * take 12 and 23 ms instead of 8 and 15 ms here, a cost no one sees at a few faces a second.
  * Sequential execution is onnxruntime's default, stated because a parallel executor would add its
- * own thread pool.
+ * own thread pool. Intra-op threads do not spin-wait for work between and after the parallel parts
+ * of a call: on a box whose cores ffmpeg and the cameras share, spinning burnt CPU they needed
+ * (NanoDet at 2 threads, calls paced like a camera's: 84–94 ms of CPU a call spinning, 56 ms not,
+ * and faster in wall time too, at load 13–14 on 2 cores).
  */
 const MEMORY_OPTIONS = {
   enableMemPattern: false,
   executionMode: 'sequential',
+  extra: { session: { intra_op: { allow_spinning: '0' } } },
 } as const satisfies InferenceSession.SessionOptions;
 
 /** The options of every session this runner creates (exported for its test). */

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { defaultInstances, detectorInstances } from '../../../hal/accel/detectorInstances';
+import {
+  defaultInstances,
+  detectorInstances,
+  onnxIntraOpThreads,
+} from '../../../hal/accel/detectorInstances';
+import { DEFAULT_DETECTOR } from '../../../hal/accel/detectorSchema';
+import { loadConfig } from '../../../runtime/config/loadConfig';
 
 const GB = 1024 ** 3;
 const WASM = { type: 'wasm', model: 'centernet' } as const;
@@ -23,7 +29,30 @@ describe('detector instances', () => {
     assert.equal(defaultInstances(WASM, { cores: 4, memoryBytes: 2 * GB }), 3, 'a 2 GB Pi 4');
   });
 
-  it('gives the default detector one instance on a 512 MB Zero 2 W and a 1 GB Pi 3', () => {
+  it('runs the default detector as one instance with an intra-op thread per core detection may use', () => {
+    const loaded = loadConfig({ text: '', env: {} });
+    assert.ok(loaded.ok);
+    const detector = loaded.config.detectors.default;
+    assert.ok(detector);
+    assert.deepEqual(detector, DEFAULT_DETECTOR, 'a config without detectors gets DEFAULT_DETECTOR');
+    for (const [cores, threads] of [
+      [1, 1],
+      [2, 2],
+      [4, 3],
+      [16, 4],
+    ] as const) {
+      for (const memoryBytes of [0.42 * GB, 1 * GB, 8 * GB]) {
+        const machine = { cores, memoryBytes };
+        assert.equal(onnxIntraOpThreads(detector, machine), threads, `${cores} cores`);
+        assert.equal(detectorInstances(detector, machine), 1, `${cores} cores, ${memoryBytes / GB} GB`);
+      }
+    }
+    const set = { ...DEFAULT_DETECTOR, intra_op_threads: 6 };
+    assert.equal(onnxIntraOpThreads(set, { cores: 2, memoryBytes: 8 * GB }), 6, 'the config’s threads win');
+    assert.equal(onnxIntraOpThreads(WASM, { cores: 2, memoryBytes: 8 * GB }), undefined);
+  });
+
+  it('gives single-threaded onnx one instance on a 512 MB Zero 2 W and a 1 GB Pi 3', () => {
     const nanodet = {
       type: 'onnx',
       model: 'nanodet',
@@ -45,6 +74,10 @@ describe('detector instances', () => {
     const machine = { cores: 8, memoryBytes: 16 * GB };
     assert.equal(defaultInstances({ type: 'tfjs-node', model: 'centernet' }, machine), 1);
     assert.equal(defaultInstances({ type: 'onnx', model: 'nanodet', execution_provider: 'cpu' }, machine), 1);
+    assert.equal(
+      defaultInstances({ ...DEFAULT_DETECTOR, intra_op_threads: 2 }, { cores: 2, memoryBytes: 8 * GB }),
+      1,
+    );
     assert.equal(
       defaultInstances({ type: 'remote', url: 'http://ai-box:32168/v1/vision/detection' } as never, machine),
       1,

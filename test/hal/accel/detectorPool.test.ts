@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { DEFAULT_DETECTOR } from '../../../hal/accel/detectorSchema';
 import type { ModelInfo } from '../../../hal/accel/types';
 import { WorkerModelRunner } from '../../../hal/accel/worker/workerModelRunner';
 import type { TensorData } from '../../../models/types';
-import { loadConfig } from '../../../runtime/config/loadConfig';
 import { memoryLogger } from '../../helpers/memoryLogger';
 
 const SCRIPT = new URL('./fixtures/crashableModelWorker.ts', import.meta.url);
 
-/** The model of the default detector (a config without `detectors`), so this follows a change of default. */
+/** The model of the default detector (the schema's default), so this follows a change of default. */
 function defaultModel(): string {
-  const loaded = loadConfig({ text: '', env: {} });
-  const detector = loaded.ok ? loaded.config.detectors.default : undefined;
-  assert.ok(detector && 'model' in detector && detector.model, 'the default detector runs a built-in model');
+  const detector: { model?: string } = DEFAULT_DETECTOR;
+  assert.ok(detector.model, 'the default detector runs a built-in model');
   return detector.model;
 }
 

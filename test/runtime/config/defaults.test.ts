@@ -13,7 +13,7 @@ const DEFAULTS = {
   log: { level: 'info', modules: {} },
   shutdown: { timeout_seconds: 30, service_stop_seconds: 10 },
   cameras: {},
-  detectors: { default: { type: 'onnx', model: 'nanodet', execution_provider: 'cpu', intra_op_threads: 1 } },
+  detectors: { default: { type: 'onnx', model: 'nanodet', execution_provider: 'cpu' } },
   faces: { enabled: true, recognition_threshold: 0.75, min_face_size: 40, unknown_retain_days: 7 },
   gpio: {},
   alarm: {

@@ -24,6 +24,7 @@ describe('onnx runner memory', () => {
       assert.equal(options.enableMemPattern, false);
       assert.equal(options.enableCpuMemArena, true);
       assert.equal(options.executionMode, 'sequential');
+      assert.deepEqual(options.extra, { session: { intra_op: { allow_spinning: '0' } } }, 'no spin-waiting');
     }
     assert.equal(sessionOptions(['cpu'], false, 1).intraOpNumThreads, 1);
     // Face recognition's runner asks for no arena (runtime/faces/faceModelRunner.ts).
