@@ -59,6 +59,35 @@ interface Subscription {
 
 /** At most one warning a minute about oversized messages: a flood must not flood the log. */
 const OVERSIZE_WARNING_MS = 60_000;
+/** Each step of a stop (the `offline` PUBACK, then the end) gets this long: a stop takes < 1 s. */
+const STOP_STEP_MS = 400;
+
+/** Rejects when `promise` has not settled within `ms`. */
+function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not done within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Fails every publish still waiting for its PUBACK and forgets it. mqtt.js fails only QoS 0
+ * publishes when the socket closes: a QoS 1 publish's callback then waits until mqtt.js sends
+ * the packet again after a reconnect, and the session is a clean one (`clean: true`), so the
+ * old packet id means nothing to the broker and may be reused meanwhile. Whoever published
+ * keeps what must survive (the outbox) and sends it again; nothing waits on a dead link.
+ */
+function discardInFlight(client: MqttClient): void {
+  for (const [id, entry] of Object.entries(client.outgoing)) {
+    if (entry.volatile) continue;
+    delete client.outgoing[Number(id)];
+    client.outgoingStore.del({ messageId: Number(id) }, () => {
+      // An id the store does not hold (a PUBREL in flight, say) is nothing to forget.
+    });
+    entry.cb?.(new Error('the link to the MQTT broker dropped before the broker acknowledged'));
+  }
+}
 
 /**
  * One MQTT client: MQTT 5 with a fallback to 3.1.1 when the broker refuses 5, TLS from files,
@@ -120,18 +149,39 @@ export class MqttConnection {
     client.on('message', (topic, payload, packet) => this.#dispatch(topic, payload, packet));
   }
 
-  /** Publishes `offline` (retained), then disconnects cleanly. */
+  /**
+   * Publishes `offline` (retained), then disconnects cleanly — within about a second: with the
+   * broker unreachable (packets dropped, the link half-open) neither the PUBACK nor the graceful
+   * end ever comes, so each step has a short deadline and the socket is then destroyed.
+   */
   async stop(): Promise<void> {
     this.#stopping = true;
     clearTimeout(this.#reconnectTimer);
     const client = this.#client;
     if (!client) return;
-    if (client.connected && this.#options.availabilityTopic) {
-      await this.publish(this.#options.availabilityTopic, 'offline', { qos: 1, retain: true }).catch(() => {
-        // Going away anyway; the last will says offline if this did not make it.
-      });
+    const { availabilityTopic } = this.#options;
+    // Not connected: nothing to say goodbye to, and a graceful end would wait for a CONNACK.
+    let linkAnswers = client.connected;
+    if (linkAnswers && availabilityTopic) {
+      const offline = this.publish(availabilityTopic, 'offline', { qos: 1, retain: true });
+      // No PUBACK in time: the link is dead (half-open) and a graceful end would wait for it too.
+      // Going away anyway; the last will says offline when this did not make it.
+      linkAnswers = await withinMs(offline, STOP_STEP_MS).then(
+        () => true,
+        () => false,
+      );
     }
-    await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+    const ended = await withinMs(
+      new Promise<void>((resolve) => client.end(!linkAnswers, {}, () => resolve())),
+      STOP_STEP_MS,
+    ).then(
+      () => true,
+      () => false,
+    );
+    if (!ended) {
+      client.stream?.destroy();
+      discardInFlight(client);
+    }
     this.#client = undefined;
   }
 
@@ -211,6 +261,7 @@ export class MqttConnection {
   }
 
   #closed(): void {
+    if (this.#client) discardInFlight(this.#client);
     const wasConnected = this.#status.connected;
     this.#status = {
       ...this.#status,

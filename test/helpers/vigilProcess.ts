@@ -51,8 +51,9 @@ reapOnExit.installed = false;
 
 /**
  * Runs `node dist/vigil.mjs ARGS` (or another build of it: `bundle`, as bench/web.bench.ts
- * makes its own), as another user when `user` says so (the test runs as root); the process is
- * killed when the test process exits if still alive.
+ * makes its own), as another user when `user` says so (the test runs as root), behind a
+ * `wrapper` command when given (`ip netns exec NS`, which execs node in place: the pid stays
+ * node's); the process is killed when the test process exits if still alive.
  */
 export function startVigil(
   args: string[],
@@ -60,9 +61,11 @@ export function startVigil(
   cwd = ROOT,
   bundle = VIGIL_BUNDLE,
   user?: { uid: number; gid: number },
+  wrapper: readonly string[] = [],
 ): VigilProcess {
   if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run 'npm run build' first`);
-  const child = spawn(process.execPath, [bundle, ...args], {
+  const [command, ...argv] = [...wrapper, process.execPath, bundle, ...args] as [string, ...string[]];
+  const child = spawn(command, argv, {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -163,11 +163,11 @@ export class SyncWorker {
       };
       this.#waiting = { batch, ids, lastSeq, settle };
     });
-    try {
-      await connection.publish(topics.events, this.#encode(batch, rows), { qos: config.qos });
-    } catch {
-      this.#waiting?.settle('disconnected');
-    }
+    // Not awaited: the central server's ack, the timeout or the link dropping ends the wait, not
+    // the broker's PUBACK, which a half-open link may never deliver.
+    connection
+      .publish(topics.events, this.#encode(batch, rows), { qos: config.qos })
+      .catch(() => this.#settleIf(batch, 'disconnected'));
     return outcome;
   }
 
@@ -218,6 +218,11 @@ export class SyncWorker {
     metrics.synced.inc(changed);
     this.#backlog = this.#queue.backlog();
     if (complete) waiting.settle('acked');
+  }
+
+  /** Ends the wait for `batch` only: a late failure of an earlier batch's publish ends nothing. */
+  #settleIf(batch: string, outcome: BatchOutcome): void {
+    if (this.#waiting?.batch === batch) this.#waiting.settle(outcome);
   }
 
   #ignoredAck(err: unknown): void {
