@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { identityOf } from '../auth/authGuard';
 import { statusPageHtml } from '../statusPage/page';
 import { loadUiAssets, type UiAssets } from '../statusPage/uiAssets';
 
@@ -21,8 +22,13 @@ const ASSETS: Record<string, { type: string; body: (assets: UiAssets) => string 
 export function registerStatusPageRoutes(app: FastifyInstance): void {
   app.get('/', async (request, reply) => {
     const assets = await loadUiAssets();
-    return sendVersioned(request, reply, assets.version, 'text/html; charset=utf-8', REVALIDATE, () =>
-      statusPageHtml(assets.version),
+    // Without a login the page shows the login form at once, without asking the API for a
+    // session it knows it lacks (a 401 in the console). Its own ETag, so that a browser which
+    // logs in later does not keep the logged-out page from its cache.
+    const loggedIn = identityOf(request) !== null;
+    const tag = loggedIn ? assets.version : `${assets.version}-login`;
+    return sendVersioned(request, reply, tag, 'text/html; charset=utf-8', REVALIDATE, () =>
+      statusPageHtml(assets.version, loggedIn),
     );
   });
 
@@ -35,7 +41,7 @@ export function registerStatusPageRoutes(app: FastifyInstance): void {
   }
 }
 
-/** Sends `body()` with an ETag of the bundle version, or 304 when the browser already has it. */
+/** Sends `body()` with an ETag of the bundle version (and page variant), or 304 when the browser already has it. */
 function sendVersioned(
   request: FastifyRequest,
   reply: FastifyReply,
