@@ -35,6 +35,9 @@ export interface AuditFigures {
 
 type Category = 'accessibility' | 'best-practices' | 'performance';
 
+/** Marks a failure entry that is an audit Lighthouse could not run. */
+const NOT_RUN = 'not run: ';
+
 /** A headless Chromium Lighthouse can drive, on a DevTools port of its own. */
 export interface AuditBrowser {
   port: number;
@@ -254,7 +257,14 @@ async function main(): Promise<void> {
     );
     say('page        accessibility best-practices performance    CLS      TBT');
     for (const [name, f] of results) say(line(name, f));
-    for (const [name, f] of results) for (const failure of f.failed) say(`  ${name}: ${failure}`);
+    for (const [name, f] of results) {
+      for (const failure of f.failed) if (!failure.startsWith(NOT_RUN)) say(`  ${name}: ${failure}`);
+      const notRun = f.failed.filter((failure) => failure.startsWith(NOT_RUN));
+      if (notRun.length > 0)
+        say(
+          `  ${name}: ${notRun.length} audits could not run in this Chromium (not scored): ${notRun.map((n) => n.slice(NOT_RUN.length)).join(', ')}`,
+        );
+    }
     say(`load average: ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
   } finally {
     await browser.close();
