@@ -137,8 +137,7 @@ export async function auditPage(
     (lhr.categories[id]?.auditRefs ?? []).flatMap((ref) => {
       const audit = lhr.audits[ref.id];
       if (!audit || ['informative', 'manual', 'notApplicable'].includes(audit.scoreDisplayMode)) return [];
-      if (audit.scoreDisplayMode === 'error')
-        return [`${id}: ${audit.id} could not run (${audit.errorMessage})`];
+      if (audit.scoreDisplayMode === 'error') return [`${NOT_RUN}${audit.id}`];
       if (audit.score === null || audit.score >= 1) return [];
       return [`${id}: ${audit.id} (${audit.displayValue || audit.title})${itemsText(audit.details)}`];
     }),
@@ -193,7 +192,10 @@ function median(runs: AuditFigures[]): AuditFigures {
     performance: mid((f) => f.performance),
     cls: mid((f) => f.cls),
     tbtMs: mid((f) => f.tbtMs),
-    failed: [...new Set(runs.flatMap((f) => f.failed))],
+    // Each audit once (the first run's words), not once per run.
+    failed: [
+      ...new Map(runs.flatMap((f) => f.failed).map((failure) => [failure.split(' (')[0], failure])).values(),
+    ],
   };
 }
 
