@@ -206,10 +206,8 @@ export class StatusApp {
     };
     // The faces panel first: it offers the event feed its "enroll this face".
     const faces = deferred(() => facesPanel(ctx));
-    this.#modules = [
-      alarmSwitch(ctx),
-      camerasPanel(ctx),
-      activityPanel(ctx),
+    const first = [alarmSwitch(ctx), camerasPanel(ctx), activityPanel(ctx)];
+    const rest = [
       deferred(() => devicePanel(ctx)),
       deferred(() => syncPanel(ctx)),
       deferred(() => detectorsPanel(ctx)),
@@ -217,14 +215,19 @@ export class StatusApp {
       faces,
       deferred(() => errorsPanel(ctx)),
     ];
+    this.#modules = [...first, ...rest];
     const main = byId('panels');
-    replace(main, ...this.#modules.filter((m) => m.section.parentElement === null).map((m) => m.section));
+    const sections = (modules: PanelModule[]) =>
+      modules.filter((m) => m.section.parentElement === null).map((m) => m.section);
+    replace(main, ...sections(first));
     main.hidden = false;
     const started = this.#resources;
     for (const r of started) if (!later.has(r)) r.start();
-    // Their loads and drawing would otherwise compete with the first screen's for the main thread.
+    // The panels below the first screen join it (after it: nothing on screen moves) and load
+    // once the first screen is drawn, so their layout and drawing are tasks of their own.
     whenIdle(() => {
       if (this.#resources !== started) return; // logged out meanwhile
+      main.append(...sections(rest));
       for (const r of later) r.start();
     });
     // Health read while logged out is the open, minimal one: load the full one now.
