@@ -3,14 +3,13 @@ import type { PanelContext, PanelModule } from './context';
 import { byId, h, replace } from './dom';
 import { alarmSwitch } from './header';
 import { LiveStream, type StreamStatus } from './liveStream';
+import { activityPanel } from './panels/activityPanel';
 import { camerasPanel } from './panels/camerasPanel';
 import { detectorsPanel } from './panels/detectorsPanel';
 import { devicePanel } from './panels/devicePanel';
 import { errorsPanel } from './panels/errorsPanel';
-import { eventsPanel } from './panels/eventsPanel';
 import { facesPanel } from './panels/facesPanel';
 import { gpioPanel } from './panels/gpioPanel';
-import { incidentsPanel } from './panels/incidentsPanel';
 import { syncPanel } from './panels/syncPanel';
 import { Resource } from './resource';
 import type { Health, Session, Stats } from './types';
@@ -82,9 +81,18 @@ export class StatusApp {
     void this.#checkSession();
   }
 
-  /** Asks who we are: 200 shows the panels, 401 the login form; no auth API means auth is off. */
+  /**
+   * Asks who we are: 200 shows the panels, 401 the login form; no auth API means auth is off. The
+   * page itself says when it was served without a login.
+   */
   async #checkSession(): Promise<void> {
     clearTimeout(this.#retryTimer);
+    // The server said so with the page: no need to hear a 401 from the API (only the first time).
+    if (document.body.dataset.session === 'none') {
+      delete document.body.dataset.session;
+      this.#showLogin(null);
+      return;
+    }
     try {
       const session = await this.#api.get<Session>('/api/v1/auth/session', { authCall: true });
       this.#showPanels(session);
@@ -171,9 +179,13 @@ export class StatusApp {
     byId('login').hidden = true;
     this.#renderAccount(session);
 
+    /** Resources of the panels below the first screen: started once the first ones are drawn. */
+    const later = new Set<Resource<unknown>>();
+    let deferring = false;
     const resource = <T>(load: () => Promise<T>, intervalMs: number): Resource<T> => {
       const r = new Resource(load, intervalMs);
       this.#resources.push(r as Resource<unknown>);
+      if (deferring) later.add(r as Resource<unknown>);
       return r;
     };
     const stats = resource(() => this.#api.get<Stats>('/api/v1/stats'), STATS_MS);
@@ -184,24 +196,40 @@ export class StatusApp {
       resource,
       streamLive: () => this.#stream.status === 'live',
     };
+    const deferred = (build: () => PanelModule): PanelModule => {
+      deferring = true;
+      try {
+        return build();
+      } finally {
+        deferring = false;
+      }
+    };
     // The faces panel first: it offers the event feed its "enroll this face".
-    const faces = facesPanel(ctx);
-    this.#modules = [
-      alarmSwitch(ctx),
-      camerasPanel(ctx),
-      eventsPanel(ctx),
-      incidentsPanel(ctx),
-      devicePanel(ctx),
-      syncPanel(ctx),
-      detectorsPanel(ctx),
-      gpioPanel(ctx),
+    const faces = deferred(() => facesPanel(ctx));
+    const first = [alarmSwitch(ctx), camerasPanel(ctx), activityPanel(ctx)];
+    const rest = [
+      deferred(() => devicePanel(ctx)),
+      deferred(() => syncPanel(ctx)),
+      deferred(() => detectorsPanel(ctx)),
+      deferred(() => gpioPanel(ctx)),
       faces,
-      errorsPanel(ctx),
+      deferred(() => errorsPanel(ctx)),
     ];
+    this.#modules = [...first, ...rest];
     const main = byId('panels');
-    replace(main, ...this.#modules.filter((m) => m.section.parentElement === null).map((m) => m.section));
+    const sections = (modules: PanelModule[]) =>
+      modules.filter((m) => m.section.parentElement === null).map((m) => m.section);
+    replace(main, ...sections(first));
     main.hidden = false;
-    for (const r of this.#resources) r.start();
+    const started = this.#resources;
+    for (const r of started) if (!later.has(r)) r.start();
+    // The panels below the first screen join it (after it: nothing on screen moves) and load
+    // once the first screen is drawn, so their layout and drawing are tasks of their own.
+    whenIdle(() => {
+      if (this.#resources !== started) return; // logged out meanwhile
+      main.append(...sections(rest));
+      for (const r of later) r.start();
+    });
     // Health read while logged out is the open, minimal one: load the full one now.
     void this.#health.refresh();
     for (const m of this.#modules) m.onStreamStatus?.(false);
@@ -286,6 +314,12 @@ export class StatusApp {
     indicator.hidden = status === 'stopped';
     for (const m of this.#modules) m.onStreamStatus?.(status === 'live');
   }
+}
+
+/** Runs `task` when the browser has a moment (at most a second from now). */
+function whenIdle(task: () => void): void {
+  if ('requestIdleCallback' in window) window.requestIdleCallback(task, { timeout: 1000 });
+  else setTimeout(task, 300);
 }
 
 /**

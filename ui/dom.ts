@@ -38,6 +38,19 @@ export function replace(parent: Element, ...children: Array<Child | Child[]>): v
   append(parent, ...children);
 }
 
+/**
+ * Makes `parent`'s children exactly `children`, in order, moving only what is out of place: an
+ * unchanged list touches nothing and a new first item is one insert, so a refresh neither
+ * re-lays out the list nor replaces nodes (and images) that stayed.
+ */
+export function syncChildren(parent: Element, children: Element[]): void {
+  children.forEach((child, index) => {
+    const current = parent.children[index];
+    if (current !== child) parent.insertBefore(child, current ?? null);
+  });
+  while (parent.children.length > children.length) parent.lastElementChild?.remove();
+}
+
 /** The element with this id; a missing one is a bug in the page shell. */
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const element = document.getElementById(id);

@@ -1,6 +1,6 @@
 import { ApiError, errorText, refreshError } from '../api';
 import type { PanelContext, PanelModule } from '../context';
-import { badge, busy, facts, h, replace } from '../dom';
+import { badge, busy, facts, h, replace, syncChildren } from '../dom';
 import { clock, num } from '../format';
 import { type LiveMode, LiveVideo } from '../liveVideo';
 import type { CameraView } from '../types';
@@ -53,7 +53,10 @@ export function camerasPanel(ctx: PanelContext): PanelModule {
       }
       card.update(view);
     }
-    replace(grid, ...[...cards.values()].map((c) => c.element));
+    syncChildren(
+      grid,
+      [...cards.values()].map((c) => c.element),
+    );
   });
 
   return {

@@ -1,21 +1,31 @@
 import { errorText, refreshError } from '../api';
 import type { PanelContext, PanelModule } from '../context';
-import { badge, busy, h, replace } from '../dom';
+import { badge, busy, h, syncChildren } from '../dom';
 import { clock, num, words } from '../format';
 import type { EventPage, EventView, UnknownFace } from '../types';
-import { empty, panel } from './panel';
+import { empty, tabPanel } from './panel';
 
 const PAGE = 30;
 const SHOWN = 150;
 /** While the live stream is down the feed polls this often. */
 const POLL_MS = 2000;
 
+/** The event feed, and what its tab tells it. */
+export interface EventsPanel extends PanelModule {
+  /** The tab was opened or closed: the feed is drawn only while it shows. */
+  shown(visible: boolean): void;
+  /** Called with the number of events that arrived while the tab was closed. */
+  onUnseen?: (count: number) => void;
+}
+
 /**
- * The live event feed: the latest events (`GET /api/v1/events`), then each new one at the top as
- * the live stream delivers it (polling while the stream is down), older pages on request.
+ * The raw event feed, in the activity panel's second tab (`tabId`): the latest events
+ * (`GET /api/v1/events`), then each new one at the top as the live stream delivers it (polling
+ * while the stream is down), older pages on request. While its tab is closed the feed keeps its
+ * data but draws nothing (a busy walkway sends many events a second), and counts what is new.
  */
-export function eventsPanel(ctx: PanelContext): PanelModule {
-  const p = panel('events-panel', 'Live events');
+export function eventsPanel(ctx: PanelContext, tabId: string): EventsPanel {
+  const p = tabPanel('events-panel', tabId);
   const list = h('ol', {
     id: 'event-feed',
     class: 'feed',
@@ -26,8 +36,16 @@ export function eventsPanel(ctx: PanelContext): PanelModule {
   const items = new Map<string, { event: EventView; element: HTMLElement }>();
   let cursor: string | null = null;
   let loaded = false;
+  let visible = false;
+  /** Drawn since the data last changed: nothing to do when the tab opens. */
+  let current = false;
+  let unseen = 0;
+  let frame = 0;
 
   const render = () => {
+    current = false;
+    if (!visible) return;
+    current = true;
     if (items.size === 0) {
       p.show(
         empty(
@@ -40,12 +58,25 @@ export function eventsPanel(ctx: PanelContext): PanelModule {
     if (p.body.firstChild !== list) p.show(list, more);
     const sorted = [...items.values()].sort((a, b) => b.event.timestamp - a.event.timestamp);
     for (const dropped of sorted.slice(SHOWN)) items.delete(dropped.event.id);
-    replace(list, ...sorted.slice(0, SHOWN).map((item) => item.element));
+    syncChildren(
+      list,
+      sorted.slice(0, SHOWN).map((item) => item.element),
+    );
+  };
+  /** Drops events beyond what the feed shows, also while it is not drawn. */
+  const trim = () => {
+    if (items.size <= SHOWN * 2) return;
+    const sorted = [...items.values()].sort((a, b) => b.event.timestamp - a.event.timestamp);
+    for (const dropped of sorted.slice(SHOWN)) items.delete(dropped.event.id);
   };
 
   /** Unknown faces by the event they were seen in: such events show the face and offer to enroll it. */
   let crops = new Map<string, UnknownFace>();
   const upsert = (event: EventView, fresh: boolean) => {
+    if (fresh && loaded && !visible && !items.has(event.id)) {
+      unseen++;
+      result.onUnseen?.(unseen);
+    }
     const element = eventItem(ctx, event, crops.get(event.id));
     if (fresh && loaded && !items.has(event.id)) element.classList.add('new');
     items.set(event.id, { event, element });
@@ -108,11 +139,25 @@ export function eventsPanel(ctx: PanelContext): PanelModule {
     });
   });
 
-  return {
+  const result: EventsPanel = {
     section: p.section,
+    shown(now) {
+      visible = now;
+      if (!now) return;
+      unseen = 0;
+      result.onUnseen?.(0);
+      if (!current) render();
+    },
     onEvent(event) {
       upsert(event, true);
-      render();
+      trim();
+      // A burst of events is drawn once, at the next frame.
+      if (visible && frame === 0) {
+        frame = requestAnimationFrame(() => {
+          frame = 0;
+          render();
+        });
+      }
     },
     onResync() {
       void latest.refresh();
@@ -123,8 +168,10 @@ export function eventsPanel(ctx: PanelContext): PanelModule {
     },
     dispose() {
       clearTimeout(pollTimer);
+      cancelAnimationFrame(frame);
     },
   };
+  return result;
 }
 
 function eventItem(ctx: PanelContext, event: EventView, face: UnknownFace | undefined): HTMLElement {

@@ -1,9 +1,9 @@
 import { errorText, refreshError } from '../api';
 import type { PanelContext, PanelModule } from '../context';
-import { badge, busy, h, replace } from '../dom';
-import { clock, words } from '../format';
+import { badge, busy, h, syncChildren } from '../dom';
+import { clock, duration, words } from '../format';
 import type { IncidentPage, IncidentView } from '../types';
-import { empty, panel } from './panel';
+import { empty, tabPanel } from './panel';
 
 const LIMIT = 20;
 const REFRESH_MS = 10_000;
@@ -16,10 +16,12 @@ const CLIP_STATE_TEXT: Record<string, string> = {
 };
 
 /**
- * Incidents (`GET /api/v1/incidents`, filtered by status): state, snapshot, acknowledge and resolve
- * (`POST /api/v1/incidents/:id/acknowledge|resolve`), and the clip in a <video> when there is one.
+ * Incidents (`GET /api/v1/incidents`, filtered by status), the page's primary list: each is the
+ * events of one object or sensor grouped, with their count and time range, state, snapshot,
+ * acknowledge and resolve (`POST /api/v1/incidents/:id/acknowledge|resolve`), and the clip in a
+ * <video> when there is one. Shown in the activity panel's first tab (`tabId`).
  */
-export function incidentsPanel(ctx: PanelContext): PanelModule {
+export function incidentsPanel(ctx: PanelContext, tabId: string): PanelModule {
   const filter = h(
     'select',
     { id: 'incident-filter', class: 'small' },
@@ -27,10 +29,12 @@ export function incidentsPanel(ctx: PanelContext): PanelModule {
     ['open', 'ended', 'acknowledged', 'resolved'].map((s) => h('option', { value: s }, s)),
   );
   const filterLabel = h('label', { class: 'tool' }, 'Show ', filter);
-  const p = panel('incidents-panel', 'Incidents', { tools: [filterLabel] });
+  const p = tabPanel('incidents-panel', tabId, [filterLabel]);
   const list = h('ul', { id: 'incident-list', class: 'incidents' });
   /** Incidents whose clip the user opened: their player survives refreshes. */
   const players = new Map<string, HTMLVideoElement>();
+  /** Each listed incident's element and the answer it was drawn from: an unchanged one is kept as is. */
+  const drawn = new Map<string, { json: string; element: HTMLElement }>();
 
   const incidents = ctx.resource(() => {
     const state = filter.value ? `&state=${filter.value}` : '';
@@ -55,7 +59,11 @@ export function incidentsPanel(ctx: PanelContext): PanelModule {
     if (player) clipArea.append(player);
     const clipButton =
       incident.has_clip && incident.clip_url
-        ? h('button', { type: 'button', class: 'secondary small' }, player ? 'Hide clip' : 'Play clip')
+        ? h(
+            'button',
+            { type: 'button', class: 'secondary small', 'aria-expanded': player ? 'true' : 'false' },
+            player ? 'Hide clip' : 'Play clip',
+          )
         : null;
     clipButton?.addEventListener('click', () => {
       const open = players.get(incident.id);
@@ -64,6 +72,7 @@ export function incidentsPanel(ctx: PanelContext): PanelModule {
         open.remove();
         players.delete(incident.id);
         clipButton.textContent = 'Play clip';
+        clipButton.setAttribute('aria-expanded', 'false');
         return;
       }
       const video = h('video', {
@@ -76,6 +85,7 @@ export function incidentsPanel(ctx: PanelContext): PanelModule {
       players.set(incident.id, video);
       clipArea.append(video);
       clipButton.textContent = 'Hide clip';
+      clipButton.setAttribute('aria-expanded', 'true');
       void video.play().catch(() => undefined);
     });
     const ack = h('button', { type: 'button', class: 'small' }, 'Acknowledge');
@@ -111,8 +121,19 @@ export function incidentsPanel(ctx: PanelContext): PanelModule {
         ),
         h(
           'div',
+          { class: 'incident-when' },
+          h(
+            'span',
+            { class: 'count' },
+            `${incident.event_count} event${incident.event_count === 1 ? '' : 's'}`,
+          ),
+          ' · ',
+          timeRange(incident),
+        ),
+        h(
+          'div',
           { class: 'muted' },
-          `${incident.camera ?? 'no camera'} · ${clock(incident.started_at)} · ${incident.event_count} event${incident.event_count === 1 ? '' : 's'}`,
+          incident.camera ?? 'no camera',
           incident.clip_state && !incident.has_clip
             ? ` · ${CLIP_STATE_TEXT[incident.clip_state] ?? incident.clip_state}`
             : '',
@@ -132,7 +153,9 @@ export function incidentsPanel(ctx: PanelContext): PanelModule {
   incidents.subscribe(({ data, error }) => {
     p.error(refreshError(error));
     if (!data) return;
-    for (const id of players.keys()) if (!data.incidents.some((i) => i.id === id)) players.delete(id);
+    const listed = new Set(data.incidents.map((i) => i.id));
+    for (const id of players.keys()) if (!listed.has(id)) players.delete(id);
+    for (const id of drawn.keys()) if (!listed.has(id)) drawn.delete(id);
     if (data.incidents.length === 0) {
       p.show(
         empty(
@@ -142,7 +165,15 @@ export function incidentsPanel(ctx: PanelContext): PanelModule {
       );
       return;
     }
-    replace(list, ...data.incidents.map(item));
+    const elements = data.incidents.map((incident) => {
+      const json = JSON.stringify(incident);
+      const known = drawn.get(incident.id);
+      if (known && known.json === json) return known.element;
+      const element = item(incident);
+      drawn.set(incident.id, { json, element });
+      return element;
+    });
+    syncChildren(list, elements);
     if (p.body.firstChild !== list) p.show(list);
   });
 
@@ -163,4 +194,18 @@ export function incidentsPanel(ctx: PanelContext): PanelModule {
       for (const video of players.values()) video.pause();
     },
   };
+}
+
+/** When the incident's events happened: from the first to the last (or its end), and how long. */
+function timeRange(incident: IncidentView): HTMLElement {
+  const last = incident.ended_at ?? incident.last_seen_at;
+  const seconds = Math.max(0, Math.round((last - incident.started_at) / 1000));
+  const iso = (at: number) => new Date(at).toISOString();
+  return h(
+    'span',
+    { class: 'range' },
+    h('time', { datetime: iso(incident.started_at) }, clock(incident.started_at)),
+    seconds > 0 ? ['–', h('time', { datetime: iso(last) }, clock(last)), ` (${duration(seconds)})`] : null,
+    incident.ended_at === null ? ' · ongoing' : null,
+  );
 }

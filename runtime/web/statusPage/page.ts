@@ -2,8 +2,10 @@
  * The status page's HTML shell: header, the problem banner, the login form and an empty main
  * area the script fills with panels (runtime/web/ui/). No inline script or style, so the CSP can
  * forbid both; the asset URLs carry the bundle's content hash so browsers may cache them for good.
+ * `loggedIn: false` (a request without a valid session or token) marks the body so the script
+ * shows the login form without first asking the API (which would answer 401).
  */
-export function statusPageHtml(version: string): string {
+export function statusPageHtml(version: string, loggedIn: boolean): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -15,7 +17,7 @@ export function statusPageHtml(version: string): string {
 <link rel="stylesheet" href="/assets/status.css?v=${version}">
 <script defer src="/assets/status.js?v=${version}"></script>
 </head>
-<body>
+<body${loggedIn ? '' : ' data-session="none"'}>
 <header class="top">
   <div class="brand">
     <h1 id="device">Vigil</h1>

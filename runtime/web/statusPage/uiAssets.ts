@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 
 /** The status page's browser bundle: one minified script and one stylesheet. */
 export interface UiAssets {
   js: string;
   css: string;
+  /** Both gzipped once at load, for browsers that take it (a phone on a slow link loads a third). */
+  jsGzip: Buffer;
+  cssGzip: Buffer;
   /** Short content hash of both, for cache-busting asset URLs. */
   version: string;
 }
@@ -46,5 +50,5 @@ async function read(dir: string): Promise<UiAssets> {
     readFile(`${dir}/${UI_FILES.css}`, 'utf8'),
   ]);
   const version = createHash('sha256').update(js).update('\0').update(css).digest('hex').slice(0, 12);
-  return { js, css, version };
+  return { js, css, version, jsGzip: gzipSync(js, { level: 9 }), cssGzip: gzipSync(css, { level: 9 }) };
 }

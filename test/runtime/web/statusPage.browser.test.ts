@@ -134,6 +134,11 @@ describe('status page in a real browser (demo appliance)', () => {
 
   test('an event posted to the API appears at the top of the live feed within a second, without reload', async (t) => {
     await page.locator('#stream-state[data-state="live"]').waitFor({ timeout: 10_000 });
+    // Incidents are the first tab; the raw feed is one click away.
+    assert.equal(await page.locator('#tab-incidents').getAttribute('aria-selected'), 'true');
+    assert.ok(await page.locator('#events-panel').isHidden(), 'the raw feed shows before its tab is opened');
+    await page.click('#tab-events');
+    await page.locator('#event-feed').waitFor();
     // Expressions as strings: this file is type-checked without the DOM library.
     await page.evaluate('window.notReloaded = true');
     const token = await sessionCookieHeader(context);
@@ -157,8 +162,15 @@ describe('status page in a real browser (demo appliance)', () => {
   });
 
   test('the incident of that event can be acknowledged, then resolved, from the list', async () => {
+    await page.click('#tab-incidents');
     const incident = page.locator(`#incident-list li[data-incident-id="${postedIncident}"]`);
     await incident.waitFor({ timeout: 10_000 });
+    // Grouped: how many events, from when (to when).
+    assert.match((await incident.locator('.incident-when').textContent()) ?? '', /^\d+ events? · \S/);
+    assert.equal(
+      (await incident.locator('.incident-when time').first().getAttribute('datetime')) !== null,
+      true,
+    );
     await incident.getByRole('button', { name: 'Acknowledge' }).click();
     await page
       .locator(`#incident-list li[data-incident-id="${postedIncident}"][data-status="acknowledged"]`)
@@ -235,6 +247,7 @@ describe('status page in a real browser (demo appliance)', () => {
 
   test('the face of an unknown-face event can be enrolled from the feed', async () => {
     // The demo's simulated people are strangers: their faces raise face_unknown events.
+    await page.click('#tab-events');
     const event = page.locator('#event-feed li.event', {
       has: page.getByRole('button', { name: 'Enroll this face' }),
     });
