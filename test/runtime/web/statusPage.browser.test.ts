@@ -121,13 +121,18 @@ describe('status page in a real browser (demo appliance)', () => {
 
     const camera = page.locator('article.camera[data-camera="demo"]');
     await camera.waitFor();
-    // The annotated latest frame, fetched as a blob and shown once decoded.
-    const frame = camera.locator('img.snapshot');
-    await frame.waitFor({ state: 'visible', timeout: 15_000 });
-    const naturalWidth = await frame.evaluate(
-      (img) => (img as unknown as { naturalWidth: number }).naturalWidth,
-    );
-    assert.ok(naturalWidth > 0, 'the frame is empty');
+    // The picture: live video, or (the demo's raw-frame camera) the MJPEG stream or the annotated
+    // latest frame in the image; either way decoded pixels within a few seconds.
+    const picture = camera.locator('video:visible, img.snapshot:visible');
+    await picture.first().waitFor({ timeout: 15_000 });
+    const hasPixels = async () =>
+      picture.first().evaluate((el) => {
+        const media = el as unknown as { videoWidth?: number; naturalWidth?: number };
+        return (media.videoWidth ?? media.naturalWidth ?? 0) > 0;
+      });
+    const deadline = Date.now() + 15_000;
+    while (!(await hasPixels()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    assert.ok(await hasPixels(), 'the picture is empty');
     assert.match((await camera.locator('.fps').textContent()) ?? '', /camera [\d.]+ · processed [\d.]+/);
     await page.locator('[data-detector="default"]').waitFor();
   });
