@@ -41,6 +41,8 @@ type Autocannon = (options: {
   url: string;
   connections: number;
   duration: number;
+  /** Requests per second over all connections (open loop); absent: as fast as answered. */
+  overallRate?: number;
   requests: Array<Request & { setupRequest: (request: Request) => Request }>;
 }) => Promise<AutocannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
@@ -63,6 +65,8 @@ export interface IngestFigures {
   batch: AutocannonResult | null;
   singleRouted?: RoutedFigures;
   batchRouted?: RoutedFigures;
+  /** Batches at fixed offered rates (events/s): where routing keeps up and where it does not. */
+  offered?: Array<{ rate: number; result: AutocannonResult; routed: RoutedFigures }>;
 }
 
 /** Events stored (`vigil_events_processed_total`) and routed (`vigil_events_end_to_end_seconds` observations) so far. */
@@ -126,7 +130,14 @@ function event(run: string, n: number): string {
 export async function ingestFigures(
   bundleDir: string,
   label: string,
-  options: { seconds: number; connections: number; token: string; batch: boolean },
+  options: {
+    seconds: number;
+    connections: number;
+    token: string;
+    batch: boolean;
+    /** Offered batch rates (events/s) to measure routed/accepted at, after the as-fast-as-answered runs. */
+    offeredRates?: readonly number[];
+  },
 ): Promise<IngestFigures> {
   const dir = benchTempDir('vigil-bench-ingest-');
   const port = await freePort();
@@ -140,35 +151,40 @@ export async function ingestFigures(
   const headers = { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' };
   const run = `${label.replace(/\W/g, '')}${Date.now().toString(36)}`;
   let n = 0;
-  const hammer = (path: string, body: () => string) =>
+  const hammer = (path: string, body: () => string, eventsPerSecond?: number) =>
     autocannon({
       url: `http://127.0.0.1:${port}`,
       connections: options.connections,
       duration: options.seconds,
+      ...(eventsPerSecond ? { overallRate: eventsPerSecond / BATCH } : {}),
       requests: [
         { method: 'POST', path, headers, setupRequest: (request) => ({ ...request, body: body() }) },
       ],
     });
   const base = `http://127.0.0.1:${port}`;
   const auth = { authorization: headers.authorization };
+  const batchBody = () => `[${Array.from({ length: BATCH }, () => event(run, n++)).join(',')}]`;
   try {
     const single = await withRouted(base, auth, DRAIN_LIMIT_S, () =>
       hammer('/api/v1/events', () => event(run, n++)),
     );
     const batch = options.batch
-      ? await withRouted(base, auth, DRAIN_LIMIT_S, () =>
-          hammer(
-            '/api/v1/events/batch',
-            () => `[${Array.from({ length: BATCH }, () => event(run, n++)).join(',')}]`,
-          ),
-        )
+      ? await withRouted(base, auth, DRAIN_LIMIT_S, () => hammer('/api/v1/events/batch', batchBody))
       : undefined;
+    const offered: NonNullable<IngestFigures['offered']> = [];
+    for (const rate of options.batch ? (options.offeredRates ?? []) : []) {
+      const { result, routed } = await withRouted(base, auth, DRAIN_LIMIT_S, () =>
+        hammer('/api/v1/events/batch', batchBody, rate),
+      );
+      offered.push({ rate, result, routed });
+    }
     return {
       label,
       single: single.result,
       batch: batch?.result ?? null,
       singleRouted: single.routed,
       ...(batch ? { batchRouted: batch.routed } : {}),
+      ...(offered.length > 0 ? { offered } : {}),
     };
   } finally {
     await stopVigil(vigil);
@@ -239,6 +255,8 @@ export function printIngest(figures: IngestFigures[], seconds: number, connectio
   for (const f of figures) {
     routedLine(`${f.label}: POST /api/v1/events`, f.singleRouted);
     routedLine(`${f.label}: POST /events/batch (${BATCH}/req)`, f.batchRouted);
+    for (const o of f.offered ?? [])
+      routedLine(`${f.label}: batch offered ${o.rate.toLocaleString()}/s`, o.routed);
   }
   const mine = figures.filter((f) => f.label === 'this build');
   const base = figures.filter((f) => f.label !== 'this build');

@@ -13,7 +13,9 @@
  *   same window beside the events accepted, and with BENCH_WEB_BASELINE=<commit> the single POST
  *   of that commit's build in the same run.
  * Run: `npm run bench:web` (BENCH_WEB_SECONDS per endpoint, BENCH_WEB_EVENTS streamed, BENCH_WEB_CLIENTS,
- * BENCH_WEB_RATE and BENCH_WEB_RATE_SECONDS for the fixed rate, BENCH_WEB_SECTIONS=endpoints,stream,ingest).
+ * BENCH_WEB_RATE and BENCH_WEB_RATE_SECONDS for the fixed rate, BENCH_WEB_SECTIONS=endpoints,stream,ingest;
+ * BENCH_WEB_BASELINE=<commit> runs the fixed-rate stream and the single POST on that commit's build too;
+ * BENCH_WEB_BATCH_RATES=2000,5000,… the offered batch rates at which routed/accepted is measured).
  */
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
@@ -90,7 +92,7 @@ const dir = benchTempDir('vigil-bench-web-');
 /** Problems that make the figures worthless (requests refused): reported at the end, exit code 1. */
 const failures: string[] = [];
 
-async function run(bundleDir: string, sections: readonly string[]): Promise<void> {
+async function run(bundleDir: string, sections: readonly string[], label = 'this build'): Promise<void> {
   const port = await freePort();
   const config = writeStreamConfig(dir, port, {
     auth: `{ enabled: true, token: ${TOKEN} }`,
@@ -106,7 +108,7 @@ async function run(bundleDir: string, sections: readonly string[]): Promise<void
   };
   try {
     if (sections.includes('endpoints')) await endpointFigures(app);
-    if (sections.includes('stream')) await fixedRateFigures(app);
+    if (sections.includes('stream')) await fixedRateFigures(app, label);
   } finally {
     await stopVigil(vigil);
   }
@@ -180,11 +182,11 @@ async function endpointFigures(app: { base: string; ws: () => string }): Promise
  * sent on schedule whatever the answers (an open loop, as sensors send), with 1 and CLIENTS
  * clients; the time from each event's 201 until the last client received it.
  */
-async function fixedRateFigures(app: { base: string; ws: () => string }): Promise<void> {
+async function fixedRateFigures(app: { base: string; ws: () => string }, label: string): Promise<void> {
   const total = Math.round(OFFERED_RATE * OFFERED_SECONDS);
   console.log(
     benchTitle(
-      `live stream at a fixed rate: ${OFFERED_RATE.toLocaleString()} events/s offered for ${OFFERED_SECONDS} s ` +
+      `live stream at a fixed rate (${label}): ${OFFERED_RATE.toLocaleString()} events/s offered for ${OFFERED_SECONDS} s ` +
         `(${total.toLocaleString()} single POSTs on schedule), ${WORKERS} routing workers; load average ${loadAverage()}`,
     ),
   );
@@ -354,13 +356,26 @@ async function untilRouted(base: string, count: number): Promise<void> {
  */
 const SECTIONS = (process.env.BENCH_WEB_SECTIONS ?? 'endpoints,stream,ingest').split(',');
 const INGEST_CONNECTIONS = 32;
+/** Batch ingest at fixed offered rates (events/s): the rate up to which routing keeps up (routed/accepted ≥ 0.8). */
+const OFFERED_BATCH_RATES = (process.env.BENCH_WEB_BATCH_RATES ?? (SMOKE ? '500' : '2000,5000,10000,15000'))
+  .split(',')
+  .map((rate) => benchSize(rate, 0, 0))
+  .filter((rate) => rate > 0);
 
 await withBundles(ENTRY_POINTS, async (bundleDir) => {
-  if (SECTIONS.includes('endpoints') || SECTIONS.includes('stream')) await run(bundleDir, SECTIONS);
-  if (!SECTIONS.includes('ingest')) return;
-  const options = { seconds: SECONDS, connections: INGEST_CONNECTIONS, token: TOKEN };
   const baseline = process.env.BENCH_WEB_BASELINE;
   const baselineDir = baseline ? await commitBundle(baseline) : undefined;
+  if (SECTIONS.includes('endpoints') || SECTIONS.includes('stream')) await run(bundleDir, SECTIONS);
+  // The fixed-rate stream on the baseline too, right after: the same machine, minutes apart.
+  if (SECTIONS.includes('stream') && baselineDir && baseline)
+    await run(baselineDir, ['stream'], baseline.slice(0, 10));
+  if (!SECTIONS.includes('ingest')) return;
+  const options = {
+    seconds: SECONDS,
+    connections: INGEST_CONNECTIONS,
+    token: TOKEN,
+    offeredRates: OFFERED_BATCH_RATES,
+  };
   // With a baseline, two rounds in alternating order (this, base; base, this), each on a fresh
   // process: the load of the other engineers' jobs drifts, and the order must not favour either.
   const figures: IngestFigures[] = [];
