@@ -7,15 +7,22 @@
  *   the rate at which every client had every event, and the time from an event's 201 answer until
  *   the last client received it (that includes the routing queue: ingest outpaces routing);
  * - the stream's fan-out alone: the hub with 50 loopback clients, no event processor in front;
- * - ingest: single-event and batch POST rates (bench/ingestHttp.ts), and with
- *   BENCH_WEB_BASELINE=<commit> the single POST of that commit's build in the same run.
+ * - the live stream at a fixed offered rate (single POSTs on schedule, 1 and 50 clients): p50,
+ *   p95 and p99 of 201 → the last client received it;
+ * - ingest: single-event and batch POST rates (bench/ingestHttp.ts), with the events routed in the
+ *   same window beside the events accepted, and with BENCH_WEB_BASELINE=<commit> the single POST
+ *   of that commit's build in the same run.
  * Run: `npm run bench:web` (BENCH_WEB_SECONDS per endpoint, BENCH_WEB_EVENTS streamed, BENCH_WEB_CLIENTS,
- * BENCH_WEB_SECTIONS=endpoints,ingest).
+ * BENCH_WEB_RATE and BENCH_WEB_RATE_SECONDS for the fixed rate, BENCH_WEB_SECTIONS=endpoints,stream,ingest;
+ * BENCH_WEB_BASELINE=<commit> runs the fixed-rate stream and the single POST on that commit's build too;
+ * BENCH_WEB_BATCH_RATES=2000,5000,… the offered batch rates at which routed/accepted is measured).
  */
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer } from 'ws';
 import { ENTRY_POINTS } from '../build';
 import type { EventView } from '../runtime/events/eventTable';
@@ -28,8 +35,10 @@ import { StreamClient } from '../test/runtime/web/liveStream/streamClient';
 import {
   deliveryLatencies,
   metricValue,
+  type Posted,
   postEventsTimed,
   quantile,
+  sensorEvent,
   writeStreamConfig,
 } from '../test/runtime/web/liveStream/streamKit';
 import { benchSize, benchTitle, SMOKE } from './benchMode';
@@ -42,6 +51,9 @@ const STORED_EVENTS = SMOKE ? 100 : 2000;
 const STREAM_EVENTS = benchSize(process.env.BENCH_WEB_EVENTS, 2000, 100);
 const HUB_MESSAGES = SMOKE ? 500 : 20_000;
 const CLIENTS = benchSize(process.env.BENCH_WEB_CLIENTS, 50, 5);
+/** The live stream at a fixed offered rate (issue 21: p95 201 → delivered ≤ 250 ms at 1,000/s, 50 clients). */
+const OFFERED_RATE = benchSize(process.env.BENCH_WEB_RATE, 1000, 200);
+const OFFERED_SECONDS = benchSize(process.env.BENCH_WEB_RATE_SECONDS, 10, 1);
 /** How long a stream client may take to get every event or be dropped; beyond it, something is broken. */
 const STREAM_TIMEOUT_MS = SMOKE ? 60_000 : 300_000;
 const POSTERS = 32;
@@ -80,7 +92,7 @@ const dir = benchTempDir('vigil-bench-web-');
 /** Problems that make the figures worthless (requests refused): reported at the end, exit code 1. */
 const failures: string[] = [];
 
-async function run(bundleDir: string): Promise<void> {
+async function run(bundleDir: string, sections: readonly string[], label = 'this build'): Promise<void> {
   const port = await freePort();
   const config = writeStreamConfig(dir, port, {
     auth: `{ enabled: true, token: ${TOKEN} }`,
@@ -95,68 +107,165 @@ async function run(bundleDir: string): Promise<void> {
     ws: () => `ws://127.0.0.1:${port}/api/v1/ws`,
   };
   try {
-    await postEventsTimed(app.base, 'stored', STORED_EVENTS, { concurrency: POSTERS, headers: AUTH });
-    // Measured only once they are all routed: nothing else runs meanwhile.
-    await untilRouted(app.base, STORED_EVENTS);
-
-    console.log(
-      benchTitle(
-        `web: vigil run, bearer-token auth, ${STORED_EVENTS.toLocaleString()} events stored; ` +
-          `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per endpoint`,
-      ),
-    );
-    console.log(
-      `  ${'endpoint'.padEnd(26)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}  non-2xx`,
-    );
-    for (const endpoint of ENDPOINTS) {
-      const check = await fetch(`${app.base}${endpoint}`, { headers: AUTH });
-      await check.arrayBuffer();
-      if (check.status !== 200) failures.push(`GET ${endpoint} answered ${check.status}`);
-      const result = await autocannon({
-        url: `${app.base}${endpoint}`,
-        connections: CONNECTIONS,
-        duration: SECONDS,
-        headers: AUTH,
-      });
-      const bad = result.non2xx + result.errors + result.timeouts;
-      if (result.non2xx > 0) failures.push(`GET ${endpoint}: ${result.non2xx} answers not 2xx under load`);
-      console.log(
-        `  GET ${endpoint.padEnd(30)} ${Math.round(result.requests.average).toLocaleString().padStart(8)} ` +
-          `${result.latency.p50.toFixed(1).padStart(8)} ${result.latency.p99.toFixed(1).padStart(8)}  ` +
-          `${bad === 0 ? '0' : `${bad} (first answer ${check.status})`}`,
-      );
-    }
-
-    console.log(
-      `live stream: ${STREAM_EVENTS.toLocaleString()} events posted as fast as the API takes them ` +
-        `(${POSTERS} concurrent posters), ${WORKERS} routing workers; delivered = every client had every event`,
-    );
-    console.log(
-      `  ${'clients'.padEnd(10)} ${'ingest ev/s'.padStart(12)} ${'delivered ev/s'.padStart(15)} ${'messages/s'.padStart(11)} ` +
-        `${'201→all p50 ms'.padStart(15)} ${'p99 ms'.padStart(8)}  complete  dropped`,
-    );
-    for (const clients of [1, CLIENTS]) {
-      const f = await streamFigures(app.base, app.ws(), clients, `streamed${clients}`);
-      console.log(
-        `  ${String(clients).padEnd(10)} ${Math.round(f.ingestRate).toLocaleString().padStart(12)} ` +
-          `${Math.round(f.streamRate).toLocaleString().padStart(15)} ${Math.round(f.streamRate * clients)
-            .toLocaleString()
-            .padStart(11)} ` +
-          `${f.p50.toFixed(1).padStart(15)} ${f.p99.toFixed(1).padStart(8)}  ${`${f.complete}/${clients}`.padEnd(8)}  ${f.droppedSlow}`,
-      );
-    }
-    const sample = (await (await fetch(`${app.base}/api/v1/events?limit=1`, { headers: AUTH })).json()) as {
-      events: EventView[];
-    };
-    const hub = await hubFanOut(sample.events[0]);
-    console.log(
-      `stream fan-out alone (LiveStreamHub in this process, ${CLIENTS} loopback clients, ${HUB_MESSAGES.toLocaleString()} ` +
-        `event messages of ${hub.bytes} bytes): ${Math.round(hub.rate).toLocaleString()} messages/s per client, ` +
-        `${Math.round(hub.rate * CLIENTS).toLocaleString()} frames/s, ${((hub.rate * CLIENTS * hub.bytes) / 1e6).toFixed(0)} MB/s`,
-    );
+    if (sections.includes('endpoints')) await endpointFigures(app);
+    if (sections.includes('stream')) await fixedRateFigures(app, label);
   } finally {
     await stopVigil(vigil);
   }
+}
+
+/** The GET endpoints, the stream at the rate the API takes, and the hub's fan-out alone. */
+async function endpointFigures(app: { base: string; ws: () => string }): Promise<void> {
+  await postEventsTimed(app.base, 'stored', STORED_EVENTS, { concurrency: POSTERS, headers: AUTH });
+  // Measured only once they are all routed: nothing else runs meanwhile.
+  await untilRouted(app.base, STORED_EVENTS);
+
+  console.log(
+    benchTitle(
+      `web: vigil run, bearer-token auth, ${STORED_EVENTS.toLocaleString()} events stored; ` +
+        `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per endpoint`,
+    ),
+  );
+  console.log(
+    `  ${'endpoint'.padEnd(26)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}  non-2xx`,
+  );
+  for (const endpoint of ENDPOINTS) {
+    const check = await fetch(`${app.base}${endpoint}`, { headers: AUTH });
+    await check.arrayBuffer();
+    if (check.status !== 200) failures.push(`GET ${endpoint} answered ${check.status}`);
+    const result = await autocannon({
+      url: `${app.base}${endpoint}`,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      headers: AUTH,
+    });
+    const bad = result.non2xx + result.errors + result.timeouts;
+    if (result.non2xx > 0) failures.push(`GET ${endpoint}: ${result.non2xx} answers not 2xx under load`);
+    console.log(
+      `  GET ${endpoint.padEnd(30)} ${Math.round(result.requests.average).toLocaleString().padStart(8)} ` +
+        `${result.latency.p50.toFixed(1).padStart(8)} ${result.latency.p99.toFixed(1).padStart(8)}  ` +
+        `${bad === 0 ? '0' : `${bad} (first answer ${check.status})`}`,
+    );
+  }
+
+  console.log(
+    `live stream: ${STREAM_EVENTS.toLocaleString()} events posted as fast as the API takes them ` +
+      `(${POSTERS} concurrent posters), ${WORKERS} routing workers; delivered = every client had every event`,
+  );
+  console.log(
+    `  ${'clients'.padEnd(10)} ${'ingest ev/s'.padStart(12)} ${'delivered ev/s'.padStart(15)} ${'messages/s'.padStart(11)} ` +
+      `${'201→all p50 ms'.padStart(15)} ${'p99 ms'.padStart(8)}  complete  dropped`,
+  );
+  for (const clients of [1, CLIENTS]) {
+    const f = await streamFigures(app.base, app.ws(), clients, `streamed${clients}`);
+    console.log(
+      `  ${String(clients).padEnd(10)} ${Math.round(f.ingestRate).toLocaleString().padStart(12)} ` +
+        `${Math.round(f.streamRate).toLocaleString().padStart(15)} ${Math.round(f.streamRate * clients)
+          .toLocaleString()
+          .padStart(11)} ` +
+        `${f.p50.toFixed(1).padStart(15)} ${f.p99.toFixed(1).padStart(8)}  ${`${f.complete}/${clients}`.padEnd(8)}  ${f.droppedSlow}`,
+    );
+  }
+  const sample = (await (await fetch(`${app.base}/api/v1/events?limit=1`, { headers: AUTH })).json()) as {
+    events: EventView[];
+  };
+  const hub = await hubFanOut(sample.events[0]);
+  console.log(
+    `stream fan-out alone (LiveStreamHub in this process, ${CLIENTS} loopback clients, ${HUB_MESSAGES.toLocaleString()} ` +
+      `event messages of ${hub.bytes} bytes): ${Math.round(hub.rate).toLocaleString()} messages/s per client, ` +
+      `${Math.round(hub.rate * CLIENTS).toLocaleString()} frames/s, ${((hub.rate * CLIENTS * hub.bytes) / 1e6).toFixed(0)} MB/s`,
+  );
+}
+
+/**
+ * The live stream at a fixed offered rate: OFFERED_RATE single POSTs a second for OFFERED_SECONDS,
+ * sent on schedule whatever the answers (an open loop, as sensors send), with 1 and CLIENTS
+ * clients; the time from each event's 201 until the last client received it.
+ */
+async function fixedRateFigures(app: { base: string; ws: () => string }, label: string): Promise<void> {
+  const total = Math.round(OFFERED_RATE * OFFERED_SECONDS);
+  console.log(
+    benchTitle(
+      `live stream at a fixed rate (${label}): ${OFFERED_RATE.toLocaleString()} events/s offered for ${OFFERED_SECONDS} s ` +
+        `(${total.toLocaleString()} single POSTs on schedule), ${WORKERS} routing workers; load average ${loadAverage()}`,
+    ),
+  );
+  console.log(
+    `  ${'clients'.padEnd(10)} ${'offered/s'.padStart(10)} ${'201/s'.padStart(8)} ${'201 p95 ms'.padStart(11)} ` +
+      `${'201→all p50 ms'.padStart(15)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)}  complete  dropped`,
+  );
+  for (const clients of [1, CLIENTS]) {
+    const run = `rate${clients}x${Date.now().toString(36)}`;
+    const sockets = await Promise.all(
+      Array.from({ length: clients }, () => StreamClient.open(app.ws(), { light: true, headers: AUTH })),
+    );
+    const started = performance.now();
+    const posted = await postAtRate(app.base, run, OFFERED_RATE, total);
+    const ackRate = total / ((Math.max(...posted.map((p) => p.ackedAt)) - started) / 1000);
+    const prefix = `${run}-`;
+    await Promise.all(
+      sockets.map((client) =>
+        client.waitFor(
+          () => client.eventIds(prefix).length >= total || client.closeInfo !== undefined,
+          STREAM_TIMEOUT_MS,
+          `${total} events or a close`,
+        ),
+      ),
+    );
+    const latencies = deliveryLatencies(posted, sockets);
+    const complete = sockets.filter((client) => client.eventIds(prefix).length === total).length;
+    const dropped = await metricValue(app.base, 'vigil_ws_clients_dropped_slow_total', AUTH);
+    for (const client of sockets) client.socket.terminate();
+    const answer = posted.map((p) => p.ackedAt - p.sentAt);
+    console.log(
+      `  ${String(clients).padEnd(10)} ${OFFERED_RATE.toLocaleString().padStart(10)} ${Math.round(ackRate)
+        .toLocaleString()
+        .padStart(8)} ${quantile(answer, 0.95).toFixed(1).padStart(11)} ` +
+        `${quantile(latencies, 0.5).toFixed(1).padStart(15)} ${quantile(latencies, 0.95).toFixed(1).padStart(8)} ` +
+        `${quantile(latencies, 0.99).toFixed(1).padStart(8)}  ${`${complete}/${clients}`.padEnd(8)}  ${dropped}`,
+    );
+    if (complete < clients)
+      failures.push(`fixed rate, ${clients} clients: ${clients - complete} did not get every event`);
+  }
+}
+
+/**
+ * Posts `total` distinct events at `rate` a second, each sent when its time comes (not when the
+ * previous one was answered), so a slow answer does not lower the offered rate.
+ */
+async function postAtRate(base: string, run: string, rate: number, total: number): Promise<Posted[]> {
+  const posted: Posted[] = [];
+  const answers: Array<Promise<void>> = [];
+  const started = performance.now();
+  while (posted.length < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) * rate) / 1000) + 1);
+    while (posted.length < due) {
+      const body = sensorEvent(run, posted.length);
+      const entry: Posted = { id: String(body.id), sentAt: performance.now(), ackedAt: 0 };
+      posted.push(entry);
+      answers.push(
+        fetch(`${base}/api/v1/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...AUTH },
+          body: JSON.stringify(body),
+        }).then(async (response) => {
+          const text = await response.text();
+          if (response.status !== 201)
+            throw new Error(`POST /api/v1/events answered ${response.status}: ${text}`);
+          entry.ackedAt = performance.now();
+        }),
+      );
+    }
+    await sleep(1);
+  }
+  await Promise.all(answers);
+  return posted;
+}
+
+function loadAverage(): string {
+  return loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 }
 
 /** Posts STREAM_EVENTS with `count` clients connected; rates and 201 → last client received. */
@@ -241,16 +350,33 @@ async function untilRouted(base: string, count: number): Promise<void> {
   throw new Error(`the ${count} stored events were not all routed within 5 minutes`);
 }
 
-/** BENCH_WEB_SECTIONS=ingest runs the ingest section alone (a short run on a loaded machine). */
-const SECTIONS = (process.env.BENCH_WEB_SECTIONS ?? 'endpoints,ingest').split(',');
+/**
+ * BENCH_WEB_SECTIONS=ingest runs the ingest section alone (a short run on a loaded machine);
+ * stream: the live stream at a fixed offered rate.
+ */
+const SECTIONS = (process.env.BENCH_WEB_SECTIONS ?? 'endpoints,stream,ingest').split(',');
 const INGEST_CONNECTIONS = 32;
+/** Batch ingest at fixed offered rates (events/s): the rate up to which routing keeps up (routed/accepted ≥ 0.8). */
+const OFFERED_BATCH_RATES = (process.env.BENCH_WEB_BATCH_RATES ?? (SMOKE ? '500' : '2000,5000,10000,15000'))
+  .split(',')
+  .map((rate) => benchSize(rate, 0, 0))
+  .filter((rate) => rate > 0);
 
 await withBundles(ENTRY_POINTS, async (bundleDir) => {
-  if (SECTIONS.includes('endpoints')) await run(bundleDir);
-  if (!SECTIONS.includes('ingest')) return;
-  const options = { seconds: SECONDS, connections: INGEST_CONNECTIONS, token: TOKEN };
+  if (SECTIONS.includes('endpoints') || SECTIONS.includes('stream')) await run(bundleDir, SECTIONS);
+  // Bundled only after this build's runs, as before the stream section had a baseline run.
   const baseline = process.env.BENCH_WEB_BASELINE;
   const baselineDir = baseline ? await commitBundle(baseline) : undefined;
+  // The fixed-rate stream on the baseline too, right after: the same machine, minutes apart.
+  if (SECTIONS.includes('stream') && baselineDir && baseline)
+    await run(baselineDir, ['stream'], baseline.slice(0, 10));
+  if (!SECTIONS.includes('ingest')) return;
+  const options = {
+    seconds: SECONDS,
+    connections: INGEST_CONNECTIONS,
+    token: TOKEN,
+    offeredRates: OFFERED_BATCH_RATES,
+  };
   // With a baseline, two rounds in alternating order (this, base; base, this), each on a fresh
   // process: the load of the other engineers' jobs drifts, and the order must not favour either.
   const figures: IngestFigures[] = [];

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../../../base/logger';
 import type { Metrics } from '../../metrics/metrics';
@@ -47,6 +48,14 @@ interface Client {
    * backlog did not fit its buffer at once); undefined once it is live.
    */
   next: number | undefined;
+  /** Seq of the first message this client gets live (the ones before came with hello or from the ring). */
+  liveFrom: number;
+}
+
+/** A published message waiting for the end of this turn of the event loop to be sent. */
+interface Outgoing {
+  seq: number;
+  frame: Buffer;
 }
 
 interface HubMetrics {
@@ -59,7 +68,8 @@ interface HubMetrics {
  * The live stream's fan-out, independent of the HTTP framework: numbers each message, keeps the
  * recent ones for resuming clients, and sends one shared serialized frame to every client. It
  * never waits for a client: one whose unsent data passes its budget is closed (4008) and dropped,
- * so a stalled browser costs the others nothing.
+ * so a stalled browser costs the others nothing. The messages published in one turn of the event
+ * loop go to each client in one write (one system call per client per turn, not per message).
  */
 export class LiveStreamHub {
   readonly streamId: string;
@@ -69,6 +79,8 @@ export class LiveStreamHub {
   readonly #metrics: HubMetrics;
   #pingTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** Published this turn, sent at its end (`#flush`). */
+  #outgoing: Outgoing[] = [];
 
   constructor(options: LiveStreamHubOptions) {
     this.#options = options;
@@ -92,21 +104,45 @@ export class LiveStreamHub {
     return this.#closed || this.#clients.size >= this.#options.maxClients;
   }
 
-  /** Numbers `message`, keeps it for resuming, and sends it to every live client; returns its seq. */
+  /**
+   * Numbers `message`, keeps it for resuming, and sends it to every live client at the end of
+   * this turn of the event loop, with the others published in it; returns its seq.
+   */
   publish(message: UnsequencedMessage): number {
     const seq = this.#ring.newest + 1;
     const { type, ...body } = message;
+    // Serialised once, whatever the number of clients.
     const frame = Buffer.from(JSON.stringify({ type, seq, ...body }));
     this.#ring.push(frame);
+    if (this.#outgoing.length === 0) setImmediate(() => this.#flush());
+    this.#outgoing.push({ seq, frame });
+    return seq;
+  }
+
+  /**
+   * Sends this turn's messages: to each live client corked, so its frames leave in one write.
+   * A client catching up gets them from the ring when its buffer has drained.
+   */
+  #flush(): void {
+    const outgoing = this.#outgoing;
+    this.#outgoing = [];
+    const last = outgoing[outgoing.length - 1];
+    if (last === undefined) return;
     let sent = 0;
     for (const client of this.#clients) {
-      if (client.next === undefined) {
-        if (this.#send(client, frame)) sent++;
+      if (client.next !== undefined || client.liveFrom > last.seq) continue;
+      const raw = rawSocket(client.socket);
+      raw?.cork();
+      for (const { seq, frame } of outgoing) {
+        if (seq < client.liveFrom) continue;
+        if (!this.#send(client, frame, false)) break;
+        sent++;
       }
-      // A client catching up gets this one from the ring when its buffer has drained.
+      raw?.uncork();
+      // Measured once the kernel took what it could: corked, everything counts as unsent.
+      this.#checkBehind(client);
     }
     if (sent > 0) this.#metrics.sent.inc(sent);
-    return seq;
   }
 
   /**
@@ -131,7 +167,7 @@ export class LiveStreamHub {
     const newest = this.#ring.newest;
     const resumed =
       resume.stream === this.streamId && resume.after !== undefined && this.#ring.covers(resume.after);
-    const client: Client = { socket, alive: true, next: undefined };
+    const client: Client = { socket, alive: true, next: undefined, liveFrom: newest + 1 };
     this.#clients.add(client);
     socket.on('pong', () => {
       client.alive = true;
@@ -164,13 +200,18 @@ export class LiveStreamHub {
     this.#clients.clear();
   }
 
-  /** Sends one frame to a live client; drops the client when that leaves it too far behind. */
-  #send(client: Client, frame: Buffer): boolean {
+  /** Sends one frame to a live client; drops the client when that leaves it too far behind (`check`). */
+  #send(client: Client, frame: Buffer, check = true): boolean {
     const { socket } = client;
-    if (socket.readyState !== socket.OPEN) return false;
+    if (socket.readyState !== socket.OPEN || !this.#clients.has(client)) return false;
     socket.send(frame, { binary: false });
-    if (socket.bufferedAmount > this.#options.clientBufferBytes) this.#dropSlow(client);
+    if (check) this.#checkBehind(client);
     return true;
+  }
+
+  /** Drops a client whose unsent data passed its budget. */
+  #checkBehind(client: Client): void {
+    if (client.socket.bufferedAmount > this.#options.clientBufferBytes) this.#dropSlow(client);
   }
 
   /**
@@ -183,6 +224,7 @@ export class LiveStreamHub {
     let sent = 0;
     while (client.next !== undefined && socket.readyState === socket.OPEN && this.#clients.has(client)) {
       if (client.next > this.#ring.newest) {
+        client.liveFrom = client.next;
         client.next = undefined;
         break;
       }
@@ -228,6 +270,17 @@ export class LiveStreamHub {
       client.socket.ping();
     }
   }
+}
+
+/**
+ * The TCP socket under a `ws` WebSocket, to cork it around a turn's frames: `ws` has no public
+ * way to send several messages in one write (its own `_socket`; absent, the frames go one by one).
+ */
+function rawSocket(socket: WebSocket): Duplex | undefined {
+  const raw = (socket as unknown as { _socket?: unknown })._socket;
+  return raw !== null && typeof raw === 'object' && 'cork' in raw && 'uncork' in raw
+    ? (raw as Duplex)
+    : undefined;
 }
 
 function hubMetrics(metrics: Metrics | undefined, clients: () => number): HubMetrics {

@@ -110,6 +110,46 @@ describe('LiveStreamHub', () => {
     client.close();
   });
 
+  test('a burst published in one turn reaches a fast client whole: sent in one write, not counted against its budget', async () => {
+    const { hub, url, counter } = await hubServer({ clientBufferBytes: 64 * 1024 });
+    const client = await StreamClient.open(url(), { light: true });
+    // 500 × 1 KiB in one turn: eight times the budget, all queued before any of it is written.
+    const blob = 'z'.repeat(1024);
+    for (let n = 1; n <= 500; n++) hub.publish({ type: 'state', topic: 'gpio.state', payload: { n, blob } });
+    await client.waitFor(() => client.messages.length === 500, 10_000, '500 messages');
+    assert.deepEqual(seqGaps(client.messages, 1), []);
+    assert.equal(await counter('vigil_ws_clients_dropped_slow_total'), 0);
+    assert.equal(client.closeInfo, undefined);
+    client.close();
+  });
+
+  test('a client that connects in the turn of a publish gets it in hello, never twice', async () => {
+    const hub = new LiveStreamHub({ maxClients: 10, clientBufferBytes: 64 * 1024, replayMessages: 100 });
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(server, 'listening');
+    server.on('connection', (socket) => {
+      // Published in this very turn, so not sent yet when the client is added.
+      publishState(hub, 1);
+      publishState(hub, 2);
+      hub.connect(socket);
+    });
+    after(async () => {
+      hub.close();
+      await new Promise((resolve) => server.close(resolve));
+    });
+    const { port } = server.address() as AddressInfo;
+    const client = await StreamClient.open(`ws://127.0.0.1:${port}/`);
+    assert.equal(client.hello?.seq, 2);
+    publishState(hub, 3);
+    await client.waitFor(() => client.messages.length >= 1, 5000, 'a message');
+    await sleep(50);
+    assert.deepEqual(
+      client.messages.map((m) => m.seq),
+      [3],
+    );
+    client.close();
+  });
+
   test('resume inside the ring: exactly the missed messages, in order, then live ones', async () => {
     const { hub, url } = await hubServer({ replayMessages: 10 });
     const first = await StreamClient.open(url());
