@@ -154,7 +154,12 @@ export class EventsService implements Service {
       stage: (event, decision, description, at) => this.#router.stage(event, decision, description, at),
       deliver: (event, decision, description) => {
         // Live views first (never blocks: the topic drops its oldest under overload).
-        void bus.publish('event.processed', { event, decision, description });
+        void bus.publish(
+          'event.processed',
+          { event, decision, description },
+          // The event's own: one id from camera to siren, and no fresh one made per event.
+          { correlationId: event.correlationId },
+        );
         return this.#router.route(event, decision);
       },
       delivers: (decision) => this.#router.delivers(decision),

@@ -1,7 +1,7 @@
 import { eventToJson } from '../domain/eventJson';
 import type { VigilEvent } from '../domain/eventModel';
 import type { Decision } from '../rules/decision';
-import type { EnrichmentResult } from './enrichment/types';
+import { type EnrichmentResult, NOT_APPLICABLE } from './enrichment/types';
 import type { EventState } from './eventStore';
 
 /**
@@ -46,18 +46,27 @@ export type RoutingOp =
   | [kind: 'audit', eventId: string, state: EventState, at: number, actor: string, reason: string | null]
   | [kind: 'resolve_dead_letters', eventId: string, at: number];
 
-/** The rows of one enricher outcome each. */
+/**
+ * The rows of the enricher outcomes worth keeping, one each: an enricher that had nothing to add
+ * to the event (`NOT_APPLICABLE`) leaves none — half the rows of a typical event, and the
+ * metrics count it all the same. A skip for a failed dependency is kept: it says why.
+ */
 export function enrichmentOps(eventId: string, results: readonly EnrichmentResult[]): RoutingOp[] {
-  return results.map((r) => [
-    'enrichment',
-    eventId,
-    r.enricher,
-    r.status,
-    r.data === undefined ? null : JSON.stringify(r.data),
-    r.durationMs,
-    r.attempts,
-    r.error ?? null,
-  ]);
+  const ops: RoutingOp[] = [];
+  for (const r of results) {
+    if (r.status === 'skipped' && r.error === NOT_APPLICABLE) continue;
+    ops.push([
+      'enrichment',
+      eventId,
+      r.enricher,
+      r.status,
+      r.data === undefined ? null : JSON.stringify(r.data),
+      r.durationMs,
+      r.attempts,
+      r.error ?? null,
+    ]);
+  }
+  return ops;
 }
 
 /** What the rules decided, and the state it moves the event to; `set` fields are merged into the event's data. */

@@ -5,9 +5,36 @@ import type { EventStore } from './eventStore';
 import { type EventRow, eventFromRow } from './eventTable';
 import { decisionOp, type RoutingOp } from './routingOps';
 
+/** Rows a multi-row INSERT of the routing batch writes at once. */
+const ROWS_PER_INSERT = 16;
+
+const ENRICHMENT_INSERT =
+  'INSERT OR REPLACE INTO enrichments (event_id, enricher, status, data, duration_ms, attempts, error) VALUES ';
+const AUDIT_INSERT = 'INSERT INTO audit (subject_kind, subject_id, state, at, actor, reason) VALUES ';
+
+/** An INSERT of `rows` rows of `columns` values each. */
+function multiRow(db: Database, head: string, columns: number, rows: number): Statement {
+  const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
+  return db.prepare(head + Array.from({ length: rows }, () => row).join(', '));
+}
+
+/**
+ * Runs `single` for each row, or `many` for each whole chunk of ROWS_PER_INSERT rows: a batch's
+ * enrichment and audit rows cost a statement per 16 instead of one each.
+ */
+function insertRows(single: Statement, many: Statement, rows: readonly unknown[][]): void {
+  let i = 0;
+  for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT)
+    many.run(rows.slice(i, i + ROWS_PER_INSERT).flat());
+  for (; i < rows.length; i++) single.run(rows[i]);
+}
+
 /** Statements of the after-acknowledgement part: enrichments, decisions, outbox, dead letters. */
 export class RoutingStore {
   readonly #saveEnrichment: Statement;
+  readonly #saveEnrichments: Statement;
+  readonly #audit: Statement;
+  readonly #audits: Statement;
   readonly #applyDecision: Statement;
   readonly #outbox: Statement;
   readonly #deadLetter: Statement;
@@ -16,9 +43,10 @@ export class RoutingStore {
   readonly #byId: Statement;
 
   constructor(db: Database) {
-    this.#saveEnrichment = db.prepare(`
-      INSERT OR REPLACE INTO enrichments (event_id, enricher, status, data, duration_ms, attempts, error)
-      VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    this.#saveEnrichment = multiRow(db, ENRICHMENT_INSERT, 7, 1);
+    this.#saveEnrichments = multiRow(db, ENRICHMENT_INSERT, 7, ROWS_PER_INSERT);
+    this.#audit = multiRow(db, AUDIT_INSERT, 6, 1);
+    this.#audits = multiRow(db, AUDIT_INSERT, 6, ROWS_PER_INSERT);
     this.#applyDecision = db.prepare(
       `UPDATE events SET severity = ?, description = ?, tags = ?, decision = ?, data = COALESCE(?, data),
          state = COALESCE(?, state) WHERE id = ?`,
@@ -45,17 +73,25 @@ export class RoutingStore {
    * State changes go through `events`, which adds their audit rows.
    */
   apply(ops: readonly RoutingOp[], events?: EventStore): void {
+    // Enrichment and audit rows are gathered and inserted many at a time; an event's audit rows
+    // keep their order (ids), and a state change made through `events` writes those before its own.
+    const enrichments: unknown[][] = [];
+    const audits: unknown[][] = [];
+    const flushAudits = () => {
+      insertRows(this.#audit, this.#audits, audits);
+      audits.length = 0;
+    };
     for (const op of ops) {
       switch (op[0]) {
         case 'enrichment':
-          this.#saveEnrichment.run(op[1], op[2], op[3], op[4], op[5], op[6], op[7]);
+          enrichments.push([op[1], op[2], op[3], op[4], op[5], op[6], op[7]]);
           break;
         case 'decision': {
           const change = op[7];
           this.#applyDecision.run(op[1], op[2], op[3], op[4], op[5], change?.state ?? null, op[6]);
           if (change !== null) {
             if (events === undefined) throw new Error('a state change needs the event store (its audit row)');
-            events.audit('event', op[6], change.state, change.at, change.actor, change.reason);
+            audits.push(['event', op[6], change.state, change.at, change.actor, change.reason]);
           }
           break;
         }
@@ -70,14 +106,17 @@ export class RoutingStore {
           break;
         case 'audit':
           if (events === undefined) throw new Error('an audit row needs the event store');
-          events.audit('event', op[1], op[2], op[3], op[4], op[5]);
+          audits.push(['event', op[1], op[2], op[3], op[4], op[5]]);
           break;
         case 'state':
           if (events === undefined) throw new Error('a state change needs the event store (its audit row)');
+          flushAudits();
           events.setState(op[1], op[2], op[3], op[4], op[5]);
           break;
       }
     }
+    flushAudits();
+    insertRows(this.#saveEnrichment, this.#saveEnrichments, enrichments);
   }
 
   /** Stores what the rules decided; `set` fields are merged into the event's data. */

@@ -56,16 +56,30 @@ async function runOnce(
   event: VigilEvent,
   results: ReadonlyMap<string, EnrichmentResult>,
 ): Promise<Attempt> {
-  const controller = new AbortController();
+  // Made when the enricher first reads its signal: most (metadata, the local description) never
+  // do, and an AbortController per attempt was a visible share of routing's main-thread time.
+  let controller: AbortController | undefined;
+  let timedOut: EnrichmentTimeoutError | undefined;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<Attempt>((resolve) => {
     timer = setTimeout(() => {
-      const error = new EnrichmentTimeoutError(enricher.name, enricher.timeoutMs);
-      controller.abort(error);
-      resolve({ kind: 'timeout', error });
+      timedOut = new EnrichmentTimeoutError(enricher.name, enricher.timeoutMs);
+      controller?.abort(timedOut);
+      resolve({ kind: 'timeout', error: timedOut });
     }, enricher.timeoutMs);
   });
-  const work = startEnrich(enricher, event, { results, signal: controller.signal }).then(
+  const ctx = {
+    results,
+    get signal(): AbortSignal {
+      if (controller === undefined) {
+        controller = new AbortController();
+        // Read only after the timeout: already aborted, as it would have been.
+        if (timedOut !== undefined) controller.abort(timedOut);
+      }
+      return controller.signal;
+    },
+  };
+  const work = startEnrich(enricher, event, ctx).then(
     (data): Attempt => checkData(enricher, data),
     (error: unknown): Attempt => ({ kind: 'error', error }),
   );

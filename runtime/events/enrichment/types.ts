@@ -17,6 +17,12 @@ export interface EnrichmentResult {
   error?: string;
 }
 
+/**
+ * The `error` of a `skipped` result whose enricher has nothing to add to the event (`canProcess`
+ * said no). Such results are counted but not stored: the event's enrichments list what happened.
+ */
+export const NOT_APPLICABLE = 'not applicable to this event';
+
 /** What an enricher sees besides the event. */
 export interface EnrichmentContext {
   /** Results of the enrichers that finished before this one started (every dependency among them). */
@@ -51,4 +57,11 @@ export interface Enricher {
   /** Whether this enricher has anything to add to this event; false → `skipped`. */
   canProcess(event: VigilEvent): boolean;
   enrich(event: VigilEvent, ctx: EnrichmentContext): Promise<Record<string, unknown>>;
+  /**
+   * The same work done synchronously, for an enricher that is pure computation (the metadata,
+   * the local description): the orchestrator calls it first and, when it returns, uses its data
+   * without a timeout (a synchronous call could not be interrupted anyway), a signal or a turn of
+   * the event loop. If it throws, the event goes the `enrich` way, retries and timeout included.
+   */
+  enrichNow?(event: VigilEvent, ctx: Pick<EnrichmentContext, 'results'>): Record<string, unknown>;
 }

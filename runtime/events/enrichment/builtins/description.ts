@@ -1,7 +1,7 @@
 import type { DescriptionProviderConfig } from '../../../config/schema/enrichment';
 import type { VigilEvent } from '../../../domain/eventModel';
 import { errorText } from '../errors';
-import type { Enricher, EnrichmentResult } from '../types';
+import type { Enricher, EnrichmentContext, EnrichmentResult } from '../types';
 import type { DescriptionRequest } from './chatCompletions';
 import { cameraDisplayName } from './displayText';
 import type { FaceIdentity } from './faceIdentity';
@@ -39,6 +39,18 @@ const MAX_DETAILS = 2000;
  */
 export function createDescriptionEnricher(options: DescriptionEnricherOptions): Enricher {
   const remote = options.providers.length > 0;
+  /** The local summary and what it was made from (the providers are told the same facts). */
+  function summaryOf(event: VigilEvent, ctx: Pick<EnrichmentContext, 'results'>) {
+    const metadata = successData(ctx.results, 'metadata');
+    const face = (successData(ctx.results, 'face_identity') as FaceIdentity | undefined) ?? null;
+    const cameraName =
+      typeof metadata?.camera_name === 'string'
+        ? metadata.camera_name
+        : event.camera === null
+          ? null
+          : cameraDisplayName(event.camera, options.cameraNames);
+    return { summary: summarizeEvent(event, { cameraName, face }), cameraName, metadata, face };
+  }
   return {
     name: 'description',
     priority: 100,
@@ -50,17 +62,11 @@ export function createDescriptionEnricher(options: DescriptionEnricherOptions): 
     retries: 0,
     ...(remote ? { concurrency: options.concurrency } : {}),
     canProcess: () => true,
+    // Without providers it is the local summary alone: pure computation.
+    ...(remote ? {} : { enrichNow: (event, ctx) => localDescription(summaryOf(event, ctx)) }),
     async enrich(event, ctx) {
-      const metadata = successData(ctx.results, 'metadata');
-      const face = (successData(ctx.results, 'face_identity') as FaceIdentity | undefined) ?? null;
-      const cameraName =
-        typeof metadata?.camera_name === 'string'
-          ? metadata.camera_name
-          : event.camera === null
-            ? null
-            : cameraDisplayName(event.camera, options.cameraNames);
-      const summary = summarizeEvent(event, { cameraName, face });
-      if (!remote) return { text: summary, source: 'local', local_summary: summary, provider_errors: [] };
+      const { summary, cameraName, metadata, face } = summaryOf(event, ctx);
+      if (!remote) return localDescription({ summary });
 
       const deadline = performance.now() + options.budgetMs;
       const request: DescriptionRequest = { summary, facts: facts(event, cameraName, metadata, face) };
@@ -84,6 +90,10 @@ export function createDescriptionEnricher(options: DescriptionEnricherOptions): 
       return data;
     },
   };
+}
+
+function localDescription({ summary }: { summary: string }): Record<string, unknown> {
+  return { text: summary, source: 'local', local_summary: summary, provider_errors: [] };
 }
 
 function successData(results: ReadonlyMap<string, EnrichmentResult>, name: string) {

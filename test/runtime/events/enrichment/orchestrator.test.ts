@@ -261,4 +261,60 @@ describe('EnrichmentOrchestrator retries', () => {
     assert.equal(never?.skipped, 2);
     assert.equal(never?.p50Ms, null, 'skips are not latency samples');
   });
+
+  it('uses enrichNow when it returns data, without calling enrich, and falls back to enrich when it throws', async () => {
+    const calls: string[] = [];
+    const now = fakeEnricher(
+      'now',
+      async () => {
+        calls.push('now:enrich');
+        return { via: 'enrich' };
+      },
+      { enrichNow: () => ({ via: 'now' }) },
+    );
+    let tries = 0;
+    const flaky = fakeEnricher(
+      'flaky',
+      async () => {
+        calls.push('flaky:enrich');
+        tries += 1;
+        if (tries === 1) throw new TemporaryError('busy');
+        return { via: 'enrich' };
+      },
+      {
+        retries: 1,
+        enrichNow: () => {
+          calls.push('flaky:now');
+          throw new Error('not now');
+        },
+      },
+    );
+    const orchestrator = new EnrichmentOrchestrator([now, flaky], { backoffMs: 1 });
+    const [fast, slow] = await orchestrator.run(makeEvent());
+    assert.deepEqual(fast?.data, { via: 'now' });
+    assert.equal(fast?.status, 'success');
+    assert.equal(fast?.attempts, 1);
+    assert.deepEqual(slow?.data, { via: 'enrich' }, 'the enrich way, its retries included');
+    assert.equal(slow?.attempts, 2);
+    assert.deepEqual(calls, ['flaky:now', 'flaky:enrich', 'flaky:enrich'], 'enrich never called for `now`');
+  });
+
+  it('hands a signal that is already aborted when first read after the timeout', async () => {
+    let late: AbortSignal | undefined;
+    const orchestrator = new EnrichmentOrchestrator([
+      fakeEnricher(
+        'slow',
+        async (_event, ctx) => {
+          await new Promise((resolve) => setTimeout(resolve, 40));
+          late = ctx.signal;
+          return {};
+        },
+        { timeoutMs: 10 },
+      ),
+    ]);
+    const [result] = await orchestrator.run(makeEvent());
+    assert.equal(result?.status, 'timeout');
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    assert.equal(late?.aborted, true);
+  });
 });
