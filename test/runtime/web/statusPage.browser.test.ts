@@ -121,13 +121,15 @@ describe('status page in a real browser (demo appliance)', () => {
 
     const camera = page.locator('article.camera[data-camera="demo"]');
     await camera.waitFor();
-    // The annotated latest frame, fetched as a blob and shown once decoded.
-    const frame = camera.locator('img.snapshot');
+    // The annotated latest frame, fetched as a blob and shown once decoded, until the live video
+    // (encoded from the sim camera's frames) plays in its place.
+    const frame = camera.locator('img.snapshot:visible, video.live-video:visible').first();
     await frame.waitFor({ state: 'visible', timeout: 15_000 });
-    const naturalWidth = await frame.evaluate(
-      (img) => (img as unknown as { naturalWidth: number }).naturalWidth,
-    );
-    assert.ok(naturalWidth > 0, 'the frame is empty');
+    const width = await frame.evaluate((element) => {
+      const shown = element as unknown as { naturalWidth?: number; videoWidth?: number };
+      return shown.naturalWidth ?? shown.videoWidth ?? 0;
+    });
+    assert.ok(width > 0, 'the frame is empty');
     assert.match((await camera.locator('.fps').textContent()) ?? '', /camera [\d.]+ · processed [\d.]+/);
     await page.locator('[data-detector="default"]').waitFor();
   });
@@ -284,7 +286,7 @@ describe('status page in a real browser (demo appliance)', () => {
   test('screenshots at desktop and phone width', async () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.evaluate('window.scrollTo(0, 0)');
-    await page.locator('article.camera img.snapshot').waitFor({ state: 'visible' });
+    await page.locator('article.camera :is(img.snapshot, video.live-video):visible').first().waitFor();
     for (const path of await saveScreenshot(page, 'status-desktop.png')) assert.ok(existsSync(path));
     await page.setViewportSize({ width: 390, height: 844 });
     // One column on a phone: nothing wider than the screen.
