@@ -1,11 +1,15 @@
 /**
- * What live video costs per viewer: `vigil run` (the built bundle) with one camera-like
- * 1280×720 H.264 stream (a file camera played in real time, looped; detection off), measured in
+ * What live video costs per viewer: `vigil run` (the built bundle) with one camera, measured in
  * windows of `BENCH_LIVE_SECONDS` (10) with 0, 1 and 4 viewers (the per-camera cap) connected to
  * `GET /api/v1/cameras/:camera/live` by WebSocket with the token, each reading everything. The
- * cost of the viewers is the stream-copy ffmpeg's CPU plus what vigil uses beyond its 0-viewer
- * window (fanning fragments out to the sockets), from /proc; divided by the viewers (target ≤ 2 %
- * of one core each). BENCH_LIVE_MBITS and BENCH_LIVE_FPS pick another stream.
+ * cost of the viewers is the live ffmpeg's CPU plus what vigil uses beyond its 0-viewer window
+ * (fanning fragments out to the sockets, and for a raw-frame camera handing frames to the
+ * encoder), from /proc; divided by the viewers (target ≤ 2 % of one core each).
+ * Default: a camera-like 1280×720 H.264 stream (a file camera played in real time, looped;
+ * detection off) copied; BENCH_LIVE_MBITS and BENCH_LIVE_FPS pick another stream.
+ * BENCH_LIVE_SOURCE=sim: a sim camera (raw frames at the default detect size and rate, 640×360
+ * at 5 fps) whose live video is encoded from the pipeline's frames; the recorder's own encoder of
+ * the same frames is measured beside it.
  * Run: `flock /tmp/vigil-bench.lock npm run bench:live`.
  */
 import { writeFileSync } from 'node:fs';
@@ -15,7 +19,11 @@ import WebSocket from 'ws';
 import { readCpuSeconds } from '../hal/camera/recording/cpuTime';
 import { freePort } from '../test/helpers/freePort';
 import { startVigil } from '../test/helpers/vigilProcess';
-import { liveCopyProcesses, waitFor } from '../test/runtime/web/liveVideo/liveVideoKit';
+import {
+  childProcessesRunning,
+  liveCopyProcesses,
+  waitFor,
+} from '../test/runtime/web/liveVideo/liveVideoKit';
 import { benchSize, benchTitle, SMOKE } from './benchMode';
 import { benchTempDir } from './benchTempDir';
 import { cameraLikeIdleVideo } from './cameraLikeVideo';
@@ -25,8 +33,15 @@ const MBITS = benchSize(process.env.BENCH_LIVE_MBITS, 2, 1);
 const FPS = benchSize(process.env.BENCH_LIVE_FPS, 15, 5);
 const TOKEN = 'bench-live-token';
 
+const RAW_FRAMES = process.env.BENCH_LIVE_SOURCE === 'sim';
+
 const dir = benchTempDir('vigil-bench-live-');
-const file = cameraLikeIdleVideo(dir, FPS, SMOKE ? 4 : 20, MBITS);
+const cameraLines = RAW_FRAMES
+  ? ['    source: { driver: sim }', '    detect: { enabled: false }']
+  : [
+      `    source: { driver: file, path: ${cameraLikeIdleVideo(dir, FPS, SMOKE ? 4 : 20, MBITS)}, realtime: true, loop: true }`,
+      '    detect: { enabled: false }',
+    ];
 const port = await freePort();
 const config = join(dir, 'config.yaml');
 writeFileSync(
@@ -39,8 +54,7 @@ writeFileSync(
     'log: { level: info }',
     'cameras:',
     '  cam:',
-    `    source: { driver: file, path: ${file}, realtime: true, loop: true }`,
-    '    detect: { enabled: false }',
+    ...cameraLines,
   ].join('\n'),
 );
 const vigil = startVigil(['run', '--config', config], {}, dir);
@@ -50,6 +64,8 @@ interface Window {
   viewers: number;
   vigilPercent: number;
   copyPercent: number;
+  /** The recorder's ffmpeg (a raw-frame camera's: the encoder the live view does not share). */
+  recorderPercent: number;
   /** Bytes each viewer received per second, averaged. */
   bytesPerViewerSecond: number;
 }
@@ -81,9 +97,11 @@ async function measure(viewers: number): Promise<Window> {
     );
   }
   const copyPid = liveCopyProcesses(vigilPid)[0];
+  const recorderPid = childProcessesRunning(vigilPid, 'segment_list')[0];
   const cpu = () => ({
     vigil: readCpuSeconds(vigilPid) ?? 0,
     copy: copyPid === undefined ? 0 : (readCpuSeconds(copyPid) ?? 0),
+    recorder: recorderPid === undefined ? 0 : (readCpuSeconds(recorderPid) ?? 0),
     bytes: sockets.reduce((sum, s) => sum + (received.get(s) ?? 0), 0),
     at: performance.now(),
   });
@@ -95,6 +113,7 @@ async function measure(viewers: number): Promise<Window> {
     viewers,
     vigilPercent: ((after.vigil - before.vigil) / seconds) * 100,
     copyPercent: ((after.copy - before.copy) / seconds) * 100,
+    recorderPercent: ((after.recorder - before.recorder) / seconds) * 100,
     bytesPerViewerSecond: viewers === 0 ? 0 : (after.bytes - before.bytes) / seconds / viewers,
   };
 }
@@ -110,20 +129,20 @@ try {
   const pct = (n: number) => n.toFixed(2);
   console.log(
     benchTitle(
-      `live video bench: 1280×720 H.264 at ${FPS} fps, ${MBITS} Mbit/s (file camera in real time, detection off); windows of ${SECONDS} s; load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores`,
+      `live video bench: ${RAW_FRAMES ? 'sim camera, 640×360 rgb24 frames at 5 fps encoded (detection off)' : `1280×720 H.264 at ${FPS} fps, ${MBITS} Mbit/s (file camera in real time, detection off)`}; windows of ${SECONDS} s; load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores`,
     ),
   );
   for (const w of windows) {
     const extraVigil = w.vigilPercent - baseline.vigilPercent;
     const perViewer = w.viewers === 0 ? 0 : (w.copyPercent + extraVigil) / w.viewers;
     console.log(
-      `  ${w.viewers} viewer(s): stream copy ffmpeg ${pct(w.copyPercent)} %, vigil ${pct(w.vigilPercent)} % (${w.viewers === 0 ? 'baseline' : `${extraVigil >= 0 ? '+' : ''}${pct(extraVigil)} %`})` +
+      `  ${w.viewers} viewer(s): ${RAW_FRAMES ? 'live encoder' : 'stream copy'} ffmpeg ${pct(w.copyPercent)} %, recorder ffmpeg ${pct(w.recorderPercent)} %, vigil ${pct(w.vigilPercent)} % (${w.viewers === 0 ? 'baseline' : `${extraVigil >= 0 ? '+' : ''}${pct(extraVigil)} %`})` +
         (w.viewers === 0
           ? ''
           : `, ${(w.bytesPerViewerSecond / 1024).toFixed(0)} KiB/s to each; per viewer ${pct(perViewer)} % of one core (target ≤ 2 %)`),
     );
   }
-  console.log('  after the last viewer left: stream copy ffmpeg gone');
+  console.log(`  after the last viewer left: ${RAW_FRAMES ? 'live encoder' : 'stream copy'} ffmpeg gone`);
 } finally {
   for (const socket of sockets) socket.terminate();
   vigil.child.kill('SIGTERM');

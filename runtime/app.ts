@@ -23,6 +23,7 @@ import { databaseFileOf } from './store/databaseFile';
 import { limitImageMemory } from './system/imageMemory';
 import { registerLiveStream } from './web/liveStream/liveStreamRoutes';
 import { registerLiveVideo } from './web/liveVideo/liveVideoRoutes';
+import { LiveVideoStreams } from './web/liveVideo/liveVideoStreams';
 import { registerStatsRoutes } from './web/routes/statsRoutes';
 import { registerStatusPageRoutes } from './web/routes/statusPageRoutes';
 import { registerSystemRoutes } from './web/routes/systemRoutes';
@@ -33,6 +34,7 @@ interface ApplianceParts extends DaemonParts {
   readonly events: EventsService;
   readonly alarm: AlarmService;
   readonly pipeline: PipelineService;
+  readonly liveVideo: LiveVideoStreams;
 }
 
 /** The appliance (`vigil run`), built and not yet started. */
@@ -54,6 +56,7 @@ export async function buildApp(config: Config, options: DaemonOptions): Promise<
     events: services.events,
     alarm: services.alarm,
     pipeline: services.pipeline,
+    liveVideo: services.liveVideo,
   };
   registerPageRoutes(app);
   return assembleDaemon(app, startOrder(config, parts, busService, services), {
@@ -116,6 +119,8 @@ function applianceServices(parts: DaemonParts, bus: Bus<AppEvents>) {
     metrics,
     snapshots,
   });
+  // Raw-frame cameras' live video is encoded from the frames the pipeline taps (see LiveVideoStreams).
+  const liveVideo = new LiveVideoStreams({ cameras: config.cameras, logger: logging.forModule('web') });
   const pipeline = new PipelineService({
     config,
     bus,
@@ -126,7 +131,10 @@ function applianceServices(parts: DaemonParts, bus: Bus<AppEvents>) {
     version: parts.version,
     startedAt: parts.startedAt,
     snapshots,
-    frameTap: (camera, frame) => media.pushFrame(camera, frame),
+    frameTap: (camera, frame) => {
+      media.pushFrame(camera, frame);
+      liveVideo.pushFrame(camera, frame);
+    },
   });
   const mqtt = new MqttService({
     config,
@@ -140,7 +148,7 @@ function applianceServices(parts: DaemonParts, bus: Bus<AppEvents>) {
     logger: logging.forModule('mqtt'),
     metrics,
   });
-  return { events, sensors, alarm, faces, media, pipeline, mqtt };
+  return { events, sensors, alarm, faces, media, pipeline, mqtt, liveVideo };
 }
 
 /**
@@ -173,5 +181,5 @@ function registerPageRoutes(app: ApplianceParts): void {
     metrics,
     logger: logging.forModule('web'),
   });
-  registerLiveVideo(web.app, { cameras: config.cameras, logger: logging.forModule('web') });
+  registerLiveVideo(web.app, config.cameras, app.liveVideo);
 }

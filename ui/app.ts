@@ -272,7 +272,8 @@ export class StatusApp {
   }
 
   #renderHealth(health: Health | undefined): void {
-    if (!health) return;
+    // A 503 from a server that is closing carries fastify's error body, not a degraded health.
+    if (!health?.device) return;
     byId('device').textContent = health.device.name;
     document.title = `${health.device.name} — Vigil`;
     const overall = byId('overall');

@@ -13,7 +13,7 @@ const RETRY_MIN_MS = 2000;
 const RETRY_MAX_MS = 30_000;
 /** Playback waiting this long for data means the stream stalled (a camera gone quiet): reconnect. */
 const STALL_MS = 5000;
-/** Close code the server uses when the camera has no video to copy (liveVideoMessages.ts). */
+/** Close code the server uses when the camera has no live video (disabled; liveVideoMessages.ts). */
 const UNAVAILABLE = 4415;
 
 /**

@@ -90,6 +90,22 @@ export function encodeRecorderArgs(
   const n = output.segmentSeconds;
   return [
     ...ffmpegGlobalArgs({ readsStdin: true }),
+    ...rawFrameInputArgs(frame),
+    '-an',
+    '-fps_mode',
+    'passthrough',
+    '-pix_fmt',
+    'yuv420p',
+    ...encoderArgs(encoder, frame.fps),
+    '-force_key_frames',
+    `expr:if(isnan(prev_forced_t),gte(t,${n}),gte(t-prev_forced_t,${n}))`,
+    ...segmentOutputArgs(output),
+  ];
+}
+
+/** Packed rgb24 frames on stdin, stamped as they arrive (see encodeRecorderArgs); the live view reads them so too. */
+export function rawFrameInputArgs(frame: RawFrameFormat): string[] {
+  return [
     '-f',
     'rawvideo',
     '-pix_fmt',
@@ -108,15 +124,6 @@ export function encodeRecorderArgs(
     '0',
     '-i',
     'pipe:0',
-    '-an',
-    '-fps_mode',
-    'passthrough',
-    '-pix_fmt',
-    'yuv420p',
-    ...encoderArgs(encoder, frame.fps),
-    '-force_key_frames',
-    `expr:if(isnan(prev_forced_t),gte(t,${n}),gte(t-prev_forced_t,${n}))`,
-    ...segmentOutputArgs(output),
   ];
 }
 

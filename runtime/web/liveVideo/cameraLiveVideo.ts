@@ -2,8 +2,9 @@ import type { WebSocket } from 'ws';
 import { type SupervisedChild, spawnSupervised } from '../../../base/childProcesses';
 import type { Logger } from '../../../base/logger';
 import { FFMPEG_BINARY } from '../../../hal/camera/ffmpeg/ffmpegArgs';
+import type { Frame } from '../../../hal/camera/types';
 import { Fmp4Splitter, type InitSegment, type MediaFragment } from './fmp4Splitter';
-import { type CopyableSource, liveVideoArgs } from './liveVideoArgs';
+import type { LiveVideoSource } from './liveVideoArgs';
 import { LIVE_CLOSE_CODES, type LiveVideoInitMessage } from './liveVideoMessages';
 
 /** How a camera's live video treats its viewers. */
@@ -29,7 +30,8 @@ interface Viewer {
 }
 
 /**
- * One camera's live video: a stream-copy ffmpeg writing fragmented MP4, started when the first
+ * One camera's live video: an ffmpeg writing fragmented MP4 (stream copy of the camera's H.264,
+ * or an encoder fed the pipeline's frames for a raw-frame camera), started when the first
  * viewer comes and ended when the last one leaves, fanned out to every viewer as WebSocket
  * binary messages. Each viewer gets the init segment, then fragments from the next keyframe on.
  * No viewer is waited for: one that falls behind skips to the next keyframe, and one that stays
@@ -37,7 +39,7 @@ interface Viewer {
  */
 export class CameraLiveVideo {
   readonly camera: string;
-  readonly #source: CopyableSource;
+  readonly #source: LiveVideoSource;
   readonly #limits: ViewerLimits;
   readonly #logger: Logger;
   readonly #viewers = new Set<Viewer>();
@@ -45,7 +47,7 @@ export class CameraLiveVideo {
   #init: InitSegment | undefined;
   #closed = false;
 
-  constructor(camera: string, source: CopyableSource, limits: ViewerLimits, logger: Logger) {
+  constructor(camera: string, source: LiveVideoSource, limits: ViewerLimits, logger: Logger) {
     this.camera = camera;
     this.#source = source;
     this.#limits = limits;
@@ -61,7 +63,7 @@ export class CameraLiveVideo {
     return this.#closed || this.#viewers.size >= this.#limits.maxViewers;
   }
 
-  /** The stream-copy process's id while it runs (for tests and the bench). */
+  /** The ffmpeg's id while it runs (for tests and the bench). */
   get pid(): number | undefined {
     return this.#process?.child.pid;
   }
@@ -86,6 +88,19 @@ export class CameraLiveVideo {
     return true;
   }
 
+  /**
+   * A raw-frame camera's processed frame: to the encoder while somebody watches. A frame that
+   * comes while the previous one is still in the pipe (the encoder is behind) is dropped, so
+   * memory stays bounded and the picture live; so is one not of the size ffmpeg was told.
+   */
+  pushFrame(frame: Frame): void {
+    const format = this.#source.frames;
+    const stdin = this.#process?.child.stdin;
+    if (format === undefined || !stdin?.writable || stdin.writableNeedDrain) return;
+    if (frame.width !== format.width || frame.height !== format.height) return;
+    stdin.write(frame.data);
+  }
+
   /** Disconnects every viewer (1001) and ends ffmpeg; later viewers are refused. */
   async close(): Promise<void> {
     this.#closed = true;
@@ -96,9 +111,15 @@ export class CameraLiveVideo {
   }
 
   #start(): SupervisedChild {
-    const args = liveVideoArgs(this.#source);
-    const proc = spawnSupervised(FFMPEG_BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.#logger.info({ pid: proc.child.pid }, 'live video started');
+    const encodes = this.#source.frames !== undefined;
+    const proc = spawnSupervised(FFMPEG_BINARY, this.#source.args, {
+      stdio: [encodes ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    });
+    this.#logger.info({ pid: proc.child.pid, mode: encodes ? 'encode' : 'copy' }, 'live video started');
+    proc.child.stdin?.on('error', (err) => {
+      // ffmpeg ended (or is ending) while a frame was on its way: its end is handled below.
+      this.#logger.debug({ err }, 'live video encoder input closed');
+    });
     let stderr = '';
     proc.child.stderr?.on('data', (chunk: Buffer) => {
       // The last lines say why it ended; bounded, whatever ffmpeg prints.

@@ -14,7 +14,7 @@ export interface LiveVideoInitMessage {
 }
 
 /**
- * This camera has no video to copy (a raw-frame camera) or none now; the connection closes with
+ * This camera has no live video (it is disabled); the connection closes with
  * 4415. `fallback` says what the page should show instead.
  */
 export interface LiveVideoUnavailableMessage {

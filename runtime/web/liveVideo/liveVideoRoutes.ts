@@ -1,33 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { Logger } from '../../../base/logger';
 import { RequestError } from '../../../base/requestError';
 import type { CameraConfig } from '../../config/schema/camera';
-import { CameraLiveVideo, type ViewerLimits } from './cameraLiveVideo';
-import { isCopyable } from './liveVideoArgs';
 import { LIVE_CLOSE_CODES, type LiveVideoUnavailableMessage } from './liveVideoMessages';
-
-/**
- * Per viewer: skip to the next keyframe past 1 MiB unsent (seconds of video at a camera's bit
- * rate, so only a viewer that really stalls skips), disconnect past 4 MiB or after 10 s of
- * skipping. Four viewers per camera: each is a socket's worth of copying, and a board's uplink
- * is the real limit.
- */
-const DEFAULT_LIMITS: ViewerLimits = {
-  maxViewers: 4,
-  skipBytes: 1024 * 1024,
-  dropBytes: 4 * 1024 * 1024,
-  stalledMs: 10_000,
-};
+import type { LiveVideoStreams } from './liveVideoStreams';
 
 const MJPEG_ROUTE = '/api/v1/cameras/:camera/stream.mjpeg';
-
-export interface LiveVideoDeps {
-  /** `cameras`. */
-  cameras: Record<string, CameraConfig>;
-  logger: Logger;
-  limits?: Partial<ViewerLimits>;
-}
 
 /**
  * `GET /api/v1/cameras/:camera/live`: the camera's live video over a WebSocket (see
@@ -37,19 +15,17 @@ export interface LiveVideoDeps {
  * request); this route completes it with a `ws` server of its own, so its limits (tiny client
  * messages, no compression of video) are its own.
  */
-export function registerLiveVideo(app: FastifyInstance, deps: LiveVideoDeps): void {
-  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
-  const logger = deps.logger.child({ component: 'live-video' });
-  const streams = new Map<string, CameraLiveVideo>();
-  for (const [name, camera] of Object.entries(deps.cameras)) {
-    if (camera.enabled && isCopyable(camera.source))
-      streams.set(name, new CameraLiveVideo(name, camera.source, limits, logger));
-  }
+export function registerLiveVideo(
+  app: FastifyInstance,
+  cameras: Record<string, CameraConfig>,
+  streams: LiveVideoStreams,
+): void {
+  const { limits } = streams;
   // Viewers send nothing the server reads; a large message is a misbehaving client.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024, perMessageDeflate: false });
 
   app.addHook('preClose', async () => {
-    await Promise.all([...streams.values()].map((stream) => stream.close()));
+    await streams.close();
     wss.close();
   });
 
@@ -58,7 +34,7 @@ export function registerLiveVideo(app: FastifyInstance, deps: LiveVideoDeps): vo
     { schema: { hide: true } },
     async (request, reply) => {
       const { camera } = request.params;
-      const config = deps.cameras[camera];
+      const config = cameras[camera];
       if (config === undefined)
         throw new RequestError('not_found', `no camera named ${camera}: see GET /api/v1/cameras`, 'camera');
       if (!isWebSocketUpgrade(request.headers))
@@ -83,9 +59,7 @@ export function registerLiveVideo(app: FastifyInstance, deps: LiveVideoDeps): vo
         }
         const unavailable: LiveVideoUnavailableMessage = {
           type: 'unavailable',
-          reason: config.enabled
-            ? `camera ${camera} (${config.source.driver}) delivers decoded frames, not a video stream to copy`
-            : `camera ${camera} is disabled`,
+          reason: `camera ${camera} is disabled`,
           fallback: app.hasRoute({ method: 'GET', url: MJPEG_ROUTE }) ? 'mjpeg' : 'still',
         };
         socket.send(JSON.stringify(unavailable));

@@ -302,7 +302,7 @@ describe('status page in a real browser (demo appliance)', () => {
   test('screenshots at desktop and phone width', async () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.evaluate('window.scrollTo(0, 0)');
-    await page.locator('article.camera img.snapshot').waitFor({ state: 'visible' });
+    await page.locator('article.camera :is(img.snapshot, video.live-video):visible').first().waitFor();
     for (const path of await saveScreenshot(page, 'status-desktop.png')) assert.ok(existsSync(path));
     await page.setViewportSize({ width: 390, height: 844 });
     // One column on a phone: nothing wider than the screen.

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
 import { CameraLiveVideo, type ViewerLimits } from '../../../../runtime/web/liveVideo/cameraLiveVideo';
 import { Fmp4Splitter, type MediaFragment } from '../../../../runtime/web/liveVideo/fmp4Splitter';
+import { liveVideoSource } from '../../../../runtime/web/liveVideo/liveVideoArgs';
 import { memoryLogger } from '../../../helpers/memoryLogger';
 import { tempDir } from '../../../helpers/tempDir';
 import { waitFor } from './liveVideoKit';
@@ -48,12 +49,13 @@ describe('CameraLiveVideo', () => {
       dropBytes: 1024 * 1024,
       stalledMs: 3000,
     };
-    live = new CameraLiveVideo(
-      'cam',
-      { driver: 'file', path: file, realtime: true, loop: true } as never,
-      limits,
-      logger,
-    );
+    // Only what liveVideoSource reads of a camera's config.
+    const source = liveVideoSource({
+      enabled: true,
+      source: { driver: 'file', path: file, realtime: true, loop: true },
+    } as never);
+    assert.ok(source);
+    live = new CameraLiveVideo('cam', source, limits, logger);
     server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     server.on('connection', (socket) => live.add(socket));
     await new Promise((resolve) => server.once('listening', resolve));

@@ -9,29 +9,11 @@ import { freePort } from '../../../helpers/freePort';
 import { tempDir } from '../../../helpers/tempDir';
 import { startVigil, type VigilProcess } from '../../../helpers/vigilProcess';
 import { liveCopyProcesses, waitFor } from './liveVideoKit';
-import { STAMP_BITS, STAMP_GRID, type StampedCamera, startStampedCamera } from './stampedCamera';
+import { readStampScript, type StampedCamera, startStampedCamera } from './stampedCamera';
 
 const TOKEN = 'live-video-token';
 
-/** Reads the stamp painted in the video's current frame, and the page's clock when it did. */
-const READ_STAMP = `(() => {
-  const video = document.querySelector('article.camera[data-camera="cam"] video');
-  const canvas = document.createElement('canvas');
-  canvas.width = 320;
-  canvas.height = 240;
-  const g = canvas.getContext('2d', { willReadFrequently: true });
-  g.drawImage(video, 0, 0, 320, 240);
-  const now = Date.now();
-  const pixels = g.getImageData(0, 0, 320, 240).data;
-  let stamp = 0;
-  for (let bit = 0; bit < ${STAMP_BITS}; bit++) {
-    const x = (bit % ${STAMP_GRID.columns}) * ${STAMP_GRID.blockWidth} + ${STAMP_GRID.blockWidth / 2};
-    const y = Math.floor(bit / ${STAMP_GRID.columns}) * ${STAMP_GRID.blockHeight} + ${STAMP_GRID.blockHeight / 2};
-    if (pixels[(y * 320 + x) * 4] > 128) stamp += 2 ** bit;
-  }
-  const b = video.buffered;
-  return { now, stamp, currentTime: video.currentTime, behind: b.length ? b.end(b.length - 1) - video.currentTime : -1 };
-})()`;
+const READ_STAMP = readStampScript('cam');
 
 /**
  * Live video by MSE end to end: a network camera whose frames show their time, `vigil run`

@@ -38,16 +38,13 @@ export async function startStampedCamera(fps = 10): Promise<StampedCamera> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const { columns, blockWidth, blockHeight } = STAMP_GRID;
-  const bit = `(floor(X/${blockWidth})+${columns}*floor(Y/${blockHeight}))`;
   const epoch = Date.now();
   // biome-ignore format: option/value pairs
   const ffmpeg: ChildProcess = spawn('ffmpeg', [
     '-hide_banner', '-loglevel', 'error', '-nostdin',
     '-re', '-f', 'lavfi', '-i', `color=c=black:s=320x240:r=${fps}`,
     // The wall clock when the frame is drawn, in ms since epoch, as its timestamp, painted in.
-    '-vf', `settb=1/1000,setpts='(RTCTIME-${epoch * 1000})/1000',format=yuv420p,` +
-      `geq=lum='255*mod(floor(T*1000/pow(2\\,${bit}))\\,2)':cb=128:cr=128`,
+    '-vf', stampFilter(epoch),
     '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'main',
     '-bf', '0', '-g', String(fps), '-pix_fmt', 'yuv420p', '-fps_mode', 'passthrough',
     '-f', 'mpegts', '-flush_packets', '1', 'pipe:1',
@@ -71,4 +68,39 @@ export async function startStampedCamera(fps = 10): Promise<StampedCamera> {
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/**
+ * The filter that stamps each frame: the wall clock when it is drawn, in ms since `epoch`, as its
+ * timestamp, painted in as the blocks of {@link STAMP_GRID} (yuv420p out).
+ */
+export function stampFilter(epoch: number): string {
+  const { columns, blockWidth, blockHeight } = STAMP_GRID;
+  const bit = `(floor(X/${blockWidth})+${columns}*floor(Y/${blockHeight}))`;
+  return (
+    `settb=1/1000,setpts='(RTCTIME-${epoch * 1000})/1000',format=yuv420p,` +
+    `geq=lum='255*mod(floor(T*1000/pow(2\\,${bit}))\\,2)':cb=128:cr=128`
+  );
+}
+
+/** A page script reading the stamp painted in the camera's video frame on screen, and the page's clock when it did. */
+export function readStampScript(camera: string): string {
+  return `(() => {
+  const video = document.querySelector('article.camera[data-camera="${camera}"] video');
+  const canvas = document.createElement('canvas');
+  canvas.width = 320;
+  canvas.height = 240;
+  const g = canvas.getContext('2d', { willReadFrequently: true });
+  g.drawImage(video, 0, 0, 320, 240);
+  const now = Date.now();
+  const pixels = g.getImageData(0, 0, 320, 240).data;
+  let stamp = 0;
+  for (let bit = 0; bit < ${STAMP_BITS}; bit++) {
+    const x = (bit % ${STAMP_GRID.columns}) * ${STAMP_GRID.blockWidth} + ${STAMP_GRID.blockWidth / 2};
+    const y = Math.floor(bit / ${STAMP_GRID.columns}) * ${STAMP_GRID.blockHeight} + ${STAMP_GRID.blockHeight / 2};
+    if (pixels[(y * 320 + x) * 4] > 128) stamp += 2 ** bit;
+  }
+  const b = video.buffered;
+  return { now, stamp, currentTime: video.currentTime, behind: b.length ? b.end(b.length - 1) - video.currentTime : -1 };
+})()`;
 }
