@@ -120,8 +120,27 @@ export function completeOperations(document: OpenApiDocument): OpenApiDocument {
     ...document.components,
     schemas: { ...document.components?.schemas, RequestError: ERROR_SCHEMA },
     responses: { ...document.components?.responses, ...responses },
+    securitySchemes: usedSecuritySchemes(document),
   };
   return document;
+}
+
+/**
+ * The security schemes the document or one of its operations names: the central server serves no
+ * route with HTTP Basic (the appliance's MJPEG stream does), and an unused scheme is a lint error.
+ */
+function usedSecuritySchemes(document: OpenApiDocument): Record<string, unknown> {
+  const schemes = (document.components?.securitySchemes ?? {}) as Record<string, unknown>;
+  const named = new Set<string>();
+  const collect = (requirements: unknown) => {
+    if (!Array.isArray(requirements)) return;
+    for (const requirement of requirements)
+      for (const name of Object.keys(requirement ?? {})) named.add(name);
+  };
+  collect(document.security);
+  for (const operations of Object.values(document.paths))
+    for (const operation of Object.values(operations)) collect(operation.security);
+  return Object.fromEntries(Object.entries(schemes).filter(([name]) => named.has(name)));
 }
 
 function errorStatuses(path: string, method: string, operation: OpenApiOperation): string[] {

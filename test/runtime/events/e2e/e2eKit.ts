@@ -51,7 +51,9 @@ export function spawnVigil(config: string): VigilProcess {
 
 /** Resolves once the process says it is running. */
 export async function untilRunning(vigil: VigilProcess): Promise<VigilProcess> {
-  await vigil.waitForLog(isMessage('vigil is running'));
+  // A start after a kill recovers the database and resumes routing; on a loaded CI machine that
+  // once took longer than waitForLog's default 20 s.
+  await vigil.waitForLog(isMessage('vigil is running'), 60_000);
   return vigil;
 }
 
