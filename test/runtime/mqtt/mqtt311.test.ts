@@ -12,7 +12,7 @@ import { freePort } from '../../helpers/freePort';
 import { MqttObserver } from '../../helpers/mqttObserver';
 import { tempDir } from '../../helpers/tempDir';
 import { stopVigil, withDb } from '../events/e2e/e2eKit';
-import { appliance, DEVICE, pollUntil, postAll, syncEvent } from './sync/syncKit';
+import { appliance, central, DEVICE, pollUntil, postAll, syncEvent } from './sync/syncKit';
 
 /**
  * The appliance on a broker that speaks only MQTT 3.1.1 (aedes, in this process): mosquitto
@@ -145,4 +145,16 @@ test('on a 3.1.1-only broker the appliance falls back, publishes availability, s
   const killed = observer.messages.length;
   again.child.kill('SIGKILL');
   await observer.next((m) => m.topic === `${B}/available` && String(m.payload) === 'offline', 15_000, killed);
+});
+
+test('vigil central on a 3.1.1-only broker says that its shared subscription needs MQTT 5', async () => {
+  const dir = tempDir();
+  const broker = await startAedes();
+  const receiver = await central(dir, broker.url);
+  const process = await receiver.start();
+  const warning = await process.waitForLog((l) =>
+    String(l.msg).startsWith('shared subscription over MQTT 3.1.1'),
+  );
+  assert.deepEqual(warning.shared, ['$share/vigil-central/vigil/+/events']);
+  assert.equal(await stopVigil(process), 0);
 });
