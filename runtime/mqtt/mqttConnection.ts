@@ -249,6 +249,13 @@ export class MqttConnection {
     const { logger } = this.#options;
     if (this.#subscriptions.length === 0) return;
     const filters = Object.fromEntries(this.#subscriptions.map(({ filter, qos }) => [filter, { qos }]));
+    // Shared subscriptions are MQTT 5's: a 3.1.1-only broker (aedes) grants one and never delivers.
+    const shared = this.#subscriptions.filter(({ filter }) => filter.startsWith('$share/'));
+    if (this.#protocol === 4 && shared.length > 0)
+      logger.warn(
+        { shared: shared.map(({ filter }) => filter) },
+        'shared subscription over MQTT 3.1.1: nothing arrives unless the broker supports $share for 3.1.1 clients (Mosquitto does; a 3.1.1-only broker such as aedes does not): use an MQTT 5 broker',
+      );
     client.subscribe(filters, (err, granted) => {
       if (err)
         return logger.warn({ err }, 'could not subscribe to the MQTT topics; retrying at the next connect');
