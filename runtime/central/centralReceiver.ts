@@ -116,10 +116,12 @@ export class CentralReceiver implements Service {
       const field = err instanceof SyncMessageError ? err.field : 'payload';
       const reason = field === 'signature' ? 'signature' : field.endsWith('.seq') ? 'sequence' : 'invalid';
       refuse(reason, (err as Error).message);
-      // Signed by the device, but holding something refused: say so (the appliance dead-letters it
-      // after a few tries). Sequence errors get no answer: they are about state, not content.
+      // Signed by the device, but holding an event it refuses: say so (the appliance dead-letters
+      // the batch after a few tries). Sequence errors get no answer (they are about state, not
+      // content), nor does a bad head (a format version this receiver does not speak): those
+      // wait for a fix instead of losing events.
       const batchId = err instanceof SyncMessageError ? err.batch : undefined;
-      if (reason === 'invalid' && batchId !== undefined)
+      if (reason === 'invalid' && batchId !== undefined && /^events\.\d+\.event/.test(field))
         await this.#answer(device, key, {
           v: SYNC_FORMAT_VERSION,
           batch: batchId,
