@@ -5,6 +5,7 @@ import type { Service } from '../lifecycle/service';
 import type { Metrics } from '../metrics/metrics';
 import { MqttConnection } from '../mqtt/mqttConnection';
 import {
+  type Ack,
   decodeEventBatch,
   type EventBatch,
   encodeSyncMessage,
@@ -114,7 +115,20 @@ export class CentralReceiver implements Service {
     } catch (err) {
       const field = err instanceof SyncMessageError ? err.field : 'payload';
       const reason = field === 'signature' ? 'signature' : field.endsWith('.seq') ? 'sequence' : 'invalid';
-      return refuse(reason, (err as Error).message);
+      refuse(reason, (err as Error).message);
+      // Signed by the device, but holding an event it refuses: say so (the appliance dead-letters
+      // the batch after a few tries). Sequence errors get no answer (they are about state, not
+      // content), nor does a bad head (a format version this receiver does not speak): those
+      // wait for a fix instead of losing events.
+      const batchId = err instanceof SyncMessageError ? err.batch : undefined;
+      if (reason === 'invalid' && batchId !== undefined && /^events\.\d+\.event/.test(field))
+        await this.#answer(device, key, {
+          v: SYNC_FORMAT_VERSION,
+          batch: batchId,
+          ids: [],
+          rejected: { field: field.slice(0, 256), message: (err as Error).message.slice(0, 1024) },
+        });
+      return;
     }
     if (batch.device !== device)
       return refuse('invalid', `device: '${batch.device}' does not match the topic's device '${device}'`);
@@ -122,12 +136,16 @@ export class CentralReceiver implements Service {
     const added = await store.writer.write(() => central.storeBatch(batch, Date.now()));
     this.#counters.stored.inc(added);
     this.#counters.repeats.inc(batch.events.length - added);
-    const ackTopic = new VigilTopics(config.mqtt.topic_prefix, device).ack;
-    const ack = {
+    await this.#answer(device, key, {
       v: SYNC_FORMAT_VERSION,
       batch: batch.batch,
       ids: batch.events.map((e) => e.event.id),
-    } as const;
+    });
+  }
+
+  /** Publishes a signed ack (or rejection) to the device's ack topic. */
+  async #answer(device: string, key: Buffer, ack: Ack): Promise<void> {
+    const ackTopic = new VigilTopics(this.#deps.config.mqtt.topic_prefix, device).ack;
     await this.#connection
       ?.publish(ackTopic, encodeSyncMessage(ackTopic, ack, key, false), { qos: 1 })
       .catch((err: unknown) =>

@@ -15,8 +15,12 @@ export interface AppliedOverride {
 
 const PREFIX = 'VIGIL_';
 
-/** `VIGIL_` variables that are not settings (read by the CLI, not by the loader), so they are not errors. */
-const NON_CONFIG_ENV: readonly string[] = ['VIGIL_CONFIG'];
+/**
+ * `VIGIL_` variables that are not settings (read by the CLI, not by the loader), so they are not
+ * errors. VIGIL_TEST_KILL_WRITER_AFTER is a test hook of the event log writer thread, honoured
+ * only with NODE_ENV=test (eventLogWorker.ts).
+ */
+const NON_CONFIG_ENV: readonly string[] = ['VIGIL_CONFIG', 'VIGIL_TEST_KILL_WRITER_AFTER'];
 
 /**
  * Applies `VIGIL_<PATH>` variables to the raw document, in place. Names are resolved by

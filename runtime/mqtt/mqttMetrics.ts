@@ -61,7 +61,7 @@ export function registerMqttMetrics(
     }),
     resends: metrics.counter({
       name: 'vigil_mqtt_batch_resends_total',
-      help: 'Batches sent again: no ack in time, or the link dropped while waiting',
+      help: 'Batches sent again: no ack in time, the link dropped while waiting, or the central server rejected it',
       labelNames: ['reason'],
     }),
     ignoredAcks: metrics.counter({

@@ -50,6 +50,13 @@ const SyncSchema = strictObject(
       default: 5,
       description: 'Send a batch again when the central server has not acknowledged it by then.',
     }),
+    max_attempts: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      default: 5,
+      description:
+        'Sends of a batch the central server rejects (answers with a reason) before its events go to the dead letters (GET /api/v1/dead-letters, stage sync); timeouts and link drops never count.',
+    }),
     compression: Type.Union([Type.Literal('none'), Type.Literal('gzip')], {
       default: 'none',
       description: 'gzip compresses each batch (worth it on metered links).',

@@ -23,6 +23,15 @@ if (!port) throw new Error('eventLogWorker.ts runs as a worker thread, started b
 const send = (message: FromEventLogWriter) => port.postMessage(message);
 const { file, maxBatch } = workerData as EventLogWorkerData;
 
+/**
+ * Test hook for the crash-only path (test/runtime/events/eventLog/writerThreadDeath.test.ts): with
+ * NODE_ENV=test and VIGIL_TEST_KILL_WRITER_AFTER=N, the thread exits right after its Nth commit,
+ * before saying so, as a thread that dies mid-work would. Ignored outside tests.
+ */
+const killAfterCommits =
+  process.env.NODE_ENV === 'test' ? Number(process.env.VIGIL_TEST_KILL_WRITER_AFTER ?? 0) : 0;
+let commitCount = 0;
+
 let results: Array<[number, WriteFailure | null]> = [];
 let commits: Array<[number, number]> = [];
 let replyScheduled = false;
@@ -56,6 +65,8 @@ try {
     maxBatch,
     maxDelayMs: 0,
     onCommit: (size, ms) => {
+      commitCount += 1;
+      if (killAfterCommits > 0 && commitCount >= killAfterCommits) process.exit(70);
       commits.push([size, ms]);
       scheduleReply();
     },

@@ -50,6 +50,7 @@ export class OutboxQueue {
   readonly #state: Statement;
   readonly #setState: Statement;
   readonly #number: Statement;
+  readonly #deadLetter: Statement;
 
   constructor(db: Database) {
     this.#firstUnrouted = db
@@ -81,6 +82,9 @@ export class OutboxQueue {
       'INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     );
     this.#number = db.prepare('UPDATE outbox SET sync_seq = ? WHERE id = ? AND sync_seq IS NULL');
+    this.#deadLetter = db.prepare(
+      "INSERT INTO dead_letters (event_id, stage, reason, payload, created_at) VALUES (?, 'sync', ?, ?, ?)",
+    );
   }
 
   /**
@@ -136,6 +140,19 @@ export class OutboxQueue {
     for (const id of eventIds) changed += this.#ack.run(at, id).changes;
     if (throughSeq > this.ackedThrough()) this.#setState.run('acked_through', String(throughSeq));
     return changed;
+  }
+
+  /**
+   * Gives up on a batch the central server keeps rejecting: its rows move to the dead letters
+   * (stage `sync`, listed by GET /api/v1/dead-letters) and leave the outbox, and the acknowledged
+   * position moves past their seqs so that the next batch follows on without a gap. Run inside a
+   * write.
+   */
+  deadLetter(rows: readonly NumberedRow[], reason: string, at: number): void {
+    for (const row of rows) this.#deadLetter.run(row.event_id, reason, row.payload, at);
+    this.#delete.run(JSON.stringify(rows.map((row) => row.id)));
+    const lastSeq = Math.max(...rows.map((row) => row.sync_seq));
+    if (lastSeq > this.ackedThrough()) this.#setState.run('acked_through', String(lastSeq));
   }
 
   /**

@@ -68,6 +68,20 @@ const AckSchema = Type.Object(
     v: Type.Literal(SYNC_FORMAT_VERSION),
     batch: Id,
     ids: Type.Array(Id, { maxItems: 10_000 }),
+    /**
+     * Set when the central server rejects the batch for what it holds (an event it refuses), not
+     * for how it came: `ids` is then empty, and the appliance sends it again a few times before
+     * dead-lettering its events. A batch refused for its signature or sequence gets no answer.
+     */
+    rejected: Type.Optional(
+      Type.Object(
+        {
+          field: Type.String({ maxLength: 256 }),
+          message: Type.String({ maxLength: 1024 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -78,6 +92,9 @@ const ackCheck = TypeCompiler.Compile(AckSchema);
 
 /** A sync message that cannot be used; `field` names what is wrong. */
 export class SyncMessageError extends Error {
+  /** The batch id, when the message was signed and its id could be read: a rejection can name it. */
+  batch: string | undefined;
+
   constructor(
     readonly field: string,
     message: string,
@@ -105,15 +122,31 @@ export function signSyncBody(topic: string, json: Buffer, key: Buffer, gzip: boo
 
 /** A batch from `topic`, checked: signature, size, JSON, schema, timestamps. Throws a SyncMessageError. */
 export function decodeEventBatch(topic: string, payload: Buffer, key: Buffer): EventBatch {
-  const batch = decode(openSyncMessage(topic, payload, key), MAX_BATCH_BYTES, batchCheck) as EventBatch;
-  checkSequence(batch);
-  checkTimestamps(batch);
-  return batch;
+  const body = openSyncMessage(topic, payload, key);
+  let value: unknown;
+  try {
+    value = parse(body, MAX_BATCH_BYTES);
+    const batch = validate(value, batchCheck) as EventBatch;
+    checkSequence(batch);
+    checkTimestamps(batch);
+    return batch;
+  } catch (err) {
+    // Signed by the device: its batch id (if readable) lets the receiver answer with a rejection.
+    const batch = (value as { batch?: unknown } | undefined)?.batch;
+    if (
+      err instanceof SyncMessageError &&
+      typeof batch === 'string' &&
+      batch.length > 0 &&
+      batch.length <= 128
+    )
+      err.batch = batch;
+    throw err;
+  }
 }
 
 /** An ack from `topic`, checked: signature, size, JSON, schema. Throws a SyncMessageError. */
 export function decodeAck(topic: string, payload: Buffer, key: Buffer): Ack {
-  return decode(openSyncMessage(topic, payload, key), MAX_ACK_BYTES, ackCheck) as Ack;
+  return validate(parse(openSyncMessage(topic, payload, key), MAX_ACK_BYTES), ackCheck) as Ack;
 }
 
 /** The body of a signed message, once its signature for `topic` checks out. */
@@ -129,21 +162,23 @@ function openSyncMessage(topic: string, payload: Buffer, key: Buffer): Buffer {
   return body;
 }
 
-function decode(body: Buffer, maxBytes: number, check: typeof batchCheck | typeof ackCheck): unknown {
-  let value: unknown;
+function parse(body: Buffer, maxBytes: number): unknown {
   try {
     const json =
       body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body, { maxOutputLength: maxBytes }) : body;
     if (json.length > maxBytes) throw new Error(`more than ${maxBytes} bytes`);
-    value = JSON.parse(json.toString('utf8'));
+    return JSON.parse(json.toString('utf8'));
   } catch (err) {
     throw new SyncMessageError(
       'payload',
       `is not JSON (or gzip'd JSON) of at most ${maxBytes} bytes: ${(err as Error).message}`,
     );
   }
-  if (check.Check(value)) return value;
-  const first = check.Errors(value).First();
+}
+
+function validate(value: unknown, checker: typeof batchCheck | typeof ackCheck): unknown {
+  if (checker.Check(value)) return value;
+  const first = checker.Errors(value).First();
   const field = fieldPath(first?.path, 'payload');
   throw new SyncMessageError(field, first?.message ?? 'is not a valid sync message');
 }

@@ -45,7 +45,10 @@ const LIMIT_CHECK_MS = 2000;
 /** At most one `outbox_full` system event per this long; drops in between are summed into it. */
 const OVERFLOW_EVENT_MS = 60_000;
 
-type BatchOutcome = 'acked' | 'timeout' | 'disconnected' | 'stopped';
+/** Wait before sending a rejected batch again (a rejection comes back at once). */
+const REJECTED_RETRY_MS = 1000;
+
+type BatchOutcome = 'acked' | 'timeout' | 'disconnected' | 'stopped' | 'rejected';
 
 /**
  * Store-and-forward to the central server: sends the outbox one batch at a time, oldest first,
@@ -74,6 +77,10 @@ export class SyncWorker {
   #pendingOverflow: Dropped = { total: 0, bySeverity: {} };
   #lastOverflowEventAt = 0;
   #lastTimeoutLogAt = 0;
+  /** How many times in a row the batch starting at `firstSeq` was rejected. */
+  #rejection: { firstSeq: number; count: number } | undefined;
+  /** The central server's reason for the last rejection. */
+  #lastRejected: NonNullable<Ack['rejected']> | undefined;
 
   constructor(deps: SyncWorkerDeps) {
     this.#deps = deps;
@@ -141,6 +148,8 @@ export class SyncWorker {
         const numbered = await this.#deps.writer.write(() => this.#queue.number(rows));
         const outcome = await this.#send(numbered);
         if (outcome === 'timeout' || outcome === 'disconnected') this.#resendLater(outcome, rows.length);
+        if (outcome === 'rejected') await this.#rejected(numbered);
+        else if (outcome === 'acked') this.#rejection = undefined;
       } catch (err) {
         logger.error({ err }, 'sync to the central server failed; trying again');
         await this.#sleep(IDLE_POLL_MS * 5);
@@ -206,6 +215,11 @@ export class SyncWorker {
       this.#ignoredAck(err);
       return;
     }
+    if (ack.rejected) {
+      this.#lastRejected = ack.rejected;
+      waiting.settle('rejected');
+      return;
+    }
     const ids = ack.ids.filter((id) => waiting.ids.has(id));
     const complete = ids.length === waiting.ids.size;
     const at = Date.now();
@@ -233,6 +247,52 @@ export class SyncWorker {
       { err: (err as Error).message },
       'ignored an ack that is not from the central server for the batch in flight (forged, stale or retained)',
     );
+  }
+
+  /**
+   * The central server rejected the batch for what it holds. Only explicit rejections count
+   * towards `max_attempts` (a timeout or a dropped link says nothing about the batch); after that
+   * many in a row, its events go to the dead letters and a `system` event says so, so that the
+   * batches after it flow. The count lives in memory: a restart gives the batch its tries again.
+   */
+  async #rejected(rows: readonly NumberedRow[]): Promise<void> {
+    const { config, writer, logger, metrics } = this.#deps;
+    const firstSeq = rows[0]?.sync_seq ?? 0;
+    const { field, message } = this.#lastRejected ?? { field: 'payload', message: 'rejected' };
+    const count = this.#rejection?.firstSeq === firstSeq ? this.#rejection.count + 1 : 1;
+    this.#rejection = { firstSeq, count };
+    metrics.resends.inc({ reason: 'rejected' });
+    if (count < config.sync.max_attempts) {
+      logger.warn(
+        { rows: rows.length, attempt: count, max_attempts: config.sync.max_attempts, field, reason: message },
+        'the central server rejected a batch; sending it again',
+      );
+      await this.#sleep(REJECTED_RETRY_MS);
+      return;
+    }
+    const reason = `rejected by the central server ${count} times: ${message}`;
+    await writer.write(() => this.#queue.deadLetter(rows, reason, Date.now()));
+    this.#rejection = undefined;
+    this.#backlog = this.#queue.backlog();
+    logger.error(
+      { events: rows.length, attempts: count, field, reason: message },
+      'the central server keeps rejecting a batch: its events moved to the dead letters (GET /api/v1/dead-letters)',
+    );
+    this.#deps.bus
+      .publishAndWaitForHandlers('event.ingest', {
+        type: 'system',
+        source: 'mqtt',
+        severity: 'high',
+        data: {
+          reason: 'sync_rejected',
+          events: rows.length,
+          event_ids: rows.slice(0, 20).map((row) => row.event_id),
+          attempts: count,
+          field,
+          rejection: message,
+        },
+      })
+      .catch((err: unknown) => logger.warn({ err }, 'could not raise the sync_rejected system event'));
   }
 
   #resendLater(outcome: 'timeout' | 'disconnected', rows: number): void {

@@ -44,7 +44,7 @@ const DEFAULTS = {
       unsigned: [],
     },
     ingest: { replay_window_seconds: 30, max_bytes: 262_144 },
-    sync: { batch_size: 500, ack_timeout_seconds: 5, compression: 'none' },
+    sync: { batch_size: 500, ack_timeout_seconds: 5, max_attempts: 5, compression: 'none' },
     qos: 1,
     outbox: { max_rows: 100_000, max_mb: 256, when_full: 'drop_low_severity' },
   },

@@ -161,12 +161,18 @@ describe('vigil central', () => {
     ];
     for (const [topic, payload] of refused) await appliance.publish(topic, payload);
     await appliance.publish('vigil/porch/events', signedBatch(good));
-    const [ack] = await appliance.count((m) => m.topic === 'vigil/porch/ack', 1);
+    const [rejection, ack] = await appliance.count((m) => m.topic === 'vigil/porch/ack', 2);
+    // The signed batch with a bad timestamp is answered with a signed rejection naming the field
+    // (the appliance dead-letters it after mqtt.sync.max_attempts); nothing else refused is answered.
+    const rejected = ackOf('porch', rejection as { topic: string; payload: Buffer });
+    assert.equal(rejected.batch, noTimestamp.batch);
+    assert.deepEqual(rejected.ids, []);
+    assert.equal(rejected.rejected?.field, 'events.0.event.timestamp');
     assert.equal(ackOf('porch', ack as { topic: string; payload: Buffer }).ids.length, 2);
     assert.equal(
       appliance.messages.filter((m) => m.topic.endsWith('/ack')).length,
-      1,
-      'only the good batch is acked',
+      2,
+      'only the good batch is acked, and only the batch holding an invalid event is rejected',
     );
     assert.deepEqual(
       (await devices(receiver.base)).map((d) => [d.id, d.events]),
