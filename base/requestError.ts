@@ -1,6 +1,6 @@
 /**
  * What kind of problem a request hit. The HTTP API answers each with its status (400, 401, 403,
- * 404, 409, 415, 429, 503); MQTT replies carry the kind itself.
+ * 404, 409, 415, 429, 503, 507); MQTT replies carry the kind itself.
  */
 export type RequestErrorKind =
   | 'invalid'
@@ -11,7 +11,9 @@ export type RequestErrorKind =
   /** The input is of a format that is not accepted (an SVG where a JPEG, PNG or WebP is expected). */
   | 'unsupported_media_type'
   | 'too_many_requests'
-  | 'unavailable';
+  | 'unavailable'
+  /** Nothing could be stored: the disk (data partition) is full. */
+  | 'storage_full';
 
 /**
  * A request that cannot be carried out as asked (bad input, unknown name, wrong state, not

@@ -12,6 +12,7 @@ import { fingerprint } from './fingerprint';
 import type { IncidentAggregator } from './incidentAggregator';
 import { incidentRowOf } from './incidentRows';
 import type { KnownIds } from './knownIds';
+import { StorageFullError } from './storageFull';
 
 /** The metric label for a rejected field: only schema fields, so a sender cannot mint label values. */
 function knownField(field: string): string {
@@ -54,7 +55,15 @@ export interface IngestDeps {
 /** One item's answer in a batch: its result, or why it was refused (nothing of it was stored). */
 export type BatchItemResult =
   | (IngestResult & { index: number })
-  | { index: number; status: 'error'; field: string | null; error: string; retry?: true };
+  | {
+      index: number;
+      status: 'error';
+      field: string | null;
+      error: string;
+      retry?: true;
+      /** Refused because the data partition is full (the whole batch answers 507 if nothing was stored). */
+      storage_full?: true;
+    };
 
 export interface IngestOrigin {
   /** Who handed the event in, for the audit trail: `api`, `bus:<source>`, … */
@@ -172,13 +181,15 @@ export class EventIngest {
           (err: unknown): BatchItemResult =>
             err instanceof EventValidationError
               ? { index, status: 'error', field: err.field, error: err.message }
-              : {
-                  index,
-                  status: 'error',
-                  field: null,
-                  error: `could not be stored (${(err as Error).message}); send it again later`,
-                  retry: true,
-                },
+              : err instanceof StorageFullError
+                ? { index, status: 'error', field: null, error: err.message, retry: true, storage_full: true }
+                : {
+                    index,
+                    status: 'error',
+                    field: null,
+                    error: `could not be stored (${(err as Error).message}); send it again later`,
+                    retry: true,
+                  },
         ),
       ),
     );

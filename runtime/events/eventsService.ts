@@ -33,6 +33,7 @@ import { outboxChannel } from './routing/outboxChannel';
 import { RoutingRecorder } from './routingOps';
 import { RoutingStore } from './routingStore';
 import { RoutingWorker } from './routingWorker';
+import { StorageFullError, type StorageFullSpell, StorageFullTracker } from './storageFull';
 
 export interface EventsServiceDeps {
   config: Config;
@@ -62,6 +63,7 @@ export class EventsService implements Service {
   #worker: RoutingWorker | undefined;
   #timers: NodeJS.Timeout[] = [];
   #mode: string;
+  readonly #storage = new StorageFullTracker((spell, at) => this.#storageResumed(spell, at));
 
   constructor(deps: EventsServiceDeps) {
     this.#deps = deps;
@@ -138,6 +140,23 @@ export class EventsService implements Service {
       },
     });
     this.#log = log;
+    // Every write of the event log reports to the tracker: a refusal for lack of space becomes a
+    // StorageFullError (507, nothing of it stored), and the first commit after ends the spell.
+    const storage = this.#storage;
+    const writes = {
+      write: (write: Parameters<EventLog['write']>[0]) =>
+        log.write(write).then(
+          () => storage.committed(),
+          (err: unknown) => {
+            const starts = storage.spell === null;
+            if (storage.failed(err)) {
+              if (starts) logger.warn({ err }, 'the data partition (data_dir) is full: events are refused');
+              throw new StorageFullError();
+            }
+            throw err;
+          },
+        ),
+    };
     const eventStore = new EventStore(db);
     const routingStore = new RoutingStore(db);
     // Routing batches are written by the event log's thread too: one writer, no lock to wait for
@@ -147,7 +166,7 @@ export class EventsService implements Service {
     const modes = config.alarm.modes;
     const worker = new RoutingWorker({
       recorder,
-      commit: (ops) => log.write({ op: 'route', ops }),
+      commit: (ops) => writes.write({ op: 'route', ops }),
       routing: routingStore,
       enrich: (event) => this.#enrichment.run(event),
       decide: (event, context) => this.#rules.evaluate(event, context),
@@ -171,7 +190,7 @@ export class EventsService implements Service {
     });
     this.#worker = worker;
     this.#ingest = new EventIngest({
-      log,
+      log: writes,
       knownIds,
       storedResult: (id) => eventStore.findResult(id),
       dedup: this.#dedup,
@@ -238,7 +257,14 @@ export class EventsService implements Service {
 
   health(): Record<string, unknown> {
     const breakers = this.#enrichment.stats().filter((s) => s.breaker !== 'closed');
+    const full = this.#storage.spell;
     return {
+      ...(full
+        ? {
+            degraded: `the data partition (data_dir) is full since ${new Date(full.since).toISOString()}: events cannot be stored; free space on it`,
+            storage_full: { since: full.since, refused: full.refused },
+          }
+        : {}),
       open_incidents: this.#incidents.size,
       routing_queue: this.#worker?.depth ?? 0,
       routing_retrying: this.#worker?.retrying ?? 0,
@@ -248,6 +274,29 @@ export class EventsService implements Service {
       mode: this.#mode,
       ...(breakers.length > 0 ? { open_breakers: breakers.map((b) => b.name) } : {}),
     };
+  }
+
+  /** Once writes commit again, the spell is stored as a `system` event (it could not be while it lasted). */
+  #storageResumed(spell: StorageFullSpell, at: number): void {
+    this.#deps.logger.info({ ...spell, until: at }, 'the data partition has space again: events are stored');
+    this.ingest(
+      {
+        type: 'system',
+        source: 'storage',
+        severity: 'high',
+        timestamp: spell.since,
+        data: {
+          what: 'storage_full',
+          reason: 'the data partition (data_dir) was full: events were refused (507)',
+          since: spell.since,
+          until: at,
+          refused: spell.refused,
+        },
+      },
+      { actor: 'system' },
+    ).catch((err: unknown) =>
+      this.#deps.logger.error({ err }, 'could not store the storage_full system event'),
+    );
   }
 
   async #purge(retention: EventRetention): Promise<void> {

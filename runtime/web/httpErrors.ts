@@ -18,6 +18,7 @@ const REQUEST_ERROR_STATUS: Record<RequestErrorKind, number> = {
   unsupported_media_type: 415,
   too_many_requests: 429,
   unavailable: 503,
+  storage_full: 507,
 };
 
 /**

@@ -59,6 +59,9 @@ const BatchItemSchema = Type.Object({
   retry: Type.Optional(
     Type.Boolean({ description: 'error: it could not be stored now; send it again later.' }),
   ),
+  storage_full: Type.Optional(
+    Type.Boolean({ description: 'error: the data partition is full; free space, then send it again.' }),
+  ),
 });
 
 const BatchAnswer = Type.Object({
@@ -90,7 +93,13 @@ export function registerIngestRoutes(app: FastifyInstance, ingest: IngestPort): 
         summary: 'Hand in one event',
         operationId: 'ingestEvent',
         body: EventInputSchema,
-        response: { 200: IngestResultSchema, 201: IngestResultSchema, 400: ErrorBody, 503: ErrorBody },
+        response: {
+          200: IngestResultSchema,
+          201: IngestResultSchema,
+          400: ErrorBody,
+          503: ErrorBody,
+          507: { ...ErrorBody, description: 'The data partition is full: nothing was stored.' },
+        },
       },
       // The schema documents the body (OpenAPI); validation is the ingest's own, shared with the bus.
       validatorCompiler: () => () => true,
@@ -101,6 +110,8 @@ export function registerIngestRoutes(app: FastifyInstance, ingest: IngestPort): 
         return reply.code(result.status === 'created' ? 201 : 200).send(result);
       } catch (err) {
         if (err instanceof EventValidationError) throw new RequestError('invalid', err.message, err.field);
+        // A full data partition answers 507 (StorageFullError) rather than a retry-later 503.
+        if (err instanceof RequestError) throw err;
         throw new RequestError(
           'unavailable',
           `the event could not be stored (${(err as Error).message}); retry later`,
@@ -128,6 +139,7 @@ export function registerIngestRoutes(app: FastifyInstance, ingest: IngestPort): 
           413: { ...ErrorBody, description: `More than ${MAX_BATCH_BYTES} bytes.` },
           415: { ...ErrorBody, description: `Neither application/json nor ${NDJSON}.` },
           503: ErrorBody,
+          507: { ...ErrorBody, description: 'The data partition is full: no item was stored.' },
         },
       },
       bodyLimit: MAX_BATCH_BYTES,
@@ -145,6 +157,10 @@ export function registerIngestRoutes(app: FastifyInstance, ingest: IngestPort): 
           `the batch could not be stored (${(err as Error).message}); retry later`,
         );
       }
+      // Nothing stored and the disk is why: the batch as a whole answers 507, like a single event.
+      const stored = results.some((r) => r.status !== 'error');
+      const full = results.find((r) => r.status === 'error' && r.storage_full);
+      if (!stored && full?.status === 'error') throw new RequestError('storage_full', full.error);
       return batchAnswer(results);
     },
   );

@@ -30,12 +30,14 @@ interface OpenHealth {
 
 /** `GET /api/v1/health` with a login (session or token): everything, every URL redacted. */
 export interface FullHealth {
-  /** ok, or the worst state a service is in: failed, stopping, starting. */
+  /** ok, degraded (every service runs, one cannot do its work), or the worst state a service is in: failed, stopping, starting. */
   status: string;
   version: string;
   device: { id: string; name: string };
   board: BoardInfo;
   uptime_seconds: number;
+  /** Why a status of `degraded`: what each running service cannot do, and what to do about it. */
+  degraded?: string[];
   services: ServiceStatus[];
 }
 
@@ -53,14 +55,19 @@ const HEALTH_ROUTE = {
 
 /**
  * `GET /api/v1/health`: open without login, for monitoring, then minimal ({@link OpenHealth});
- * with a login, the full status. 200 when every service runs, 503 otherwise, so a plain HTTP
+ * with a login, the full status. 200 when every service runs and none is degraded, 503 otherwise, so a plain HTTP
  * check (Uptime Kuma, HA's REST sensor) sees trouble either way.
  */
 export function registerHealthRoutes(app: FastifyInstance, source: HealthSource): void {
   app.get('/api/v1/health', HEALTH_ROUTE, async (request, reply) => {
     const services = source.services();
-    const healthy = services.every((s) => s.state === 'running');
-    const status = healthy ? 'ok' : overallState(services);
+    const running = services.every((s) => s.state === 'running');
+    // A running service may still say it cannot do its work (the data partition is full).
+    const degraded = services.flatMap((s) =>
+      typeof s.detail?.degraded === 'string' ? [`${s.name}: ${s.detail.degraded}`] : [],
+    );
+    const healthy = running && degraded.length === 0;
+    const status = healthy ? 'ok' : running ? 'degraded' : overallState(services);
     const body: HealthResponse = !source.loggedIn(request)
       ? {
           status,
@@ -74,6 +81,7 @@ export function registerHealthRoutes(app: FastifyInstance, source: HealthSource)
           device: source.device,
           board: source.board,
           uptime_seconds: Math.round((Date.now() - source.startedAt) / 1000),
+          ...(degraded.length > 0 ? { degraded } : {}),
           // Service details quote broker and camera URLs and errors: never their credentials.
           services: redactUrlsDeep(services),
         };
