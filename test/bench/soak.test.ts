@@ -46,6 +46,6 @@ test('npm run soak -- --minutes 1 runs the appliance under load and prints its f
   assert.ok((accepted as number) >= 300, output);
   assert.match(output, /RSS slope -?[\d.]+ MB per 10 min/);
   assert.match(output, /open descriptors \d+–\d+/);
-  assert.match(output, /events: \d+ accepted, 0 refused, 0 failed/);
+  assert.match(output, /events: \d+ accepted \([\d.]+\/s\), 0 refused, 0 failed/);
   for (const line of output.trimEnd().split('\n').slice(-8)) t.diagnostic(line);
 });
