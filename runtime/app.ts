@@ -80,6 +80,7 @@ function applianceServices(parts: DaemonParts, bus: Bus<AppEvents>) {
   const http = web.app;
   const events = new EventsService({
     config,
+    clock: parts.clock,
     store,
     bus,
     metrics,
@@ -95,6 +96,7 @@ function applianceServices(parts: DaemonParts, bus: Bus<AppEvents>) {
     http,
     logger: logging.forModule('alarm'),
     inputs: () => sensors.states(),
+    clock: parts.clock,
   });
   const faces = new FacesService({
     config: config.faces,
@@ -165,7 +167,10 @@ function startOrder(
   s: ApplianceServices,
 ): Service[] {
   const core: Service[] = [bus, s.alarm, s.events, s.sensors, s.faces, s.media, s.pipeline, s.mqtt];
-  return config.http.enabled ? [parts.store, parts.auth, ...core, parts.web] : [parts.store, ...core];
+  // The clock first: the first stamps already know whether it is synchronised.
+  return config.http.enabled
+    ? [parts.clock, parts.store, parts.auth, ...core, parts.web]
+    : [parts.clock, parts.store, ...core];
 }
 
 /** The status page and the read-only routes that sit above every area: stats, system, live stream, live video. */

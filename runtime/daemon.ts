@@ -10,6 +10,7 @@ import { LoggerFactory, type LoggerOptions } from './logging/logger';
 import { Metrics } from './metrics/metrics';
 import type { Migration } from './store/migrations/index';
 import { StoreService } from './store/storeService';
+import { ClockWatch } from './system/clockWatch';
 import { identityOf, installAuthGuard } from './web/auth/authGuard';
 import { registerAuthRoutes } from './web/auth/authRoutes';
 import { AuthService } from './web/auth/authService';
@@ -31,6 +32,8 @@ export interface DaemonParts {
   readonly config: Config;
   readonly version: string;
   readonly startedAt: number;
+  /** The wall clock's state (synchronised yet?) and its jumps; its `clock` is the one every part reads. */
+  readonly clock: ClockWatch;
   /** The board and the accelerators on it. */
   readonly board: BoardDetails;
   readonly logging: LoggerFactory;
@@ -71,6 +74,10 @@ export async function buildDaemonParts(
     destination: options.logDestination,
   });
   const metrics = new Metrics();
+  const clock = new ClockWatch({
+    syncFile: config.system.clock_sync_file,
+    logger: logging.forModule('system'),
+  });
   const storeService = new StoreService({
     file: store.file,
     version: VERSION,
@@ -98,6 +105,7 @@ export async function buildDaemonParts(
     dataDir: config.data_dir,
     store: storeService,
     logger: authLogger,
+    clock,
   });
   installAuthGuard(web.app, auth);
   registerAuthRoutes(web.app, {
@@ -113,7 +121,8 @@ export async function buildDaemonParts(
   return {
     config,
     version: VERSION,
-    startedAt: Date.now(),
+    startedAt: clock.clock.now(),
+    clock,
     board: probeBoardDetails(),
     logging,
     metrics,

@@ -8,6 +8,7 @@ import type { EventsService } from '../events/eventsService';
 import type { EventTopics, GpioCommand } from '../events/eventTopics';
 import type { Service } from '../lifecycle/service';
 import type { StoreService } from '../store/storeService';
+import type { ClockWatch } from '../system/clockWatch';
 import { type AlarmAuditRow, AlarmJournal, type Cause } from './alarmJournal';
 import { AlarmModes, type ModeChange } from './alarmModes';
 import type { AlarmTopics } from './alarmTopics';
@@ -34,6 +35,8 @@ export interface AlarmServiceDeps {
   logger: Logger;
   /** The sensor inputs' states for `GET /api/v1/gpio` (the sensor service owns them). */
   inputs?: () => InputState[];
+  /** Schedules fire each slot once across clock jumps (see ModeSchedules). */
+  clock?: ClockWatch;
 }
 
 /** `GET /api/v1/gpio`: every output (or why it could not be opened) and every input. */
@@ -91,7 +94,7 @@ export class AlarmService implements Service {
       await this.#command(payload);
     });
 
-    this.#schedules = new ModeSchedules(modes, logger);
+    this.#schedules = new ModeSchedules(modes, logger, this.#deps.clock);
     this.#schedules.start(config.alarm.schedules, config.device.timezone);
     registerGpioRoutes(this.#deps.http, this);
     registerAlarmRoutes(this.#deps.http, this);

@@ -34,6 +34,12 @@ export const EventJsonSchema = Type.Object(
     description: nullable(Type.String({ maxLength: 65_536 })),
     tags: Type.Array(Type.String({ maxLength: 256 }), { maxItems: 1000 }),
     data: Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 128 }),
+    clock_unsynced: Type.Optional(
+      Type.Literal(true, {
+        description:
+          'Present when the appliance received the event before its clock was synchronised (NTP): its timestamp may be far off; order by seq.',
+      }),
+    ),
   },
   { additionalProperties: false, title: 'EventJson' },
 );
@@ -62,5 +68,6 @@ export function eventToJson(
     description: extra.description ?? null,
     tags: extra.tags ?? [],
     data: event.data,
+    ...(event.clockUnsynced ? { clock_unsynced: true as const } : {}),
   };
 }

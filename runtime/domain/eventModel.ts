@@ -127,4 +127,6 @@ export interface VigilEvent {
   /** Stable hash of what the event says, for duplicate detection. */
   fingerprint: string;
   incidentId: string | null;
+  /** Received before the appliance's clock was synchronised (NTP): its stamps may be far off. */
+  clockUnsynced?: true;
 }

@@ -1,3 +1,4 @@
+import { type Clock, monotonicOf } from '../../base/clock';
 import { type Box, iou } from '../../base/geometry';
 import type { EventType, VigilEvent } from '../domain/eventModel';
 
@@ -20,7 +21,11 @@ export interface Sighting {
   key: string;
   id: string;
   type: EventType;
-  timestamp: number;
+  /**
+   * The event's time on the monotonic timeline (its stamp less the clock's offset when it came), so
+   * a wall-clock jump between two reports neither folds nor splits them.
+   */
+  at: number;
   camera: string | null;
   label: string | null;
   objectId: string | null;
@@ -58,7 +63,7 @@ export class Deduplicator {
     if (windowMs <= 0) return null;
     const previous = this.#recent.get(sighting.key);
     if (!previous) return null;
-    const age = sighting.timestamp - previous.timestamp;
+    const age = sighting.at - previous.at;
     if (age < 0 || age > windowMs) return null;
     const reason = duplicateReason(previous, sighting, this.#options.iouThreshold);
     if (reason) this.counts[reason] += 1;
@@ -87,13 +92,13 @@ export class Deduplicator {
 }
 
 /** Only what dedup compares: a remembered sighting must not keep the event's data alive. */
-export function sightingOf(event: VigilEvent): Sighting {
+export function sightingOf(event: VigilEvent, clock: Clock): Sighting {
   const { type, camera, label, objectId, source } = event;
   return {
     key: `${type}\u0000${camera ?? ''}\u0000${label ?? ''}\u0000${objectId ?? ''}\u0000${source}`,
     id: event.id,
     type,
-    timestamp: event.timestamp,
+    at: monotonicOf(clock, event.timestamp),
     camera,
     label,
     objectId,

@@ -1,3 +1,4 @@
+import { type Clock, monotonicOf, systemClock } from '../../base/clock';
 import type { Logger } from '../../base/logger';
 import { EventInputSchema, type EventType, type VigilEvent } from '../domain/eventModel';
 import { classifyType, scoreSeverity } from './classification';
@@ -49,7 +50,9 @@ export interface IngestDeps {
   logger?: Logger;
   /** Hands a stored event to enrichment and routing. */
   afterPersist: (event: VigilEvent) => void;
-  now?: () => number;
+  clock?: Clock;
+  /** Whether the wall clock is synchronised yet (NTP); events received before are marked `clock_unsynced`. */
+  clockSynced?: () => boolean;
 }
 
 /** One item's answer in a batch: its result, or why it was refused (nothing of it was stored). */
@@ -79,19 +82,19 @@ export interface IngestOrigin {
  */
 export class EventIngest {
   readonly #deps: IngestDeps;
-  readonly #now: () => number;
+  readonly #clock: Clock;
   /** Ids being stored right now: a concurrent replay of one waits for the first. */
   readonly #inFlight = new Map<string, Promise<IngestResult>>();
 
   constructor(deps: IngestDeps) {
     this.#deps = deps;
-    this.#now = deps.now ?? Date.now;
+    this.#clock = deps.clock ?? systemClock;
   }
 
   async ingest(body: unknown, origin: IngestOrigin): Promise<IngestResult> {
     const { metrics } = this.#deps;
     const started = performance.now();
-    const receivedAt = this.#now();
+    const receivedAt = this.#clock.now();
     let valid: ValidEventInput;
     try {
       valid = validateEventInput(body, receivedAt);
@@ -112,7 +115,7 @@ export class EventIngest {
     const event = this.#toEvent(valid, receivedAt, origin);
     mark = this.#endStage('classify', mark, event.id);
 
-    const sighting = sightingOf(event);
+    const sighting = sightingOf(event, this.#clock);
     const duplicate = this.#deps.dedup.check(sighting);
     mark = this.#endStage('dedup', mark, event.id);
     if (duplicate) return this.#storeDuplicate(duplicate.of, duplicate.reason, event, started);
@@ -245,7 +248,6 @@ export class EventIngest {
     started: number,
   ): Promise<IngestResult> {
     const incident = this.#deps.incidents.peek(event);
-    if (incident) incident.lastSeenAt = Math.max(incident.lastSeenAt, event.timestamp);
     const stored = this.#deps.log
       .write({ op: 'duplicate', originalId, at: event.timestamp, foldedId: event.id, reason })
       .then(
@@ -321,17 +323,19 @@ export class EventIngest {
         dataJson,
       }),
       incidentId: null,
+      ...(this.#deps.clockSynced?.() === false ? { clockUnsynced: true as const } : {}),
     };
   }
 
   /** A person who stays in a zone longer than its loitering time turns the event into `loitering`, once. */
   #raiseLoitering(
     event: VigilEvent,
-    incident: { startedAt: number; loiteringRaised: boolean; label: string | null },
+    incident: { startedMono: number; loiteringRaised: boolean; label: string | null },
   ): void {
     if (incident.loiteringRaised || event.camera === null || event.label !== 'person') return;
     const camera = event.camera;
-    const stayedMs = event.timestamp - incident.startedAt;
+    // On the monotonic timeline: a clock jump during the stay neither makes nor hides loitering.
+    const stayedMs = monotonicOf(this.#clock, event.timestamp) - incident.startedMono;
     const zone = event.zones.find((z) => {
       const seconds = this.#deps.loiteringSeconds(camera, z);
       return seconds > 0 && stayedMs >= seconds * 1000;

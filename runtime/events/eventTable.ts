@@ -40,6 +40,8 @@ const EventViewSchema = Type.Object({
   description: nullable(Type.String()),
   /** JSON. */
   tags: Type.Array(Type.String()),
+  /** 1 when received before the appliance's clock was synchronised (NTP): its times may be far off. */
+  clock_unsynced: Type.Integer({ minimum: 0, maximum: 1 }),
   /** JSON: the rules' decision, once routed. */
   decision: nullable(Type.Unsafe<Decision>(Type.Object({}, { additionalProperties: true }))),
 });
@@ -99,6 +101,7 @@ export const EVENT_INSERT_COLUMNS = [
   'severity',
   'fingerprint',
   'incident_id',
+  'clock_unsynced',
 ] as const satisfies ReadonlyArray<keyof EventRow>;
 
 /**
@@ -130,6 +133,7 @@ export function eventRowOf(event: VigilEvent, dataJson = JSON.stringify(event.da
     event.severity,
     event.fingerprint,
     event.incidentId,
+    event.clockUnsynced ? 1 : 0,
   ];
 }
 
@@ -153,6 +157,7 @@ export function eventFromRow(row: EventRow): VigilEvent {
     severity: row.severity as Severity,
     fingerprint: row.fingerprint,
     incidentId: row.incident_id,
+    ...(row.clock_unsynced === 1 ? { clockUnsynced: true as const } : {}),
   };
 }
 
@@ -187,6 +192,7 @@ export function eventViewOf(
     severity: decision.severity,
     fingerprint: event.fingerprint,
     incident_id: event.incidentId,
+    clock_unsynced: event.clockUnsynced ? 1 : 0,
     state: stored.state,
     duplicates: stored.duplicates,
     last_duplicate_at: stored.last_duplicate_at,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { type Clock, systemClock } from '../../base/clock';
 import type { Logger } from '../../base/logger';
 import { gpioLines } from '../../hal/gpio/gpioSchema';
 import type { Bus } from '../bus/eventBus';
@@ -8,6 +9,7 @@ import type { Service } from '../lifecycle/service';
 import type { Metrics } from '../metrics/metrics';
 import { awayMode, compileRules, type RuleSet } from '../rules/index';
 import type { StoreService } from '../store/storeService';
+import { type ClockJump, type ClockWatch, describeJump } from '../system/clockWatch';
 import { registerIncidentRoutes } from './api/incidentRoutes';
 import { registerIngestRoutes } from './api/ingestRoutes';
 import { registerQueryRoutes } from './api/queryRoutes';
@@ -21,7 +23,7 @@ import { EventLog } from './eventLog/eventLog';
 import { createEventMetrics, type EventMetrics } from './eventMetrics';
 import { EventStore, type IngestResult } from './eventStore';
 import type { EventTopics } from './eventTopics';
-import { IncidentAggregator, type OpenIncident } from './incidentAggregator';
+import { IncidentAggregator, type OpenIncident, type StoredIncident } from './incidentAggregator';
 import { KnownIds } from './knownIds';
 import { EventQueries } from './queries/eventQueries';
 import { IncidentActions } from './queries/incidentActions';
@@ -43,6 +45,8 @@ export interface EventsServiceDeps {
   /** The web server's app: the event API is registered on it at start, before it listens. */
   http: FastifyInstance;
   logger: Logger;
+  /** The wall clock's state; events are stamped with its clock, marked while it is not synchronised, and its jumps become `system` events. */
+  clock?: ClockWatch;
 }
 
 /**
@@ -58,6 +62,7 @@ export class EventsService implements Service {
   readonly #router: Router;
   readonly #dedup: Deduplicator;
   readonly #incidents: IncidentAggregator;
+  readonly #clock: Clock;
   #ingest: EventIngest | undefined;
   #log: EventLog | undefined;
   #worker: RoutingWorker | undefined;
@@ -92,11 +97,14 @@ export class EventsService implements Service {
       iouThreshold: events.dedup.iou_threshold,
       maxEntries: events.dedup.max_tracked,
     });
+    this.#clock = deps.clock?.clock ?? systemClock;
     this.#incidents = new IncidentAggregator({
       idleMs: events.incidents.idle_seconds * 1000,
       maxMs: events.incidents.max_seconds * 1000,
       newId: () => newEventId(),
+      clock: this.#clock,
     });
+    deps.clock?.onJump((jump) => this.#clockJumped(jump));
   }
 
   /** Ingests one event; resolves once it is durable. Throws EventValidationError for a bad event. */
@@ -204,6 +212,8 @@ export class EventsService implements Service {
       loiteringSeconds: (camera, zone) => config.cameras[camera]?.zones[zone]?.loitering_seconds ?? 0,
       afterPersist: (event) => worker.enqueue(event),
       logger,
+      clock: this.#clock,
+      clockSynced: () => this.#deps.clock?.synced ?? true,
     });
     bus.on(this, 'event.ingest', (envelope) =>
       this.ingest(envelope.payload, {
@@ -231,7 +241,7 @@ export class EventsService implements Service {
     const ingest = this.#ingest;
     const sweep = setInterval(() => {
       ingest
-        .maintainIncidents(Date.now())
+        .maintainIncidents(this.#clock.now())
         .catch((err: unknown) => logger.error({ err }, 'incident sweep failed'));
     }, 1000);
     const retention = new EventRetention({ writer: store.writer });
@@ -248,7 +258,7 @@ export class EventsService implements Service {
     this.#deps.bus.removeOwner(this);
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers = [];
-    await this.#ingest?.maintainIncidents(Date.now());
+    await this.#ingest?.maintainIncidents(this.#clock.now());
     await this.#worker?.stop();
     await this.#log?.close();
     this.#ingest = undefined;
@@ -299,10 +309,30 @@ export class EventsService implements Service {
     );
   }
 
+  /** A clock jump is stored once, as a `system` event (the clock watch logged it). */
+  #clockJumped(jump: ClockJump): void {
+    if (!this.#ingest) return;
+    this.ingest(
+      {
+        type: 'system',
+        source: 'clock',
+        severity: 'low',
+        data: {
+          what: 'clock_jump',
+          reason: `clock jumped ${describeJump(jump.deltaMs)}${jump.synced ? '' : ' (not synchronised yet)'}`,
+          delta_ms: Math.round(jump.deltaMs),
+        },
+      },
+      { actor: 'system' },
+    ).catch((err: unknown) =>
+      this.#deps.logger.error({ err }, 'could not store the clock_jump system event'),
+    );
+  }
+
   async #purge(retention: EventRetention): Promise<void> {
     const days = this.#deps.config.retention.events_days;
     try {
-      const result = await retention.purgeEvents({ olderThanMs: days * 86_400_000, now: Date.now() });
+      const result = await retention.purgeEvents({ olderThanMs: days * 86_400_000, now: this.#clock.now() });
       if (result.deleted > 0) this.#deps.logger.info(result, 'old events deleted');
     } catch (err) {
       this.#deps.logger.error({ err }, 'event retention failed');
@@ -333,7 +363,7 @@ function registerEnricherMetrics(metrics: Metrics, enrichment: EnrichmentOrchest
   });
 }
 
-function loadOpenIncidents(db: StoreService['db']): OpenIncident[] {
+function loadOpenIncidents(db: StoreService['db']): StoredIncident[] {
   const rows = db.prepare('SELECT * FROM incidents WHERE ended_at IS NULL').all() as Array<
     Record<string, unknown>
   >;

@@ -1,3 +1,4 @@
+import { type Clock, monotonicOf, systemClock } from '../../base/clock';
 import type { EventType, Severity, VigilEvent } from '../domain/eventModel';
 import { severityRank } from '../domain/eventModel';
 
@@ -16,6 +17,9 @@ export interface OpenIncident {
   state: 'new' | 'active';
   startedAt: number;
   lastSeenAt: number;
+  /** `startedAt` and `lastSeenAt` on the monotonic timeline (base/clock.ts): what timeouts compare. */
+  startedMono: number;
+  lastSeenMono: number;
   eventCount: number;
   maxConfidence: number | null;
   zones: Set<string>;
@@ -29,7 +33,11 @@ export interface IncidentOptions {
   /** And in any case after this long, so a busy street does not make one endless incident. */
   maxMs: number;
   newId: () => string;
+  clock?: Clock;
 }
+
+/** An open incident as stored: its times on the monotonic timeline are worked out when restored. */
+export type StoredIncident = Omit<OpenIncident, 'startedMono' | 'lastSeenMono'>;
 
 export interface Attachment {
   incident: OpenIncident;
@@ -41,20 +49,33 @@ export interface Attachment {
 /**
  * Groups events about the same object on the same camera into incidents with a
  * new → update → end life, like Frigate's tracked objects and review items.
+ *
+ * Idle and maximum times are measured on the monotonic timeline: each event's time is moved onto
+ * it with the clock's offset when the event arrives (`monotonicOf`), so a wall-clock jump between
+ * two events cancels out. A jump back of an hour does not keep an incident open for an hour, a jump
+ * forward of a year does not end or split it. (Stamps a producer made on another clock keep their
+ * distances unless this clock jumps between them.)
  */
 export class IncidentAggregator {
   readonly #options: IncidentOptions;
+  readonly #clock: Clock;
   readonly #open = new Map<string, OpenIncident>();
   /** Updated since last written: incident rows are written when new and ended, and in batches between. */
   readonly #dirty = new Set<OpenIncident>();
 
   constructor(options: IncidentOptions) {
     this.#options = options;
+    this.#clock = options.clock ?? systemClock;
   }
 
-  /** Restores the open incidents after a restart. */
-  restore(incidents: OpenIncident[]): void {
-    for (const incident of incidents) this.#open.set(incident.key, incident);
+  /** Restores the open incidents after a restart (their stamps taken as made on today's clock). */
+  restore(incidents: StoredIncident[]): void {
+    for (const incident of incidents)
+      this.#open.set(incident.key, {
+        ...incident,
+        startedMono: monotonicOf(this.#clock, incident.startedAt),
+        lastSeenMono: monotonicOf(this.#clock, incident.lastSeenAt),
+      });
   }
 
   /** Adds the event to its open incident or starts one; null for types without incidents. */
@@ -62,9 +83,11 @@ export class IncidentAggregator {
     if (NO_INCIDENT.has(event.type)) return null;
     const key = incidentKey(event);
     const current = this.#open.get(key);
-    if (current && this.#continues(current, event.timestamp)) {
+    const at = monotonicOf(this.#clock, event.timestamp);
+    if (current && this.#continues(current, at)) {
       current.state = 'active';
       current.lastSeenAt = Math.max(current.lastSeenAt, event.timestamp);
+      current.lastSeenMono = Math.max(current.lastSeenMono, at);
       current.eventCount += 1;
       if (event.confidence !== null)
         current.maxConfidence = Math.max(current.maxConfidence ?? 0, event.confidence);
@@ -87,6 +110,8 @@ export class IncidentAggregator {
       state: 'new',
       startedAt: event.timestamp,
       lastSeenAt: event.timestamp,
+      startedMono: at,
+      lastSeenMono: at,
       eventCount: 1,
       maxConfidence: event.confidence,
       zones: new Set(event.zones),
@@ -98,23 +123,27 @@ export class IncidentAggregator {
     return { incident, transition: 'new', ended: current };
   }
 
-  /** The open incident this event would join (a duplicate keeps it alive; the caller updates lastSeenAt). */
+  /** The open incident this event (a duplicate) would join; it keeps the incident alive. */
   peek(
     event: Pick<VigilEvent, 'type' | 'camera' | 'label' | 'objectId' | 'source' | 'timestamp'>,
   ): OpenIncident | undefined {
     const current = this.#open.get(incidentKey(event));
-    if (!current || !this.#continues(current, event.timestamp)) return undefined;
+    const at = monotonicOf(this.#clock, event.timestamp);
+    if (!current || !this.#continues(current, at)) return undefined;
+    current.lastSeenAt = Math.max(current.lastSeenAt, event.timestamp);
+    current.lastSeenMono = Math.max(current.lastSeenMono, at);
     this.#dirty.add(current);
     return current;
   }
 
-  /** Ends and removes every incident idle for longer than the idle time. */
+  /** Ends and removes every incident idle for longer than the idle time, as of wall time `now`. */
   expire(now: number): OpenIncident[] {
+    const at = monotonicOf(this.#clock, now);
     const ended: OpenIncident[] = [];
     for (const [key, incident] of this.#open) {
       if (
-        now - incident.lastSeenAt > this.#options.idleMs ||
-        now - incident.startedAt > this.#options.maxMs
+        at - incident.lastSeenMono > this.#options.idleMs ||
+        at - incident.startedMono > this.#options.maxMs
       ) {
         this.#open.delete(key);
         this.#dirty.delete(incident);
@@ -135,10 +164,9 @@ export class IncidentAggregator {
     return this.#open.size;
   }
 
-  #continues(incident: OpenIncident, timestamp: number): boolean {
+  #continues(incident: OpenIncident, at: number): boolean {
     return (
-      timestamp - incident.lastSeenAt <= this.#options.idleMs &&
-      timestamp - incident.startedAt <= this.#options.maxMs
+      at - incident.lastSeenMono <= this.#options.idleMs && at - incident.startedMono <= this.#options.maxMs
     );
   }
 }

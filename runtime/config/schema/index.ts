@@ -13,6 +13,7 @@ import { LogSchema, ShutdownSchema } from './logging';
 import { MqttSchema } from './mqtt';
 import { RetentionSchema } from './retention';
 import { StorageSchema } from './storage';
+import { SystemSchema } from './system';
 
 /** The config format version this build reads; older files are migrated on load. */
 export const CURRENT_CONFIG_VERSION = 1;
@@ -47,6 +48,7 @@ export const ConfigSchema = strictObject(
     http: HttpSchema,
     storage: StorageSchema,
     retention: RetentionSchema,
+    system: SystemSchema,
   },
   { title: 'Vigil configuration', description: 'Configuration of a Vigil appliance (YAML).' },
 );

@@ -4,7 +4,10 @@ import { StatementCache } from '../queries/sqlParts';
 import * as sql from './retentionSql';
 
 export interface PurgeOptions {
-  /** Events whose `timestamp` is older than `now - olderThanMs` go (config `retention.events_days`). */
+  /**
+   * Events whose `timestamp` is older than `now - olderThanMs` go (config `retention.events_days`);
+   * one received before the clock was synchronised only once a synchronised one stored after it does.
+   */
   olderThanMs: number;
   /** Also delete the oldest events while more than this many remain. */
   maxRows?: number;
@@ -111,7 +114,9 @@ export class EventRetention {
     const candidates = (
       olderThan === undefined
         ? statements.get(sql.SELECT_DELETABLE_ANY).all(...scan)
-        : statements.get(sql.SELECT_DELETABLE_OLDER).all(olderThan, ...scan)
+        : statements
+            .get(sql.SELECT_DELETABLE_OLDER)
+            .all(olderThan, (statements.get(sql.MAX_SYNCED_ROWID).get(olderThan) as { r: number }).r, ...scan)
     ) as Candidate[];
     const last = candidates.at(-1);
     if (last === undefined) return { deleted: 0, incidents: 0, last: undefined };

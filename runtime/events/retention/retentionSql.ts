@@ -20,15 +20,22 @@ const PROTECTED = `EXISTS (SELECT 1 FROM incidents i WHERE i.id = e.incident_id 
  * Oldest deletable events after a scan position (timestamp, rowid). Continuing from the last
  * deleted row means kept rows (an outbox backlog after weeks offline) are scanned once per run,
  * not once per batch.
+ *
+ * By age, an event received before the clock was synchronised (`clock_unsynced`: stamped at the
+ * last saved time, or in 1970) is old only once a synchronised event stored after it is: the
+ * second `?` is the newest rowid of the synchronised events past the age ({@link MAX_SYNCED_ROWID}).
+ * So a clock set forwards by a year at boot deletes nothing early.
  */
 function selectDeletable(bounded: boolean): string {
   return `SELECT e.rowid AS rid, e.id, e.timestamp, e.incident_id FROM events e
-    WHERE ${bounded ? 'e.timestamp < ? AND ' : ''}e.timestamp >= ? AND (e.timestamp > ? OR e.rowid > ?)
+    WHERE ${bounded ? 'e.timestamp < ? AND (e.clock_unsynced = 0 OR e.rowid < ?) AND ' : ''}e.timestamp >= ? AND (e.timestamp > ? OR e.rowid > ?)
       AND NOT ${UNSYNCED} AND NOT ${PROTECTED}
     ORDER BY e.timestamp, e.rowid LIMIT ?`;
 }
 
 export const SELECT_DELETABLE_OLDER = selectDeletable(true);
+/** The newest synchronised event older than `?`: the unsynchronised events stored before it are as old. */
+export const MAX_SYNCED_ROWID = `SELECT coalesce(max(rowid), 0) AS r FROM events WHERE clock_unsynced = 0 AND timestamp < ?`;
 export const SELECT_DELETABLE_ANY = selectDeletable(false);
 
 /** `?` is a JSON array of event ids in each of these. */

@@ -4,6 +4,7 @@ import type { Logger } from '../../../base/logger';
 import type { HttpConfig } from '../../config/schema/index';
 import type { Service } from '../../lifecycle/service';
 import type { StoreService } from '../../store/storeService';
+import type { ClockWatch } from '../../system/clockWatch';
 import {
   type AdminCredential,
   adminCredentialFile,
@@ -21,6 +22,8 @@ export interface AuthServiceDeps {
   dataDir: string;
   store: StoreService;
   logger: Logger;
+  /** The clock sessions are stamped with; its jumps re-base the sessions opened on the old time. */
+  clock: ClockWatch;
 }
 
 export const SESSION_COOKIE = 'vigil_session';
@@ -45,9 +48,13 @@ export class AuthService implements Service {
   readonly #tokenDigest: Buffer | null;
   readonly #credential: CredentialWatch;
   #sessions: SessionStore | undefined;
+  /** Monotonic time at construction: sessions stamped since were stamped on this process's clock. */
+  readonly #since: number;
 
   constructor(deps: AuthServiceDeps) {
     this.#deps = deps;
+    this.#since = deps.clock.clock.monotonic();
+    deps.clock.onJump((jump) => void this.#rebase(jump.offsetBefore, jump.seenAt, jump.deltaMs));
     this.#tokenDigest = deps.auth.token === null ? null : digest(deps.auth.token);
     this.#credential = new CredentialWatch(adminCredentialFile(deps.dataDir), (err) =>
       deps.logger.error(
@@ -100,7 +107,7 @@ export class AuthService implements Service {
     const header = request.headers.authorization;
     if (header !== undefined && (basic || !isBasic(header))) return this.#byToken(header);
     const token = request.cookies[SESSION_COOKIE];
-    const session = token ? this.#sessions?.find(token) : null;
+    const session = token ? this.#sessions?.find(token, this.#deps.clock.clock.now()) : null;
     if (!session || session.credential !== this.#credential.current()) return null;
     return { user: 'admin', method: 'session', expiresAt: session.expiresAt };
   }
@@ -112,11 +119,32 @@ export class AuthService implements Service {
     // Read at every login, so a password set with `vigil admin-password` applies at once.
     const credential = this.#readCredential();
     if (!(await verifyPassword(credential.password, password))) return null;
-    return sessions.create(this.#deps.auth.session_hours * 3_600_000, credentialFingerprint(credential));
+    return sessions.create(
+      this.#deps.auth.session_hours * 3_600_000,
+      credentialFingerprint(credential),
+      this.#deps.clock.clock.now(),
+    );
   }
 
   async logout(token: string | undefined): Promise<void> {
     if (token) await this.#sessions?.end(token);
+  }
+
+  /**
+   * After a clock jump, the sessions this process opened before it (stamped between its start and
+   * the jump, on the old time) move with the clock, so their lifetime stays what it was given. Those
+   * of earlier runs are left: they were stamped on that run's clock. A request in the second
+   * between the jump and its detection may be refused once.
+   */
+  async #rebase(offsetBefore: number, seenAt: number, deltaMs: number): Promise<void> {
+    const sessions = this.#sessions;
+    if (!sessions) return;
+    try {
+      const moved = await sessions.rebase(offsetBefore + this.#since, offsetBefore + seenAt, deltaMs);
+      if (moved > 0) this.#deps.logger.info({ sessions: moved }, 'login sessions moved with the clock jump');
+    } catch (err) {
+      this.#deps.logger.error({ err }, 'could not move the login sessions with the clock jump');
+    }
   }
 
   #readCredential(): AdminCredential {

@@ -56,6 +56,22 @@ export class SessionStore {
     return row ? { createdAt: row.created_at, expiresAt: row.expires_at, credential: row.credential } : null;
   }
 
+  /**
+   * Moves the sessions opened between `from` and `to` (wall stamps on the clock before a jump) by
+   * the jump, so they last as long as they were given: a forward jump does not end them early, a
+   * backward one does not lengthen them. Returns how many moved.
+   */
+  async rebase(from: number, to: number, deltaMs: number): Promise<number> {
+    return this.#writer.write(
+      (db) =>
+        db
+          .prepare(
+            'UPDATE sessions SET created_at = created_at + ?, expires_at = expires_at + ? WHERE created_at BETWEEN ? AND ?',
+          )
+          .run(deltaMs, deltaMs, from, to).changes,
+    );
+  }
+
   async end(token: string): Promise<void> {
     await this.#writer.write((db) =>
       db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash(token)),

@@ -13,6 +13,7 @@ import { openDatabase } from '../../../runtime/store/database';
 import { MIGRATIONS } from '../../../runtime/store/migrations/index';
 import { migrate } from '../../../runtime/store/migrator';
 import { tempDir } from '../../helpers/tempDir';
+import { TestClock } from '../../helpers/testClock';
 
 const WINDOWS: Partial<Record<EventType, number>> = {
   motion: 10_000,
@@ -23,7 +24,7 @@ const WINDOWS: Partial<Record<EventType, number>> = {
 };
 
 /** A real database and the ingest stages wired as the app wires them, with a controllable clock and mode. */
-export async function ingestKit(options: { mode?: string; loitering?: number } = {}) {
+export async function ingestKit(options: { mode?: string; loitering?: number; synced?: boolean } = {}) {
   const file = join(tempDir(), 'vigil.db');
   const db = openDatabase(file);
   migrate(db, file, MIGRATIONS);
@@ -33,7 +34,8 @@ export async function ingestKit(options: { mode?: string; loitering?: number } =
   const eventMetrics = createEventMetrics(metrics);
   const persisted: VigilEvent[] = [];
   let mode = options.mode ?? 'home';
-  let now = Date.parse('2026-11-23T12:00:00Z');
+  const clock = new TestClock(Date.parse('2026-11-23T12:00:00Z'));
+  let synced = options.synced ?? true;
   const ingest = new EventIngest({
     log,
     knownIds: new KnownIds(),
@@ -44,12 +46,18 @@ export async function ingestKit(options: { mode?: string; loitering?: number } =
       iouThreshold: 0.85,
       maxEntries: 1000,
     }),
-    incidents: new IncidentAggregator({ idleMs: 30_000, maxMs: 600_000, newId: () => crypto.randomUUID() }),
+    incidents: new IncidentAggregator({
+      idleMs: 30_000,
+      maxMs: 600_000,
+      newId: () => crypto.randomUUID(),
+      clock,
+    }),
     metrics: eventMetrics,
     alarm: { mode: () => mode, disarmedMode: 'disarmed', awayMode: 'away' },
     loiteringSeconds: () => options.loitering ?? 0,
     afterPersist: (event) => persisted.push(event),
-    now: () => now,
+    clock,
+    clockSynced: () => synced,
   });
   after(async () => {
     await log.close();
@@ -63,10 +71,13 @@ export async function ingestKit(options: { mode?: string; loitering?: number } =
     setMode: (m: string) => {
       mode = m;
     },
-    advance: (ms: number) => {
-      now += ms;
+    advance: (ms: number) => clock.advance(ms),
+    /** Sets the wall clock as NTP does; monotonic time does not move. */
+    jump: (ms: number) => clock.jump(ms),
+    setSynced: (value: boolean) => {
+      synced = value;
     },
-    now: () => now,
+    now: () => clock.now(),
     count: (sql = 'SELECT count(*) AS n FROM events') => (db.prepare(sql).get() as { n: number }).n,
   };
 }

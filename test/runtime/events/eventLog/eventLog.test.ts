@@ -37,6 +37,7 @@ function persist(id: string, zones: string[] = []): PersistEvent {
       'low',
       'fp',
       null,
+      0,
     ],
     zones,
     actor: 'api',
