@@ -95,9 +95,11 @@ export class EventIngest {
     const { metrics } = this.#deps;
     const started = performance.now();
     const receivedAt = this.#clock.now();
+    const synced = this.#deps.clockSynced?.() ?? true;
     let valid: ValidEventInput;
     try {
-      valid = validateEventInput(body, receivedAt);
+      // Until the clock is synchronised it is the one in doubt, not the sender's: no future check.
+      valid = validateEventInput(body, synced ? receivedAt : Number.POSITIVE_INFINITY);
     } catch (err) {
       if (err instanceof EventValidationError) metrics.rejected.inc({ field: knownField(err.field) });
       throw err;
@@ -112,7 +114,7 @@ export class EventIngest {
         return replay;
       }
     }
-    const event = this.#toEvent(valid, receivedAt, origin);
+    const event = this.#toEvent(valid, receivedAt, origin, synced);
     mark = this.#endStage('classify', mark, event.id);
 
     const sighting = sightingOf(event, this.#clock);
@@ -274,7 +276,7 @@ export class EventIngest {
     }
   }
 
-  #toEvent(valid: ValidEventInput, receivedAt: number, origin: IngestOrigin): VigilEvent {
+  #toEvent(valid: ValidEventInput, receivedAt: number, origin: IngestOrigin, synced: boolean): VigilEvent {
     const { input, dataJson } = valid;
     const label = input.label ?? null;
     const type: EventType = classifyType(input.type, label);
@@ -323,7 +325,7 @@ export class EventIngest {
         dataJson,
       }),
       incidentId: null,
-      ...(this.#deps.clockSynced?.() === false ? { clockUnsynced: true as const } : {}),
+      ...(synced ? {} : { clockUnsynced: true as const }),
     };
   }
 

@@ -88,16 +88,13 @@ export class ClockWatch {
         'the clock is synchronised (NTP): events are no longer marked clock_unsynced',
       );
     }
+    // Against the previous check, so NTP's slow slewing (≤ 0.5 ms a second) never adds up to a jump.
     const offset = this.#readOffset();
-    const deltaMs = offset - this.#offset;
-    if (Math.abs(deltaMs) <= (this.#options.toleranceMs ?? 5000)) return null;
-    const jump: ClockJump = {
-      deltaMs,
-      offsetBefore: this.#offset,
-      seenAt: this.clock.monotonic(),
-      synced: this.#synced,
-    };
+    const offsetBefore = this.#offset;
     this.#offset = offset;
+    const deltaMs = offset - offsetBefore;
+    if (Math.abs(deltaMs) <= (this.#options.toleranceMs ?? 5000)) return null;
+    const jump: ClockJump = { deltaMs, offsetBefore, seenAt: this.clock.monotonic(), synced: this.#synced };
     this.#jumps += 1;
     this.#lastJump = jump;
     this.#options.logger.warn(
