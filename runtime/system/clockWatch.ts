@@ -136,10 +136,10 @@ export function describeJump(deltaMs: number): string {
     [60_000, 'min'],
   ];
   for (const [ms, unit] of units) {
-    if (abs >= ms) {
-      const value = abs / ms;
-      return `${sign}${value >= 10 ? Math.round(value) : Math.round(value * 10) / 10} ${unit}`;
-    }
+    const value = abs / ms;
+    // Rounded before the unit is chosen: a jump measured at 59.99 minutes reads `1 h`.
+    const shown = value >= 10 ? Math.round(value) : Math.round(value * 10) / 10;
+    if (shown >= 1) return `${sign}${shown} ${unit}`;
   }
   return `${sign}${Math.round(abs / 1000)} s`;
 }

@@ -54,6 +54,11 @@ export const TEST_REQUIREMENTS: readonly SystemRequirement[] = [
     why: 'the firewall test wires two network namespaces together (ip netns, veth)',
   },
   {
+    command: 'faketime',
+    debianPackage: 'faketime',
+    why: 'the appliance is run across real clock jumps under libfaketime (test/runtime/system/clockJump.e2e.test.ts)',
+  },
+  {
     command: 'promtool',
     debianPackage: 'prometheus',
     why: "GET /metrics is checked with promtool check metrics, Prometheus' own naming rules",

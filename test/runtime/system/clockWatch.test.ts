@@ -58,6 +58,7 @@ describe('the clock watch', () => {
   test('describes jumps as a person reads them', () => {
     assert.equal(describeJump(8000), '+8 s');
     assert.equal(describeJump(-90_000), '-1.5 min');
+    assert.equal(describeJump(-3_599_500), '-1 h', 'as measured, a little under the hour');
     assert.equal(describeJump(56 * YEAR), '+20440 d');
   });
 });
