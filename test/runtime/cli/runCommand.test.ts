@@ -45,6 +45,7 @@ describe('vigil run', () => {
     assert.deepEqual(
       body.services.map((s) => [s.name, s.state]),
       [
+        ['clock', 'running'],
         ['store', 'running'],
         ['auth', 'running'],
         ['bus', 'running'],

@@ -114,6 +114,7 @@ const DEFAULTS = {
     snapshots: { days: 14, max_gb: 5 },
     unknown_faces: { max_mb: 200 },
   },
+  system: { clock_sync_file: '/run/systemd/timesync/synchronized' },
 };
 
 describe('defaults', () => {
