@@ -120,6 +120,7 @@ function applianceServices(parts: DaemonParts, bus: Bus<AppEvents>) {
     logger: logging.forModule('media'),
     metrics,
     snapshots,
+    clock: parts.clock,
   });
   // Raw-frame cameras' live video is encoded from the frames the pipeline taps (see LiveVideoStreams).
   const liveVideo = new LiveVideoStreams({ cameras: config.cameras, logger: logging.forModule('web') });

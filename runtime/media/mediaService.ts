@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { systemClock } from '../../base/clock';
 import type { Logger } from '../../base/logger';
 import type { Frame } from '../../hal/camera/types';
 import type { Bus } from '../bus/eventBus';
@@ -10,6 +11,7 @@ import type { EventTopics } from '../events/eventTopics';
 import type { Service } from '../lifecycle/service';
 import type { Metrics } from '../metrics/metrics';
 import type { StoreService } from '../store/storeService';
+import type { ClockJump, ClockWatch } from '../system/clockWatch';
 import { registerClipRoutes } from './api/clipRoutes';
 import { registerSnapshotRoutes } from './api/snapshotRoutes';
 import { ClipService } from './clips/clipService';
@@ -26,6 +28,8 @@ export interface MediaServiceDeps {
   metrics: Metrics;
   /** The pipeline writes object snapshots through it; the routes read the latest per camera. */
   snapshots: SnapshotStore;
+  /** Retention ages media by this clock; its jumps move the media registered before them. */
+  clock?: ClockWatch;
 }
 
 /** data_dir as an absolute path (the demo's is relative), and the ring directory inside or beside it. */
@@ -51,9 +55,14 @@ export class MediaService implements Service {
   #retention: MediaRetention | undefined;
   #schedule: RetentionSchedule | undefined;
 
+  /** Monotonic time at construction: media registered since were stamped on this process's clock. */
+  readonly #since: number;
+
   constructor(deps: MediaServiceDeps) {
     this.#deps = deps;
     this.#dirs = mediaDirs(deps.config);
+    this.#since = deps.clock?.clock.monotonic() ?? 0;
+    deps.clock?.onJump((jump) => void this.#clockJumped(jump));
     // Ranged, ETag'd file replies rooted at data_dir; nothing is served by path, only by the routes.
     void deps.http.register(fastifyStatic, { root: this.#dirs.dataDir, serve: false });
   }
@@ -91,12 +100,26 @@ export class MediaService implements Service {
       logger: logger.child({ part: 'retention' }),
       metrics,
     });
+    const clock = this.#deps.clock?.clock ?? systemClock;
     this.#schedule = startRetentionSchedule({
       retention: this.#retention,
       cron: config.retention.schedule,
       timezone: config.device.timezone,
       logger: logger.child({ part: 'retention' }),
+      now: () => clock.now(),
     });
+  }
+
+  async #clockJumped(jump: ClockJump): Promise<void> {
+    const retention = this.#retention;
+    if (!retention) return;
+    try {
+      const from = jump.offsetBefore + this.#since;
+      const moved = await retention.moveWithClock(from, jump.offsetBefore + jump.seenAt, jump.deltaMs);
+      if (moved > 0) this.#deps.logger.info({ media: moved }, 'media ages moved with the clock jump');
+    } catch (err) {
+      this.#deps.logger.error({ err }, 'could not move the media ages with the clock jump');
+    }
   }
 
   async stop(): Promise<void> {

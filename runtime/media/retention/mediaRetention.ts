@@ -100,6 +100,21 @@ export class MediaRetention {
     return free !== null && free < floor;
   }
 
+  /**
+   * Moves the media registered between `from` and `to` (wall stamps on the clock before a jump) by
+   * the jump: media recorded after booting at the last saved time (or 1970) are not a year old
+   * when NTP sets the clock forwards a year, nor younger than they are after a jump back. Their
+   * `created_at` only ages them; file names keep the day they were written under.
+   */
+  moveWithClock(from: number, to: number, deltaMs: number): Promise<number> {
+    return this.#options.writer.write(
+      (db) =>
+        db
+          .prepare('UPDATE media SET created_at = created_at + ? WHERE created_at BETWEEN ? AND ?')
+          .run(deltaMs, from, to).changes,
+    );
+  }
+
   /** Stops a running sweep at its next batch and waits for it; later sweeps are refused. */
   async close(): Promise<void> {
     this.#closing = true;

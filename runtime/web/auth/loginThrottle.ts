@@ -1,3 +1,4 @@
+import { systemClock } from '../../../base/clock';
 /** The login limits across every client address (`http.auth`). */
 export interface LoginLimits {
   /** Failed logins allowed per minute from all addresses together. */
@@ -38,7 +39,8 @@ export class LoginThrottle {
   #queued = 0;
   #turn: Promise<void> = Promise.resolve();
 
-  constructor(limits: LoginLimits, now: () => number = Date.now) {
+  /** `now` is monotonic: a clock set back an hour must not lock the admin out for an hour. */
+  constructor(limits: LoginLimits, now: () => number = systemClock.monotonic) {
     this.#limits = limits;
     this.#now = now;
   }

@@ -92,6 +92,7 @@ describe('vigil run', () => {
       'bus',
       'auth',
       'store',
+      'clock',
     ]);
     assert.ok(vigil.logs.some((l) => l.msg === 'shutdown complete'));
 
@@ -155,7 +156,20 @@ describe('vigil run', () => {
     assert.match(JSON.stringify(fatal), new RegExp(`port ${port} on 127.0.0.1 is already in use`));
     assert.deepEqual(
       vigil.logs.filter((l) => l.msg === 'service stopped').map((l) => l.service),
-      ['web', 'mqtt', 'pipeline', 'media', 'faces', 'sensors', 'events', 'alarm', 'bus', 'auth', 'store'],
+      [
+        'web',
+        'mqtt',
+        'pipeline',
+        'media',
+        'faces',
+        'sensors',
+        'events',
+        'alarm',
+        'bus',
+        'auth',
+        'store',
+        'clock',
+      ],
     );
   });
 
