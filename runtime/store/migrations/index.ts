@@ -9,6 +9,7 @@ import { syncSeq } from './m008SyncSeq';
 import { sessionCredential } from './m009SessionCredential';
 import { unknownFaceQuality } from './m010UnknownFaceQuality';
 import { eventFolds } from './m011EventFolds';
+import { ftsBacklog } from './m012FtsBacklog';
 
 /** One schema change. Versions are consecutive from 1 and never edited once released. */
 export interface Migration {
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   sessionCredential,
   unknownFaceQuality,
   eventFolds,
+  ftsBacklog,
 ];
