@@ -41,6 +41,7 @@ import { migrate } from '../runtime/store/migrator';
 import { StoreService } from '../runtime/store/storeService';
 import { benchSize, benchTitle } from './benchMode';
 import { benchTempDir } from './benchTempDir';
+import { type CpuSplit, ThreadCpu } from './threadCpu';
 
 const TOTAL = benchSize(process.env.BENCH_EVENTS, 100_000, 500);
 /** Events sent through the whole path (part 2). */
@@ -186,7 +187,7 @@ function rawBatched(): number {
 }
 
 /** The events service as the appliance wires it, on a fresh database; MQTT on so the outbox is written. */
-async function startService(name: string) {
+async function startService(name: string, threads?: ThreadCpu) {
   const dataDir = join(dir, name);
   const loaded = loadConfig({
     text: `data_dir: ${dataDir}\nmqtt: { enabled: true }\nalarm: { mode: away }\n`,
@@ -195,12 +196,19 @@ async function startService(name: string) {
   if (!loaded.ok) throw new Error(`bench config: ${JSON.stringify(loaded.errors)}`);
   const config = loaded.config;
   const logger = pino({ level: 'warn' });
+  const commits = { count: 0, writes: 0, ms: 0 };
   const store = new StoreService({
     file: join(dataDir, 'vigil.db'),
     version: 'bench',
     groupCommit: {
       maxBatch: config.storage.group_commit.max_batch,
       maxDelayMs: config.storage.group_commit.max_delay_ms,
+    },
+    // Both writers report here: the main thread's and the event log's thread (nearly all of them).
+    onCommit: (writes, ms) => {
+      commits.count += 1;
+      commits.writes += writes;
+      commits.ms += ms;
     },
     logger,
   });
@@ -212,7 +220,8 @@ async function startService(name: string) {
   const metrics = new Metrics();
   const http = Fastify();
   const service = new EventsService({ config, store, bus, metrics, http, logger });
-  await service.start();
+  // The event log's writer thread starts here: the CPU split tells it apart.
+  await (threads ? threads.mark(() => service.start()) : service.start());
   const unrouted = store.db.prepare("SELECT count(*) FROM events WHERE state IN ('persisted', 'enriched')");
   const count = (sql: string) => store.db.prepare(sql).pluck().get() as number;
   return {
@@ -220,6 +229,7 @@ async function startService(name: string) {
     bus,
     metrics,
     count,
+    commits,
     /** Resolves once nothing stored is left unrouted (checked every 5 ms). */
     async routedAll(): Promise<void> {
       while ((unrouted.pluck().get() as number) > 0 || service.health().event_log_pending !== 0)
@@ -241,9 +251,14 @@ async function wholePath(): Promise<{
   routedRate: number;
   routed: number;
   outbox: number;
+  cpu: CpuSplit;
+  commits: { count: number; writes: number; ms: number };
+  seconds: number;
 }> {
-  const app = await startService('whole');
+  const threads = new ThreadCpu();
+  const app = await startService('whole', threads);
   let next = 0;
+  threads.begin();
   const start = performance.now();
   const producer = async () => {
     while (next < ROUTED_TOTAL) {
@@ -255,13 +270,23 @@ async function wholePath(): Promise<{
   const ingestSeconds = (performance.now() - start) / 1000;
   await app.routedAll();
   const seconds = (performance.now() - start) / 1000;
+  const cpu = threads.end();
   const routed = app.count("SELECT count(*) FROM events WHERE state = 'routed'");
   const outbox = app.count('SELECT count(*) FROM outbox');
   const stored = app.count('SELECT count(*) FROM events');
   await app.stop();
   if (routed !== stored || outbox !== stored)
     throw new Error(`${stored} events stored, but ${routed} routed and ${outbox} outbox rows`);
-  return { ingestRate: stored / ingestSeconds, routedRate: routed / seconds, routed, outbox };
+  const perEvent = (us: number) => us / routed;
+  return {
+    ingestRate: stored / ingestSeconds,
+    routedRate: routed / seconds,
+    routed,
+    outbox,
+    commits: { ...app.commits },
+    seconds,
+    cpu: { main: perEvent(cpu.main), started: perEvent(cpu.started), other: perEvent(cpu.other) },
+  };
 }
 
 interface RateResult {
@@ -385,6 +410,13 @@ console.log(
   `  ratio routed / raw:                  ${(whole.routedRate / rawMean).toFixed(3)} (raw: mean of the two baselines); routed / ingested ${(whole.routedRate / whole.ingestRate).toFixed(2)}`,
 );
 console.log(`  rows: ${fmt(whole.routed)} events routed, ${fmt(whole.outbox)} outbox rows`);
+console.log(
+  `  commits: ${fmt(whole.commits.count)} (${(whole.commits.writes / whole.commits.count).toFixed(1)} writes each), ${(whole.commits.ms / 1000).toFixed(1)} s inside them of ${whole.seconds.toFixed(1)} s`,
+);
+const { main, started, other } = whole.cpu;
+console.log(
+  `  CPU per routed event:                ${(main + started + other).toFixed(0)} µs: main thread ${main.toFixed(0)}, event log writer ${started.toFixed(0)}, other threads (V8 GC and compiler, libuv) ${other.toFixed(0)}`,
+);
 console.log('  3. latency ingest → routed (outbox row durable) at fixed offered rates');
 for (const r of rates) {
   const target = r.rate === 1_000 ? 'target p95 ≤ 100 ms' : r.rate === 5_000 ? 'target p99 ≤ 300 ms' : '';

@@ -1,6 +1,7 @@
 import type { Logger } from '../../base/logger';
 import type { VigilEvent } from '../domain/eventModel';
 import type { Decision, RuleContext } from '../rules/decision';
+import { PairTally } from './counterTally';
 import type { EnrichmentResult } from './enrichment/types';
 import { type EventMetrics, endStage } from './eventMetrics';
 import type { DeliveryResult } from './routing/channel';
@@ -265,29 +266,29 @@ export class RoutingWorker {
     const { metrics, logger } = this.#deps;
     const mark = performance.now();
     const allowed = outcomes.filter((o): o is Decided => 'decision' in o && o.decision.allowed);
+    // The live and after-commit channels' results; the staged ones' came with the commit.
     const delivered = await Promise.all(
-      allowed.map(async (o) => [
-        ...(o.staged ?? []),
-        ...(await this.#deps.deliver(o.event, o.decision, o.description)),
-      ]),
+      allowed.map((o) => this.#deps.deliver(o.event, o.decision, o.description)),
     );
     endStage(metrics, logger, 'route', mark, outcomes.length === 1 ? outcomes[0]?.event.id : undefined);
     const delivering: Decided[] = [];
     const deliveries: DeliveryResult[][] = [];
+    const routed = new PairTally(metrics.routed, 'channel', 'ok');
     allowed.forEach((o, i) => {
       const results = delivered[i] ?? [];
       if (this.#delivers(o.decision)) {
         delivering.push(o);
-        deliveries.push(results);
+        deliveries.push(o.staged === undefined ? results : [...o.staged, ...results]);
         return;
       }
       // Live views only: counted and logged, not stored (the event is already `routed`).
-      for (const d of results.slice(o.staged?.length ?? 0)) {
-        metrics.routed.inc({ channel: d.channel, ok: String(d.ok) });
+      for (const d of results) {
+        routed.add(d.channel, String(d.ok));
         if (!d.ok)
           logger.warn({ eventId: o.event.id, channel: d.channel, error: d.error }, 'live delivery failed');
       }
     });
+    routed.flush();
     if (delivering.length > 0) await this.#writeDeliveries(delivering, deliveries);
     this.#observeRouted(outcomes);
   }
@@ -381,8 +382,9 @@ export class RoutingWorker {
   /** The stored channels' results of a batch, in one transaction: dead letters and `routed` states. */
   async #writeDeliveries(delivered: readonly Decided[], deliveries: DeliveryResult[][]): Promise<void> {
     const { metrics, logger } = this.#deps;
-    for (const results of deliveries)
-      for (const d of results) metrics.routed.inc({ channel: d.channel, ok: String(d.ok) });
+    const routed = new PairTally(metrics.routed, 'channel', 'ok');
+    for (const results of deliveries) for (const d of results) routed.add(d.channel, String(d.ok));
+    routed.flush();
     const done = this.#now();
     const ops: RoutingOp[] = [];
     delivered.forEach((o, i) => {
@@ -417,6 +419,9 @@ export class RoutingWorker {
 
   #countOutcomes(outcomes: readonly Outcome[]): void {
     const { metrics, logger } = this.#deps;
+    const enriched = new PairTally(metrics.enriched, 'enricher', 'status');
+    const routed = new PairTally(metrics.routed, 'channel', 'ok');
+    let filtered = 0;
     for (const o of outcomes) {
       if (!('decision' in o)) {
         const retry = this.#retries.schedule(o.event);
@@ -430,11 +435,15 @@ export class RoutingWorker {
         continue;
       }
       this.#retries.succeeded(o.event.id);
-      for (const r of o.results) metrics.enriched.inc({ enricher: r.enricher, status: r.status });
-      if (!o.decision.allowed) metrics.filtered.inc();
+      for (const r of o.results) enriched.add(r.enricher, r.status);
+      if (!o.decision.allowed) filtered += 1;
       else if (!this.#delivers(o.decision))
-        for (const d of o.staged ?? []) metrics.routed.inc({ channel: d.channel, ok: String(d.ok) });
+        for (const d of o.staged ?? []) routed.add(d.channel, String(d.ok));
     }
+    // Once per batch and label pair, not per event.
+    enriched.flush();
+    routed.flush();
+    if (filtered > 0) metrics.filtered.inc(filtered);
   }
 
   #delivers(decision: Decision): boolean {

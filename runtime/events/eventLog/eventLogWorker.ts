@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../../store/database';
 import { GroupCommitWriter } from '../../store/groupCommitWriter';
 import { EventStore } from '../eventStore';
+import { indexFtsBacklog } from '../ftsBacklog';
 import {
   type EventLogWorkerData,
   type FromEventLogWriter,
@@ -36,6 +37,13 @@ let results: Array<[number, WriteFailure | null]> = [];
 let commits: Array<[number, number]> = [];
 let replyScheduled = false;
 const inFlight = new Set<Promise<void>>();
+
+/**
+ * How often the descriptions routing stored are added to the full-text index, in one statement
+ * that shares the next group commit (ftsBacklog.ts): a few index segments a second instead of one
+ * per routing commit. Searches index what is left first, so they never miss one.
+ */
+const FTS_INDEX_EVERY_MS = 500;
 
 /** One reply per turn of the event loop carries every write finished in it. */
 function reply(): void {
@@ -71,9 +79,21 @@ try {
       scheduleReply();
     },
   });
+  // Set by a routing batch (which may queue descriptions); only then is there anything to index.
+  let routed = false;
+  const indexDescriptions = () => {
+    if (!routed) return;
+    routed = false;
+    writer.write(indexFtsBacklog).catch(() => {
+      // Still queued in the database: the next round (or the next search) indexes them.
+      routed = true;
+    });
+  };
+  const indexing = setInterval(indexDescriptions, FTS_INDEX_EVERY_MS);
   port.on('message', async (message: ToEventLogWriter) => {
     if (message.kind === 'writes') {
       for (const [seq, write] of message.writes) {
+        if (write.op === 'route') routed = true;
         const finish = (failure: WriteFailure | null) => {
           results.push([seq, failure]);
           inFlight.delete(done);
@@ -89,6 +109,8 @@ try {
       }
       return;
     }
+    clearInterval(indexing);
+    indexDescriptions();
     writer.close();
     await Promise.allSettled([...inFlight]);
     reply();

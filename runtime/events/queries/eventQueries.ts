@@ -3,6 +3,7 @@ import { RequestError } from '../../../base/requestError';
 import { EVENT_TYPES } from '../../domain/eventModel';
 import type { EventView } from '../eventTable';
 import { type EventRow, toEventView } from '../eventTable';
+import { indexFtsBacklogBeforeSearch } from '../ftsBacklog';
 import { decodeCursor, encodeCursor } from './cursor';
 import { type AggregateOptions, type AggregateResult, EventAggregates } from './eventAggregates';
 import { toFtsQuery } from './ftsQuery';
@@ -67,11 +68,13 @@ export interface EventQueriesOptions {
  * (better-sqlite3); every statement is prepared once and reused.
  */
 export class EventQueries {
+  readonly #db: Database;
   readonly #statements: StatementCache;
   readonly #incidents: IncidentQueries;
   readonly #aggregates: EventAggregates;
 
   constructor(options: EventQueriesOptions) {
+    this.#db = options.db;
     this.#statements = new StatementCache(options.db);
     this.#incidents = new IncidentQueries(this.#statements);
     this.#aggregates = new EventAggregates(this.#statements, {
@@ -99,6 +102,8 @@ export class EventQueries {
       const match = toFtsQuery(filter.q);
       // Nothing searchable in q (only punctuation): a search for nothing finds nothing.
       if (match === null) return { events: [], next_cursor: null };
+      // Descriptions are indexed in batches: those still queued are indexed first.
+      indexFtsBacklogBeforeSearch(this.#db);
       where.add('rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)', match);
     }
     const { rows, next_cursor } = newestFirstPage<EventRow>(this.#statements, {

@@ -10,6 +10,7 @@ import { sessionCredential } from './m009SessionCredential';
 import { unknownFaceQuality } from './m010UnknownFaceQuality';
 import { eventFolds } from './m011EventFolds';
 import { clockUnsynced } from './m012ClockUnsynced';
+import { ftsBacklog } from './m013FtsBacklog';
 
 /** One schema change. Versions are consecutive from 1 and never edited once released. */
 export interface Migration {
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   unknownFaceQuality,
   eventFolds,
   clockUnsynced,
+  ftsBacklog,
 ];

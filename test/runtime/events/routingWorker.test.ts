@@ -76,6 +76,7 @@ async function routingKit(
     config: enrichmentConfig(),
     device: { id: 'pi', name: 'Pi', timezone: 'UTC' },
   });
+  const metrics = new Metrics();
   const worker = new RoutingWorker({
     recorder,
     commit: (ops) => writer.write(() => routing.apply(ops, events)),
@@ -86,7 +87,7 @@ async function routingKit(
     deliver: (event, decision) => router.route(event, decision),
     delivers: (decision) => router.delivers(decision),
     context: () => ({ mode: 'disarmed', hour: 12 }),
-    metrics: createEventMetrics(new Metrics()),
+    metrics: createEventMetrics(metrics),
     logger,
     concurrency: 4,
     capacity: 10_000,
@@ -103,7 +104,17 @@ async function routingKit(
         .prepare("SELECT state FROM audit WHERE subject_kind = 'event' AND subject_id = ? ORDER BY id")
         .all(id) as Array<{ state: string }>
     ).map((row) => row.state);
-  return { db, worker, commits, hook, count, states };
+  /** A counter's value per label set, as `label=value,…` → value. */
+  const counter = async (name: string) =>
+    Object.fromEntries(
+      ((await metrics.snapshot()).counters[name] ?? []).map((v) => [
+        Object.entries(v.labels)
+          .map(([k, l]) => `${k}=${String(l)}`)
+          .join(','),
+        v.value,
+      ]),
+    );
+  return { db, worker, commits, hook, count, states, counter };
 }
 
 /** A rule, as the config loader makes it, routing events whose `field` equals `value` to `route`. */
@@ -173,6 +184,28 @@ describe('RoutingWorker', () => {
       "SELECT reason FROM audit WHERE subject_id = 'e-10' AND state = 'routed'",
     ) as unknown as string;
     assert.match(reason, /webhook:hook ok/);
+  });
+
+  test('deliveries and enricher outcomes are counted once each, per channel and per enricher', async () => {
+    const kit = await routingKit({
+      rules: [rule('cars', 'label', 'car', 'webhook:hook')],
+    });
+    seed(kit.db, 100, 10);
+    await kit.worker.scan();
+    await kit.worker.idle();
+
+    assert.deepEqual(await kit.counter('vigil_events_routed_total'), {
+      'channel=mqtt,ok=true': 100,
+      'channel=web,ok=true': 100,
+      'channel=webhook:hook,ok=true': 10,
+    });
+    const perEnricher = new Map<string, number>();
+    for (const [labels, n] of Object.entries(await kit.counter('vigil_events_enriched_total'))) {
+      const enricher = /enricher=([^,]+)/.exec(labels)?.[1] ?? labels;
+      perEnricher.set(enricher, (perEnricher.get(enricher) ?? 0) + n);
+    }
+    assert.ok(perEnricher.size > 0, 'enricher outcomes counted');
+    for (const [enricher, n] of perEnricher) assert.equal(n, 100, `${enricher}: one outcome per event`);
   });
 
   test('a staged channel refusing one event dead-letters that event alone; the rest of its batch is routed', async () => {

@@ -106,6 +106,26 @@ describe('event log writer thread', () => {
     reader.close();
   });
 
+  test('descriptions a routing batch stores are indexed for search by the thread within a second, without a search', async () => {
+    const file = migratedFile();
+    const log = await EventLog.open({ file, maxBatch: 64 });
+    await log.write(persist('a'));
+    const decision = ['decision', 'low', 'person at the door', '[]', '{}', null, 'a', null] as const;
+    await log.write({ op: 'route', ops: [[...decision]] });
+    const reader = openDatabase(file);
+    const queued = reader.prepare('SELECT count(*) FROM events_fts_backlog').pluck();
+    const found = reader.prepare("SELECT count(*) FROM events_fts WHERE events_fts MATCH 'door'").pluck();
+    try {
+      const deadline = Date.now() + 5000;
+      while (queued.get() !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(queued.get(), 0);
+      assert.equal(found.get(), 1);
+    } finally {
+      reader.close();
+      await log.close();
+    }
+  });
+
   test('a database that cannot be opened fails at open, naming the file', async () => {
     const file = join(tempDir(), 'not-a-db.db');
     await import('node:fs/promises').then((fs) => fs.writeFile(file, 'this is not SQLite'.repeat(100)));
