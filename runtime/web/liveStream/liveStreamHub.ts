@@ -111,8 +111,11 @@ export class LiveStreamHub {
   publish(message: UnsequencedMessage): number {
     const seq = this.#ring.newest + 1;
     const { type, ...body } = message;
-    // Serialised once, whatever the number of clients.
-    const frame = Buffer.from(JSON.stringify({ type, seq, ...body }));
+    // Serialised once, whatever the number of clients, into a buffer of its own (not a pool
+    // slice), which the ring can keep without a copy.
+    const json = JSON.stringify({ type, seq, ...body });
+    const frame = Buffer.allocUnsafeSlow(Buffer.byteLength(json));
+    frame.write(json);
     this.#ring.push(frame);
     if (this.#outgoing.length === 0) setImmediate(() => this.#flush());
     this.#outgoing.push({ seq, frame });

@@ -44,6 +44,30 @@ describe('ReplayRing', () => {
     assert.equal(ring.after(1), undefined);
     assert.equal(ring.size, 0);
   });
+
+  test('a full ring holds about the bytes of its messages, not the pool slabs they were cut from', () => {
+    const ring = new ReplayRing(2_000);
+    const garbage: Buffer[] = [];
+    let messageBytes = 0;
+    for (let n = 1; n <= 4_000; n++) {
+      // Other pooled allocations between two messages, as HTTP parsing and logging make.
+      garbage.push(Buffer.from(`${'x'.repeat(1_000)}${n}`));
+      if (garbage.length > 100) garbage.shift();
+      ring.push(
+        Buffer.from(JSON.stringify({ type: 'event', seq: n, event: { id: `e${n}`, label: 'person' } })),
+      );
+    }
+    const kept = ring.after(ring.oldest - 1) ?? [];
+    assert.equal(kept.length, 2_000);
+    for (const message of kept) messageBytes += message.byteLength;
+    const held = new Set(kept.map((message) => message.buffer));
+    const heldBytes = [...held].reduce((sum, buffer) => sum + buffer.byteLength, 0);
+    assert.ok(
+      heldBytes <= messageBytes * 1.05,
+      `the ring holds ${heldBytes} bytes of buffers for ${messageBytes} bytes of messages`,
+    );
+    assert.equal(JSON.parse(String(ring.at(4_000))).seq, 4_000, 'the copies carry the messages');
+  });
 });
 
 describe('resumeRequest', () => {
