@@ -222,6 +222,15 @@ process.exitCode = await withBundles(ENTRY_POINTS, async (bundleDir) => {
     console.log(
       `    RSS slope ${fmt(verdict.rssSlopeMbPer10Min, 2)} MB per 10 min (target ≤ ${RSS_SLOPE_LIMIT_MB_PER_10_MIN}): ${yes(verdict.rssMet)}`,
     );
+    const windows = verdict.rssWindowSlopes
+      .map((w) => `${fmt(w.fromMinute)}–${fmt(w.toMinute)} min ${fmt(w.mbPer10Min, 2)}`)
+      .join(', ');
+    console.log(
+      `    RSS ${fmt(verdict.rssStartMb)} → ${fmt(verdict.rssEndMb)} MB (first and last minute of the window); slope by 10 minutes: ${windows}; the last 20 minutes ${fmt(verdict.rssSlopeLast20MinMbPer10Min, 2)}`,
+    );
+    console.log(
+      `    V8 heap used ${fmt(verdict.heap.min)}–${fmt(verdict.heap.max)} MB, slope ${fmt(verdict.heapSlopeMbPer10Min, 2)} MB per 10 min`,
+    );
     console.log(
       `    open descriptors ${verdict.fds.min}–${verdict.fds.max} (flat: within ${FD_TOLERANCE}): ${yes(verdict.fds.flat)}`,
     );

@@ -32,6 +32,19 @@ export interface SoakVerdict {
   samples: number;
   rssSlopeMbPer10Min: number;
   rssMet: boolean;
+  /** Mean RSS of the first and of the last minute of the judged window (single samples are noisy). */
+  rssStartMb: number;
+  rssEndMb: number;
+  /**
+   * The slope of each successive 10 minutes after warm-up (the last one up to 15): falling ones
+   * are a warm-up still settling, steady ones a leak. Not a verdict.
+   */
+  rssWindowSlopes: Array<{ fromMinute: number; toMinute: number; mbPer10Min: number }>;
+  /** The slope of the last 20 minutes alone (NaN when fewer were judged): a longer warm-up, not a verdict. */
+  rssSlopeLast20MinMbPer10Min: number;
+  /** The V8 heap's slope over the same window; NaN without heap samples. */
+  heapSlopeMbPer10Min: number;
+  heap: { min: number; max: number };
   fds: { min: number; max: number; flat: boolean };
   children: { min: number; max: number; flat: boolean };
 }
@@ -67,11 +80,24 @@ export function soakVerdict(samples: readonly SoakSample[], totalMinutes: number
       samples: after.length,
       rssSlopeMbPer10Min: Number.NaN,
       rssMet: false,
+      rssStartMb: Number.NaN,
+      rssEndMb: Number.NaN,
+      rssWindowSlopes: [],
+      rssSlopeLast20MinMbPer10Min: Number.NaN,
+      heapSlopeMbPer10Min: Number.NaN,
+      heap: { min: Number.NaN, max: Number.NaN },
       fds: { min: Number.NaN, max: Number.NaN, flat: false },
       children: { min: Number.NaN, max: Number.NaN, flat: false },
     };
   }
   const slope = leastSquaresSlope(after.map((s) => ({ x: s.minute, y: s.rssMb }))) * 10;
+  const first = after[0] as SoakSample;
+  const last = after.at(-1) as SoakSample;
+  const meanRss = (from: number, to: number) => {
+    const within = after.filter((s) => s.minute >= from && s.minute <= to);
+    return within.reduce((sum, s) => sum + s.rssMb, 0) / within.length;
+  };
+  const heaps = after.flatMap((s) => (s.heapMb === undefined ? [] : [{ x: s.minute, y: s.heapMb }]));
   const range = (values: number[], tolerance: number) => {
     const min = Math.min(...values);
     const max = Math.max(...values);
@@ -82,6 +108,20 @@ export function soakVerdict(samples: readonly SoakSample[], totalMinutes: number
     samples: after.length,
     rssSlopeMbPer10Min: slope,
     rssMet: slope <= RSS_SLOPE_LIMIT_MB_PER_10_MIN,
+    rssStartMb: meanRss(first.minute, first.minute + 1),
+    rssEndMb: meanRss(last.minute - 1, last.minute),
+    rssWindowSlopes: windowSlopes(after, first.minute, last.minute),
+    rssSlopeLast20MinMbPer10Min:
+      last.minute - first.minute < 20
+        ? Number.NaN
+        : leastSquaresSlope(
+            after.filter((s) => s.minute >= last.minute - 20).map((s) => ({ x: s.minute, y: s.rssMb })),
+          ) * 10,
+    heapSlopeMbPer10Min: heaps.length < 2 ? Number.NaN : leastSquaresSlope(heaps) * 10,
+    heap: {
+      min: heaps.length === 0 ? Number.NaN : Math.min(...heaps.map((h) => h.y)),
+      max: heaps.length === 0 ? Number.NaN : Math.max(...heaps.map((h) => h.y)),
+    },
     fds: range(
       after.map((s) => s.fds),
       FD_TOLERANCE,
@@ -91,4 +131,24 @@ export function soakVerdict(samples: readonly SoakSample[], totalMinutes: number
       CHILD_TOLERANCE,
     ),
   };
+}
+
+/** RSS slopes of successive 10-minute windows from `from`; a remainder of 5 minutes or less joins the last. */
+function windowSlopes(
+  samples: readonly SoakSample[],
+  from: number,
+  to: number,
+): SoakVerdict['rssWindowSlopes'] {
+  const windows: SoakVerdict['rssWindowSlopes'] = [];
+  for (let start = from; start < to; start += 10) {
+    const end = to - (start + 10) <= 5 ? to : start + 10;
+    const within = samples.filter((s) => s.minute >= start && s.minute <= end);
+    windows.push({
+      fromMinute: start,
+      toMinute: end,
+      mbPer10Min: leastSquaresSlope(within.map((s) => ({ x: s.minute, y: s.rssMb }))) * 10,
+    });
+    if (end === to) break;
+  }
+  return windows;
 }
