@@ -220,7 +220,7 @@ process.exitCode = await withBundles(ENTRY_POINTS, async (bundleDir) => {
       `  after the ${fmt(verdict.warmUpMinutes, 1)} min warm-up (${verdict.samples} samples, load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}):`,
     );
     console.log(
-      `    RSS slope ${fmt(verdict.rssSlopeMbPer10Min, 2)} MB per 10 min (target ≤ ${RSS_SLOPE_LIMIT_MB_PER_10_MIN}): ${yes(verdict.rssMet)}`,
+      `    RSS slope ${fmt(verdict.rssSlopeMbPer10Min, 2)} ± ${fmt(verdict.rssSlopeErrorMbPer10Min, 2)} MB per 10 min (target ≤ ${RSS_SLOPE_LIMIT_MB_PER_10_MIN}): ${yes(verdict.rssMet)}`,
     );
     const windows = verdict.rssWindowSlopes
       .map((w) => `${fmt(w.fromMinute)}–${fmt(w.toMinute)} min ${fmt(w.mbPer10Min, 2)}`)

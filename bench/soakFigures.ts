@@ -31,6 +31,8 @@ export interface SoakVerdict {
   /** Samples after warm-up that the figures below are computed from. */
   samples: number;
   rssSlopeMbPer10Min: number;
+  /** The slope's standard error from the scatter about the line ({@link slopeStandardError}). */
+  rssSlopeErrorMbPer10Min: number;
   rssMet: boolean;
   /** Mean RSS of the first and of the last minute of the judged window (single samples are noisy). */
   rssStartMb: number;
@@ -69,6 +71,27 @@ export function leastSquaresSlope(points: ReadonlyArray<{ x: number; y: number }
   return variance === 0 ? 0 : covariance / variance;
 }
 
+/**
+ * The standard error of the least-squares slope (same units): how far the slope could wander from
+ * noise alone. RSS swings by tens of MB between collections (frames and crops waiting for a full
+ * GC), so over 25 minutes a flat process can show a slope of ±1 MB per 10 minutes. Samples 10 s
+ * apart are not independent, so the true uncertainty is larger still. NaN with fewer than 3 points.
+ */
+export function slopeStandardError(points: ReadonlyArray<{ x: number; y: number }>): number {
+  const n = points.length;
+  if (n < 3) return Number.NaN;
+  const slope = leastSquaresSlope(points);
+  const meanX = points.reduce((sum, p) => sum + p.x, 0) / n;
+  const meanY = points.reduce((sum, p) => sum + p.y, 0) / n;
+  let residuals = 0;
+  let variance = 0;
+  for (const { x, y } of points) {
+    residuals += (y - meanY - slope * (x - meanX)) ** 2;
+    variance += (x - meanX) ** 2;
+  }
+  return variance === 0 ? Number.NaN : Math.sqrt(residuals / (n - 2) / variance);
+}
+
 /** The verdicts over the samples taken after the warm-up of a `totalMinutes` run. */
 export function soakVerdict(samples: readonly SoakSample[], totalMinutes: number): SoakVerdict {
   const warmUp = warmUpMinutes(totalMinutes);
@@ -79,6 +102,7 @@ export function soakVerdict(samples: readonly SoakSample[], totalMinutes: number
       warmUpMinutes: warmUp,
       samples: after.length,
       rssSlopeMbPer10Min: Number.NaN,
+      rssSlopeErrorMbPer10Min: Number.NaN,
       rssMet: false,
       rssStartMb: Number.NaN,
       rssEndMb: Number.NaN,
@@ -90,7 +114,8 @@ export function soakVerdict(samples: readonly SoakSample[], totalMinutes: number
       children: { min: Number.NaN, max: Number.NaN, flat: false },
     };
   }
-  const slope = leastSquaresSlope(after.map((s) => ({ x: s.minute, y: s.rssMb }))) * 10;
+  const rssPoints = after.map((s) => ({ x: s.minute, y: s.rssMb }));
+  const slope = leastSquaresSlope(rssPoints) * 10;
   const first = after[0] as SoakSample;
   const last = after.at(-1) as SoakSample;
   const meanRss = (from: number, to: number) => {
@@ -107,6 +132,7 @@ export function soakVerdict(samples: readonly SoakSample[], totalMinutes: number
     warmUpMinutes: warmUp,
     samples: after.length,
     rssSlopeMbPer10Min: slope,
+    rssSlopeErrorMbPer10Min: slopeStandardError(rssPoints) * 10,
     rssMet: slope <= RSS_SLOPE_LIMIT_MB_PER_10_MIN,
     rssStartMb: meanRss(first.minute, first.minute + 1),
     rssEndMb: meanRss(last.minute - 1, last.minute),

@@ -5,6 +5,7 @@ import {
   FD_TOLERANCE,
   leastSquaresSlope,
   type SoakSample,
+  slopeStandardError,
   soakVerdict,
   warmUpMinutes,
 } from '../../bench/soakFigures';
@@ -151,4 +152,21 @@ test('the V8 heap gets its own slope and range; without heap samples they are un
     30,
   );
   assert.ok(Number.isNaN(without.heapSlopeMbPer10Min) && Number.isNaN(without.heap.max));
+});
+
+test('the slope’s standard error is 0 on a line and grows with the scatter about it', () => {
+  const line = [0, 1, 2, 3, 4].map((x) => ({ x, y: 2 * x + 1 }));
+  assert.ok(Math.abs(slopeStandardError(line)) < 1e-9);
+  assert.ok(Number.isNaN(slopeStandardError(line.slice(0, 2))));
+  // Residuals ±1 about a flat line at x = 0…3: s² = 4 / 2, Σ(x − x̄)² = 5, so √(2 / 5).
+  const noisy = [1, -1, -1, 1].map((d, x) => ({ x, y: 100 + d }));
+  assert.ok(Math.abs(slopeStandardError(noisy) - Math.sqrt(2 / 5)) < 1e-9);
+  const verdict = soakVerdict(
+    samples(30, (m) => 300 + (Math.round(m * 6) % 2 === 0 ? 10 : -10)),
+    30,
+  );
+  assert.ok(
+    verdict.rssSlopeErrorMbPer10Min > 0.5 && verdict.rssSlopeErrorMbPer10Min < 2,
+    String(verdict.rssSlopeErrorMbPer10Min),
+  );
 });
