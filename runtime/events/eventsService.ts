@@ -91,6 +91,8 @@ export class EventsService implements Service {
         (events.dedup.windows_seconds[type] ?? events.dedup.default_window_seconds) * 1000,
       iouThreshold: events.dedup.iou_threshold,
       maxEntries: events.dedup.max_tracked,
+      horizonMs:
+        Math.max(events.dedup.default_window_seconds, ...Object.values(events.dedup.windows_seconds)) * 1000,
     });
     this.#incidents = new IncidentAggregator({
       idleMs: events.incidents.idle_seconds * 1000,
