@@ -13,6 +13,13 @@ export interface DedupOptions {
   iouThreshold: number;
   /** Most remembered sightings; the oldest is forgotten first. */
   maxEntries: number;
+  /**
+   * The longest window of any type. A sighting older than this (by event time, against the
+   * newest remembered) can match nothing and is forgotten; without it sightings stay until
+   * `maxEntries` pushes them out: 20,000 by default, ~10 MB of heap, filled by a house's sensors
+   * over days and by the soak's 10 distinct events a second over 33 minutes.
+   */
+  horizonMs?: number;
 }
 
 /** What the deduplicator needs to know about an event. */
@@ -78,6 +85,22 @@ export class Deduplicator {
     if (this.#recent.size > this.#options.maxEntries) {
       const oldest = this.#recent.keys().next();
       if (!oldest.done) this.#recent.delete(oldest.value);
+    }
+    this.#forgetOlderThan(sighting.timestamp);
+  }
+
+  /**
+   * Drops sightings beyond the horizon from the front of the map (least recently remembered
+   * first), stopping at the first one still within it: amortised one deletion per sighting. An
+   * event that arrives late, stamped before a forgotten sighting, is stored rather than folded.
+   */
+  #forgetOlderThan(newest: number): void {
+    const horizon = this.#options.horizonMs;
+    if (horizon === undefined) return;
+    const cutoff = newest - horizon;
+    for (const [key, old] of this.#recent) {
+      if (old.timestamp >= cutoff) break;
+      this.#recent.delete(key);
     }
   }
 

@@ -96,6 +96,8 @@ export class EventsService implements Service {
         (events.dedup.windows_seconds[type] ?? events.dedup.default_window_seconds) * 1000,
       iouThreshold: events.dedup.iou_threshold,
       maxEntries: events.dedup.max_tracked,
+      horizonMs:
+        Math.max(events.dedup.default_window_seconds, ...Object.values(events.dedup.windows_seconds)) * 1000,
     });
     this.#clock = deps.clock?.clock ?? systemClock;
     this.#incidents = new IncidentAggregator({

@@ -44,7 +44,9 @@ test('npm run soak -- --minutes 1 runs the appliance under load and prints its f
   assert.ok((children as number) >= 2, output);
   // 10 events/s for a minute, less whatever a loaded machine delays.
   assert.ok((accepted as number) >= 300, output);
-  assert.match(output, /RSS slope -?[\d.]+ MB per 10 min/);
+  assert.match(output, /RSS slope -?[\d.]+ ± [\d.]+ MB per 10 min/);
+  assert.match(output, /RSS \d+ → \d+ MB \(first and last minute of the window\); slope by 10 minutes: /);
+  assert.match(output, /V8 heap used \d+–\d+ MB, slope -?[\d.]+ MB per 10 min/);
   assert.match(output, /open descriptors \d+–\d+/);
   assert.match(output, /events: \d+ accepted \([\d.]+\/s\), 0 refused, 0 failed/);
   for (const line of output.trimEnd().split('\n').slice(-8)) t.diagnostic(line);

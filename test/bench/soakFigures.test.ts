@@ -5,6 +5,7 @@ import {
   FD_TOLERANCE,
   leastSquaresSlope,
   type SoakSample,
+  slopeStandardError,
   soakVerdict,
   warmUpMinutes,
 } from '../../bench/soakFigures';
@@ -99,4 +100,73 @@ test('with fewer than two samples after warm-up every verdict fails rather than 
   assert.equal(verdict.rssMet, false);
   assert.equal(verdict.fds.flat, false);
   assert.equal(verdict.children.flat, false);
+});
+
+test('a slope that falls window by window shows a warm-up settling; a steady one shows a leak', () => {
+  // Settling like an allocator or a cache filling to its bound: growth halving every 10 minutes.
+  const settling = soakVerdict(
+    samples(35, (m) => 400 - 20 * 0.5 ** ((m - 5) / 10)),
+    35,
+  );
+  const slopes = settling.rssWindowSlopes.map((w) => w.mbPer10Min);
+  assert.deepEqual(
+    settling.rssWindowSlopes.map((w) => [w.fromMinute, w.toMinute]),
+    [
+      [5, 15],
+      [15, 25],
+      [25, 35],
+    ],
+  );
+  assert.ok((slopes[0] as number) > 2 * (slopes[1] as number) * 0.9, `falling: ${slopes}`);
+  assert.ok((slopes[1] as number) > 2 * (slopes[2] as number) * 0.9, `falling: ${slopes}`);
+  const leaking = soakVerdict(
+    samples(30, (m) => 300 + 0.2 * m),
+    30,
+  );
+  // 25 minutes after warm-up: a 10-minute window, then the 15 left as one (no 5-minute stub).
+  assert.deepEqual(
+    leaking.rssWindowSlopes.map((w) => [w.fromMinute, w.toMinute]),
+    [
+      [5, 15],
+      [15, 30],
+    ],
+  );
+  for (const w of leaking.rssWindowSlopes) assert.ok(Math.abs(w.mbPer10Min - 2) < 1e-9);
+  assert.ok(Math.abs(leaking.rssSlopeLast20MinMbPer10Min - 2) < 1e-9);
+  // The settling run's last 20 minutes grow far slower than its whole window.
+  assert.ok(settling.rssSlopeLast20MinMbPer10Min < settling.rssSlopeMbPer10Min * 0.8);
+  // The first and last minute's means: 300 + 0.2 × 5.5 and 300 + 0.2 × 29.5.
+  assert.ok(Math.abs(leaking.rssStartMb - 301.1) < 1e-9, String(leaking.rssStartMb));
+  assert.ok(Math.abs(leaking.rssEndMb - 305.9) < 1e-9, String(leaking.rssEndMb));
+});
+
+test('the V8 heap gets its own slope and range; without heap samples they are unknown', () => {
+  const withHeap = soakVerdict(
+    samples(30, () => 300).map((s) => ({ ...s, heapMb: 40 + 0.05 * s.minute })),
+    30,
+  );
+  assert.ok(Math.abs(withHeap.heapSlopeMbPer10Min - 0.5) < 1e-9);
+  assert.ok(Math.abs(withHeap.heap.min - 40.25) < 1e-9 && Math.abs(withHeap.heap.max - 41.5) < 1e-9);
+  const without = soakVerdict(
+    samples(30, () => 300),
+    30,
+  );
+  assert.ok(Number.isNaN(without.heapSlopeMbPer10Min) && Number.isNaN(without.heap.max));
+});
+
+test('the slope’s standard error is 0 on a line and grows with the scatter about it', () => {
+  const line = [0, 1, 2, 3, 4].map((x) => ({ x, y: 2 * x + 1 }));
+  assert.ok(Math.abs(slopeStandardError(line)) < 1e-9);
+  assert.ok(Number.isNaN(slopeStandardError(line.slice(0, 2))));
+  // Residuals ±1 about a flat line at x = 0…3: s² = 4 / 2, Σ(x − x̄)² = 5, so √(2 / 5).
+  const noisy = [1, -1, -1, 1].map((d, x) => ({ x, y: 100 + d }));
+  assert.ok(Math.abs(slopeStandardError(noisy) - Math.sqrt(2 / 5)) < 1e-9);
+  const verdict = soakVerdict(
+    samples(30, (m) => 300 + (Math.round(m * 6) % 2 === 0 ? 10 : -10)),
+    30,
+  );
+  assert.ok(
+    verdict.rssSlopeErrorMbPer10Min > 0.5 && verdict.rssSlopeErrorMbPer10Min < 2,
+    String(verdict.rssSlopeErrorMbPer10Min),
+  );
 });

@@ -56,7 +56,9 @@ export class SegmentCollector {
   /** Reads the list and returns the segments finished since the previous call. */
   collect(): Segment[] {
     const seenAt = this.#now();
-    const fresh = parseSegmentList(this.#readList()).filter((entry) => !this.#done.has(entry.file));
+    const listed = parseSegmentList(this.#readList());
+    this.#forgetUnlisted(listed);
+    const fresh = listed.filter((entry) => !this.#done.has(entry.file));
     if (fresh.length === 0) return [];
     const { clock, dir, camera, logger } = this.#options;
     this.#observe(fresh, seenAt);
@@ -81,6 +83,22 @@ export class SegmentCollector {
       segments.push({ camera, file, startedAt, endedAt, bytes: fileSize(file) ?? 0 });
     }
     return segments;
+  }
+
+  /** Names of handed-out segments remembered (at most the list's length). */
+  get remembered(): number {
+    return this.#done.size;
+  }
+
+  /**
+   * A name that has left the list (it keeps only the newest lines) never comes back, so it need
+   * not be remembered: otherwise a run would keep one name per segment, 1,800 an hour per camera
+   * at 2 s segments, for as long as it runs. An empty read (no list yet) forgets nothing.
+   */
+  #forgetUnlisted(listed: readonly SegmentListEntry[]): void {
+    if (listed.length === 0) return;
+    const names = new Set(listed.map((entry) => entry.file));
+    for (const file of this.#done) if (!names.has(file)) this.#done.delete(file);
   }
 
   /**

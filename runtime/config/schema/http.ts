@@ -68,6 +68,13 @@ const StreamSchema = strictObject(
       default: 10_000,
       description: 'Recent stream messages kept so a client that reconnects resumes without missing any.',
     }),
+    replay_kb: Type.Integer({
+      minimum: 0,
+      maximum: 1_048_576,
+      default: 2048,
+      description:
+        'At most this much of those messages is kept (the oldest go first): memory bounded by bytes, whatever the messages weigh. 2 MiB holds about 2,800 events, some 5 minutes at 10 events/s.',
+    }),
   },
   { default: {}, description: 'The live WebSocket stream (`/api/v1/ws`).' },
 );

@@ -13,6 +13,8 @@ export interface LiveStreamHubOptions {
   clientBufferBytes: number;
   /** Messages kept for resuming clients. */
   replayMessages: number;
+  /** And at most this many bytes of them (default: no bound but the count). */
+  replayBytes?: number;
   metrics?: Metrics;
   logger?: Logger;
   /** Ping period; a client that has not answered the previous ping is terminated. Default 30 s. */
@@ -85,8 +87,12 @@ export class LiveStreamHub {
   constructor(options: LiveStreamHubOptions) {
     this.#options = options;
     this.streamId = options.streamId ?? randomBytes(9).toString('base64url');
-    this.#ring = new ReplayRing(options.replayMessages);
-    this.#metrics = hubMetrics(options.metrics, () => this.#clients.size);
+    this.#ring = new ReplayRing(options.replayMessages, options.replayBytes);
+    this.#metrics = hubMetrics(
+      options.metrics,
+      () => this.#clients.size,
+      () => this.#ring.bytes,
+    );
   }
 
   /** Clients connected now. */
@@ -111,8 +117,11 @@ export class LiveStreamHub {
   publish(message: UnsequencedMessage): number {
     const seq = this.#ring.newest + 1;
     const { type, ...body } = message;
-    // Serialised once, whatever the number of clients.
-    const frame = Buffer.from(JSON.stringify({ type, seq, ...body }));
+    // Serialised once, whatever the number of clients, into a buffer of its own (not a pool
+    // slice), which the ring can keep without a copy.
+    const json = JSON.stringify({ type, seq, ...body });
+    const frame = Buffer.allocUnsafeSlow(Buffer.byteLength(json));
+    frame.write(json);
     this.#ring.push(frame);
     if (this.#outgoing.length === 0) setImmediate(() => this.#flush());
     this.#outgoing.push({ seq, frame });
@@ -283,7 +292,11 @@ function rawSocket(socket: WebSocket): Duplex | undefined {
     : undefined;
 }
 
-function hubMetrics(metrics: Metrics | undefined, clients: () => number): HubMetrics {
+function hubMetrics(
+  metrics: Metrics | undefined,
+  clients: () => number,
+  replayBytes: () => number,
+): HubMetrics {
   if (metrics === undefined) {
     const none = { inc: () => {} };
     return { sent: none, droppedSlow: none, refused: none };
@@ -293,6 +306,13 @@ function hubMetrics(metrics: Metrics | undefined, clients: () => number): HubMet
     help: 'Live-stream WebSocket clients connected',
     collect() {
       this.set(clients());
+    },
+  });
+  metrics.gauge({
+    name: 'vigil_ws_replay_bytes',
+    help: 'Bytes of live-stream messages kept for resuming clients (http.stream.replay_kb bounds it)',
+    collect() {
+      this.set(replayBytes());
     },
   });
   return {

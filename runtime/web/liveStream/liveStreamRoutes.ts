@@ -36,6 +36,7 @@ export function registerLiveStream(app: FastifyInstance, deps: LiveStreamDeps): 
     maxClients: config.max_clients,
     clientBufferBytes: config.client_buffer_kb * 1024,
     replayMessages: config.replay_messages,
+    replayBytes: config.replay_kb * 1024,
     metrics: deps.metrics,
     logger,
   });

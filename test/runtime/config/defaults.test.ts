@@ -67,7 +67,7 @@ const DEFAULTS = {
       backoff_after_failures: 5,
       max_backoff_seconds: 300,
     },
-    stream: { max_clients: 100, client_buffer_kb: 1024, replay_messages: 10_000 },
+    stream: { max_clients: 100, client_buffer_kb: 1024, replay_messages: 10_000, replay_kb: 2048 },
     tls: null,
     body_limit_kb: 1024,
   },

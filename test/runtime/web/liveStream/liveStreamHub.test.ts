@@ -44,6 +44,61 @@ describe('ReplayRing', () => {
     assert.equal(ring.after(1), undefined);
     assert.equal(ring.size, 0);
   });
+
+  test('a byte bound drops the oldest messages first and keeps the rest contiguous', () => {
+    const sized = (n: number, bytes: number) => Buffer.from(`${n}:`.padEnd(bytes, '.'));
+    const ring = new ReplayRing(100, 1_000);
+    for (let n = 1; n <= 50; n++) ring.push(sized(n, 100));
+    assert.deepEqual([ring.oldest, ring.newest, ring.size, ring.bytes], [41, 50, 10, 1_000]);
+    assert.equal(ring.after(40)?.length, 10);
+    assert.equal(ring.after(39), undefined, 'message 40 fell out: a resume from 39 would skip it');
+    // Mixed sizes: never over the bound, never a hole.
+    for (let n = 51; n <= 500; n++) {
+      ring.push(sized(n, 1 + ((n * 37) % 400)));
+      assert.ok(ring.bytes <= 1_000, `${ring.bytes} bytes kept`);
+      const kept = ring.after(ring.oldest - 1) ?? [];
+      assert.equal(kept.length, ring.size);
+      assert.equal(
+        kept.reduce((sum, frame) => sum + frame.byteLength, 0),
+        ring.bytes,
+      );
+      assert.deepEqual(
+        kept.map((frame) => Number(frame.toString().split(':')[0])),
+        Array.from({ length: ring.size }, (_, i) => ring.oldest + i),
+      );
+    }
+    // One message over the bound is numbered but kept nowhere, and nothing before it either.
+    assert.equal(ring.push(sized(501, 1_001)), 501);
+    assert.deepEqual([ring.oldest, ring.size, ring.bytes], [502, 0, 0]);
+    assert.deepEqual(ring.after(501), []);
+    assert.equal(ring.after(500), undefined);
+    ring.push(sized(502, 10));
+    assert.deepEqual(text(ring.after(501)), [sized(502, 10).toString()]);
+  });
+
+  test('a full ring holds about the bytes of its messages, not the pool slabs they were cut from', () => {
+    const ring = new ReplayRing(2_000);
+    const garbage: Buffer[] = [];
+    let messageBytes = 0;
+    for (let n = 1; n <= 4_000; n++) {
+      // Other pooled allocations between two messages, as HTTP parsing and logging make.
+      garbage.push(Buffer.from(`${'x'.repeat(1_000)}${n}`));
+      if (garbage.length > 100) garbage.shift();
+      ring.push(
+        Buffer.from(JSON.stringify({ type: 'event', seq: n, event: { id: `e${n}`, label: 'person' } })),
+      );
+    }
+    const kept = ring.after(ring.oldest - 1) ?? [];
+    assert.equal(kept.length, 2_000);
+    for (const message of kept) messageBytes += message.byteLength;
+    const held = new Set(kept.map((message) => message.buffer));
+    const heldBytes = [...held].reduce((sum, buffer) => sum + buffer.byteLength, 0);
+    assert.ok(
+      heldBytes <= messageBytes * 1.05,
+      `the ring holds ${heldBytes} bytes of buffers for ${messageBytes} bytes of messages`,
+    );
+    assert.equal(JSON.parse(String(ring.at(4_000))).seq, 4_000, 'the copies carry the messages');
+  });
 });
 
 describe('resumeRequest', () => {
