@@ -306,7 +306,9 @@ function print(scenario: Scenario, figures: ScenarioFigures): void {
     line(writer, t, disk > 0 ? `${((t.bytes / disk) * 100).toFixed(0)} %` : '–');
   const logs = figures.shares.vigil.get(LOGS);
   if (logs) line(`${LOGS}, not in write_bytes`, logs, '');
-  for (const [writer, t] of figures.shares.children) line(`ffmpeg started meanwhile: ${writer}`, t, '');
+  // Their stdout and stderr are pipes to vigil, not the journal: only their files are shown.
+  for (const [writer, t] of figures.shares.children)
+    if (writer !== LOGS && writer !== NOT_DISK) line(`ffmpeg started meanwhile: ${writer}`, t, '');
 }
 
 const chosen = SCENARIOS.filter((s) => !args.scenario || args.scenario.includes(s.name));
