@@ -16,7 +16,8 @@
  * counts pages dirtied (a 4 KiB page rewritten before it reached the disk counts once, a 24-byte
  * WAL frame header spilling onto a new page counts a page), so the two differ somewhat.
  *
- * `npm run bench:writes [-- --seconds N] [-- --scenario idle|busy|events]`; default window 60 s.
+ * `npm run bench:writes [-- --seconds N] [-- --scenario idle|busy|events] [-- --baseline COMMIT]`;
+ * default window 60 s; `--baseline` measures that commit's build too, each scenario side by side.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,12 +32,14 @@ import { benchTitle, SMOKE } from './benchMode';
 import { benchTempDir } from './benchTempDir';
 import { withBundles } from './bundles';
 import { cameraLikeIdleVideo } from './cameraLikeVideo';
+import { commitBundle } from './ingestHttp';
 import { LOGS, NOT_DISK, parseStrace, type WriterTotals } from './writeShares';
 
 const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: SMOKE ? '2' : '60' },
     scenario: { type: 'string', multiple: true },
+    baseline: { type: 'string' },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -49,10 +52,16 @@ const TOKEN = 'writes-token';
 const EVENTS_PER_SECOND = 10;
 const MIB = 2 ** 20;
 
+/** Directories made outside TMPDIR, removed when the bench exits (one listener for them all). */
+const made: string[] = [];
+process.once('exit', () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 /** Where the data goes: a disk filesystem, so /proc/<pid>/io sees the writes. */
 function diskDir(): string {
   const dir = mkdtempSync('/var/tmp/vigil-bench-writes-');
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  made.push(dir);
   const type = execFileSync('stat', ['-f', '-c', '%T', dir], { encoding: 'utf8' }).trim();
   if (type === 'tmpfs' || type === 'ramfs')
     throw new Error(
@@ -65,7 +74,7 @@ function diskDir(): string {
 function ringDir(fallback: string): string {
   try {
     const dir = mkdtempSync('/dev/shm/vigil-bench-ring-');
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    made.push(dir);
     return dir;
   } catch {
     return join(fallback, 'ring');
@@ -207,6 +216,17 @@ interface ScenarioFigures {
   shares: ReturnType<typeof parseStrace>;
   tracedSeconds: number;
   events: { accepted: number; refused: number };
+  /** Events stored during window 1 (camera events included): the busy camera's count varies with the load. */
+  stored: number;
+}
+
+/** Events stored so far (`vigil_events_processed_total`, every type). */
+async function storedEvents(base: string): Promise<number> {
+  const response = await fetch(`${base}/api/v1/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const snapshot = (await response.json()) as {
+    counters: Record<string, Array<{ value: number }> | undefined>;
+  };
+  return (snapshot.counters.vigil_events_processed_total ?? []).reduce((sum, c) => sum + c.value, 0);
 }
 
 async function measure(bundleDir: string, scenario: Scenario): Promise<ScenarioFigures> {
@@ -228,11 +248,13 @@ async function measure(bundleDir: string, scenario: Scenario): Promise<ScenarioF
     await sleep(WARM_UP_MS);
     // Window 1: the total, untraced.
     const children0 = new Map(childrenOf(pid).map((child) => [child, writeBytes(child)]));
+    const stored0 = await storedEvents(base);
     const vigil0 = writeBytes(pid);
     const t0 = performance.now();
     await sleep(SECONDS * 1000);
     const seconds = (performance.now() - t0) / 1000;
     const vigilBytes = writeBytes(pid) - vigil0;
+    const stored = (await storedEvents(base)) - stored0;
     // Children that lived through the window (a child that exited took its count with it).
     let childBytes = 0;
     for (const [child, before] of children0) childBytes += Math.max(0, writeBytes(child) - before);
@@ -273,6 +295,7 @@ async function measure(bundleDir: string, scenario: Scenario): Promise<ScenarioF
       shares: parseStrace(readFileSync(traceFile, 'utf8')),
       tracedSeconds,
       events: events.counts,
+      stored,
     };
   } finally {
     await events.stop();
@@ -282,10 +305,14 @@ async function measure(bundleDir: string, scenario: Scenario): Promise<ScenarioF
 
 const mibPerHour = (bytes: number) => `${(bytes / MIB).toFixed(1)} MiB/h`;
 
-function print(scenario: Scenario, figures: ScenarioFigures): void {
-  console.log(`  ${scenario.name}: ${scenario.what}`);
+function print(scenario: Scenario, build: string, figures: ScenarioFigures): void {
+  console.log(`  ${scenario.name} (${build}): ${scenario.what}`);
+  const perEvent =
+    figures.stored > 0
+      ? `, ${((figures.vigilBytesPerHour * SECONDS) / 3600 / figures.stored / 1024).toFixed(1)} KiB per event stored`
+      : '';
   console.log(
-    `    vigil wrote ${mibPerHour(figures.vigilBytesPerHour)} (write_bytes, ${SECONDS} s window, load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`,
+    `    vigil wrote ${mibPerHour(figures.vigilBytesPerHour)} (write_bytes, ${SECONDS} s window, ${figures.stored} events stored in it${perEvent}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`,
   );
   console.log(
     `    its ffmpeg children (camera decode, recorder into the tmpfs ring; not counted above): ${mibPerHour(figures.childrenBytesPerHour)}`,
@@ -311,8 +338,13 @@ function print(scenario: Scenario, figures: ScenarioFigures): void {
     if (writer !== LOGS && writer !== NOT_DISK) line(`ffmpeg started meanwhile: ${writer}`, t, '');
 }
 
-const chosen = SCENARIOS.filter((s) => !args.scenario || args.scenario.includes(s.name));
+// A smoke run leaves the idle camera out: each scenario starts an appliance, and the other two
+// exercise everything the bench does (a camera, the HTTP load, strace).
+const wanted = args.scenario ?? (SMOKE ? ['busy', 'events'] : undefined);
+const chosen = SCENARIOS.filter((s) => !wanted || wanted.includes(s.name));
 if (chosen.length === 0) throw new Error(`--scenario: one of ${SCENARIOS.map((s) => s.name).join(', ')}`);
+// The build to compare with, measured in the same run (the load changes between runs, not within one).
+const baselineDir = args.baseline ? await commitBundle(args.baseline) : undefined;
 process.exitCode = await withBundles(ENTRY_POINTS, async (bundleDir) => {
   console.log(
     benchTitle(
@@ -321,9 +353,13 @@ process.exitCode = await withBundles(ENTRY_POINTS, async (bundleDir) => {
   );
   let failed = 0;
   for (const scenario of chosen) {
-    const figures = await measure(bundleDir, scenario);
-    print(scenario, figures);
-    if (figures.events.refused > 0) failed++;
+    const builds: Array<[string, string]> = [['this build', bundleDir]];
+    if (baselineDir) builds.unshift([`baseline ${args.baseline}`, baselineDir]);
+    for (const [build, dir] of builds) {
+      const figures = await measure(dir, scenario);
+      print(scenario, build, figures);
+      if (figures.events.refused > 0) failed++;
+    }
   }
   return failed === 0 ? 0 : 1;
 });

@@ -17,7 +17,7 @@ export class StoreError extends Error {
 }
 
 /** Page size of a database created by Vigil (see openDatabase). */
-export const PAGE_SIZE = 1024;
+const PAGE_SIZE = 1024;
 /** WAL written between automatic checkpoints (see openDatabase). */
 const WAL_CHECKPOINT_BYTES = 8 * 1024 * 1024;
 
