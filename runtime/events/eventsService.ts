@@ -260,7 +260,7 @@ export class EventsService implements Service {
     this.#deps.bus.removeOwner(this);
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers = [];
-    await this.#ingest?.maintainIncidents(this.#clock.now());
+    await this.#ingest?.maintainIncidents(this.#clock.now(), true);
     await this.#worker?.stop();
     await this.#log?.close();
     this.#ingest = undefined;

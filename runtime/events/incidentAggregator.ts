@@ -153,6 +153,11 @@ export class IncidentAggregator {
     return ended;
   }
 
+  /** Open incidents changed since the last `takeDirty`, left marked. */
+  peekDirty(): ReadonlySet<OpenIncident> {
+    return this.#dirty;
+  }
+
   /** Open incidents changed since the last call, to be written in one batch. */
   takeDirty(): OpenIncident[] {
     const dirty = [...this.#dirty];

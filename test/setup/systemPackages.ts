@@ -63,6 +63,11 @@ export const TEST_REQUIREMENTS: readonly SystemRequirement[] = [
     debianPackage: 'prometheus',
     why: "GET /metrics is checked with promtool check metrics, Prometheus' own naming rules",
   },
+  {
+    command: 'strace',
+    debianPackage: 'strace',
+    why: 'bench:writes (run in smoke mode by the bench smoke test) attributes the bytes vigil writes to files with strace -f -y',
+  },
 ];
 
 /**

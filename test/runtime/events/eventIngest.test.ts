@@ -361,3 +361,41 @@ describe('replay', () => {
     assert.deepEqual(snapshot(), before);
   });
 });
+
+describe('incident sweep', () => {
+  test("a busy incident's count is written at most every 10 s, what the page shows at once, everything at stop", async () => {
+    const kit = await ingestKit({ mode: 'away' });
+    const count = (id: string) =>
+      (kit.db.prepare('SELECT event_count FROM incidents WHERE id = ?').get(id) as { event_count: number })
+        .event_count;
+    const sighting = (n: number, zones: string[] = []) =>
+      kit.ingest.ingest(
+        { ...person, object_id: 't1', zones, box: [0.05 + (n % 2) * 0.5, 0.1, 0.25 + (n % 2) * 0.5, 0.6] },
+        { actor: 'pipeline' },
+      );
+    const first = await sighting(0);
+    const incident = first.incident_id as string;
+    await kit.ingest.maintainIncidents(kit.now());
+    kit.advance(2000);
+    assert.equal((await sighting(1)).incident_id, incident);
+    await kit.ingest.maintainIncidents(kit.now());
+    assert.equal(count(incident), 2, 'new → active is written at once');
+    kit.advance(2000);
+    await sighting(2);
+    await kit.ingest.maintainIncidents(kit.now());
+    assert.equal(count(incident), 2, 'the count alone waits');
+    kit.advance(9000);
+    await kit.ingest.maintainIncidents(kit.now());
+    assert.equal(count(incident), 3, 'written 10 s after the last write');
+    kit.advance(1000);
+    await sighting(3, ['porch']);
+    await kit.ingest.maintainIncidents(kit.now());
+    assert.equal(count(incident), 4, 'a new zone is written at once');
+    kit.advance(1000);
+    await sighting(4, ['porch']);
+    await kit.ingest.maintainIncidents(kit.now());
+    assert.equal(count(incident), 4);
+    await kit.ingest.maintainIncidents(kit.now(), true);
+    assert.equal(count(incident), 5, 'at stop every change is written');
+  });
+});

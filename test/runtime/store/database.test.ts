@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { openDatabase, StoreError } from '../../../runtime/store/database';
 import { MIGRATIONS } from '../../../runtime/store/migrations/index';
 import { migrate } from '../../../runtime/store/migrator';
@@ -13,6 +14,34 @@ describe('openDatabase', () => {
     const db = openDatabase(file);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(db.pragma('synchronous', { simple: true }), 2); // FULL
+    db.close();
+  });
+
+  test('a new database gets 1 KiB pages and checkpoints every 8 MiB of WAL (card wear: bench:writes)', () => {
+    const file = join(tempDir(), 'vigil.db');
+    const db = openDatabase(file);
+    migrate(db, file, MIGRATIONS);
+    assert.equal(db.pragma('page_size', { simple: true }), 1024);
+    assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 8192);
+    assert.equal(db.pragma('journal_size_limit', { simple: true }), 8 * 1024 * 1024);
+    db.close();
+    // Reopened, it keeps them (the page size is in the file's header).
+    const again = openDatabase(file);
+    assert.equal(again.pragma('page_size', { simple: true }), 1024);
+    again.close();
+  });
+
+  test('an existing database keeps its page size and its data', () => {
+    const file = join(tempDir(), 'vigil.db');
+    const old = new Database(file);
+    old.pragma('page_size = 4096');
+    old.pragma('journal_mode = WAL');
+    old.exec("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('kept')");
+    old.close();
+    const db = openDatabase(file);
+    assert.equal(db.pragma('page_size', { simple: true }), 4096);
+    assert.equal(db.prepare('SELECT v FROM t').pluck().get(), 'kept');
+    assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
     db.close();
   });
 
