@@ -86,7 +86,7 @@ export class Deduplicator {
       const oldest = this.#recent.keys().next();
       if (!oldest.done) this.#recent.delete(oldest.value);
     }
-    this.#forgetOlderThan(sighting.timestamp);
+    this.#forgetOlderThan(sighting.at);
   }
 
   /**
@@ -99,7 +99,7 @@ export class Deduplicator {
     if (horizon === undefined) return;
     const cutoff = newest - horizon;
     for (const [key, old] of this.#recent) {
-      if (old.timestamp >= cutoff) break;
+      if (old.at >= cutoff) break;
       this.#recent.delete(key);
     }
   }

@@ -11,7 +11,7 @@ function sighting(n: number, timestamp: number, type: EventType = 'sensor'): Sig
     key: `${type}\u0000\u0000soak-${n}\u0000\u0000soak`,
     id: `e${n}-${timestamp}`,
     type,
-    timestamp,
+    at: timestamp,
     camera: null,
     label: `soak-${n}`,
     objectId: null,
