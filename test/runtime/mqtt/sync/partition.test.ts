@@ -77,6 +77,14 @@ interface Cut {
   backlogBeforeNext: number;
 }
 
+/** One line of figures for cut `i` (of `count`). */
+function describeCut(c: Cut, i: number, count: number): string {
+  const noticed = c.connected
+    ? `dead link noticed after ${c.noticedMs ?? 'never (!)'} ms (limit ${DETECTION_LIMIT_MS})`
+    : 'link already down (flapped under loss) at the cut';
+  return `  cut ${i + 1}: ${noticed}; backlog ${c.backlogAtHeal} at the heal, drained in ${c.drainedMs ?? 'not drained (!)'} ms; backlog ${c.backlogBeforeNext} before the ${i + 1 < count ? 'next cut' : 'end'}`;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 const plan = schedule();
 const unavailable = netnsUnavailable();
@@ -133,6 +141,11 @@ test(`a lossy link (${plan.lossPercent} % of packets dropped each way) cut off $
     };
     cuts.push(cut);
     await draining;
+    // The long run prints as it goes.
+    if (previous)
+      console.log(
+        `partition progress ${loadavg()}:\n${describeCut(previous, cuts.length - 2, plan.periods)}`,
+      );
     if (cut.connected) {
       const lost = await vigil
         .waitForLog((l) => message('lost the MQTT broker')(l) && loggedAt(l) >= at, plan.cutMs)
@@ -182,10 +195,7 @@ test(`a lossy link (${plan.lossPercent} % of packets dropped each way) cut off $
   const storedIds = stored.map((e) => e.event.id);
   const cameraEvents = rows.filter((r) => r.camera === CAMERA).length;
 
-  const lines = cuts.map(
-    (c, i) =>
-      `  cut ${i + 1}: ${c.connected ? `dead link noticed after ${c.noticedMs ?? 'never (!)'} ms (limit ${DETECTION_LIMIT_MS})` : 'link already down (flapped under loss) at the cut'}; backlog ${c.backlogAtHeal} at the heal, drained in ${c.drainedMs ?? 'not drained (!)'} ms; backlog ${c.backlogBeforeNext} before the ${i + 1 < cuts.length ? 'next cut' : 'end'}`,
-  );
+  const lines = cuts.map((c, i) => describeCut(c, i, cuts.length));
   console.log(
     [
       `partition: ${plan.periods} cuts of ${plan.cutMs / 1000} s every ${(plan.lossMs + plan.cutMs) / 1000} s, ${plan.lossPercent} % loss each way between, keep-alive ${KEEPALIVE_SECONDS} s ${loadavg()}`,
