@@ -100,7 +100,13 @@ export function createNetNs(): NetNs {
     nsIp,
     exec: ['ip', 'netns', 'exec', name],
     impair(peer, { cut = false, lossPercent = 0, port }) {
-      const drop = cut ? 'drop' : lossPercent > 0 ? `numgen random mod 100 < ${lossPercent} drop` : null;
+      // numgen's `mod 100` yields 0-99: 100 % loss is a cut.
+      const drop =
+        cut || lossPercent >= 100
+          ? 'drop'
+          : lossPercent > 0
+            ? `numgen random mod 100 < ${Math.round(lossPercent)} drop`
+            : null;
       if (drop === null && !impaired) return;
       // Declared, deleted and made again in one transaction: the old rules never meet the new.
       const lines = [`table inet ${IMPAIR_TABLE}`, `delete table inet ${IMPAIR_TABLE}`];

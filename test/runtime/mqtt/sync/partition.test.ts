@@ -49,6 +49,7 @@ function schedule(): Schedule {
   const everyMs = env('VIGIL_PARTITION_EVERY_SECONDS', minutes > 0 ? 120 : 24) * 1000;
   const cutMs = env('VIGIL_PARTITION_CUT_SECONDS', minutes > 0 ? 30 : 12) * 1000;
   const lossPercent = env('VIGIL_PARTITION_LOSS_PERCENT', 20);
+  if (lossPercent > 100) throw new Error('VIGIL_PARTITION_LOSS_PERCENT must be at most 100');
   // A cut shorter than this ends before the appliance may notice it: nothing to measure.
   if (cutMs <= DETECTION_LIMIT_MS || cutMs >= everyMs)
     throw new Error(
