@@ -16,9 +16,9 @@ export interface NetNs {
   /** Prefix for a command run inside the namespace (`ip netns exec NAME`). */
   readonly exec: readonly string[];
   /**
-   * Drops the packets between the namespace and `peer` (both ways; only those to and from
-   * `port` when given): all of them while `cut`, else each with `lossPercent` % chance (nftables
-   * `numgen random`, as this kernel has no `tc netem`). `{}` heals. Each call replaces the last.
+   * Drops the packets between the namespace and `peer`, both ways: all of them while `cut`, else
+   * each with `lossPercent` % chance (nftables `numgen random`, as this kernel has no `tc
+   * netem`). `{}` heals. Each call replaces the last.
    */
   impair(peer: string, impairment: Impairment): void;
   /** Removes the namespace and its veth pair (kill the processes started in it first). */
@@ -29,7 +29,6 @@ export interface NetNs {
 export interface Impairment {
   cut?: boolean;
   lossPercent?: number;
-  port?: number;
 }
 
 /** A veth pair between two namespaces, each end on a /30 of its own. */
@@ -99,7 +98,7 @@ export function createNetNs(): NetNs {
     hostIp,
     nsIp,
     exec: ['ip', 'netns', 'exec', name],
-    impair(peer, { cut = false, lossPercent = 0, port }) {
+    impair(peer, { cut = false, lossPercent = 0 }) {
       // numgen's `mod 100` yields 0-99: 100 % loss is a cut.
       const drop =
         cut || lossPercent >= 100
@@ -111,14 +110,12 @@ export function createNetNs(): NetNs {
       // Declared, deleted and made again in one transaction: the old rules never meet the new.
       const lines = [`table inet ${IMPAIR_TABLE}`, `delete table inet ${IMPAIR_TABLE}`];
       if (drop !== null) {
-        const out = port === undefined ? '' : ` tcp dport ${port}`;
-        const back = port === undefined ? '' : ` tcp sport ${port}`;
         lines.push(
           `table inet ${IMPAIR_TABLE} {`,
           '  chain out { type filter hook output priority 0; policy accept;',
-          `    ip daddr ${peer}${out} ${drop}; }`,
+          `    ip daddr ${peer} ${drop}; }`,
           '  chain in { type filter hook input priority 0; policy accept;',
-          `    ip saddr ${peer}${back} ${drop}; }`,
+          `    ip saddr ${peer} ${drop}; }`,
           '}',
         );
       }

@@ -2,8 +2,18 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { netnsUnavailable } from '../../../helpers/netns';
-import { postEvent, stopVigil } from '../../events/e2e/e2eKit';
-import { backlog, KEEPALIVE_SECONDS, loadavg, loggedAt, message, outbox, partitionRig } from './partitionKit';
+import { postEvent } from '../../events/e2e/e2eKit';
+import {
+  backlog,
+  eventLoopLagMaxMs,
+  KEEPALIVE_SECONDS,
+  loadavg,
+  loggedAt,
+  message,
+  outbox,
+  partitionRig,
+  stopCleanly,
+} from './partitionKit';
 import { centralEvents, orderByCamera, postAll, syncEvent, untilCentralHas } from './syncKit';
 
 /**
@@ -21,7 +31,11 @@ import { centralEvents, orderByCamera, postAll, syncEvent, untilCentralHas } fro
 const CAMERA = 'street';
 const POSTED_CAMERAS = ['front', 'back', 'garage'];
 const POST_EVERY_MS = 100;
-/** Scheduling slack on a loaded machine over the 1.5 × keep-alive a dead link is noticed in. */
+/**
+ * Scheduling slack over the 1.5 × keep-alive a dead link is noticed in (mqtt.js times out 1.5 ×
+ * keep-alive after the last packet it received, on a timer); the appliance's own event-loop
+ * stalls during the cut, measured, are allowed on top and printed.
+ */
 const DETECTION_SLACK_MS = 1000;
 const DETECTION_LIMIT_MS = KEEPALIVE_SECONDS * 1500 + DETECTION_SLACK_MS;
 /** After the last cut and the loss end, everything is at the central server within this. */
@@ -69,6 +83,8 @@ interface Cut {
   /** Whether the appliance was connected when the cut began (a link that flapped under loss was not). */
   connected: boolean;
   noticedMs: number | null;
+  /** The longest stall of the appliance's event loop from the cut until it noticed. */
+  lagMs: number;
   healedAt: number;
   /** Unacknowledged outbox rows from before the heal, at the heal. */
   backlogAtHeal: number;
@@ -81,7 +97,7 @@ interface Cut {
 /** One line of figures for cut `i` (of `count`). */
 function describeCut(c: Cut, i: number, count: number): string {
   const noticed = c.connected
-    ? `dead link noticed after ${c.noticedMs ?? 'never (!)'} ms (limit ${DETECTION_LIMIT_MS})`
+    ? `dead link noticed after ${c.noticedMs ?? 'never (!)'} ms (limit ${DETECTION_LIMIT_MS} + the appliance's event-loop stall ${c.lagMs} ms)`
     : 'link already down (flapped under loss) at the cut';
   return `  cut ${i + 1}: ${noticed}; backlog ${c.backlogAtHeal} at the heal, drained in ${c.drainedMs ?? 'not drained (!)'} ms; backlog ${c.backlogBeforeNext} before the ${i + 1 < count ? 'next cut' : 'end'}`;
 }
@@ -129,12 +145,14 @@ test(`a lossy link (${plan.lossPercent} % of packets dropped each way) cut off $
     await sleep(plan.lossMs);
     const previous = cuts.at(-1);
     if (previous) previous.backlogBeforeNext = backlog(dir);
+    await eventLoopLagMaxMs(rig.device.base);
     const at = Date.now();
     rig.link({ cut: true });
     const cut: Cut = {
       at,
       connected: connectedAt(at),
       noticedMs: null,
+      lagMs: 0,
       healedAt: 0,
       backlogAtHeal: 0,
       drainedMs: null,
@@ -152,6 +170,7 @@ test(`a lossy link (${plan.lossPercent} % of packets dropped each way) cut off $
         .waitForLog((l) => message('lost the MQTT broker')(l) && loggedAt(l) >= at, plan.cutMs)
         .catch(() => null);
       cut.noticedMs = lost ? loggedAt(lost) - at : null;
+      cut.lagMs = await eventLoopLagMaxMs(rig.device.base);
     }
     await sleep(at + plan.cutMs - Date.now());
     rig.link({ lossPercent: plan.lossPercent });
@@ -184,13 +203,13 @@ test(`a lossy link (${plan.lossPercent} % of packets dropped each way) cut off $
   // The end: the appliance stopped (its camera makes events until then) and started again
   // without its camera on a clear link, to send what was in flight at the stop; then the central
   // server must hold exactly the appliance's outbox.
-  assert.equal(await stopVigil(vigil), 0);
+  await stopCleanly(vigil, 'the appliance');
   const inFlightAtStop = backlog(dir);
   rig.link({});
   const quiet = await rig.device.start({ cameras: false });
   const drainedBy = Date.now() + FINAL_DRAIN_MS;
   while (backlog(dir) > 0 && Date.now() < drainedBy) await sleep(250);
-  assert.equal(await stopVigil(quiet), 0);
+  await stopCleanly(quiet, 'the appliance without its camera');
   const rows = outbox(dir);
   const stored = await centralEvents(receiver.base);
   const storedIds = stored.map((e) => e.event.id);
@@ -234,15 +253,15 @@ test(`a lossy link (${plan.lossPercent} % of packets dropped each way) cut off $
     assert.notEqual(c.drainedMs, null, `cut ${i + 1}: the backlog did not drain before the next cut`);
     if (!c.connected) continue;
     assert.ok(
-      c.noticedMs !== null && c.noticedMs <= DETECTION_LIMIT_MS,
-      `cut ${i + 1}: the dead link was noticed after ${c.noticedMs} ms; keep-alive ${KEEPALIVE_SECONDS} s`,
+      c.noticedMs !== null && c.noticedMs <= DETECTION_LIMIT_MS + c.lagMs,
+      `cut ${i + 1}: the dead link was noticed after ${c.noticedMs} ms (the appliance's event loop stalled up to ${c.lagMs} ms); keep-alive ${KEEPALIVE_SECONDS} s`,
     );
   }
   assert.ok(
     cuts.some((c) => c.connected),
     'the link was down at every cut: no dead link noticed to measure',
   );
-  assert.equal(await stopVigil(centralProcess), 0);
+  await stopCleanly(centralProcess, 'the central server');
 });
 
 if (unavailable) console.log(`partition test skipped: ${unavailable}`);

@@ -7,7 +7,7 @@ import { type Broker, startBroker } from '../../../helpers/mosquitto';
 import { createNetNs, type Impairment, linkNetNs, type NetNs } from '../../../helpers/netns';
 import { tempDir } from '../../../helpers/tempDir';
 import { startVigil, type VigilProcess } from '../../../helpers/vigilProcess';
-import { untilRunning, withDb } from '../../events/e2e/e2eKit';
+import { stopVigil, untilRunning, withDb } from '../../events/e2e/e2eKit';
 import { type Central, central, DEVICE } from './syncKit';
 
 /**
@@ -38,7 +38,7 @@ export interface PartitionRig {
   /** Starts `vigil central` beside the broker, the appliance's device key enrolled. */
   startCentral(): Promise<{ receiver: Central; process: VigilProcess }>;
   /** What the link between the appliance and the broker does now (`NetNs.impair`; `{}` heals). */
-  link(impairment: Omit<Impairment, 'port'>): void;
+  link(impairment: Impairment): void;
 }
 
 /**
@@ -75,7 +75,10 @@ export async function partitionRig(options: { camera?: string } = {}): Promise<P
     async startCentral() {
       const receiver = await central(dir, `mqtt://127.0.0.1:${port}`, { ns: serverNs });
       receiver.enroll(device);
-      return { receiver, process: await receiver.start() };
+      const process = await receiver.start();
+      // Also when the test failed: a child left running would keep the test process alive.
+      after(() => stopVigil(process));
+      return { receiver, process };
     },
     link(impairment) {
       applianceNs.impair(bIp, impairment);
@@ -109,17 +112,18 @@ function nsAppliance(dir: string, ns: NetNs, brokerUrl: string, camera?: string)
     dir,
     dataDir,
     base: `http://${ns.nsIp}:8080`,
-    start: ({ cameras = true } = {}) =>
-      untilRunning(
-        startVigil(
-          ['run', '--config', cameras ? file : withoutCameras],
-          {},
-          undefined,
-          undefined,
-          undefined,
-          ns.exec,
-        ),
-      ),
+    start({ cameras = true } = {}) {
+      const vigil = startVigil(
+        ['run', '--config', cameras ? file : withoutCameras],
+        {},
+        undefined,
+        undefined,
+        undefined,
+        ns.exec,
+      );
+      after(() => stopVigil(vigil));
+      return untilRunning(vigil);
+    },
   };
 }
 
@@ -162,6 +166,28 @@ export function backlog(dir: string, until = Number.MAX_SAFE_INTEGER): number {
         .prepare('SELECT count(*) FROM outbox WHERE acked_at IS NULL AND created_at <= ?')
         .pluck()
         .get(until) as number,
+  );
+}
+
+/**
+ * The longest the appliance's event loop was held up since the last call (prom-client's
+ * `nodejs_eventloop_lag_max_seconds`, reset at each scrape), in ms: on a loaded machine its
+ * timers, the keep-alive's among them, fire that much late.
+ */
+export async function eventLoopLagMaxMs(base: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('vigil_nodejs_eventloop_lag_max_seconds '));
+  if (!line) throw new Error('the appliance exposes no vigil_nodejs_eventloop_lag_max_seconds');
+  return Math.round(Number(line.split(' ')[1]) * 1000);
+}
+
+/** Stops `vigil` (SIGTERM) and fails, with its warnings and errors, unless it stopped cleanly. */
+export async function stopCleanly(vigil: VigilProcess, what: string): Promise<void> {
+  const code = await stopVigil(vigil);
+  if (code === 0) return;
+  const complaints = vigil.logs.filter((l) => Number(l.level) >= 40 || 'raw' in l).slice(-20);
+  throw new Error(
+    `${what} exited with ${code} at the stop; its last warnings and errors:\n${complaints.map((l) => JSON.stringify(l)).join('\n')}\nstderr: ${vigil.stderr().slice(-2000)}`,
   );
 }
 
