@@ -6,7 +6,7 @@ import { freePort } from './freePort';
 import { tempDir } from './tempDir';
 
 export interface Broker {
-  /** mqtt://127.0.0.1:<port> */
+  /** mqtt://<host>:<port> (127.0.0.1 unless `host` says otherwise) */
   readonly url: string;
   readonly port: number;
   /** Starts the broker again on the same port (after `stop` or `kill`). */
@@ -33,6 +33,10 @@ export interface BrokerOptions {
   access?: string[];
   /** Also log at debug level: every message, and every PUBLISH the ACL denied. */
   debugLog?: boolean;
+  /** A command it runs behind (`ip netns exec NS`, which execs in place: the pid stays mosquitto's). */
+  wrapper?: readonly string[];
+  /** The address the host reaches it at (one of `access`'s listeners); default 127.0.0.1. */
+  host?: string;
 }
 
 const BINARY = existsSync('/usr/sbin/mosquitto') ? '/usr/sbin/mosquitto' : 'mosquitto';
@@ -80,15 +84,17 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     child = undefined;
   };
 
+  const host = options.host ?? '127.0.0.1';
+  const [command = BINARY, ...args] = [...(options.wrapper ?? []), BINARY, '-c', conf];
   const broker: Broker = {
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `mqtt://${host}:${port}`,
     port,
     async start() {
-      child = spawn(BINARY, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+      child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
       child.stderr?.on('data', (chunk: Buffer) => {
         log += chunk.toString();
       });
-      await waitForPort(port, 10_000, () => log);
+      await waitForPort(host, port, 10_000, () => log);
     },
     stop: () => waitForExit('SIGTERM'),
     kill: () => waitForExit('SIGKILL'),
@@ -98,11 +104,11 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   return broker;
 }
 
-async function waitForPort(port: number, timeoutMs: number, log: () => string): Promise<void> {
+async function waitForPort(host: string, port: number, timeoutMs: number, log: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
+      const socket = connect(port, host);
       socket.once('connect', () => {
         socket.destroy();
         resolve(true);

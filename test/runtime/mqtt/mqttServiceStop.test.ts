@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, test } from 'node:test';
-import { createNetNs, netnsUnavailable } from '../../helpers/netns';
-import { tempDir } from '../../helpers/tempDir';
+import { test } from 'node:test';
+import { netnsUnavailable } from '../../helpers/netns';
 import type { VigilProcess } from '../../helpers/vigilProcess';
 import { stopVigil } from '../events/e2e/e2eKit';
-import { loggedAt, message, nsAppliance, partitionBroker } from './sync/partitionKit';
+import { loggedAt, message, partitionRig } from './sync/partitionKit';
 
 /** With the broker unreachable the MQTT service must not take its whole stop budget (10 s). */
 const STOP_WITHIN_MS = 1000;
@@ -26,18 +25,14 @@ function mqttStopMs(vigil: VigilProcess): number {
 test('the MQTT service stops within 1 s with the broker unreachable: the link half-open, or reconnecting', {
   skip: unavailable ?? false,
 }, async () => {
-  const dir = tempDir();
-  const ns = createNetNs();
-  after(() => ns.remove());
-  const broker = await partitionBroker(ns);
-  after(() => broker.stop());
-  const device = nsAppliance(dir, ns, broker);
+  const rig = await partitionRig();
+  const device = rig.device;
 
   // Connected, then every packet to and from the broker dropped: the client still believes it
   // is connected, so the `offline` publish and the graceful end would wait forever.
   const halfOpen = await device.start();
   await halfOpen.waitForLog(message('connected to the MQTT broker'));
-  ns.cut(broker.port);
+  rig.link({ cut: true });
   assert.equal(await stopVigil(halfOpen), 0);
   const halfOpenMs = mqttStopMs(halfOpen);
 
@@ -47,7 +42,7 @@ test('the MQTT service stops within 1 s with the broker unreachable: the link ha
   assert.ok(!reconnecting.logs.some(message('connected to the MQTT broker')), 'the cut holds');
   assert.equal(await stopVigil(reconnecting), 0);
   const reconnectingMs = mqttStopMs(reconnecting);
-  ns.heal();
+  rig.link({});
 
   console.log(
     `mqtt stop with the broker unreachable: half-open ${halfOpenMs} ms, connecting ${reconnectingMs} ms (loadavg ${readFileSync('/proc/loadavg', 'utf8').trim()})`,

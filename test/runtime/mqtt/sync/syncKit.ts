@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { enrollDevice } from '../../../../runtime/central/deviceKeys';
 import { ensureDeviceKey } from '../../../../runtime/mqtt/security/deviceKey';
 import { freePort } from '../../../helpers/freePort';
+import type { NetNs } from '../../../helpers/netns';
 import { startVigil, type VigilProcess } from '../../../helpers/vigilProcess';
 import { pollUntil, postEvent, runVigil, withDb, writeConfig } from '../../events/e2e/e2eKit';
 
@@ -54,32 +55,43 @@ export interface Central {
   enroll(appliance: Pick<Appliance, 'dataDir'>, device?: string): void;
 }
 
-/** A config for `vigil central` on `brokerUrl`, data in `dir`; `mqtt` adds keys to the mqtt block (a login). */
+/**
+ * A config for `vigil central` on `brokerUrl`, data in `dir`; `mqtt` adds keys to the mqtt block
+ * (a login); `ns` runs it in that network namespace, its HTTP on the namespace's address.
+ */
 export async function central(
   dir: string,
   brokerUrl: string,
-  options: { mqtt?: string } = {},
+  options: { mqtt?: string; ns?: Pick<NetNs, 'nsIp' | 'exec'> } = {},
 ): Promise<Central> {
   const port = await freePort();
+  const host = options.ns?.nsIp ?? '127.0.0.1';
   const file = join(dir, 'central.yaml');
   const dataDir = join(dir, 'central-data');
   writeFileSync(
     file,
     [
       `data_dir: ${dataDir}`,
-      `http: { host: 127.0.0.1, port: ${port}, auth: { enabled: false } }`,
+      `http: { host: ${host}, port: ${port}, auth: { enabled: false } }`,
       `mqtt: { url: '${brokerUrl}', reconnect: { min_seconds: 0.2, max_seconds: 1 }${options.mqtt ? `, ${options.mqtt}` : ''} }`,
     ].join('\n'),
   );
   return {
-    base: `http://127.0.0.1:${port}`,
+    base: `http://${host}:${port}`,
     dataDir,
     enroll(appliance, device = DEVICE) {
       const { key } = ensureDeviceKey(appliance.dataDir, false);
       enrollDevice(dataDir, device, key.toString('base64url'));
     },
     async start() {
-      const process = startVigil(['central', '--config', file]);
+      const process = startVigil(
+        ['central', '--config', file],
+        {},
+        undefined,
+        undefined,
+        undefined,
+        options.ns?.exec,
+      );
       await process.waitForLog((l) => l.msg === 'central receiver listening');
       // Running, and subscribed: a batch sent before the broker granted the subscription (to a
       // group nobody is in yet) would be dropped.
