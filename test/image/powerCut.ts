@@ -21,34 +21,24 @@
  * VIGIL_POWERCUT_KEEP (a directory: the consoles, the ack log and the e2fsck output are copied there).
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawnSync } from 'node:child_process';
-import {
-  appendFileSync,
-  cpSync,
-  existsSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { appendFileSync, cpSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Database from 'better-sqlite3';
 import { freePort } from '../helpers/freePort';
 import { tempDir } from '../helpers/tempDir';
 import { ensureSystemPackages } from '../setup/systemPackages';
+import { checkAfterCut, plays } from './powerCutChecks';
 import {
   BOOT_TIMEOUT_MS,
   bootFiles,
-  debugfs,
   demoImageConfig,
   type ForwardedPorts,
   getUntil,
   imagePath,
   installConfig,
-  type Partition,
   partitionRoles,
   QEMU_TEST_REQUIREMENTS,
   qemuArgs,
@@ -73,8 +63,6 @@ const CUTS = option('cuts', 'VIGIL_POWERCUT_CUTS', 10);
 const SEED = option('seed', 'VIGIL_POWERCUT_SEED', Math.floor(Math.random() * 2 ** 31));
 /** The cut falls this long after vigil answered healthy (uniform, seeded). */
 const CUT_AFTER_MS = { min: 10_000, max: 120_000 };
-/** Where Vigil's files are inside the data partition (the root file system on this image). */
-const DATA_DIR = '/var/lib/vigil';
 const TOKEN = 'powercut-token-0123456789abcdef';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 /** Each posted object lasts this long, so incidents end (idle_seconds below) and clips get cut. */
@@ -87,7 +75,7 @@ const REQUIREMENTS = [
     debianPackage: 'e2fsprogs',
     why: 'replays the ext4 journal after a cut, then checks the file system',
   },
-  { command: 'ffmpeg', debianPackage: 'ffmpeg', why: 'decodes the clips written before each cut' },
+  { command: 'ffprobe', debianPackage: 'ffmpeg', why: 'decodes the clips written before each cut' },
   { command: 'openssl', debianPackage: 'openssl', why: "parses the device's TLS certificate after each cut" },
 ];
 
@@ -195,151 +183,6 @@ interface CutRow {
   clips: string;
   fsck: string;
   healthyS: number | null;
-}
-
-/** What e2fsck makes of the partition: the journal replayed (as a mount would), then checked without changes. */
-function fsck(disk: string, part: Partition, dir: string, label: string): string {
-  const target = `${disk}?offset=${part.start}`;
-  const replay = spawnSync('e2fsck', ['-y', '-E', 'journal_only', target], { encoding: 'utf8' });
-  const check = spawnSync('e2fsck', ['-fn', target], { encoding: 'utf8' });
-  writeFileSync(
-    join(dir, `fsck-${label}.txt`),
-    `${replay.stdout}${replay.stderr}\n---\n${check.stdout}${check.stderr}`,
-  );
-  assert.ok(
-    (replay.status ?? 8) < 4,
-    `e2fsck could not replay the journal (exit ${replay.status}): ${replay.stderr}`,
-  );
-  return check.status === 0 ? 'clean' : `exit ${check.status}`;
-}
-
-/** Every `*.part` under data_dir on the partition (debugfs `ls -p`, one level per call). */
-function partFiles(disk: string, part: Partition): string[] {
-  const found: string[] = [];
-  let level = [DATA_DIR];
-  for (let depth = 0; depth < 4 && level.length > 0; depth++) {
-    const out = debugfs(
-      disk,
-      part,
-      level.map((dir) => `ls -p ${dir}`),
-    );
-    const next: string[] = [];
-    let current = '';
-    for (const line of out.split('\n')) {
-      const asked = /^debugfs:\s+ls -p (.+)$/.exec(line);
-      if (asked?.[1]) {
-        current = asked[1];
-        continue;
-      }
-      // /inode/mode/uid/gid/name/size/
-      const entry = /^\/\d+\/(\d+)\/\d+\/\d+\/(.*)\/(\d*)\/$/.exec(line);
-      if (!entry?.[1] || entry[2] === undefined || entry[2] === '.' || entry[2] === '..') continue;
-      const path = `${current}/${entry[2]}`;
-      if (entry[1].startsWith('04')) next.push(path);
-      else if (entry[2].endsWith('.part')) found.push(path);
-    }
-    level = next;
-  }
-  return found;
-}
-
-/** Copies files out of the partition (debugfs `dump`); a missing one is simply not there afterwards. */
-function dumpFiles(disk: string, part: Partition, files: Array<{ from: string; to: string }>): void {
-  if (files.length === 0) return;
-  try {
-    debugfs(
-      disk,
-      part,
-      files.map(({ from, to }) => `dump ${from} ${to}`),
-    );
-  } catch (err) {
-    throw new Error(
-      `debugfs could not copy ${files.map((f) => f.from).join(', ')}: ${(err as Error).message}`,
-    );
-  }
-}
-
-/** ffmpeg decodes the whole file without an error. */
-function plays(file: string): boolean {
-  const run = spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-i', file, '-f', 'null', '-'], {
-    encoding: 'utf8',
-  });
-  return run.status === 0 && run.stderr.trim() === '';
-}
-
-/** The offline checks after a cut: what the next boot will see. */
-function checkAfterCut(
-  disk: string,
-  part: Partition,
-  dir: string,
-  label: string,
-  acked: readonly string[],
-  installedConfig: string,
-): { found: number; integrity: string; parts: string[]; clips: string; fsck: string } {
-  const fsckResult = fsck(disk, part, dir, label);
-  const copy = join(dir, `db-${label}`);
-  execFileSync('mkdir', ['-p', copy]);
-  dumpFiles(disk, part, [
-    { from: `${DATA_DIR}/vigil.db`, to: join(copy, 'vigil.db') },
-    { from: `${DATA_DIR}/vigil.db-wal`, to: join(copy, 'vigil.db-wal') },
-    { from: `${DATA_DIR}/auth/admin.json`, to: join(copy, 'admin.json') },
-    { from: '/etc/vigil/config.yaml', to: join(copy, 'config.yaml') },
-    { from: '/etc/vigil/tls/cert.pem', to: join(copy, 'cert.pem') },
-  ]);
-  assert.ok(existsSync(join(copy, 'vigil.db')), 'the database is there');
-  const db = new Database(join(copy, 'vigil.db'));
-  let found = 0;
-  let integrity: string;
-  let clips: Array<{ id: string; clip_path: string }>;
-  try {
-    integrity = db.pragma('integrity_check', { simple: true }) as string;
-    const has = db.prepare('SELECT 1 FROM events WHERE id = ?').pluck();
-    const missing = acked.filter((id) => has.get(id) === undefined);
-    found = acked.length - missing.length;
-    assert.deepEqual(missing.slice(0, 20), [], `${missing.length} acknowledged ids missing after ${label}`);
-    clips = db
-      .prepare(
-        "SELECT id, clip_path FROM incidents WHERE clip_state = 'ready' AND clip_path IS NOT NULL ORDER BY started_at DESC LIMIT 30",
-      )
-      .all() as Array<{ id: string; clip_path: string }>;
-  } finally {
-    db.close();
-  }
-  assert.equal(integrity, 'ok', `PRAGMA integrity_check after ${label}`);
-
-  const clipDir = join(copy, 'clips');
-  execFileSync('mkdir', ['-p', clipDir]);
-  dumpFiles(
-    disk,
-    part,
-    clips.map((clip, i) => ({ from: `${DATA_DIR}/${clip.clip_path}`, to: join(clipDir, `${i}.mp4`) })),
-  );
-  const bad = clips.filter(
-    (_clip, i) => !existsSync(join(clipDir, `${i}.mp4`)) || !plays(join(clipDir, `${i}.mp4`)),
-  );
-  assert.deepEqual(bad, [], `clips of ended incidents that do not play after ${label}`);
-
-  const credential = JSON.parse(readFileSync(join(copy, 'admin.json'), 'utf8')) as {
-    version?: number;
-    password?: { kdf?: string; hash?: string };
-  };
-  assert.ok(
-    credential.version === 1 && credential.password?.kdf === 'scrypt' && credential.password.hash,
-    'the admin credential parses',
-  );
-  assert.equal(
-    readFileSync(join(copy, 'config.yaml'), 'utf8'),
-    installedConfig,
-    'the config is the one installed',
-  );
-  execFileSync('openssl', ['x509', '-noout', '-in', join(copy, 'cert.pem')], { stdio: 'pipe' });
-  return {
-    found,
-    integrity,
-    parts: partFiles(disk, part),
-    clips: `${clips.length - bad.length}/${clips.length}`,
-    fsck: fsckResult,
-  };
 }
 
 interface Health {
