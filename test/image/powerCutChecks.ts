@@ -12,11 +12,35 @@ import { debugfs, type Partition } from './qemuKit';
 /** Where Vigil's files are inside the data partition (the root file system on this image). */
 const DATA_DIR = '/var/lib/vigil';
 
-/** What e2fsck makes of the partition: the journal replayed (as a mount would), then checked without changes. */
-function fsck(disk: string, part: Partition, dir: string, label: string): string {
-  const target = `${disk}?offset=${part.start}`;
-  const replay = spawnSync('e2fsck', ['-y', '-E', 'journal_only', target], { encoding: 'utf8' });
-  const check = spawnSync('e2fsck', ['-fn', target], { encoding: 'utf8' });
+/**
+ * A copy of the partition as a file of its own (sparse): e2fsck re-opens what it replayed by
+ * name, which loses debugfs' `?offset=`. The disk itself stays as the cut left it; its next boot
+ * replays the journal in the kernel, as e2fsck does on the copy.
+ */
+function partitionCopy(
+  disk: string,
+  part: Partition,
+  dir: string,
+  label: string,
+): Partition & { file: string } {
+  const file = join(dir, `part-${label}.img`);
+  execFileSync('dd', [
+    `if=${disk}`,
+    `of=${file}`,
+    'bs=4M',
+    `skip=${part.start}`,
+    `count=${part.size}`,
+    'iflag=skip_bytes,count_bytes',
+    'conv=sparse',
+    'status=none',
+  ]);
+  return { ...part, start: 0, file };
+}
+
+/** What e2fsck makes of the partition copy: the journal replayed (as a mount would), then checked without changes. */
+function fsck(file: string, dir: string, label: string): string {
+  const replay = spawnSync('e2fsck', ['-y', '-E', 'journal_only', file], { encoding: 'utf8' });
+  const check = spawnSync('e2fsck', ['-fn', file], { encoding: 'utf8' });
   writeFileSync(
     join(dir, `fsck-${label}.txt`),
     `${replay.stdout}${replay.stderr}\n---\n${check.stdout}${check.stderr}`,
@@ -108,7 +132,10 @@ export function checkAfterCut(
   acked: readonly string[],
   installedConfig: string,
 ): { found: number; integrity: string; parts: string[]; clips: string; fsck: string } {
-  const fsckResult = fsck(disk, part, dir, label);
+  const { file: image, ...copied } = partitionCopy(disk, part, dir, label);
+  const fsckResult = fsck(image, dir, label);
+  disk = image;
+  part = copied;
   const copy = join(dir, `db-${label}`);
   mkdirSync(copy, { recursive: true });
   dumpFiles(disk, part, [
