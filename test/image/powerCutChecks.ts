@@ -125,17 +125,15 @@ export function plays(file: string): boolean {
 
 /** The offline checks after a cut: what the next boot will see. */
 export function checkAfterCut(
-  disk: string,
-  part: Partition,
+  cutDisk: string,
+  cutPart: Partition,
   dir: string,
   label: string,
   acked: readonly string[],
   installedConfig: string,
 ): { found: number; integrity: string; parts: string[]; clips: string; fsck: string } {
-  const { file: image, ...copied } = partitionCopy(disk, part, dir, label);
-  const fsckResult = fsck(image, dir, label);
-  disk = image;
-  part = copied;
+  const { file: disk, ...part } = partitionCopy(cutDisk, cutPart, dir, label);
+  const fsckResult = fsck(disk, dir, label);
   const copy = join(dir, `db-${label}`);
   mkdirSync(copy, { recursive: true });
   dumpFiles(disk, part, [
