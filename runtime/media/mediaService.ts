@@ -15,6 +15,7 @@ import type { ClockJump, ClockWatch } from '../system/clockWatch';
 import { registerClipRoutes } from './api/clipRoutes';
 import { registerSnapshotRoutes } from './api/snapshotRoutes';
 import { ClipService } from './clips/clipService';
+import { removeInterruptedWrites } from './retention/mediaFiles';
 import { MediaRetention } from './retention/mediaRetention';
 import { type RetentionSchedule, startRetentionSchedule } from './retention/retentionSchedule';
 import type { SnapshotStore } from './snapshots/snapshotStore';
@@ -80,6 +81,13 @@ export class MediaService implements Service {
         { cause: err },
       );
     }
+    // Before any writer of this process starts: a `.part` now is what a crash or power cut left.
+    const leftovers = await removeInterruptedWrites(dataDir);
+    if (leftovers.length > 0)
+      logger.warn(
+        { count: leftovers.length, files: leftovers.slice(0, 20) },
+        'removed unfinished media files an interrupted run left (*.part)',
+      );
     this.#clips = new ClipService({
       config,
       db: store.db,

@@ -1,5 +1,5 @@
 import type { Dirent } from 'node:fs';
-import { readdir, rmdir } from 'node:fs/promises';
+import { readdir, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../../base/logger';
 import { dayFolder, kindDirs, type MediaKind } from '../../store/mediaPaths';
@@ -42,6 +42,35 @@ export async function listMediaFiles(dataDir: string, logger: Logger): Promise<M
     }
   }
   return { files, unreadable };
+}
+
+/**
+ * Deletes every `*.part` under the kind directories (at their top and in day folders), whatever
+ * its age: leftovers of writes a crash or power cut interrupted. Only for start-up, before any
+ * writer of this process runs (a `.part` being written now would lose its file); later sweeps
+ * leave young ones to their writers. Returns the paths removed, relative to data_dir.
+ */
+export async function removeInterruptedWrites(dataDir: string): Promise<string[]> {
+  const removed: string[] = [];
+  const sweep = async (relativeDir: string, entries: Dirent[]) => {
+    for (const entry of entries) {
+      if (!entry.isFile() || !entry.name.endsWith('.part')) continue;
+      const path = join(relativeDir, entry.name);
+      await rm(join(dataDir, path), { force: true });
+      removed.push(path);
+    }
+  };
+  for (const [, dir] of kindDirs()) {
+    const top = await readDir(join(dataDir, dir));
+    if (top === 'failed') continue;
+    await sweep(dir, top);
+    for (const entry of top) {
+      if (!entry.isDirectory() || !DAY_FOLDER.test(entry.name)) continue;
+      const day = await readDir(join(dataDir, dir, entry.name));
+      if (day !== 'failed') await sweep(join(dir, entry.name), day);
+    }
+  }
+  return removed;
 }
 
 /**
