@@ -24,6 +24,7 @@ import { stopVigil } from '../test/runtime/events/e2e/e2eKit';
 import { benchTempDir } from './benchTempDir';
 import { withBundles } from './bundles';
 import { cameraLikeIdleVideo } from './cameraLikeVideo';
+import { pacedLoad } from './pacedLoad';
 import {
   FD_TOLERANCE,
   RSS_SLOPE_LIMIT_MB_PER_10_MIN,
@@ -140,14 +141,14 @@ function postJson(url: string, body: string): Promise<number> {
 /** Posts `perSecond` distinct events per second until `stop` resolves; counts answers by status. */
 function eventLoad(base: string, perSecond: number) {
   const counts = { accepted: 0, refused: 0, failed: 0, skipped: 0 };
-  let inFlight = 0;
+  let unanswered = 0;
   let n = 0;
-  const post = async () => {
-    if (inFlight >= MAX_IN_FLIGHT) {
+  const load = pacedLoad(perSecond, async () => {
+    if (unanswered >= MAX_IN_FLIGHT) {
       counts.skipped++;
       return;
     }
-    inFlight++;
+    unanswered++;
     const label = `soak-${n++}`;
     try {
       const status = await postJson(
@@ -159,26 +160,10 @@ function eventLoad(base: string, perSecond: number) {
     } catch {
       counts.failed++; // connection refused or reset: the appliance is down; the sampler says so
     } finally {
-      inFlight--;
+      unanswered--;
     }
-  };
-  // Each tick sends what is due by the clock, so a late timer on a loaded machine does not lower the rate.
-  const started = performance.now();
-  let sent = 0;
-  const timer =
-    perSecond > 0
-      ? setInterval(() => {
-          const due = Math.floor(((performance.now() - started) / 1000) * perSecond);
-          for (; sent < due; sent++) void post();
-        }, 100)
-      : undefined;
-  return {
-    counts,
-    stop: async () => {
-      clearInterval(timer);
-      while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 50));
-    },
-  };
+  });
+  return { counts, stop: load.stop };
 }
 
 function writeConfig(port: number): string {

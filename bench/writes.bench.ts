@@ -33,6 +33,7 @@ import { benchTempDir } from './benchTempDir';
 import { withBundles } from './bundles';
 import { cameraLikeIdleVideo } from './cameraLikeVideo';
 import { commitBundle } from './ingestHttp';
+import { pacedLoad } from './pacedLoad';
 import { LOGS, NOT_DISK, parseStrace, type WriterTotals } from './writeShares';
 
 const { values: args } = parseArgs({
@@ -165,10 +166,8 @@ function childrenOf(pid: number): number[] {
 /** Posts `perSecond` distinct events per second until stopped; counts the answers. */
 function eventLoad(base: string, perSecond: number) {
   const counts = { accepted: 0, refused: 0 };
-  let inFlight = 0;
   let n = 0;
-  const post = async () => {
-    inFlight++;
+  const load = pacedLoad(perSecond, async () => {
     try {
       const response = await fetch(`${base}/api/v1/events`, {
         method: 'POST',
@@ -185,27 +184,9 @@ function eventLoad(base: string, perSecond: number) {
       else counts.refused++;
     } catch {
       counts.refused++;
-    } finally {
-      inFlight--;
     }
-  };
-  const started = performance.now();
-  let sent = 0;
-  // Each tick sends what is due by the clock, so a late timer on a loaded machine keeps the rate.
-  const timer =
-    perSecond > 0
-      ? setInterval(() => {
-          const due = Math.floor(((performance.now() - started) / 1000) * perSecond);
-          for (; sent < due; sent++) void post();
-        }, 100)
-      : undefined;
-  return {
-    counts,
-    stop: async () => {
-      clearInterval(timer);
-      while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 50));
-    },
-  };
+  });
+  return { counts, stop: load.stop };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -11,6 +11,22 @@ import { freePort } from '../../helpers/freePort';
 import { tempDir } from '../../helpers/tempDir';
 import { startVigil } from '../../helpers/vigilProcess';
 
+/** The services in the order they stop: the reverse of the order they start. */
+const STOP_ORDER = [
+  'web',
+  'mqtt',
+  'pipeline',
+  'media',
+  'faces',
+  'sensors',
+  'events',
+  'alarm',
+  'bus',
+  'auth',
+  'store',
+  'clock',
+];
+
 function writeConfig(dir: string, port: number, extra = ''): string {
   const file = join(dir, 'config.yaml');
   writeFileSync(
@@ -80,20 +96,7 @@ describe('vigil run', () => {
     await Promise.all(inFlight);
     assert.equal(code, 0, `exit code ${code}; stderr: ${vigil.stderr()}`);
     const stopped = vigil.logs.filter((l) => l.msg === 'service stopped').map((l) => l.service);
-    assert.deepEqual(stopped, [
-      'web',
-      'mqtt',
-      'pipeline',
-      'media',
-      'faces',
-      'sensors',
-      'events',
-      'alarm',
-      'bus',
-      'auth',
-      'store',
-      'clock',
-    ]);
+    assert.deepEqual(stopped, STOP_ORDER);
     assert.ok(vigil.logs.some((l) => l.msg === 'shutdown complete'));
 
     assert.ok(
@@ -156,20 +159,7 @@ describe('vigil run', () => {
     assert.match(JSON.stringify(fatal), new RegExp(`port ${port} on 127.0.0.1 is already in use`));
     assert.deepEqual(
       vigil.logs.filter((l) => l.msg === 'service stopped').map((l) => l.service),
-      [
-        'web',
-        'mqtt',
-        'pipeline',
-        'media',
-        'faces',
-        'sensors',
-        'events',
-        'alarm',
-        'bus',
-        'auth',
-        'store',
-        'clock',
-      ],
+      STOP_ORDER,
     );
   });
 
