@@ -93,7 +93,7 @@ export class EventIngest {
   readonly #clock: Clock;
   /** Ids being stored right now: a concurrent replay of one waits for the first. */
   readonly #inFlight = new Map<string, Promise<IngestResult>>();
-  /** When open incidents' updates were last written (see maintainIncidents). */
+  /** When open incidents' updates were last written, monotonic ms (see maintainIncidents). */
   #flushedAt = Number.NEGATIVE_INFINITY;
   /** What the status page shows of each open incident, as last written. */
   readonly #shown = new Map<string, string>();
@@ -229,13 +229,12 @@ export class EventIngest {
     const due =
       flushAll ||
       ended.length > 0 ||
-      now < this.#flushedAt ||
-      now - this.#flushedAt >= INCIDENT_FLUSH_MS ||
+      this.#clock.monotonic() - this.#flushedAt >= INCIDENT_FLUSH_MS ||
       [...incidents.peekDirty()].some((incident) => this.#shown.get(incident.id) !== shownOf(incident));
     if (!due) return;
     const changed = incidents.takeDirty();
     if (ended.length === 0 && changed.length === 0) return;
-    this.#flushedAt = now;
+    this.#flushedAt = this.#clock.monotonic();
     for (const incident of changed) this.#shown.set(incident.id, shownOf(incident));
     await log.write({
       op: 'incidents',
